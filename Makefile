@@ -1,0 +1,53 @@
+# Sirkel – the commands in the README. Everything installs what it needs into .venv.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+PG_URL ?= postgres://postgres@127.0.0.1:5432/sirkel_test
+PYTEST_ARGS ?=
+
+.PHONY: install demo test test-postgres check lint format messages bench chromium clean
+
+$(VENV)/.installed: pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+install: $(VENV)/.installed
+
+demo: install
+	SIRKEL_ENV=demo PORT=$(PORT) $(BIN)/sirkel demo
+
+chromium:
+	@scripts/ensure-chromium.sh
+
+test: install chromium
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test-postgres: install chromium
+	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(BIN)/pytest $(PYTEST_ARGS)
+
+check: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/mypy src tests bench
+	$(BIN)/sirkel makemigrations --check --dry-run
+	$(BIN)/python scripts/check_messages.py
+
+format: install
+	$(BIN)/ruff check --fix src tests bench
+	$(BIN)/ruff format src tests bench
+
+# Update both catalogues from the source, then compile them (the .mo files are committed).
+messages: install
+	cd src/sirkel && ../../$(BIN)/sirkel makemessages -l nb -l en --no-obsolete --add-location file
+	cd src/sirkel && ../../$(BIN)/sirkel makemessages -d djangojs -l nb -l en --no-obsolete --add-location file
+	$(BIN)/python scripts/check_messages.py --fill-english
+	cd src/sirkel && ../../$(BIN)/sirkel compilemessages
+
+bench: install
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) var/*.sqlite3* var/bench

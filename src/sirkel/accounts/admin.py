@@ -1,0 +1,38 @@
+"""Administrators manage services, users and memberships in Django's admin.
+
+Case data is deliberately not registered here: it is reached only through the audited case pages.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+
+from sirkel.accounts.models import Membership, Service, User
+
+
+class MembershipInline(admin.TabularInline[Membership, User]):
+    model = Membership
+    extra = 1
+    autocomplete_fields = ["service"]
+
+
+@admin.register(Service)
+class ServiceAdmin(admin.ModelAdmin[Service]):
+    list_display = ["name", "municipality_numbers", "population"]
+    search_fields = ["name", "municipality_numbers"]
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin[User]):
+    inlines = [MembershipInline]
+    list_display = ["username", "first_name", "last_name", "email", "is_active", "is_staff"]
+    list_filter = ["is_active", "is_staff", "memberships__role", "memberships__service"]
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin[Membership]):
+    list_display = ["user", "service", "role"]
+    list_filter = ["role", "service"]
+    search_fields = ["user__username", "user__first_name", "user__last_name", "service__name"]
+    autocomplete_fields = ["user", "service"]

@@ -1,0 +1,92 @@
+"""Services (the tenants), staff users and their memberships with a role."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import uuid
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    CASEWORKER = "caseworker", _("Caseworker")
+    CONSULTANT = "consultant", _("Network consultant")
+    LEADER = "leader", _("Leader")
+    RESEARCHER = "researcher", _("Researcher")
+    ADMINISTRATOR = "administrator", _("Administrator")
+
+
+municipality_numbers_validator = RegexValidator(
+    r"^\d{4}(,\d{4})*$",
+    _("Give one or more four-digit municipality numbers separated by commas, e.g. 0301,3201."),
+)
+
+
+class Service(models.Model):
+    """A child welfare service (barneverntjeneste); may cover several municipalities."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    municipality_numbers = models.CharField(
+        _("municipality numbers"), max_length=200, validators=[municipality_numbers_validator]
+    )
+    population = models.PositiveIntegerField(_("population"), default=0)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("child welfare service")
+        verbose_name_plural = _("child welfare services")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def municipality_list(self) -> list[str]:
+        return [n for n in self.municipality_numbers.split(",") if n]
+
+
+class User(AbstractUser):
+    """A staff user. `session_token` lets a user sign out of every session at once."""
+
+    session_token = models.UUIDField(default=uuid.uuid4, editable=False)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def get_session_auth_hash(self) -> str:
+        # Django logs a session out when this hash changes; mixing in session_token means rotating
+        # it ends every session of the user, not only on a password change.
+        key = f"sirkel.session:{self.session_token}".encode()
+        return hmac.new(
+            key + settings.SECRET_KEY.encode(), self.password.encode(), hashlib.sha256
+        ).hexdigest()
+
+    def display_name(self) -> str:
+        return self.get_full_name() or self.username
+
+
+class Membership(models.Model):
+    """A user's role in one service. A user may belong to several services."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "service"], name="membership_one_role_per_service"),
+            models.CheckConstraint(
+                condition=models.Q(role__in=[r.value for r in Role]), name="membership_role_valid"
+            ),
+        ]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.service} ({self.get_role_display()})"

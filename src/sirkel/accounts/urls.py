@@ -1,0 +1,14 @@
+from django.urls import path
+
+from sirkel.accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("logg-inn/", views.LoginView.as_view(), name="login"),
+    path("logg-ut/", views.logout_view, name="logout"),
+    path("logg-ut-overalt/", views.logout_everywhere_view, name="logout_everywhere"),
+    path("tofaktor/", views.two_factor, name="two_factor"),
+    path("tofaktor/oppsett/", views.two_factor_setup, name="two_factor_setup"),
+    path("", views.account, name="account"),
+]

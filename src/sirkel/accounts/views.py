@@ -1,0 +1,120 @@
+"""Sign in, two-factor verification and set-up, sign out (here or everywhere)."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+
+from sirkel.accounts.forms import LoginForm, TokenForm
+from sirkel.accounts.models import Membership
+from sirkel.accounts.selectors import is_verified
+from sirkel.accounts.services import (
+    confirm_totp_device,
+    confirmed_totp_device,
+    logout_everywhere,
+    pending_totp_device,
+)
+from sirkel.core.types import AuthenticatedHttpRequest
+from sirkel.demo.data import DEMO_PASSWORD, DEMO_USERS
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        if settings.DEMO_MODE:
+            context["demo_users"] = DEMO_USERS
+            context["demo_password"] = DEMO_PASSWORD
+        return context
+
+
+def _safe_next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+        return target
+    return str(settings.LOGIN_REDIRECT_URL)
+
+
+@login_required
+def two_factor(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Ask for the authenticator code; send users without an authenticator to set-up."""
+    device = confirmed_totp_device(user=request.user)
+    if device is None:
+        return redirect(f"{reverse('accounts:two_factor_setup')}?next={_safe_next(request)}")
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"]):
+            otp_login(request, device)
+            return redirect(_safe_next(request))
+        form.add_error("token", _("The code is wrong or has expired. Try the newest code in the app."))
+    return render(request, "accounts/two_factor.html", {"form": form, "next": _safe_next(request)})
+
+
+@login_required
+def two_factor_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Show a new authenticator secret as a QR code and confirm it with one code."""
+    if confirmed_totp_device(user=request.user) is not None and not is_verified(request.user):
+        return redirect("accounts:two_factor")
+    device = pending_totp_device(user=request.user)
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"]):
+            confirm_totp_device(device=device)
+            otp_login(request, device)
+            messages.success(request, _("Two-factor authentication is set up."))
+            return redirect(_safe_next(request))
+        form.add_error("token", _("The code did not match. Check the time on your phone and try again."))
+    qr_svg = segno.make(device.config_url, error="m").svg_inline(
+        scale=5, title=_("QR code for the authenticator app")
+    )
+    secret = base64.b32encode(device.bin_key).decode().rstrip("=")
+    return render(
+        request,
+        "accounts/two_factor_setup.html",
+        {"form": form, "qr_svg": qr_svg, "secret": secret, "next": _safe_next(request)},
+    )
+
+
+@require_POST
+def logout_view(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    messages.info(request, _("You are signed out."))
+    return redirect("accounts:login")
+
+
+@require_POST
+@login_required
+def logout_everywhere_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    logout_everywhere(user=request.user)
+    logout(request)
+    messages.info(request, _("You are signed out on every device."))
+    return redirect("accounts:login")
+
+
+@login_required
+def account(request: AuthenticatedHttpRequest) -> HttpResponse:
+    memberships = (
+        Membership.objects.filter(user=request.user).select_related("service").order_by("service__name")
+    )
+    return render(
+        request,
+        "accounts/account.html",
+        {"memberships": memberships, "has_totp": confirmed_totp_device(user=request.user) is not None},
+    )

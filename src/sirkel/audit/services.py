@@ -1,0 +1,139 @@
+"""Writing and verifying the audit chain."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from sirkel.audit.models import AuditChainHead, AuditEvent
+
+if TYPE_CHECKING:
+    from sirkel.accounts.models import Service, User
+
+GENESIS_HASH = "0" * 64
+
+
+def _canonical(
+    *,
+    seq: int,
+    created_at: datetime,
+    actor_id: int | None,
+    actor_username: str,
+    service_id: int | None,
+    action: str,
+    object_type: str,
+    object_id: str,
+    reason: str,
+    detail: dict[str, Any],
+    prev_hash: str,
+) -> bytes:
+    payload = {
+        "seq": seq,
+        "created_at": created_at.astimezone(UTC).isoformat(timespec="microseconds"),
+        "actor": actor_id,
+        "actor_username": actor_username,
+        "service": service_id,
+        "action": action,
+        "object_type": object_type,
+        "object_id": object_id,
+        "reason": reason,
+        "detail": detail,
+        "prev_hash": prev_hash,
+    }
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def compute_hash(event: AuditEvent) -> str:
+    return hashlib.sha256(
+        _canonical(
+            seq=event.seq,
+            created_at=event.created_at,
+            actor_id=event.actor_id,
+            actor_username=event.actor_username,
+            service_id=event.service_id,
+            action=event.action,
+            object_type=event.object_type,
+            object_id=event.object_id,
+            reason=event.reason,
+            detail=event.detail,
+            prev_hash=event.prev_hash,
+        )
+    ).hexdigest()
+
+
+def record_event(
+    *,
+    actor: User | None,
+    service: Service | int | None,
+    action: str,
+    object_type: str,
+    object_id: str | int = "",
+    reason: str = "",
+    detail: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Append one event to the chain, inside the caller's transaction.
+
+    Call it from the service function that reads or writes the case data, so the event commits or
+    rolls back together with the change.
+    """
+    service_id = service if isinstance(service, int) or service is None else service.pk
+    with transaction.atomic():
+        head, _created = AuditChainHead.objects.select_for_update().get_or_create(id=1)
+        event = AuditEvent(
+            seq=head.last_seq + 1,
+            created_at=timezone.now(),
+            actor=actor if actor is not None and actor.is_authenticated else None,
+            actor_username=actor.get_username() if actor is not None and actor.is_authenticated else "",
+            service_id=service_id,
+            action=action,
+            object_type=object_type,
+            object_id=str(object_id),
+            reason=reason,
+            detail=detail or {},
+            prev_hash=head.last_hash,
+        )
+        event.hash = compute_hash(event)
+        event.save()
+        AuditChainHead.objects.filter(id=1).update(last_seq=event.seq, last_hash=event.hash)
+    return event
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    ok: bool
+    checked: int
+    first_bad_seq: int | None = None
+    problem: str = ""
+
+
+def verify_chain(*, batch_size: int = 2000) -> VerifyResult:
+    """Walk the chain in order and report the first event that does not fit."""
+    expected_seq = 1
+    expected_prev = GENESIS_HASH
+    checked = 0
+    for event in AuditEvent.objects.order_by("id").iterator(chunk_size=batch_size):
+        if event.seq != expected_seq:
+            return VerifyResult(
+                False, checked, event.seq, f"expected event #{expected_seq}, found #{event.seq}"
+            )
+        if event.prev_hash != expected_prev:
+            return VerifyResult(False, checked, event.seq, "does not follow the previous event")
+        if compute_hash(event) != event.hash:
+            return VerifyResult(False, checked, event.seq, "content was altered")
+        expected_prev = event.hash
+        expected_seq += 1
+        checked += 1
+    head = AuditChainHead.objects.filter(id=1).first()
+    last_seq = head.last_seq if head else 0
+    last_hash = head.last_hash if head else GENESIS_HASH
+    if last_seq != checked or last_hash != expected_prev:
+        return VerifyResult(
+            False, checked, checked + 1, f"the chain ends at #{checked} but should end at #{last_seq}"
+        )
+    return VerifyResult(True, checked)

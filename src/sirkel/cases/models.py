@@ -1,0 +1,181 @@
+"""The case: the child, the family's situation and who in the service works with it."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from sirkel.core.models import TimeStampedModel
+
+if TYPE_CHECKING:
+    from sirkel.accounts.models import User
+
+
+class Sex(models.TextChoices):
+    GIRL = "girl", _("Girl")
+    BOY = "boy", _("Boy")
+    OTHER = "other", _("Other")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+class Birthplace(models.TextChoices):
+    NORWAY = "norway", _("Norway")
+    EUROPE_OTHER = "europe_other", _("Europe outside Norway")
+    AFRICA = "africa", _("Africa")
+    ASIA = "asia", _("Asia")
+    AMERICAS = "americas", _("The Americas")
+    OCEANIA = "oceania", _("Oceania")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+class LivesWith(models.TextChoices):
+    MOTHER = "mother", _("Mother")
+    FATHER = "father", _("Father")
+    BOTH_PARENTS = "both_parents", _("Both parents")
+    OTHER = "other", _("Other")
+    NOT_STATED = "not_stated", _("Not stated")
+
+
+class Phase(models.TextChoices):
+    INVESTIGATION = "investigation", _("Investigation")
+    SUPPORT = "support", _("Support measures")
+    CARE = "care", _("Care")
+    CLOSED = "closed", _("Closed")
+
+
+class Case(TimeStampedModel):
+    """A child's case in one service. Sirkel stores no national identity number."""
+
+    service = models.ForeignKey("accounts.Service", on_delete=models.PROTECT, related_name="cases")
+    number = models.PositiveIntegerField(_("case number"))
+    child_given_name = models.CharField(_("given name"), max_length=100)
+    child_family_name = models.CharField(_("family name"), max_length=100)
+    birth_date = models.DateField(_("birth date"))
+    sex = models.CharField(_("sex"), max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
+    birthplace = models.CharField(
+        _("born in"), max_length=20, choices=Birthplace.choices, default=Birthplace.NORWAY
+    )
+    lives_with = models.CharField(
+        _("lives with"), max_length=20, choices=LivesWith.choices, default=LivesWith.NOT_STATED
+    )
+    lives_with_other = models.CharField(_("lives with (other)"), max_length=200, blank=True)
+    children_in_household = models.PositiveSmallIntegerField(_("children in the household"), default=1)
+    first_contact_date = models.DateField(_("first contact with the service"))
+    phase = models.CharField(
+        _("case phase"), max_length=20, choices=Phase.choices, default=Phase.INVESTIGATION
+    )
+    minority_background = models.BooleanField(_("minority background"), default=False)
+    parent_cognitive_difficulties = models.BooleanField(_("parental cognitive difficulties"), default=False)
+    language = models.CharField(_("family's language"), max_length=100, blank=True)
+    interpreter_needed = models.BooleanField(_("needs an interpreter"), default=False)
+    cultural_interpreter_needed = models.BooleanField(_("needs a cultural interpreter"), default=False)
+    caseworker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="owned_cases",
+        verbose_name=_("responsible caseworker"),
+    )
+    assigned: models.ManyToManyField[User, CaseAssignment] = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        through="CaseAssignment",
+        related_name="assigned_cases",
+        blank=True,
+        verbose_name=_("assigned colleagues"),
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-first_contact_date", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["service", "number"], name="case_number_unique_per_service"),
+            models.CheckConstraint(
+                condition=models.Q(phase__in=[p.value for p in Phase]), name="case_phase_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(first_contact_date__gte=models.F("birth_date")),
+                name="case_first_contact_after_birth",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["service", "phase"], name="case_service_phase_idx"),
+            models.Index(fields=["caseworker", "phase"], name="case_caseworker_idx"),
+            models.Index(fields=["service", "child_family_name"], name="case_service_name_idx"),
+        ]
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+
+    def __str__(self) -> str:
+        return f"{self.reference} {self.child_name}"
+
+    @property
+    def reference(self) -> str:
+        return f"{self.number:05d}"
+
+    @property
+    def child_name(self) -> str:
+        return f"{self.child_given_name} {self.child_family_name}"
+
+    def age_on(self, day: date) -> int:
+        b = self.birth_date
+        return day.year - b.year - ((day.month, day.day) < (b.month, b.day))
+
+    @property
+    def age(self) -> int:
+        return self.age_on(timezone.localdate())
+
+    @property
+    def years_in_contact(self) -> int:
+        today = timezone.localdate()
+        f = self.first_contact_date
+        return max(0, today.year - f.year - ((today.month, today.day) < (f.month, f.day)))
+
+    @property
+    def years_in_contact_band(self) -> str:
+        """The study's bands: 0-2, 3-5, 5-10 (read as 6-10 here), 10+."""
+        y = self.years_in_contact
+        if y <= 2:
+            return "0-2"
+        if y <= 5:
+            return "3-5"
+        if y <= 10:
+            return "5-10"
+        return "10+"
+
+
+class CaseAssignment(models.Model):
+    """A colleague assigned to work on a case besides the responsible caseworker."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assignments")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "user"], name="assignment_unique")]
+
+    def __str__(self) -> str:
+        return f"case {self.case_id} – user {self.user_id}"
+
+
+class BreakGlassAccess(models.Model):
+    """Time-limited access to a case outside need-to-know, with the written reason."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="break_glass_grants")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    reason = models.TextField(_("reason"))
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["user", "expires_at"], name="breakglass_user_idx")]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(reason=""), name="breakglass_reason_required")
+        ]
+
+    def __str__(self) -> str:
+        return f"break-glass on case {self.case_id} by user {self.user_id}"

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from sirkel.cases import views
+
+app_name = "cases"
+
+urlpatterns = [
+    path("", views.case_list, name="list"),
+    path("ny/", views.case_create, name="create"),
+    path("nodtilgang/", views.break_glass_view, name="break_glass"),
+    path("nodtilgang/oversikt/", views.break_glass_overview, name="break_glass_overview"),
+    path("<int:case_id>/", views.case_detail, name="detail"),
+    path("<int:case_id>/rediger/", views.case_edit, name="edit"),
+    path("<int:case_id>/innsyn/", views.case_access_history, name="access_log"),
+]

@@ -1,0 +1,216 @@
+"""Case list, case page, create, edit, break-glass and the leader's access overview."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from sirkel.accounts.models import Role
+from sirkel.accounts.selectors import role_in_service, service_ids_with_role, services_for_user
+from sirkel.audit.models import AuditAction
+from sirkel.audit.selectors import case_access_log
+from sirkel.audit.services import record_event
+from sirkel.cases import selectors
+from sirkel.cases.forms import BreakGlassForm, CaseFilterForm, CaseForm, ServiceChoiceForm
+from sirkel.cases.models import Case
+from sirkel.cases.selectors import CREATING_ROLES, WORKING_ROLES
+from sirkel.cases.services import ConflictError, break_glass, create_case, update_case
+from sirkel.core.htmx import is_htmx
+from sirkel.core.types import AuthenticatedHttpRequest
+
+PAGE_SIZE = 25
+
+
+@login_required
+def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = CaseFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    qs = selectors.list_cases(
+        user=request.user,
+        query=filters.get("q", ""),
+        phase=filters.get("phase", ""),
+        mine=bool(filters.get("mine")),
+        target_group=filters.get("target", ""),
+    )
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("side"))
+    with transaction.atomic():
+        record_event(
+            actor=request.user,
+            service=None,
+            action=AuditAction.LIST,
+            object_type="case",
+            detail={"cases": [c.pk for c in page.object_list]},
+        )
+    can_create = bool(service_ids_with_role(user=request.user, roles=CREATING_ROLES))
+    can_break_glass = bool(service_ids_with_role(user=request.user, roles=WORKING_ROLES))
+    params = request.GET.copy()
+    params.pop("side", None)
+    context = {
+        "form": form,
+        "page": page,
+        "can_create": can_create,
+        "can_break_glass": can_break_glass,
+        "querystring": params.urlencode(),
+    }
+    template = "cases/partials/case_table.html" if is_htmx(request) else "cases/case_list.html"
+    return render(request, template, context)
+
+
+@login_required
+def case_detail(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
+    with transaction.atomic():
+        case, access = selectors.get_case_for_user(user=request.user, case_id=case_id)
+    return render(
+        request,
+        "cases/case_detail.html",
+        {
+            "case": case,
+            "access": access,
+            "assigned": selectors.assigned_users(case=case),
+        },
+    )
+
+
+@login_required
+def case_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    services = services_for_user(user=request.user, roles=CREATING_ROLES)
+    if not services:
+        raise Http404
+    service_form = ServiceChoiceForm(request.POST or request.GET or None, services=services)
+    service = services[0]
+    if len(services) > 1:
+        if not service_form.is_valid():
+            return render(request, "cases/choose_service.html", {"form": service_form})
+        service = service_form.cleaned_data["service"]
+    is_leader = role_in_service(user=request.user, service_id=service.pk) == Role.LEADER
+    form = CaseForm(
+        request.POST if request.method == "POST" else None,
+        service=service,
+        can_choose_caseworker=is_leader,
+        initial={"caseworker": request.user.pk},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = create_case(
+                acting_user=request.user,
+                service=service,
+                caseworker=form.cleaned_data["caseworker"],
+                assigned=list(form.cleaned_data["assigned"]),
+                **form.case_fields(),
+            )
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        except PermissionDenied as exc:
+            raise Http404 from exc
+        else:
+            messages.success(request, _("The case was created."))
+            return redirect("cases:detail", case_id=case.pk)
+    return render(request, "cases/case_form.html", {"form": form, "service": service, "case": None})
+
+
+@login_required
+def case_edit(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
+    with transaction.atomic():
+        case, access = selectors.get_case_for_user(user=request.user, case_id=case_id, require_edit=True)
+    can_choose = access.is_leader or case.caseworker_id == request.user.pk
+    initial = {"assigned": selectors.assigned_users(case=case), "version": case.version}
+    form = CaseForm(
+        request.POST if request.method == "POST" else None,
+        instance=case,
+        service=case.service,
+        can_choose_caseworker=can_choose,
+        initial=initial,
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            update_case(
+                acting_user=request.user,
+                case=case,
+                expected_version=form.cleaned_data.get("version") or case.version,
+                caseworker=form.cleaned_data["caseworker"],
+                assigned=list(form.cleaned_data["assigned"]),
+                **form.case_fields(),
+            )
+        except ConflictError:
+            form.add_error(
+                None,
+                _(
+                    "Someone else saved this case while you were editing it. Your changes are still in the "
+                    "form: open the case in a new tab to see theirs, then save again."
+                ),
+            )
+            data = request.POST.copy()
+            data["version"] = str(Case.objects.filter(pk=case.pk).values_list("version", flat=True).first())
+            form.data = data
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        except PermissionDenied as exc:
+            raise Http404 from exc
+        else:
+            messages.success(request, _("The changes were saved."))
+            return redirect("cases:detail", case_id=case.pk)
+    return render(request, "cases/case_form.html", {"form": form, "service": case.service, "case": case})
+
+
+@login_required
+def case_access_history(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
+    """Who has opened the case: for the service's leaders."""
+    with transaction.atomic():
+        case, access = selectors.get_case_for_user(user=request.user, case_id=case_id)
+    if not access.is_leader:
+        raise Http404
+    events = Paginator(case_access_log(case_id=case.pk), 50).get_page(request.GET.get("side"))
+    return render(request, "cases/case_access_log.html", {"case": case, "page": events})
+
+
+@login_required
+def break_glass_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    services = services_for_user(user=request.user, roles=WORKING_ROLES)
+    if not services:
+        raise Http404
+    form = BreakGlassForm(request.POST or None, services=services)
+    if request.method == "POST" and form.is_valid():
+        try:
+            case = break_glass(
+                acting_user=request.user,
+                service=form.cleaned_data["service"],
+                number=form.cleaned_data["number"],
+                reason=form.cleaned_data["reason"],
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+        except PermissionDenied as exc:
+            raise Http404 from exc
+        else:
+            messages.warning(
+                request, _("You have opened this case with break-glass access. The leader can see this.")
+            )
+            return redirect("cases:detail", case_id=case.pk)
+    return render(request, "cases/break_glass.html", {"form": form})
+
+
+@login_required
+def break_glass_overview(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The leader's list of break-glass openings in their services."""
+    if not service_ids_with_role(user=request.user, roles={Role.LEADER.value}):
+        raise Http404
+    page = Paginator(selectors.break_glass_for_leader(user=request.user), 50).get_page(
+        request.GET.get("side")
+    )
+    with transaction.atomic():
+        record_event(
+            actor=request.user,
+            service=None,
+            action=AuditAction.LIST,
+            object_type="break_glass",
+            detail={"grants": [g.pk for g in page.object_list]},
+        )
+    return render(request, "cases/break_glass_overview.html", {"page": page})

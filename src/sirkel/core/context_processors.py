@@ -1,0 +1,24 @@
+"""Template context every page needs: the user's roles and the environment."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from sirkel.accounts.models import Role
+from sirkel.accounts.selectors import roles_by_service
+
+
+def sirkel(request: HttpRequest) -> dict[str, Any]:
+    user = getattr(request, "user", None)
+    roles: set[str] = set()
+    if user is not None and user.is_authenticated:
+        roles = set(roles_by_service(user=user).values())
+    return {
+        "sirkel_env": settings.SIRKEL_ENV,
+        "demo_mode": settings.DEMO_MODE,
+        "user_roles": roles,
+        "is_leader": Role.LEADER.value in roles,
+    }

@@ -1,0 +1,45 @@
+"""The demo's fixed facts: services, users and the shared demo password."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from sirkel.accounts.models import Role
+
+# Shown on the login page in demo mode only; never used outside the demo data.
+DEMO_PASSWORD = "sirkel-demo-2026"  # noqa: S105
+
+
+@dataclass(frozen=True)
+class DemoService:
+    name: str
+    municipality_numbers: str
+    population: int
+
+
+DEMO_SERVICE = DemoService("Demo barneverntjeneste", "4601", 290000)
+NEIGHBOUR_SERVICE = DemoService("Nabo barneverntjeneste", "4627,4631", 45000)
+
+
+@dataclass(frozen=True)
+class DemoUser:
+    username: str
+    first_name: str
+    last_name: str
+    role: str
+    service: str
+    role_label: Promise
+
+
+DEMO_USERS = [
+    DemoUser("leder", "Liv", "Lunde", Role.LEADER, DEMO_SERVICE.name, _("Leader")),
+    DemoUser("saksbehandler", "Sara", "Berg", Role.CASEWORKER, DEMO_SERVICE.name, _("Caseworker")),
+    DemoUser("saksbehandler2", "Sindre", "Holm", Role.CASEWORKER, DEMO_SERVICE.name, _("Caseworker")),
+    DemoUser("konsulent", "Kari", "Nygaard", Role.CONSULTANT, DEMO_SERVICE.name, _("Network consultant")),
+    DemoUser("forsker", "Frida", "Aas", Role.RESEARCHER, DEMO_SERVICE.name, _("Researcher")),
+    DemoUser("admin", "Arne", "Dahl", Role.ADMINISTRATOR, DEMO_SERVICE.name, _("Administrator")),
+    DemoUser("nabo", "Nora", "Vik", Role.CASEWORKER, NEIGHBOUR_SERVICE.name, _("Caseworker")),
+]
