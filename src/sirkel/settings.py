@@ -56,7 +56,8 @@ ALLOWED_HOSTS = envlist(
 )
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin, with Sirkel's admin site: staff only, behind two-factor, signed in at /konto/.
+    "sirkel.accounts.apps.SirkelAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -152,6 +153,8 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 # unless switched on explicitly.
 SIRKEL_REQUIRE_2FA = envbool("SIRKEL_REQUIRE_2FA", PRODUCTION)
 OTP_TOTP_ISSUER = "Sirkel"
+# Never show authenticator secrets (key, QR code) in the admin: anyone who sees one can make codes.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Lockout after repeated failed logins (django-axes), keyed on the user name so an attacker cannot
 # lock out a whole office behind one address, and without writing user names or addresses to the log.

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 import uuid
+from collections.abc import Iterator
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import RegexValidator
 from django.db import models
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 
@@ -61,9 +61,20 @@ class User(AbstractUser):
     def get_session_auth_hash(self) -> str:
         # Django logs a session out when this hash changes; mixing in session_token means rotating
         # it ends every session of the user, not only on a password change.
-        key = f"sirkel.session:{self.session_token}".encode()
-        return hmac.new(
-            key + settings.SECRET_KEY.encode(), self.password.encode(), hashlib.sha256
+        return self._sirkel_session_hash(secret=None)
+
+    def get_session_auth_fallback_hash(self) -> Iterator[str]:
+        # Django accepts these while SECRET_KEY is being rotated. The inherited version leaves out
+        # session_token, so it is overridden to keep "sign out everywhere" binding under every key.
+        for secret in settings.SECRET_KEY_FALLBACKS:
+            yield self._sirkel_session_hash(secret=secret)
+
+    def _sirkel_session_hash(self, *, secret: str | bytes | None) -> str:
+        return salted_hmac(
+            "sirkel.accounts.User.get_session_auth_hash",
+            f"{self.session_token}:{self.password}",
+            secret=secret,
+            algorithm="sha256",
         ).hexdigest()
 
     def display_name(self) -> str:

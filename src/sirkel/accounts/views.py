@@ -12,12 +12,14 @@ from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sirkel.accounts.forms import LoginForm, TokenForm
 from sirkel.accounts.models import Membership
@@ -46,27 +48,43 @@ class LoginView(auth_views.LoginView):
 
 
 def _safe_next(request: HttpRequest) -> str:
+    """The `next` target if it stays on this site, else the start page (never an outside URL)."""
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
-    return str(settings.LOGIN_REDIRECT_URL)
+    return resolve_url(settings.LOGIN_REDIRECT_URL)
 
 
+def _verified(request: AuthenticatedHttpRequest, device: TOTPDevice) -> None:
+    """Mark the session as two-factor verified, under a new session key.
+
+    The session is raised to a higher privilege here, so the key changes just as it does at sign-in:
+    a key seen before verification is worthless afterwards.
+    """
+    otp_login(request, device)
+    request.session.cycle_key()
+
+
+@never_cache
 @login_required
 def two_factor(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Ask for the authenticator code; send users without an authenticator to set-up."""
     device = confirmed_totp_device(user=request.user)
     if device is None:
-        return redirect(f"{reverse('accounts:two_factor_setup')}?next={_safe_next(request)}")
+        setup_url = reverse("accounts:two_factor_setup")
+        return redirect(f"{setup_url}?{urlencode({'next': _safe_next(request)})}")
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"]):
-            otp_login(request, device)
+            _verified(request, device)
             return redirect(_safe_next(request))
         form.add_error("token", _("The code is wrong or has expired. Try the newest code in the app."))
     return render(request, "accounts/two_factor.html", {"form": form, "next": _safe_next(request)})
 
 
+@never_cache
 @login_required
 def two_factor_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Show a new authenticator secret as a QR code and confirm it with one code."""
@@ -77,7 +95,7 @@ def two_factor_setup(request: AuthenticatedHttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"]):
             confirm_totp_device(device=device)
-            otp_login(request, device)
+            _verified(request, device)
             messages.success(request, _("Two-factor authentication is set up."))
             return redirect(_safe_next(request))
         form.add_error("token", _("The code did not match. Check the time on your phone and try again."))

@@ -83,7 +83,8 @@ def record_event(
     rolls back together with the change.
     """
     service_id = service if isinstance(service, int) or service is None else service.pk
-    with transaction.atomic():
+    # Joins the caller's transaction without a savepoint: the event and the change commit together.
+    with transaction.atomic(savepoint=False):
         head, _created = AuditChainHead.objects.select_for_update().get_or_create(id=1)
         event = AuditEvent(
             seq=head.last_seq + 1,

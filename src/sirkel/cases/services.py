@@ -104,21 +104,25 @@ def update_case(
     **fields: Any,
 ) -> Case:
     """Save changes unless someone saved in between (optimistic locking on `version`)."""
-    access = case_access(user=acting_user, case=case)
-    if not access.can_edit:
-        raise PermissionDenied
     unknown = set(fields) - set(CASE_FIELDS)
     if unknown:
         raise TypeError(f"unknown case fields: {sorted(unknown)}")
-    changed = sorted(k for k, v in fields.items() if getattr(case, k) != v)
+    # Decide and compare on the stored row: a bound ModelForm has already copied its data onto `case`.
+    stored = Case.objects.get(pk=case.pk)
+    access = case_access(user=acting_user, case=stored)
+    if not access.can_edit:
+        raise PermissionDenied
+    changed = sorted(k for k, v in fields.items() if getattr(stored, k) != v)
     for k, v in fields.items():
         setattr(case, k, v)
-    if caseworker is not None and caseworker.pk != case.caseworker_id:
-        if not access.is_leader and case.caseworker_id != acting_user.pk:
+    if caseworker is not None and caseworker.pk != stored.caseworker_id:
+        if not access.is_leader and stored.caseworker_id != acting_user.pk:
             raise PermissionDenied
         _check_staff(service=case.service, users=[caseworker], field="caseworker")
         case.caseworker = caseworker
         changed.append("caseworker")
+    elif caseworker is None or caseworker.pk == stored.caseworker_id:
+        case.caseworker_id = stored.caseworker_id
     case.full_clean(exclude=["service", "number", "version"])
     updated = Case.objects.filter(pk=case.pk, version=expected_version).update(
         **{k: getattr(case, k) for k in CASE_FIELDS},

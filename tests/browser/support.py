@@ -1,0 +1,69 @@
+"""Shared helpers for the browser tests: the axe check, keyboard navigation and type aliases."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page
+
+AXE_JS = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+BLOCKING_IMPACTS = {"serious", "critical"}
+
+# Runs axe and returns plain data, so a failure message can list every violation.
+AXE_RUN = """
+async (tags) => {
+  const results = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
+  return results.violations.map((v) => ({
+    id: v.id,
+    impact: v.impact,
+    help: v.help,
+    helpUrl: v.helpUrl,
+    nodes: v.nodes.map((n) => ({target: n.target.join(' '), summary: n.failureSummary || ''})),
+  }));
+}
+"""
+
+AxeCheck = Callable[[Page], None]
+SignIn = Callable[..., None]
+Screenshot = Callable[[Page, str], None]
+
+
+def axe_violations(page: Page) -> list[dict[str, Any]]:
+    """All axe violations on the page for the WCAG 2.0/2.1 A and AA rules."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE_JS))
+    violations: list[dict[str, Any]] = page.evaluate(AXE_RUN, AXE_TAGS)
+    return violations
+
+
+def check_accessible(page: Page) -> None:
+    """Fail when axe finds a serious or critical WCAG 2.1 A/AA violation on the current page."""
+    blocking = [v for v in axe_violations(page) if v["impact"] in BLOCKING_IMPACTS]
+    if blocking:
+        lines = [f"{len(blocking)} serious/critical accessibility violation(s) on {page.url}:"]
+        for v in blocking:
+            lines.append(f"- {v['id']} ({v['impact']}): {v['help']} <{v['helpUrl']}>")
+            for node in v["nodes"]:
+                summary = " ".join(node["summary"].split())
+                lines.append(f"    {node['target']}: {summary}")
+        pytest.fail("\n".join(lines), pytrace=False)
+
+
+def focused_id(page: Page) -> str:
+    """The id of the focused element ('' when it has none)."""
+    value: str = page.evaluate("() => document.activeElement ? document.activeElement.id : ''")
+    return value
+
+
+def tab_to(page: Page, selector: str, *, max_presses: int = 40) -> None:
+    """Press Tab until the element matching selector has focus; fail if the tab order never reaches it."""
+    target = page.locator(selector)
+    for _ in range(max_presses):
+        page.keyboard.press("Tab")
+        if target.evaluate("(el) => el === document.activeElement"):
+            return
+    pytest.fail(f"{max_presses} presses of Tab never reached {selector}", pytrace=False)
