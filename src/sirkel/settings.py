@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "sirkel.audit",
     "sirkel.taxonomy",
     "sirkel.cases",
+    "sirkel.network",
     "sirkel.demo",
 ]
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("konto/", include("sirkel.accounts.urls")),
     path("saker/", include("sirkel.cases.urls")),
+    path("saker/<int:case_id>/nettverk/", include("sirkel.network.urls")),
     path("sprak/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]

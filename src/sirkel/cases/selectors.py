@@ -55,11 +55,17 @@ def case_access(*, user: User, case: Case) -> CaseAccess:
 
 
 def get_case_for_user(
-    *, user: User, case_id: int, audit_action: str = AuditAction.VIEW, require_edit: bool = False
+    *,
+    user: User,
+    case_id: int,
+    audit_action: str = AuditAction.VIEW,
+    require_edit: bool = False,
+    part: str = "",
 ) -> tuple[Case, CaseAccess]:
     """The case and what the user may do with it, or 404 when they may not see it.
 
-    Opening a case is recorded in the audit chain (as a break-glass read when that is the basis).
+    Opening a case is recorded in the audit chain (as a break-glass read when that is the basis);
+    `part` names the part of the case that was read, e.g. "network".
     """
     case = Case.objects.select_related("service", "caseworker").filter(pk=case_id).first()
     if case is None:
@@ -73,7 +79,10 @@ def get_case_for_user(
         action=audit_action,
         object_type="case",
         object_id=case.pk,
-        detail={"basis": "break_glass"} if access.via_break_glass else {},
+        detail={
+            **({"basis": "break_glass"} if access.via_break_glass else {}),
+            **({"part": part} if part else {}),
+        },
     )
     return case, access
 

@@ -1,0 +1,202 @@
+"""The family's network around a child: people and institutions, ties between them, dated snapshots."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from sirkel.core.models import TimeStampedModel
+
+
+class Side(models.TextChoices):
+    PRIVATE = "private", _("Private network")
+    PUBLIC = "public", _("Public network")
+
+
+class Sector(models.TextChoices):
+    FAMILY = "family", _("Family/relatives")
+    FRIENDS = "friends", _("Friends/neighbours")
+    SCHOOL = "school", _("School/kindergarten/work/leisure")
+    SERVICES = "services", _("Public services")
+
+
+class SupportType(models.TextChoices):
+    EMOTIONAL = "emotional", _("Emotional")
+    PRACTICAL = "practical", _("Practical")
+    INFORMATIONAL = "informational", _("Informational")
+    APPRAISAL = "appraisal", _("Appraisal/recognition")
+
+
+class Valence(models.TextChoices):
+    RESOURCE = "resource", _("Resource")
+    STRESS = "stress", _("Stress")
+    BOTH = "both", _("Both resource and stress")
+
+
+class Direction(models.TextChoices):
+    GIVES = "gives", _("Gives help")
+    RECEIVES = "receives", _("Receives help")
+    BOTH = "both", _("Both give and receive")
+
+
+class ContactFrequency(models.TextChoices):
+    DAILY = "daily", _("Daily")
+    WEEKLY = "weekly", _("Weekly")
+    MONTHLY = "monthly", _("Monthly")
+    RARELY = "rarely", _("Rarely")
+
+
+class TieKind(models.TextChoices):
+    NONE = "", _("Know each other")
+    CLOSE = "close", _("Close")
+    CONFLICT = "conflict", _("In conflict")
+    BROKEN = "broken", _("Contact broken")
+
+
+class Perspective(models.TextChoices):
+    NONE = "", _("Not stated")
+    CHILD = "child", _("The child's")
+    MOTHER = "mother", _("The mother's")
+    FATHER = "father", _("The father's")
+    CASEWORKER = "caseworker", _("The caseworker's")
+
+
+RINGS = (1, 2, 3)
+
+
+class NetworkMember(TimeStampedModel):
+    """A person or institution in the child's network."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="network_members")
+    name = models.CharField(_("name"), max_length=200)
+    side = models.CharField(_("side"), max_length=10, choices=Side.choices, default=Side.PRIVATE)
+    sector = models.CharField(_("sector"), max_length=10, choices=Sector.choices, default=Sector.FAMILY)
+    relation = models.CharField(_("relation or role"), max_length=200, blank=True)
+    ring = models.PositiveSmallIntegerField(
+        _("closeness"), default=2, help_text=_("1 is closest to the child, 3 furthest away.")
+    )
+    support = models.JSONField(_("support given"), default=list, blank=True)
+    valence = models.CharField(
+        _("resource or stress"), max_length=10, choices=Valence.choices, default=Valence.RESOURCE
+    )
+    direction = models.CharField(
+        _("direction of help"), max_length=10, choices=Direction.choices, default=Direction.GIVES
+    )
+    contact_frequency = models.CharField(
+        _("contact frequency"), max_length=10, choices=ContactFrequency.choices, blank=True
+    )
+    lives_abroad = models.BooleanField(_("lives abroad"), default=False)
+    language = models.CharField(_("language"), max_length=100, blank=True)
+    interpreter_needed = models.BooleanField(_("needs an interpreter"), default=False)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    may_contact = models.BooleanField(_("may be contacted"), default=False)
+    contact_consent_by = models.CharField(_("who agreed to contact"), max_length=200, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    # Where on the map, within its sector and ring: 0..1 across the sector. None = laid out automatically.
+    map_offset = models.FloatField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["ring", "sector", "name", "id"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(ring__gte=1, ring__lte=3), name="member_ring_1_to_3"),
+            models.CheckConstraint(
+                condition=models.Q(side__in=[s.value for s in Side]), name="member_side_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(sector__in=[s.value for s in Sector]), name="member_sector_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(map_offset__isnull=True) | models.Q(map_offset__gte=0, map_offset__lte=1),
+                name="member_map_offset_0_to_1",
+            ),
+        ]
+        indexes = [models.Index(fields=["case", "ring"], name="member_case_ring_idx")]
+        verbose_name = _("network member")
+        verbose_name_plural = _("network members")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_stress(self) -> bool:
+        return self.valence in (Valence.STRESS, Valence.BOTH)
+
+    @property
+    def is_reciprocal(self) -> bool:
+        return self.direction == Direction.BOTH
+
+    def as_snapshot(self) -> dict[str, Any]:
+        """The fields a snapshot keeps (no contact details: they are only for invitations)."""
+        return {
+            "id": self.pk,
+            "name": self.name,
+            "side": self.side,
+            "sector": self.sector,
+            "relation": self.relation,
+            "ring": self.ring,
+            "support": sorted(self.support),
+            "valence": self.valence,
+            "direction": self.direction,
+            "contact_frequency": self.contact_frequency,
+            "lives_abroad": self.lives_abroad,
+        }
+
+
+class NetworkTie(models.Model):
+    """An undirected tie between two members, stored once with the lower id first."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="network_ties")
+    a = models.ForeignKey(NetworkMember, on_delete=models.CASCADE, related_name="+")
+    b = models.ForeignKey(NetworkMember, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("kind of tie"), max_length=10, choices=TieKind.choices, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["a", "b"], name="tie_once_per_pair"),
+            models.CheckConstraint(condition=models.Q(a__lt=models.F("b")), name="tie_ordered_pair"),
+        ]
+        indexes = [models.Index(fields=["case"], name="tie_case_idx")]
+        verbose_name = _("tie")
+        verbose_name_plural = _("ties")
+
+    def __str__(self) -> str:
+        return f"tie {self.a_id}–{self.b_id}"
+
+
+class SnapshotSource(models.TextChoices):
+    MANUAL = "manual", _("Saved by hand")
+    MEETING = "meeting", _("Network meeting")
+    IMPORT = "import", _("Import")
+
+
+class NetworkSnapshot(models.Model):
+    """A dated copy of the network, to show change over time."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="network_snapshots")
+    taken_at = models.DateTimeField()
+    label = models.CharField(_("label"), max_length=200, blank=True)
+    perspective = models.CharField(
+        _("perspective"), max_length=12, choices=Perspective.choices, blank=True, default=""
+    )
+    source = models.CharField(max_length=10, choices=SnapshotSource.choices, default=SnapshotSource.MANUAL)
+    # {"members": [member.as_snapshot()...], "ties": [[a, b, kind], ...]}
+    data = models.JSONField(default=dict)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-taken_at", "-id"]
+        indexes = [models.Index(fields=["case", "taken_at"], name="snapshot_case_idx")]
+        verbose_name = _("network snapshot")
+        verbose_name_plural = _("network snapshots")
+
+    def __str__(self) -> str:
+        return f"snapshot {self.pk} of case {self.case_id}"

@@ -1,0 +1,50 @@
+"""Reads of a case's network. The case itself is always fetched through the scoped case selector."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from sirkel.cases.models import Case
+from sirkel.network.models import NetworkMember, NetworkSnapshot, NetworkTie
+
+
+@dataclass(frozen=True)
+class Network:
+    members: list[NetworkMember]
+    ties: list[NetworkTie]
+
+
+def network_for_case(*, case: Case) -> Network:
+    """All members and ties of a case: two queries whatever the size."""
+    members = list(NetworkMember.objects.filter(case=case).order_by("ring", "sector", "name", "id"))
+    ties = list(NetworkTie.objects.filter(case=case).order_by("a_id", "b_id"))
+    return Network(members=members, ties=ties)
+
+
+def get_member(*, case: Case, member_id: int) -> NetworkMember:
+    """A member of this case's network, or 404 (ids of other cases' members reveal nothing)."""
+    member = NetworkMember.objects.filter(case=case, pk=member_id).first()
+    if member is None:
+        raise Http404
+    return member
+
+
+def get_tie(*, case: Case, tie_id: int) -> NetworkTie:
+    tie = NetworkTie.objects.filter(case=case, pk=tie_id).select_related("a", "b").first()
+    if tie is None:
+        raise Http404
+    return tie
+
+
+def snapshots_for_case(*, case: Case) -> QuerySet[NetworkSnapshot]:
+    return NetworkSnapshot.objects.filter(case=case).select_related("created_by").order_by("-taken_at", "-id")
+
+
+def get_snapshot(*, case: Case, snapshot_id: int) -> NetworkSnapshot:
+    snapshot = NetworkSnapshot.objects.filter(case=case, pk=snapshot_id).first()
+    if snapshot is None:
+        raise Http404
+    return snapshot
