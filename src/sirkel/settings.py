@@ -47,6 +47,13 @@ DEMO_MODE = SIRKEL_ENV == "demo"
 _secret = os.environ.get("SIRKEL_SECRET_KEY", "")
 if PRODUCTION and not _secret:
     raise ImproperlyConfigured("SIRKEL_SECRET_KEY must be set in production")
+# The key signs sessions and CSRF tokens. `check --deploy` flags a short key (security.W009), but that
+# check does not run when the server starts, so production refuses one outright, by the same measure.
+if PRODUCTION and (len(_secret) < 50 or len(set(_secret)) < 5):
+    raise ImproperlyConfigured(
+        "SIRKEL_SECRET_KEY must be at least 50 random characters in production, e.g. the output of "
+        "python -c 'import secrets; print(secrets.token_urlsafe(64))'"
+    )
 # Outside production a fixed, clearly insecure key keeps sessions stable across restarts.
 SECRET_KEY = _secret or "insecure-development-key-do-not-use-in-production-0123456789abcdef"
 
@@ -73,6 +80,8 @@ INSTALLED_APPS = [
     "sirkel.taxonomy",
     "sirkel.cases",
     "sirkel.network",
+    "sirkel.meetings",
+    "sirkel.plans",
     "sirkel.demo",
 ]
 
@@ -230,6 +239,8 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("SIRKEL_LOG_LEVEL", "INFO")},
     "loggers": {
         "axes": {"level": "WARNING"},
+        "weasyprint": {"level": "ERROR"},
+        "fontTools": {"level": "ERROR"},
         "django.request": {"level": "ERROR"},
     },
 }

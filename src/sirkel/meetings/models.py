@@ -1,0 +1,391 @@
+"""Network measures and their meetings, from screening and consent through preparation to follow-up.
+
+One machinery serves every network measure: a `Measure` of some kind (network meeting series, start
+meeting, family group conference, natural mentor, NTT, resource person) on a case has a screening,
+consents, meetings with participants, and an action plan (in `plans`). Kind-specific behaviour lives in
+`kinds.py`, not in copies of these models.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from sirkel.core.models import TimeStampedModel
+
+
+class MeasureKind(models.TextChoices):
+    NETWORK_MEETING = "network_meeting", _("Network meeting")
+    START_MEETING = "start_meeting", _("Start meeting (investigation)")
+    FAMILY_GROUP_CONFERENCE = "family_group_conference", _("Family group conference")
+    NATURAL_MENTOR = "natural_mentor", _("Natural mentor")
+    NTT = "ntt", _("Network-therapeutic measure (NTT)")
+    RESOURCE_PERSON = "resource_person", _("Resource person")
+
+
+class MeasureStatus(models.TextChoices):
+    SCREENING = "screening", _("Screening")
+    PREPARING = "preparing", _("Preparing")
+    ACTIVE = "active", _("In progress")
+    COMPLETED = "completed", _("Completed")
+    STOPPED = "stopped", _("Stopped: consent withdrawn")
+    NOT_STARTED = "not_started", _("Not started")
+
+
+class TrainedLeader(models.Model):
+    """The register of people trained to lead network meetings. Leaders who share across services form
+    a pool other services can choose from ("we lead each other's meetings")."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="trained_leader"
+    )
+    service = models.ForeignKey("accounts.Service", on_delete=models.CASCADE, related_name="trained_leaders")
+    trained_on = models.DateField(_("trained on"), null=True, blank=True)
+    training = models.CharField(_("training"), max_length=200, blank=True)
+    shared = models.BooleanField(
+        _("leads meetings for other services"),
+        default=False,
+        help_text=_("Part of the pool other services can choose meeting leaders from."),
+    )
+    active = models.BooleanField(_("active"), default=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["user__first_name", "user__last_name"]
+        verbose_name = _("trained meeting leader")
+        verbose_name_plural = _("trained meeting leaders")
+
+    def __str__(self) -> str:
+        return f"trained leader {self.user_id}"
+
+
+class Measure(TimeStampedModel):
+    """A network measure on a case: for a network meeting, the whole series of meetings."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="network_measures")
+    kind = models.CharField(_("measure"), max_length=30, choices=MeasureKind.choices)
+    status = models.CharField(
+        _("status"), max_length=20, choices=MeasureStatus.choices, default=MeasureStatus.SCREENING
+    )
+    caseworker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("responsible caseworker"),
+    )
+    leader = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="led_measures",
+        null=True,
+        blank=True,
+        verbose_name=_("meeting leader"),
+    )
+    purpose = models.TextField(
+        _("purpose / problem formulation"),
+        blank=True,
+        help_text=_("What the meeting is for, in words agreed with the parents."),
+    )
+    purpose_agreed_with_parents = models.BooleanField(_("purpose agreed with the parents"), default=False)
+    followup_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("accountable for follow-up"),
+    )
+    followup_owner_member = models.ForeignKey(
+        "network.NetworkMember",
+        on_delete=models.SET_NULL,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("accountable for follow-up (from the network)"),
+    )
+    started_on = models.DateField(_("started"), null=True, blank=True)
+    ended_on = models.DateField(_("ended"), null=True, blank=True)
+    end_reason = models.TextField(_("why it ended"), blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(leader__isnull=True) | ~models.Q(leader=models.F("caseworker")),
+                name="measure_leader_is_not_caseworker",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(kind__in=[k.value for k in MeasureKind]), name="measure_kind_valid"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["case", "status"], name="measure_case_status_idx"),
+            models.Index(fields=["leader", "status"], name="measure_leader_idx"),
+        ]
+        verbose_name = _("network measure")
+        verbose_name_plural = _("network measures")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} ({self.case_id})"
+
+    @property
+    def is_stopped(self) -> bool:
+        return self.status == MeasureStatus.STOPPED
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (MeasureStatus.SCREENING, MeasureStatus.PREPARING, MeasureStatus.ACTIVE)
+
+
+class ScreeningDecision(models.TextChoices):
+    PROCEED = "proceed", _("Suitable: go ahead")
+    ADAPT = "adapt", _("Go ahead with adaptations")
+    NOT_ADVISED = "not_advised", _("Not advised")
+    DECLINED = "declined", _("The family declined")
+
+
+class Screening(TimeStampedModel):
+    """Suitability: the study's contraindications and adaptations, and the decision with reasons."""
+
+    measure = models.OneToOneField(Measure, on_delete=models.CASCADE, related_name="screening")
+    violence_unacknowledged = models.BooleanField(
+        _("suspected violence or sexual abuse where the perpetrator is unknown or does not acknowledge it"),
+        default=False,
+    )
+    severe_conflict = models.BooleanField(
+        _("conflict in the network so severe that a meeting may bring more conflict than help"), default=False
+    )
+    parent_cognitive_difficulties = models.BooleanField(
+        _("a parent has cognitive difficulties"), default=False
+    )
+    minority_background = models.BooleanField(_("minority background"), default=False)
+    small_network = models.BooleanField(_("the family has a small private network"), default=False)
+    other_concerns = models.TextField(_("other concerns"), blank=True)
+    decision = models.CharField(_("decision"), max_length=20, choices=ScreeningDecision.choices, blank=True)
+    reasoning = models.TextField(_("reasoning"), blank=True)
+    adaptations = models.TextField(_("adaptations agreed"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("screening")
+        verbose_name_plural = _("screenings")
+
+    def __str__(self) -> str:
+        return f"screening of measure {self.measure_id}"
+
+
+class ConsentParty(models.TextChoices):
+    MOTHER = "mother", _("Mother")
+    FATHER = "father", _("Father")
+    YOUTH = "youth", _("The youth (15 or older)")
+    GUARDIAN = "guardian", _("Other person with parental responsibility")
+
+
+class Consent(models.Model):
+    """Informed consent from one party: what they were told, when, by whom; and any withdrawal."""
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="consents")
+    party = models.CharField(_("who"), max_length=10, choices=ConsentParty.choices)
+    party_name = models.CharField(_("name"), max_length=200)
+    informed_about = models.JSONField(_("informed about"), default=list, blank=True)
+    information_note = models.TextField(_("what else they were told"), blank=True)
+    informed_on = models.DateField(_("informed on"))
+    informed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("informed by")
+    )
+    given = models.BooleanField(_("consent given"), default=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+
+    def __str__(self) -> str:
+        return f"consent {self.party} for measure {self.measure_id}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.given and self.withdrawn_at is None
+
+
+class MeetingKind(models.TextChoices):
+    FIRST = "first", _("Network meeting")
+    FOLLOW_UP = "follow_up", _("Follow-up meeting")
+
+
+class MeetingStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    HELD = "held", _("Held")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class MeetingMode(models.TextChoices):
+    IN_PERSON = "in_person", _("In person")
+    DIGITAL = "digital", _("Digital")
+    HYBRID = "hybrid", _("Hybrid")
+
+
+class ChildParticipation(models.TextChoices):
+    FULL = "full", _("Takes part")
+    PART = "part", _("Takes part some of the time")
+    NONE = "none", _("Does not take part")
+
+
+class InterpreterKind(models.TextChoices):
+    INTERPRETER = "interpreter", _("Interpreter")
+    CULTURAL = "cultural", _("Cultural interpreter")
+    BOTH = "both", _("Interpreter and cultural interpreter")
+
+
+class Meeting(TimeStampedModel):
+    """One meeting of a measure: the first network meeting or a follow-up."""
+
+    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="meetings")
+    sequence = models.PositiveSmallIntegerField(default=1)
+    kind = models.CharField(
+        _("meeting"), max_length=10, choices=MeetingKind.choices, default=MeetingKind.FIRST
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED
+    )
+    starts_at = models.DateTimeField(_("starts"), null=True, blank=True)
+    duration_minutes = models.PositiveSmallIntegerField(_("duration (minutes)"), default=180)
+    place = models.CharField(_("place"), max_length=300, blank=True)
+    mode = models.CharField(
+        _("form"), max_length=10, choices=MeetingMode.choices, default=MeetingMode.IN_PERSON
+    )
+    video_link = models.URLField(_("video link"), blank=True)
+    purpose = models.TextField(_("purpose of this meeting"), blank=True)
+    # Preparation
+    parents_not_invited_reason = models.TextField(_("why a parent is not invited"), blank=True)
+    interpreter_needed = models.BooleanField(_("interpreter needed"), default=False)
+    interpreter_kind = models.CharField(
+        _("kind of interpreter"), max_length=12, choices=InterpreterKind.choices, blank=True
+    )
+    interpreter_language = models.CharField(_("language"), max_length=100, blank=True)
+    interpreter_booked = models.BooleanField(_("interpreter booked"), default=False)
+    interpreter_name = models.CharField(_("interpreter"), max_length=200, blank=True)
+    network_speech = models.TextField(_("the network speech"), blank=True)
+    network_speech_by = models.CharField(_("delivered by"), max_length=200, blank=True)
+    child_talked_with = models.BooleanField(_("talked with the child beforehand"), default=False)
+    child_talked_on = models.DateField(_("talked with the child on"), null=True, blank=True)
+    child_participation = models.CharField(
+        _("the child's participation"), max_length=10, choices=ChildParticipation.choices, blank=True
+    )
+    child_support_person = models.CharField(_("the child's support person"), max_length=200, blank=True)
+    child_wants_said = models.TextField(_("what the child wants said"), blank=True)
+    child_may_leave = models.BooleanField(_("the child may leave during the meeting"), default=True)
+    youth_leads = models.BooleanField(_("the youth leads their own meeting"), default=False)
+    # The meeting itself
+    notes = models.TextField(_("notes"), blank=True)
+    reflecting_team_notes = models.TextField(_("the reflecting team (meeting in the meeting)"), blank=True)
+    decisions = models.TextField(_("decisions"), blank=True)
+    internal_notes = models.TextField(
+        _("internal notes"), blank=True, help_text=_("For the service only: never printed in documents.")
+    )
+    waiver_signed_at = models.DateTimeField(_("waiver signed"), null=True, blank=True)
+    waiver_signed_by = models.CharField(_("waiver signed by"), max_length=300, blank=True)
+    snapshot = models.ForeignKey(
+        "network.NetworkSnapshot", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    held_on = models.DateField(_("held on"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["measure_id", "sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["measure", "sequence"], name="meeting_sequence_unique"),
+        ]
+        indexes = [models.Index(fields=["status", "starts_at"], name="meeting_status_start_idx")]
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+
+    def __str__(self) -> str:
+        return f"meeting {self.sequence} of measure {self.measure_id}"
+
+
+class ParticipantRole(models.TextChoices):
+    MOTHER = "mother", _("Mother")
+    FATHER = "father", _("Father")
+    CHILD = "child", _("The child")
+    PRIVATE = "private", _("Private network")
+    PUBLIC = "public", _("Public network")
+    STAFF = "staff", _("Child welfare service")
+    INTERPRETER = "interpreter", _("Interpreter")
+    SUPPORT = "support", _("Support person")
+
+
+class Response(models.TextChoices):
+    PENDING = "pending", _("No answer yet")
+    ACCEPTED = "accepted", _("Coming")
+    DECLINED = "declined", _("Not coming")
+    MAYBE = "maybe", _("Not sure")
+
+
+class Attendance(models.TextChoices):
+    UNKNOWN = "", _("Not recorded")
+    IN_PERSON = "in_person", _("Present")
+    DIGITAL = "digital", _("Present digitally")
+    ABSENT = "absent", _("Absent")
+
+
+class Participant(models.Model):
+    """Someone invited to a meeting: from the network register, or a staff member."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="participants")
+    member = models.ForeignKey(
+        "network.NetworkMember", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    name = models.CharField(_("name"), max_length=200)
+    role = models.CharField(_("role"), max_length=12, choices=ParticipantRole.choices)
+    relation = models.CharField(_("relation or role"), max_length=200, blank=True)
+    is_public = models.BooleanField(_("public network"), default=False)
+    close_to_problem = models.BooleanField(
+        _("close to the problem"),
+        default=False,
+        help_text=_("Closely involved in what the meeting is about."),
+    )
+    email = models.EmailField(_("e-mail"), blank=True)
+    invited = models.BooleanField(_("invited"), default=True)
+    invitation_sent_at = models.DateTimeField(_("invitation sent"), null=True, blank=True)
+    response = models.CharField(
+        _("answer"), max_length=10, choices=Response.choices, default=Response.PENDING
+    )
+    response_note = models.CharField(_("note on the answer"), max_length=300, blank=True)
+    attendance = models.CharField(_("attendance"), max_length=10, choices=Attendance.choices, blank=True)
+    waiver_released = models.BooleanField(_("released from confidentiality in this meeting"), default=False)
+
+    class Meta:
+        ordering = ["meeting_id", "role", "name", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "member"],
+                condition=models.Q(member__isnull=False),
+                name="participant_member_once",
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "user"],
+                condition=models.Q(user__isnull=False),
+                name="participant_user_once",
+            ),
+        ]
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def attended(self) -> bool:
+        return self.attendance in (Attendance.IN_PERSON, Attendance.DIGITAL)

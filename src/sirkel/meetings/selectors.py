@@ -1,0 +1,101 @@
+"""Permission-scoped reads of network measures and meetings.
+
+A measure is visible to whoever may see its case, and also to its meeting leader — who may come from
+another service's pool and then sees only the measures they lead, never the rest of the case.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from sirkel.accounts.models import User
+from sirkel.audit.models import AuditAction
+from sirkel.audit.services import record_event
+from sirkel.cases.models import Case
+from sirkel.cases.selectors import case_access, visible_cases_q
+from sirkel.meetings.models import Measure, Meeting, TrainedLeader
+
+
+@dataclass(frozen=True)
+class MeasureAccess:
+    can_view: bool
+    can_edit: bool  # may change the measure, its preparation and plan
+    can_run_meetings: bool  # may record attendance, notes, waivers (caseworker side or the leader)
+    sees_case: bool  # may also open the case itself
+    is_leader: bool
+
+
+NO_ACCESS = MeasureAccess(False, False, False, False, False)
+
+
+def measure_access(*, user: User, measure: Measure) -> MeasureAccess:
+    access = case_access(user=user, case=measure.case)
+    is_leader = measure.leader_id == user.pk
+    if access.can_view:
+        return MeasureAccess(True, access.can_edit, access.can_edit or is_leader, True, is_leader)
+    if is_leader:
+        return MeasureAccess(True, False, True, False, True)
+    return NO_ACCESS
+
+
+def get_measure_for_user(
+    *, user: User, measure_id: int, audit_action: str = AuditAction.VIEW, require: str = "view"
+) -> tuple[Measure, MeasureAccess]:
+    """The measure and what the user may do, or 404. `require` is view, edit or run. Audited."""
+    measure = (
+        Measure.objects.select_related("case", "case__service", "caseworker", "leader")
+        .filter(pk=measure_id)
+        .first()
+    )
+    if measure is None:
+        raise Http404
+    access = measure_access(user=user, measure=measure)
+    allowed = {"view": access.can_view, "edit": access.can_edit, "run": access.can_run_meetings}[require]
+    if not allowed:
+        raise Http404
+    record_event(
+        actor=user,
+        service=measure.case.service_id,
+        action=audit_action,
+        object_type="measure",
+        object_id=measure.pk,
+        detail={"case": measure.case_id, **({"basis": "meeting_leader"} if not access.sees_case else {})},
+    )
+    return measure, access
+
+
+def get_meeting(*, measure: Measure, meeting_id: int) -> Meeting:
+    meeting = Meeting.objects.filter(measure=measure, pk=meeting_id).first()
+    if meeting is None:
+        raise Http404
+    return meeting
+
+
+def measures_for_case(*, case: Case) -> QuerySet[Measure]:
+    return (
+        Measure.objects.filter(case=case)
+        .select_related("leader", "caseworker")
+        .order_by("-created_at", "-id")
+    )
+
+
+def measures_for_user(*, user: User) -> QuerySet[Measure]:
+    """Measures on cases the user may see, plus those they lead (for overviews)."""
+    visible_cases = Case.objects.filter(visible_cases_q(user=user)).values("pk")
+    return (
+        Measure.objects.filter(Q(case__in=visible_cases) | Q(leader=user))
+        .select_related("case", "case__service", "leader", "caseworker")
+        .order_by("-updated_at", "-id")
+    )
+
+
+def leader_candidates(*, service_id: int, exclude_user_id: int | None = None) -> QuerySet[User]:
+    """Who may lead: trained leaders of this service, and trained leaders other services share."""
+    qs = TrainedLeader.objects.filter(active=True).filter(Q(service_id=service_id) | Q(shared=True))
+    users = User.objects.filter(is_active=True, pk__in=qs.values("user_id"))
+    if exclude_user_id is not None:
+        users = users.exclude(pk=exclude_user_id)
+    return users.order_by("first_name", "last_name", "username")

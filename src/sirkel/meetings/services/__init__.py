@@ -1,0 +1,1 @@
+"""Writes for network measures, split by stage: series (start, screening, consent), preparation, meeting."""

@@ -1,0 +1,11 @@
+"""Routes for network measures: /tiltak/<measure_id>/… (and /saker/<case_id>/tiltak/ to start one)."""
+
+from django.urls import include, path
+
+app_name = "meetings"
+
+urlpatterns = [
+    path("", include("sirkel.meetings.views.series")),
+    path("", include("sirkel.meetings.views.preparation")),
+    path("", include("sirkel.meetings.views.meeting")),
+]

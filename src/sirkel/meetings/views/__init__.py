@@ -1,0 +1,1 @@
+"""Views for network measures, split by stage."""
