@@ -1,5 +1,126 @@
-"""Filled in by the network work (issue 3)."""
+"""Export of a case's network (Network Canvas CSV zip or GraphML) and import of the CSV zip."""
 
-from django.urls import URLPattern
+from __future__ import annotations
 
-urlpatterns: list[URLPattern] = []
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.http import require_GET, require_http_methods
+
+from sirkel.cases.selectors import get_case_for_user
+from sirkel.core.types import AuthenticatedHttpRequest
+from sirkel.network import exchange
+from sirkel.network.selectors import network_for_case
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=gettext_lazy("Zip file with the network"),
+        help_text=gettext_lazy("The zip Sirkel exports as CSV, or the people and ties CSV files in one zip."),
+        widget=forms.FileInput(attrs={"accept": ".zip,application/zip"}),
+    )
+
+    def clean_file(self) -> UploadedFile:
+        upload: UploadedFile = self.cleaned_data["file"]
+        if upload.size is not None and upload.size > exchange.MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(exchange.too_large_message())
+        return upload
+
+
+def _format_context() -> dict[str, object]:
+    ego_name, people_name, ties_name = (
+        "…" + s for s in (exchange.EGO_SUFFIX, exchange.PEOPLE_SUFFIX, exchange.TIES_SUFFIX)
+    )
+    return {
+        "ego_file": ego_name,
+        "people_file": people_name,
+        "ties_file": ties_name,
+        "max_people": exchange.MAX_PEOPLE,
+        "max_ties": exchange.MAX_TIES,
+        "max_size": exchange.MAX_UPLOAD_BYTES,
+    }
+
+
+@login_required
+@require_GET
+def network_export(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
+    """?format=csv|graphml downloads the file; without a format, a page explains the two formats."""
+    fmt = exchange.parse_format(request.GET.get("format", ""))
+    if fmt is None:
+        with transaction.atomic():
+            case, access = get_case_for_user(user=request.user, case_id=case_id, part="network")
+        status = 400 if "format" in request.GET else 200
+        return render(
+            request,
+            "network/export.html",
+            {"case": case, "access": access, **_format_context()},
+            status=status,
+        )
+    export = exchange.export_for_user(user=request.user, case_id=case_id, fmt=fmt)
+    return HttpResponse(
+        export.content,
+        content_type=export.content_type,
+        headers={
+            "Content-Disposition": content_disposition_header(True, export.filename),
+            # The file holds a child's network: no caching along the way or in the browser.
+            "Cache-Control": "no-store",
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def network_import(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
+    """Upload form with the format explained; POST adds the file's people and ties to the network."""
+    with transaction.atomic():
+        case, access = get_case_for_user(
+            user=request.user, case_id=case_id, require_edit=True, part="network"
+        )
+    form = ImportForm(request.POST or None, request.FILES or None)
+    problems: list[exchange.Problem] = []
+    if request.method == "POST" and form.is_valid():
+        upload: UploadedFile = form.cleaned_data["file"]
+        # Never read more than the limit, whatever the client said about the size.
+        data = upload.read(exchange.MAX_UPLOAD_BYTES + 1)
+        try:
+            result = exchange.import_into_case(acting_user=request.user, case=case, data=data)
+        except PermissionDenied as exc:  # access withdrawn since the case was opened
+            raise Http404 from exc
+        if result.ok:
+            people = ngettext("%(count)s person", "%(count)s people", result.members) % {
+                "count": result.members
+            }
+            ties = ngettext("%(count)s tie", "%(count)s ties", result.ties) % {"count": result.ties}
+            messages.success(
+                request,
+                _("Added to the network: %(people)s and %(ties)s.") % {"people": people, "ties": ties},
+            )
+            return redirect("network:import", case_id=case.pk)
+        problems = result.problems
+    network = network_for_case(case=case)
+    context = {
+        "case": case,
+        "access": access,
+        "form": form,
+        "problems": problems,
+        "member_count": len(network.members),
+        "tie_count": len(network.ties),
+        "columns": exchange.column_reference(),
+        **_format_context(),
+    }
+    return render(request, "network/import.html", context)
+
+
+urlpatterns = [
+    path("eksport/", network_export, name="export"),
+    path("import/", network_import, name="import"),
+]
