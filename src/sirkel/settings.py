@@ -98,6 +98,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
+    "sirkel.core.middleware.PrivatePagesMiddleware",
 ]
 
 ROOT_URLCONF = "sirkel.urls"

@@ -28,6 +28,8 @@ from .support import AxeCheck, Screenshot, SignIn, check_accessible
 # Playwright's sync API runs an asyncio loop in this thread, so Django's async-safety check would
 # refuse the ORM calls the tests make (loading demo data, looking up cases).
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+# Web-first assertions wait up to this long (Playwright's default is 5 s): generous for a busy CI box.
+expect.set_options(timeout=10_000)
 
 CHROMIUM = os.environ.get("SIRKEL_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -77,8 +79,13 @@ def page(browser: Browser, live_server: Any) -> Iterator[Page]:
 
 
 @pytest.fixture
-def demo(transactional_db: None) -> dict[str, int]:
-    """The demo services, users and cases (the live-server database starts empty)."""
+def demo(transactional_db: None, settings: Any) -> dict[str, int]:
+    """The demo services, users and cases (the live-server database starts empty).
+
+    Passwords are hashed with a fast hasher here: Argon2 would spend seconds on the seven demo users
+    and every sign-in, and the hash algorithm is not what these tests are about.
+    """
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     return load_demo()
 
 

@@ -67,3 +67,35 @@ def tab_to(page: Page, selector: str, *, max_presses: int = 40) -> None:
         if target.evaluate("(el) => el === document.activeElement"):
             return
     pytest.fail(f"{max_presses} presses of Tab never reached {selector}", pytrace=False)
+
+
+# The contrast between the focused element's outline and the background of the nearest ancestor
+# that paints one (WCAG 1.4.11: a focus indicator needs 3:1 against what is next to it).
+FOCUS_RING_CONTRAST = """
+() => {
+  const rgb = (value) => (value.match(/[\\d.]+/g) || []).map(Number);
+  const luminance = ([r, g, b]) => {
+    const lin = (c) => { c /= 255; return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4; };
+    return 0.2126 * lin(r) + 0.7152 * lin(g) + 0.0722 * lin(b);
+  };
+  const el = document.activeElement;
+  const style = getComputedStyle(el);
+  if (style.outlineStyle === 'none' || parseFloat(style.outlineWidth) === 0) return 0;
+  let background = [255, 255, 255];
+  for (let node = el.parentElement; node; node = node.parentElement) {
+    const colour = rgb(getComputedStyle(node).backgroundColor);
+    if (colour.length === 3 || colour[3] === 1) {
+      background = colour.slice(0, 3);
+      break;
+    }
+  }
+  const [a, b] = [luminance(rgb(style.outlineColor).slice(0, 3)), luminance(background)];
+  return (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+}
+"""
+
+
+def focus_ring_contrast(page: Page) -> float:
+    """Contrast ratio of the focused element's outline against the background around it (0: no outline)."""
+    ratio: float = page.evaluate(FOCUS_RING_CONTRAST)
+    return ratio

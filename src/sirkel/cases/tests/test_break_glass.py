@@ -64,14 +64,18 @@ def test_researcher_cannot_break_glass(case: Case, researcher: User) -> None:
 @pytest.mark.django_db
 def test_break_glass_expires(case: Case, teammate: User) -> None:
     client = client_for(teammate)
-    client.post(reverse("cases:break_glass"), {"service": case.service_id, "number": case.number, "reason": REASON})
+    client.post(
+        reverse("cases:break_glass"), {"service": case.service_id, "number": case.number, "reason": REASON}
+    )
     grant = BreakGlassAccess.objects.get()
     BreakGlassAccess.objects.filter(pk=grant.pk).update(expires_at=grant.created_at - timedelta(seconds=1))
     assert client.get(reverse("cases:detail", args=[case.pk])).status_code == 404
 
 
 @pytest.mark.django_db
-def test_leader_sees_break_glass_with_reason(case: Case, teammate: User, leader: User, outsider: User) -> None:
+def test_leader_sees_break_glass_with_reason(
+    case: Case, teammate: User, leader: User, outsider: User
+) -> None:
     client_for(teammate).post(
         reverse("cases:break_glass"), {"service": case.service_id, "number": case.number, "reason": REASON}
     )
