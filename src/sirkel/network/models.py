@@ -7,6 +7,7 @@ from typing import Any
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from sirkel.core.models import TimeStampedModel
 
@@ -51,7 +52,7 @@ class ContactFrequency(models.TextChoices):
 
 class TieKind(models.TextChoices):
     NONE = "", _("Know each other")
-    CLOSE = "close", _("Close")
+    CLOSE = "close", pgettext_lazy("tie kind", "Close")
     CONFLICT = "conflict", _("In conflict")
     BROKEN = "broken", _("Contact broken")
 
