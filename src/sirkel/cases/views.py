@@ -24,7 +24,7 @@ from sirkel.cases.services import ConflictError, break_glass, create_case, updat
 from sirkel.core.htmx import is_htmx
 from sirkel.core.types import AuthenticatedHttpRequest
 from sirkel.meetings.selectors import measures_for_case
-from sirkel.plans.selectors import overdue_for_case
+from sirkel.plans.selectors import OPEN_MEASURE_STATUSES, overdue_for_case
 
 PAGE_SIZE = 25
 
@@ -68,6 +68,9 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 def case_detail(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     with transaction.atomic():
         case, access = selectors.get_case_for_user(user=request.user, case_id=case_id)
+    measures = list(measures_for_case(case=case))  # network measures: one query
+    # Overdue actions exist only on open measures, so most cases (none open) skip that query.
+    has_open = any(m.status in OPEN_MEASURE_STATUSES for m in measures)
     return render(
         request,
         "cases/case_detail.html",
@@ -75,8 +78,8 @@ def case_detail(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse
             "case": case,
             "access": access,
             "assigned": selectors.assigned_users(case=case),
-            "overdue_actions": overdue_for_case(case=case),  # action plans: one query
-            "measures": list(measures_for_case(case=case)),  # network measures: one query
+            "overdue_actions": overdue_for_case(case=case) if has_open else [],  # one query if any open
+            "measures": measures,
         },
     )
 

@@ -16,7 +16,7 @@ from sirkel.audit.models import AuditAction
 from sirkel.audit.services import record_event
 from sirkel.cases.models import Case
 from sirkel.cases.selectors import case_access, visible_cases_q
-from sirkel.meetings.models import Measure, Meeting, TrainedLeader
+from sirkel.meetings.models import Consent, Measure, Meeting, TrainedLeader
 
 
 @dataclass(frozen=True)
@@ -99,3 +99,41 @@ def leader_candidates(*, service_id: int, exclude_user_id: int | None = None) ->
     if exclude_user_id is not None:
         users = users.exclude(pk=exclude_user_id)
     return users.order_by("first_name", "last_name", "username")
+
+
+# --- The series page and the leader register (issue 4, series) ------------------------------------------
+
+
+def meetings_for_measure(*, measure: Measure) -> list[Meeting]:
+    """The measure's meetings in order: one query, however long the series."""
+    return list(Meeting.objects.filter(measure=measure).order_by("sequence"))
+
+
+def get_consent(*, measure: Measure, consent_id: int) -> Consent:
+    consent = Consent.objects.filter(measure=measure, pk=consent_id).first()
+    if consent is None:
+        raise Http404
+    return consent
+
+
+def trained_leaders_of_service(*, service_id: int) -> list[TrainedLeader]:
+    """The service's register, active first."""
+    return list(
+        TrainedLeader.objects.filter(service_id=service_id)
+        .select_related("user")
+        .order_by("-active", "user__first_name", "user__last_name", "user__username")
+    )
+
+
+def shared_leaders_elsewhere(*, service_id: int) -> list[TrainedLeader]:
+    """Active leaders other services share, for the register page of this service."""
+    return list(
+        TrainedLeader.objects.filter(shared=True, active=True, user__is_active=True)
+        .exclude(service_id=service_id)
+        .select_related("user", "service")
+        .order_by("service__name", "user__first_name", "user__last_name")
+    )
+
+
+def get_trained_leader(*, leader_id: int) -> TrainedLeader | None:
+    return TrainedLeader.objects.select_related("user", "service").filter(pk=leader_id).first()

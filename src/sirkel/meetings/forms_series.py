@@ -1,0 +1,244 @@
+"""Forms for starting a measure, its leader, screening, consent and the register of trained leaders."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from sirkel.accounts.models import Role, Service, User
+from sirkel.cases.models import Case, CaseAssignment
+from sirkel.cases.selectors import EDITING_ROLES
+from sirkel.meetings.models import ConsentParty, Measure, MeasureKind, Screening, ScreeningDecision
+from sirkel.meetings.selectors import leader_candidates
+from sirkel.meetings.services.series import YOUTH_CONSENT_AGE, InformedAbout, kinds_for_case
+
+# Everyone in a service except researchers, who do not work with families.
+STAFF_ROLES = [r.value for r in Role if r != Role.RESEARCHER]
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class StaffChoiceField(forms.ModelChoiceField[User]):
+    def label_from_instance(self, obj: User) -> str:
+        return obj.display_name()
+
+
+class LeaderChoiceField(forms.ModelChoiceField[User]):
+    """Shows which service a leader comes from, so a shared leader from elsewhere is recognisable."""
+
+    def __init__(self, *args: Any, home_service_id: int | None = None, **kwargs: Any) -> None:
+        self.home_service_id = home_service_id
+        super().__init__(*args, **kwargs)
+
+    def label_from_instance(self, obj: User) -> str:
+        entry = getattr(obj, "trained_leader", None)
+        if entry is not None and entry.service_id != self.home_service_id:
+            return f"{obj.display_name()} ({entry.service.name})"
+        return obj.display_name()
+
+
+def _leaders(case: Case, exclude_user_id: int | None = None) -> QuerySet[User]:
+    return leader_candidates(service_id=case.service_id, exclude_user_id=exclude_user_id).select_related(
+        "trained_leader__service"
+    )
+
+
+def case_editors(case: Case) -> QuerySet[User]:
+    """Who may be responsible for a measure: people who may edit the case."""
+    assigned = CaseAssignment.objects.filter(case=case).values("user_id")
+    in_service = Q(memberships__service_id=case.service_id)
+    return (
+        User.objects.filter(is_active=True)
+        .filter(
+            (in_service & Q(memberships__role=Role.LEADER))
+            | (
+                in_service
+                & Q(memberships__role__in=EDITING_ROLES)
+                & (Q(pk=case.caseworker_id) | Q(pk__in=assigned))
+            )
+        )
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+class StartMeasureForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Measure"))
+    caseworker = StaffChoiceField(queryset=User.objects.none(), label=_("Responsible caseworker"))
+    leader = LeaderChoiceField(
+        queryset=User.objects.none(),
+        required=False,
+        label=_("Meeting leader"),
+        help_text=_(
+            "Someone trained to lead network meetings, not the caseworker: from your service, or one another "
+            "service shares. You can choose later, but before the first meeting is prepared."
+        ),
+    )
+    purpose = forms.CharField(
+        label=_("Purpose / problem formulation"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What the measure is for. You will agree on the words with the parents."),
+    )
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.case = case
+        kind_field = cast(forms.ChoiceField, self.fields["kind"])
+        allowed = kinds_for_case(case=case)
+        kind_field.choices = [(k, label) for k, label in MeasureKind.choices if k in allowed]
+        caseworker_field = cast(StaffChoiceField, self.fields["caseworker"])
+        caseworker_field.queryset = case_editors(case)
+        leader_field = cast(LeaderChoiceField, self.fields["leader"])
+        leader_field.queryset = _leaders(case)
+        leader_field.home_service_id = case.service_id
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        caseworker, leader = data.get("caseworker"), data.get("leader")
+        if caseworker is not None and leader is not None and caseworker.pk == leader.pk:
+            self.add_error(
+                "leader", _("The meeting leader cannot be the responsible caseworker: choose someone else.")
+            )
+        return data
+
+
+class LeaderForm(forms.Form):
+    leader = LeaderChoiceField(queryset=User.objects.none(), required=False, label=_("Meeting leader"))
+
+    def __init__(self, *args: Any, measure: Measure, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(LeaderChoiceField, self.fields["leader"])
+        field.queryset = _leaders(measure.case, exclude_user_id=measure.caseworker_id)
+        field.home_service_id = measure.case.service_id
+
+
+class ScreeningForm(forms.ModelForm[Screening]):
+    decision = forms.ChoiceField(
+        label=_("Decision"),
+        required=False,
+        choices=[("", _("Not decided yet")), *ScreeningDecision.choices],
+        widget=forms.RadioSelect,
+    )
+
+    class Meta:
+        model = Screening
+        fields = [
+            "violence_unacknowledged",
+            "severe_conflict",
+            "parent_cognitive_difficulties",
+            "minority_background",
+            "small_network",
+            "other_concerns",
+            "decision",
+            "reasoning",
+            "adaptations",
+        ]
+        widgets = {
+            "other_concerns": forms.Textarea(attrs={"rows": 2}),
+            "reasoning": forms.Textarea(attrs={"rows": 4}),
+            "adaptations": forms.Textarea(attrs={"rows": 3}),
+        }
+        help_texts = {
+            "reasoning": _("Required when you record a decision. Why this decision, for this family, now."),
+            "adaptations": _("For example: shorter sessions, an interpreter, a support person for a parent."),
+            "small_network": _("Fewer than four people in the private network register."),
+        }
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("decision") and not (data.get("reasoning") or "").strip():
+            self.add_error("reasoning", _("Write the reasoning for the decision."))
+        return data
+
+
+class ConsentForm(forms.Form):
+    party = forms.ChoiceField(label=_("Who consents"))
+    party_name = forms.CharField(label=_("Name"), max_length=200)
+    informed_about = forms.MultipleChoiceField(
+        label=_("They were told about"),
+        choices=InformedAbout.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    information_note = forms.CharField(
+        label=_("What else they were told"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    informed_on = forms.DateField(label=_("Informed on"), widget=DateInput())
+    informed_by = StaffChoiceField(queryset=User.objects.none(), label=_("Informed by"))
+
+    def __init__(self, *args: Any, measure: Measure, **kwargs: Any) -> None:
+        kwargs.setdefault("initial", {})
+        kwargs["initial"].setdefault("informed_on", timezone.localdate())
+        super().__init__(*args, **kwargs)
+        party_field = cast(forms.ChoiceField, self.fields["party"])
+        youth_possible = measure.case.age >= YOUTH_CONSENT_AGE
+        party_field.choices = [
+            (value, label)
+            for value, label in ConsentParty.choices
+            if youth_possible or value != ConsentParty.YOUTH
+        ]
+        by_field = cast(StaffChoiceField, self.fields["informed_by"])
+        staff = Q(memberships__service_id=measure.case.service_id, memberships__role__in=STAFF_ROLES)
+        by_field.queryset = (
+            User.objects.filter(is_active=True)
+            .filter(staff | Q(pk=measure.leader_id))
+            .distinct()
+            .order_by("first_name", "last_name", "username")
+        )
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why consent is withdrawn"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("As the person said it. Withdrawing consent stops the whole measure."),
+    )
+
+
+class TrainedLeaderForm(forms.Form):
+    user = StaffChoiceField(queryset=User.objects.none(), label=_("Person"))
+    trained_on = forms.DateField(label=_("Trained on"), required=False, widget=DateInput())
+    training = forms.CharField(
+        label=_("Training"),
+        max_length=200,
+        required=False,
+        help_text=_("For example the course or programme they took."),
+    )
+    shared = forms.BooleanField(
+        label=_("Leads meetings for other services"),
+        required=False,
+        help_text=_("Other services can then choose this person as meeting leader."),
+    )
+    active = forms.BooleanField(label=_("Active"), required=False, initial=True)
+    note = forms.CharField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, service: Service, fixed_user: User | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = cast(StaffChoiceField, self.fields["user"])
+        if fixed_user is not None:
+            field.queryset = User.objects.filter(pk=fixed_user.pk)
+            field.initial = fixed_user.pk
+            field.disabled = True
+        else:
+            field.queryset = (
+                User.objects.filter(
+                    is_active=True,
+                    memberships__service=service,
+                    memberships__role__in=STAFF_ROLES,
+                    trained_leader__isnull=True,
+                )
+                .distinct()
+                .order_by("first_name", "last_name", "username")
+            )

@@ -1,0 +1,73 @@
+"""Small builders for the series tests (start, screening, consent, leader register)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from django.test import Client
+from django.utils import timezone
+
+from sirkel.accounts.models import Role, Service, User
+from sirkel.cases.models import Case
+from sirkel.core.testing import make_user
+from sirkel.meetings.models import Consent, ConsentParty, Measure, MeasureKind, TrainedLeader
+from sirkel.meetings.services import series
+from sirkel.meetings.services.series import InformedAbout
+
+EVERYTHING_TOLD = [i.value for i in InformedAbout]
+
+
+def train(user: User, service: Service, *, shared: bool = False, active: bool = True) -> TrainedLeader:
+    return TrainedLeader.objects.create(user=user, service=service, shared=shared, active=active)
+
+
+def visiting_leader(other_service: Service, username: str = "visitor") -> User:
+    """A meeting leader from another service's shared pool."""
+    user = make_user(username, other_service, Role.CONSULTANT)
+    train(user, other_service, shared=True)
+    return user
+
+
+def start(
+    case: Case,
+    *,
+    by: User | None = None,
+    leader: User | None = None,
+    kind: str = MeasureKind.NETWORK_MEETING,
+) -> Measure:
+    return series.start_measure(
+        acting_user=by or case.caseworker,
+        case=case,
+        kind=kind,
+        caseworker=case.caseworker,
+        leader=leader,
+        purpose="Emma har gode skoledager.",
+    )
+
+
+def consent(measure: Measure, party: str = ConsentParty.MOTHER, *, by: User | None = None) -> Consent:
+    return series.add_consent(
+        acting_user=by or measure.caseworker,
+        measure=measure,
+        party=party,
+        party_name=f"{party} Testesen",
+        informed_about=EVERYTHING_TOLD,
+        informed_on=timezone.localdate(),
+        informed_by=by or measure.caseworker,
+    )
+
+
+def born(years_ago: int, *, days_later: int = 0) -> date:
+    """A birth date `years_ago` years before today, moved `days_later` days later."""
+    today = timezone.localdate()
+    try:
+        day = date(today.year - years_ago, today.month, today.day)
+    except ValueError:  # 29 February
+        day = date(today.year - years_ago, 2, 28)
+    return day + timedelta(days=days_later)
+
+
+def assert_404_for(clients: list[Client], url: str, data: dict[str, str] | None = None) -> None:
+    for client in clients:
+        assert client.get(url).status_code == 404, url
+        assert client.post(url, data or {}).status_code == 404, url
