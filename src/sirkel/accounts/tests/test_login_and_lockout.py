@@ -4,6 +4,7 @@ account name (not the whole office) until the cool-off passes or an administrato
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import TYPE_CHECKING
 
 import pytest
 from axes.models import AccessAttempt
@@ -19,6 +20,9 @@ from sirkel.accounts.models import User
 from sirkel.accounts.tests.helpers import session_user_id, sign_in
 from sirkel.core.testing import PASSWORD
 
+if TYPE_CHECKING:
+    from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse
+
 WRONG = "not-the-password-at-all"
 
 
@@ -27,9 +31,9 @@ def lock_out(client: Client, username: str) -> None:
         sign_in(client, username, WRONG)
 
 
-def assert_locked_out_page(response: object) -> None:
-    assert getattr(response, "status_code", None) == 429
-    assert "accounts/locked_out.html" in [t.name for t in getattr(response, "templates", [])]
+def assert_locked_out_page(response: TestResponse) -> None:
+    assert response.status_code == 429
+    assert "accounts/locked_out.html" in [t.name for t in response.templates]
 
 
 @pytest.mark.django_db
@@ -97,9 +101,7 @@ def test_failure_limit_locks_the_account_even_for_the_correct_password(caseworke
 
 
 @pytest.mark.django_db
-def test_lockout_is_per_user_name_so_a_colleague_can_still_sign_in(
-    caseworker: User, teammate: User
-) -> None:
+def test_lockout_is_per_user_name_so_a_colleague_can_still_sign_in(caseworker: User, teammate: User) -> None:
     client = Client()  # same browser and address as the attacker
     lock_out(client, "caseworker")
 
