@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
@@ -20,7 +22,7 @@ def chain(caseworker: User, service: Service) -> list[AuditEvent]:
     ]
 
 
-def raw(sql: str, params: list[object]) -> None:
+def raw(sql: str, params: list[Any]) -> None:
     """Tamper with the table behind the application's back, as an attacker with database access would."""
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
@@ -90,8 +92,9 @@ def test_verify_finds_reordered_events(chain: list[AuditEvent]) -> None:
 def test_verify_finds_an_event_inserted_out_of_order(chain: list[AuditEvent]) -> None:
     forged = chain[2]
     raw(
-        "INSERT INTO audit_auditevent (seq, created_at, actor_id, actor_username, service_id, action, object_type,"
-        " object_id, reason, detail, prev_hash, hash) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+        "INSERT INTO audit_auditevent (seq, created_at, actor_id, actor_username, service_id, action,"
+        " object_type, object_id, reason, detail, prev_hash, hash)"
+        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
         [
             6,
             forged.created_at,
