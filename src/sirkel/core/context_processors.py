@@ -21,4 +21,5 @@ def sirkel(request: HttpRequest) -> dict[str, Any]:
         "demo_mode": settings.DEMO_MODE,
         "user_roles": roles,
         "is_leader": Role.LEADER.value in roles,
+        "login_cooloff_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
     }

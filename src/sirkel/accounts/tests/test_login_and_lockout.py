@@ -34,6 +34,9 @@ def lock_out(client: Client, username: str) -> None:
 def assert_locked_out_page(response: TestResponse) -> None:
     assert response.status_code == 429
     assert "accounts/locked_out.html" in [t.name for t in response.templates]
+    # The page states the configured cool-off, not a fixed number.
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    assert f" {minutes} " in response.content.decode()
 
 
 @pytest.mark.django_db
