@@ -1,0 +1,452 @@
+"""Geometry of the network map, computed on the server: where each person goes in their sector and ring.
+
+The map is a square SVG (`SIZE` user units) with the child in the centre, four sectors as quadrants
+(family top left, then clockwise friends, school, public services) and three rings. Each ring's width
+follows how many people it holds, so a crowded ring gets more room. Within a sector–ring cell people sit
+on one or more arcs ("rows"); the slots of the rows interleave, so neighbours alternate between rows and
+their labels get more room. A member's `map_offset` (0..1 across the sector, set by dragging) is kept as
+far as the minimum spacing allows. Labels are cut to the room they have; the full name stays in the
+accessible name.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
+
+from sirkel.network.models import (
+    RINGS,
+    NetworkMember,
+    NetworkTie,
+    Sector,
+    Side,
+    SupportType,
+    TieKind,
+    Valence,
+)
+
+SIZE = 1000.0
+CENTRE = SIZE / 2
+CHILD_R = 50.0  # the child's circle
+INNER_R = 64.0  # where ring 1 starts
+OUTER_R = 455.0  # where ring 3 ends
+NODE_R = 16.0  # a member's circle radius (squares have the same half-width)
+ROW_H = 54.0  # radial room a row of members needs: node, label below it and a gap
+ROW_TIGHT = 2 * NODE_R + 6  # rows this close when a cell is crowded: labels may touch, nodes do not
+EMPTY_RING = 40.0  # the least width of a ring nobody is in
+EDGE_PAD = 26.0  # distance (px) between a member and the sector's border lines
+DESIRED_SPACING = 92.0  # room along the arc that fits a node and a 12-character label
+MIN_SPACING = 2 * NODE_R + 3  # closer than this and two members would touch
+CHAR_W = 7.8  # average width of a label character at the label font size
+LABEL_MAX_CHARS = 16
+LABEL_MIN_CHARS = 3
+HALO_R = NODE_R + 7  # a node with its stress ring: what a label must keep clear of
+LABEL_H = 15.0  # a label's height above its baseline (plus the descenders below)
+LABEL_BELOW = HALO_R + 14
+LABEL_ABOVE = -HALO_R - 5
+
+# Clockwise from the top-left quadrant: Left/Right arrow keys step through this order.
+SECTOR_ORDER: tuple[str, ...] = (Sector.FAMILY, Sector.FRIENDS, Sector.SCHOOL, Sector.SERVICES)
+
+
+def sector_angles(sector: str) -> tuple[float, float]:
+    """Start and end angle of a sector, in radians clockwise from 12 o'clock."""
+    i = SECTOR_ORDER.index(sector)
+    start = (i - 1) * math.pi / 2
+    return start, start + math.pi / 2
+
+
+def polar(radius: float, angle: float) -> tuple[float, float]:
+    """A point at `radius` from the centre, `angle` radians clockwise from 12 o'clock."""
+    return CENTRE + radius * math.sin(angle), CENTRE - radius * math.cos(angle)
+
+
+@dataclass(frozen=True)
+class Band:
+    ring: int
+    inner: float
+    outer: float
+
+    @property
+    def width(self) -> float:
+        return self.outer - self.inner
+
+
+@dataclass(frozen=True)
+class Placement:
+    member_id: int
+    x: float
+    y: float
+    radius: float
+    angle: float
+    label_chars: int  # how many characters of the name fit beside the node
+    label_dy: float = LABEL_BELOW  # where the label's baseline is, relative to the node's centre
+
+
+def _usable_arc(radius: float) -> float:
+    return max(radius * math.pi / 2 - 2 * EDGE_PAD, MIN_SPACING)
+
+
+def _rows_needed(count: int, radius: float) -> int:
+    if count == 0:
+        return 0
+    return max(1, math.ceil(count * DESIRED_SPACING / _usable_arc(radius)))
+
+
+def ring_bands(counts: dict[tuple[str, int], int]) -> list[Band]:
+    """Split the room between the child and the edge into three rings, wider where more people sit."""
+    available = OUTER_R - INNER_R
+    occupied = [any(counts.get((s, ring), 0) for s in SECTOR_ORDER) for ring in RINGS]
+    widths = [available / len(RINGS)] * len(RINGS)
+    for _pass in range(3):
+        inner = INNER_R
+        demand = []
+        for k, ring in enumerate(RINGS):
+            mid = inner + widths[k] / 2
+            rows = max(_rows_needed(counts.get((s, ring), 0), mid) for s in SECTOR_ORDER)
+            demand.append(max(1, rows))
+            inner += widths[k]
+        needed = [d * ROW_H for d in demand]
+        total = sum(needed)
+        if total <= available:
+            # Room to spare: share it out evenly so the rings stay close to equal.
+            spare = (available - total) / len(RINGS)
+            widths = [n + spare for n in needed]
+        else:
+            # Not enough room: every ring keeps one row (less if empty), the rest goes where the crowd is.
+            floors = [ROW_H if occupied[k] else EMPTY_RING for k in range(len(RINGS))]
+            extra = [d - 1 for d in demand]
+            spare = available - sum(floors)
+            widths = [f + spare * e / sum(extra) for f, e in zip(floors, extra, strict=True)]
+    bands = []
+    inner = INNER_R
+    for ring, width in zip(RINGS, widths, strict=True):
+        bands.append(Band(ring=ring, inner=inner, outer=inner + width))
+        inner += width
+    return bands
+
+
+def _relax(desired: list[float], gap: float) -> list[float]:
+    """Positions in [0, 1] as close to `desired` (sorted) as a minimum gap between neighbours allows."""
+    xs = list(desired)
+    for i in range(len(xs)):
+        xs[i] = max(xs[i], 0.0 if i == 0 else xs[i - 1] + gap)
+    for i in reversed(range(len(xs))):
+        xs[i] = min(xs[i], 1.0 if i == len(xs) - 1 else xs[i + 1] - gap)
+    return [min(1.0, max(0.0, x)) for x in xs]
+
+
+def _row_counts(total: int, usable: list[float]) -> list[int]:
+    """Share `total` people between rows in proportion to their arc length (largest remainder)."""
+    whole = sum(usable)
+    exact = [total * u / whole for u in usable]
+    counts = [math.floor(e) for e in exact]
+    order = sorted(range(len(usable)), key=lambda j: (counts[j] - exact[j], -usable[j]))
+    for j in order[: total - sum(counts)]:
+        counts[j] += 1
+    return counts
+
+
+def _place_cell(members: list[NetworkMember], sector: str, band: Band) -> list[Placement]:
+    n = len(members)
+
+    def capacity(rows: int, spacing: float) -> float:
+        step = band.width / rows
+        return sum(_usable_arc(band.inner + (j + 0.5) * step) / spacing for j in range(rows))
+
+    # The fewest rows that give every label room; failing that, the fewest where nodes do not touch.
+    roomy = max(1, math.floor(band.width / ROW_H))
+    tight = max(roomy, math.floor(band.width / ROW_TIGHT))
+    rows = next((r for r in range(1, roomy + 1) if capacity(r, DESIRED_SPACING) >= n), 0)
+    if not rows:
+        rows = next((r for r in range(roomy, tight + 1) if capacity(r, MIN_SPACING + 2) >= n), tight)
+    step = band.width / rows
+    radii = [band.inner + (j + 0.5) * step for j in range(rows)]
+    usable = [_usable_arc(r) for r in radii]
+    counts = _row_counts(n, usable)
+    # Slots of all rows, in angular order: rows interleave, so neighbours alternate between rows.
+    slots = sorted(((i + 0.5) / counts[j], j) for j in range(rows) for i in range(counts[j]) if counts[j])
+    # Unplaced members keep their alphabetical order; dragged ones their offset.
+    ranked = sorted(members, key=lambda m: (m.name.casefold(), m.pk))
+    desired = {
+        m.pk: (m.map_offset if m.map_offset is not None else (i + 0.5) / n) for i, m in enumerate(ranked)
+    }
+    ordered = sorted(members, key=lambda m: (desired[m.pk], m.name.casefold(), m.pk))
+    by_row: list[list[tuple[float, NetworkMember]]] = [[] for _ in range(rows)]
+    for (slot, j), member in zip(slots, ordered, strict=True):
+        wish = member.map_offset if member.map_offset is not None else slot
+        by_row[j].append((wish, member))
+    start, end = sector_angles(sector)
+    placements = []
+    for j, row in enumerate(by_row):
+        if not row:
+            continue
+        radius = radii[j]
+        pad = EDGE_PAD / radius
+        lo, hi = start + pad, end - pad
+        arc = (hi - lo) * radius
+        m = len(row)
+        gap = 0.0 if m == 1 else min(MIN_SPACING / arc, 1.0 / (m - 1))
+        row.sort(key=lambda item: item[0])
+        positions = _relax([wish for wish, _m in row], gap)
+        for i, ((_wish, member), pos) in enumerate(zip(row, positions, strict=True)):
+            neighbours = [abs(pos - positions[k]) * arc for k in (i - 1, i + 1) if 0 <= k < m]
+            room = min([*neighbours, DESIRED_SPACING * 2])
+            chars = max(LABEL_MIN_CHARS, min(LABEL_MAX_CHARS, int((room - 6) / CHAR_W)))
+            angle = lo + pos * (hi - lo)
+            x, y = polar(radius, angle)
+            placements.append(Placement(member.pk, x, y, radius, angle, chars))
+    return placements
+
+
+Box = tuple[float, float, float, float]
+
+
+def _label_box(p: Placement, chars: int, dy: float) -> Box:
+    half = (chars * CHAR_W) / 2 + 2
+    return (p.x - half, p.y + dy - LABEL_H + 3, p.x + half, p.y + dy + 4)
+
+
+def _overlaps(a: Box, b: Box) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def _fit_labels(placed: list[Placement], names: dict[int, str]) -> list[Placement]:
+    """Put each label below or above its node, as long as the room allows, clear of every node and of
+    the labels already placed (the map's border is no limit: labels may reach into the margin)."""
+    nodes = [(p.x - HALO_R, p.y - HALO_R, p.x + HALO_R, p.y + HALO_R) for p in placed]
+    taken: list[Box] = []
+    fitted = []
+    # Crowded places first, so the most constrained labels choose before the others.
+    order = sorted(placed, key=lambda p: (p.label_chars, p.member_id))
+    for p in order:
+        wanted = max(LABEL_MIN_CHARS, min(LABEL_MAX_CHARS, len(names[p.member_id]), p.label_chars + 4))
+        best = (LABEL_MIN_CHARS, LABEL_BELOW)
+        for dy in (LABEL_BELOW, LABEL_ABOVE):
+            for chars in range(wanted, best[0], -1):
+                box = _label_box(p, chars, dy)
+                if not any(_overlaps(box, other) for other in taken) and not any(
+                    _overlaps(box, n) for n in nodes
+                ):
+                    best = (chars, dy)
+                    break
+        taken.append(_label_box(p, *best))
+        fitted.append(Placement(p.member_id, p.x, p.y, p.radius, p.angle, best[0], best[1]))
+    return fitted
+
+
+def place_members(members: Sequence[NetworkMember]) -> tuple[list[Band], dict[int, Placement]]:
+    """The ring bands and every member's position."""
+    cells: dict[tuple[str, int], list[NetworkMember]] = {}
+    for m in members:
+        cells.setdefault((m.sector, m.ring), []).append(m)
+    bands = ring_bands({key: len(v) for key, v in cells.items()})
+    by_ring = {b.ring: b for b in bands}
+    placements: list[Placement] = []
+    for (sector, ring), cell in cells.items():
+        placements.extend(_place_cell(cell, sector, by_ring[ring]))
+    names = {m.pk: " ".join(m.name.split()) for m in members}
+    return bands, {p.member_id: p for p in _fit_labels(placements, names)}
+
+
+def truncate(name: str, chars: int) -> str:
+    name = " ".join(name.split())
+    return name if len(name) <= chars else name[: max(1, chars - 1)].rstrip() + "…"
+
+
+# --- What the template draws --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MapNode:
+    member_id: int
+    x: float
+    y: float
+    ring: int
+    sector: str
+    is_public: bool
+    valence: str
+    short_name: str
+    name: str
+    badges: str
+    accessible_name: str
+    label_y: float
+
+
+@dataclass(frozen=True)
+class MapEdge:
+    tie_id: int
+    a: int
+    b: int
+    x1: float
+    y1: float
+    x2: float
+    y2: float
+    kind: str
+    kind_label: str
+
+
+@dataclass(frozen=True)
+class MapSector:
+    key: str
+    label: str
+    path: str  # the quadrant's background, from the child's circle to the outer edge
+    label_x: float
+    label_y: float
+    anchor: str
+    count: int
+
+
+@dataclass(frozen=True)
+class MapRing:
+    ring: int
+    inner: float
+    outer: float
+    label_y: float
+
+
+@dataclass(frozen=True)
+class NetworkMap:
+    size: float
+    centre: float
+    child_r: float
+    outer_r: float
+    rings: list[MapRing]
+    sectors: list[MapSector]
+    nodes: list[MapNode]
+    edges: list[MapEdge]
+    dividers: list[tuple[float, float, float, float]]  # the lines between the sectors
+    support_badges: list[tuple[str, str]]  # (letter, label) for the legend
+
+
+def tie_kind_labels() -> dict[str, str]:
+    """The kinds of tie, labelled in the active language."""
+    return {kind.value: str(kind.label) for kind in TieKind}
+
+
+def support_letter(support: str) -> str:
+    """The badge letter of a support type: the first letter of its label (E, P, I, A in both languages)."""
+    return str(SupportType(support).label)[:1].upper()
+
+
+def _join(items: list[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return f"{', '.join(items[:-1])} {_('and')} {items[-1]}"
+
+
+def accessible_name(member: NetworkMember) -> str:
+    """E.g. "Mormor Kari, privat, familie/slekt, ring 1, gir emosjonell og praktisk støtte, ressurs"."""
+    side = pgettext("map", "private") if member.side == Side.PRIVATE else pgettext("map", "public")
+    sector = str(Sector(member.sector).label).lower()
+    kinds = [str(SupportType(s).label).lower() for s in member.support if s in SupportType.values]
+    if kinds:
+        support = _("gives %(kinds)s support") % {"kinds": _join(kinds)}
+    else:
+        support = _("no support recorded")
+    valences: dict[str, str] = {
+        Valence.RESOURCE: pgettext("map", "resource"),
+        Valence.STRESS: pgettext("map", "stress"),
+        Valence.BOTH: pgettext("map", "both resource and stress"),
+    }
+    valence = valences.get(member.valence, "")
+    name = member.name if not member.relation else f"{member.name} ({member.relation})"
+    ring = _("ring %(ring)s") % {"ring": member.ring}
+    return ", ".join([name, side, sector, ring, support, valence])
+
+
+def _sector_path(sector: str) -> str:
+    start, end = sector_angles(sector)
+    x0, y0 = polar(CHILD_R, start)
+    x1, y1 = polar(OUTER_R, start)
+    x2, y2 = polar(OUTER_R, end)
+    x3, y3 = polar(CHILD_R, end)
+    return (
+        f"M{x0:.1f},{y0:.1f} L{x1:.1f},{y1:.1f} A{OUTER_R:.0f},{OUTER_R:.0f} 0 0 1 {x2:.1f},{y2:.1f} "
+        f"L{x3:.1f},{y3:.1f} A{CHILD_R:.0f},{CHILD_R:.0f} 0 0 0 {x0:.1f},{y0:.1f} Z"
+    )
+
+
+_CORNERS: dict[str, tuple[float, float, str]] = {
+    Sector.FAMILY: (12.0, 32.0, "start"),
+    Sector.FRIENDS: (SIZE - 12, 32.0, "end"),
+    Sector.SCHOOL: (SIZE - 12, SIZE - 14, "end"),
+    Sector.SERVICES: (12.0, SIZE - 14, "start"),
+}
+
+
+def build_map(members: Sequence[NetworkMember], ties: Sequence[NetworkTie]) -> NetworkMap:
+    """Everything the map template draws, in the active language."""
+    bands, placed = place_members(members)
+    nodes = []
+    for m in members:
+        p = placed[m.pk]
+        nodes.append(
+            MapNode(
+                member_id=m.pk,
+                x=round(p.x, 1),
+                y=round(p.y, 1),
+                ring=m.ring,
+                sector=m.sector,
+                is_public=m.side == Side.PUBLIC,
+                valence=m.valence,
+                short_name=truncate(m.name, p.label_chars),
+                name=m.name,
+                badges="".join(support_letter(s) for s in m.support if s in SupportType.values),
+                accessible_name=accessible_name(m),
+                label_y=round(p.label_dy, 1),
+            )
+        )
+    tie_labels = tie_kind_labels()
+    edges = [
+        MapEdge(
+            tie_id=t.pk,
+            a=t.a_id,
+            b=t.b_id,
+            x1=round(placed[t.a_id].x, 1),
+            y1=round(placed[t.a_id].y, 1),
+            x2=round(placed[t.b_id].x, 1),
+            y2=round(placed[t.b_id].y, 1),
+            kind=t.kind,
+            kind_label=str(tie_labels.get(t.kind, "")),
+        )
+        for t in ties
+        if t.a_id in placed and t.b_id in placed
+    ]
+    sectors = [
+        MapSector(
+            key=s,
+            label=str(Sector(s).label),
+            path=_sector_path(s),
+            label_x=_CORNERS[s][0],
+            label_y=_CORNERS[s][1],
+            anchor=_CORNERS[s][2],
+            count=sum(1 for m in members if m.sector == s),
+        )
+        for s in SECTOR_ORDER
+    ]
+    dividers = []
+    for s in SECTOR_ORDER:
+        start, _end = sector_angles(s)
+        x1, y1 = polar(CHILD_R, start)
+        x2, y2 = polar(OUTER_R, start)
+        dividers.append((round(x1, 1), round(y1, 1), round(x2, 1), round(y2, 1)))
+    rings = [
+        MapRing(b.ring, round(b.inner, 1), round(b.outer, 1), round(CENTRE - b.outer + 16, 1)) for b in bands
+    ]
+    return NetworkMap(
+        size=SIZE,
+        centre=CENTRE,
+        child_r=CHILD_R,
+        outer_r=OUTER_R,
+        rings=rings,
+        sectors=sectors,
+        nodes=nodes,
+        edges=edges,
+        dividers=dividers,
+        support_badges=[(support_letter(s.value), str(s.label)) for s in SupportType],
+    )
