@@ -44,7 +44,9 @@ def pdf_response(
     template_name: str, context: dict[str, Any], *, filename: str, request: HttpRequest | None = None
 ) -> HttpResponse:
     """A PDF download. The file name is slugified; callers must not put people's names in it."""
-    response = HttpResponse(render_pdf(template_name, context, request=request), content_type="application/pdf")
+    response = HttpResponse(
+        render_pdf(template_name, context, request=request), content_type="application/pdf"
+    )
     response["Content-Disposition"] = f'attachment; filename="{slugify(filename) or "dokument"}.pdf"'
     response["Cache-Control"] = "no-store"
     return response

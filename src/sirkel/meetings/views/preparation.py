@@ -1,5 +1,392 @@
-"""Placeholder: filled in by the network meetings work (issue 4)."""
+"""Preparing a meeting: planning it, the preparation checklist and sections, participants and balance, and
+invitees' answers. The routes of the invitation views (views/invitations.py) are listed here too."""
 
-from django.urls import URLPattern
+from __future__ import annotations
 
-urlpatterns: list[URLPattern] = []
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import render
+from django.urls import path
+from django.utils.translation import gettext as _
+
+from sirkel.core.types import AuthenticatedHttpRequest
+from sirkel.meetings import selectors
+from sirkel.meetings.forms_preparation import (
+    SECTION_FORMS,
+    ChooseParticipantsForm,
+    NewMeetingForm,
+    NewPersonForm,
+    ResponseForm,
+    participant_form,
+    section_form,
+    staff_candidates,
+)
+from sirkel.meetings.kinds import kind_config
+from sirkel.meetings.models import (
+    Measure,
+    Meeting,
+    MeetingStatus,
+    Participant,
+)
+from sirkel.meetings.selectors import MeasureAccess
+from sirkel.meetings.services import preparation as services
+from sirkel.meetings.views import invitations as invitation_views
+from sirkel.meetings.views.preparation_common import (
+    READ_METHODS,
+    add_errors,
+    back_to_participants,
+    back_to_prepare,
+    can_prepare,
+    cannot_plan_reason,
+    get_participant,
+    meeting_context,
+    network_url,
+    open_measure,
+    open_meeting,
+    participants_of,
+)
+from sirkel.network.models import NetworkMember
+
+# --- A new meeting --------------------------------------------------------------------------------------
+
+
+@login_required
+def meeting_new(request: AuthenticatedHttpRequest, measure_id: int) -> HttpResponse:
+    measure, access = open_measure(request, measure_id, "edit")
+    meetings = selectors.meetings_for_measure(measure=measure)
+    follow_up = bool(meetings)
+    form = NewMeetingForm(request.POST if request.method == "POST" else None, follow_up=follow_up)
+    blocked = cannot_plan_reason(measure)
+    if request.method == "POST" and not blocked and form.is_valid():
+        data = form.cleaned_data
+        try:
+            meeting = services.create_meeting(
+                acting_user=request.user,
+                measure=measure,
+                starts_at=data["starts_at"],
+                place=data["place"],
+                mode=data["mode"],
+                video_link=data["video_link"],
+                purpose=data["purpose"],
+                copy_participants=bool(data.get("copy_participants")),
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
+        except PermissionDenied as exc:
+            raise Http404 from exc
+        else:
+            messages.success(request, _("The meeting was planned. Work through the checklist to prepare it."))
+            return back_to_prepare(meeting)
+    return render(
+        request,
+        "meetings/meeting_new.html",
+        {
+            "measure": measure,
+            "case": measure.case,
+            "access": access,
+            "form": form,
+            "follow_up": follow_up,
+            "next_sequence": len(meetings) + 1,
+            "blocked": blocked,
+            "config": kind_config(measure.kind),
+        },
+    )
+
+
+# --- The preparation page -------------------------------------------------------------------------------
+
+
+@login_required
+def prepare(request: AuthenticatedHttpRequest, measure_id: int, meeting_id: int) -> HttpResponse:
+    require = "view" if request.method in READ_METHODS else "edit"
+    measure, access, meeting = open_meeting(request, measure_id, meeting_id, require)
+    editable = can_prepare(measure, access, meeting)
+    bound: forms.BaseForm | None = None
+    if request.method == "POST":
+        section = request.POST.get("section", "")
+        if section not in SECTION_FORMS:
+            raise Http404
+        bound = section_form(section, meeting, request.POST)
+        if not editable:
+            bound.add_error(None, cannot_plan_reason(measure) or _("This meeting can no longer be changed."))
+        elif bound.is_valid():
+            values = {k: v for k, v in bound.cleaned_data.items() if k != "version"}
+            try:
+                services.save_preparation_section(
+                    acting_user=request.user,
+                    meeting=meeting,
+                    section=section,
+                    values=values,
+                    version=bound.cleaned_data["version"],
+                )
+            except services.ConflictError:
+                meeting.refresh_from_db()
+                meeting.measure = measure
+                data = request.POST.copy()
+                data[f"{section}-version"] = str(meeting.version)
+                bound = section_form(section, meeting, data)
+                bound.is_valid()
+                bound.add_error(
+                    None,
+                    _(
+                        "Someone else saved changes to this meeting while you were working. "
+                        "Your text is kept here. Check the page in a new tab, "
+                        "then save again to keep your version."
+                    ),
+                )
+            except ValidationError as exc:
+                add_errors(bound, exc)
+            except PermissionDenied as exc:
+                raise Http404 from exc
+            else:
+                messages.success(request, _("Saved."))
+                return back_to_prepare(meeting, f"section-{section}")
+    participants = participants_of(meeting)
+    sections = []
+    for key in SECTION_FORMS:
+        if bound is not None and bound.prefix == key:
+            form = bound
+        elif editable:
+            form = section_form(key, meeting)
+        else:
+            form = None
+        sections.append({"key": key, "form": form})
+    context = meeting_context(measure, access, meeting)
+    context.update(
+        {
+            "sections": {s["key"]: s["form"] for s in sections},
+            "error_form": bound if bound is not None and bound.errors else None,
+            "checklist": services.preparation_checklist(meeting, participants=participants),
+            "balance": services.balance(participants, leader_id=measure.leader_id),
+            "participants": participants,
+            "time_missing": services.time_place_missing(meeting),
+        }
+    )
+    return render(request, "meetings/prepare.html", context, status=400 if context["error_form"] else 200)
+
+
+# --- Participants ---------------------------------------------------------------------------------------
+
+
+def _participants_page(
+    request: AuthenticatedHttpRequest,
+    measure: Measure,
+    access: MeasureAccess,
+    meeting: Meeting,
+    *,
+    choose_form: ChooseParticipantsForm | None = None,
+    new_form: NewPersonForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    participants = participants_of(meeting)
+    editable = can_prepare(measure, access, meeting)
+    rows = [
+        {
+            "participant": p,
+            "form": participant_form(p) if editable else None,
+            "may_email": services.may_email(p),
+            "no_email_reason": services.no_email_reason(p),
+        }
+        for p in participants
+    ]
+    if editable and choose_form is None:
+        choose_form = _choose_form(measure, meeting, None)
+    if editable and new_form is None:
+        new_form = NewPersonForm(prefix="new")
+    context = meeting_context(measure, access, meeting)
+    context.update(
+        {
+            "rows": rows,
+            "participants": participants,
+            "balance": services.balance(participants, leader_id=measure.leader_id),
+            "choose_form": choose_form if editable else None,
+            "new_form": new_form if editable else None,
+            "network_url": network_url(measure, access),
+            "can_answer": access.can_run_meetings
+            and measure.is_open
+            and meeting.status == MeetingStatus.PLANNED,
+        }
+    )
+    return render(request, "meetings/participants.html", context, status=status)
+
+
+def _choose_form(measure: Measure, meeting: Meeting, data: Any) -> ChooseParticipantsForm:
+    invited = Participant.objects.filter(meeting=meeting)
+    members = (
+        NetworkMember.objects.filter(case_id=measure.case_id)
+        .exclude(pk__in=invited.exclude(member=None).values("member_id"))
+        .order_by("side", "ring", "name", "id")
+    )
+    users = staff_candidates(measure).exclude(pk__in=invited.exclude(user=None).values("user_id"))
+    return ChooseParticipantsForm(data, members=members, users=users, prefix="choose")
+
+
+@login_required
+def participants(request: AuthenticatedHttpRequest, measure_id: int, meeting_id: int) -> HttpResponse:
+    require = "view" if request.method in READ_METHODS else "edit"
+    measure, access, meeting = open_meeting(request, measure_id, meeting_id, require)
+    if request.method != "POST":
+        return _participants_page(request, measure, access, meeting)
+    form = _choose_form(measure, meeting, request.POST)
+    if not can_prepare(measure, access, meeting):
+        form.add_error(None, cannot_plan_reason(measure) or _("This meeting can no longer be changed."))
+    elif form.is_valid():
+        try:
+            created = services.add_participants(
+                acting_user=request.user,
+                meeting=meeting,
+                members=list(form.cleaned_data["members"]),
+                users=list(form.cleaned_data["users"]),
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
+        except PermissionDenied as exc:
+            raise Http404 from exc
+        else:
+            messages.success(request, _("Invited: %(count)s.") % {"count": len(created)})
+            return back_to_participants(meeting)
+    return _participants_page(request, measure, access, meeting, choose_form=form, status=400)
+
+
+@login_required
+def participant_new(request: AuthenticatedHttpRequest, measure_id: int, meeting_id: int) -> HttpResponse:
+    measure, access, meeting = open_meeting(request, measure_id, meeting_id, "edit")
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    form = NewPersonForm(request.POST, prefix="new")
+    if not (access.sees_case and can_prepare(measure, access, meeting)):
+        form.add_error(None, cannot_plan_reason(measure) or _("This meeting can no longer be changed."))
+    elif form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.add_member_and_invite(
+                acting_user=request.user,
+                meeting=meeting,
+                role=data["role"],
+                close_to_problem=data["close_to_problem"],
+                name=data["name"],
+                side=data["side"],
+                relation=data["relation"],
+                email=data["email"],
+                phone=data["phone"],
+                may_contact=data["may_contact"],
+                contact_consent_by=data["contact_consent_by"],
+            )
+        except ValidationError as exc:
+            add_errors(form, exc)
+        except PermissionDenied as exc:
+            raise Http404 from exc
+        else:
+            messages.success(
+                request, _("%(name)s was added to the network register and invited.") % {"name": data["name"]}
+            )
+            return back_to_participants(meeting)
+    return _participants_page(request, measure, access, meeting, new_form=form, status=400)
+
+
+@login_required
+def participant_edit(
+    request: AuthenticatedHttpRequest, measure_id: int, meeting_id: int, participant_id: int
+) -> HttpResponse:
+    measure, access, meeting = open_meeting(request, measure_id, meeting_id, "edit")
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    participant = get_participant(meeting, participant_id)
+    form = participant_form(participant, request.POST)
+    if form.is_valid():
+        try:
+            services.update_participant(
+                acting_user=request.user,
+                participant=participant,
+                role=form.cleaned_data["role"],
+                close_to_problem=form.cleaned_data["close_to_problem"],
+            )
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        except PermissionDenied as exc:
+            raise Http404 from exc
+        else:
+            messages.success(request, _("Saved: %(name)s.") % {"name": participant.name})
+    else:
+        messages.error(request, _("Choose a role."))
+    return back_to_participants(meeting)
+
+
+@login_required
+def participant_remove(
+    request: AuthenticatedHttpRequest, measure_id: int, meeting_id: int, participant_id: int
+) -> HttpResponse:
+    measure, access, meeting = open_meeting(request, measure_id, meeting_id, "edit")
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    participant = get_participant(meeting, participant_id)
+    try:
+        services.remove_participant(acting_user=request.user, participant=participant)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    except PermissionDenied as exc:
+        raise Http404 from exc
+    else:
+        messages.success(request, _("%(name)s is no longer invited.") % {"name": participant.name})
+    return back_to_participants(meeting)
+
+
+@login_required
+def response(
+    request: AuthenticatedHttpRequest, measure_id: int, meeting_id: int, participant_id: int
+) -> HttpResponse:
+    require = "view" if request.method in READ_METHODS else "run"
+    measure, access, meeting = open_meeting(request, measure_id, meeting_id, require)
+    participant = get_participant(meeting, participant_id)
+    can_answer = access.can_run_meetings and measure.is_open and meeting.status == MeetingStatus.PLANNED
+    form = ResponseForm(
+        request.POST if request.method == "POST" else None,
+        initial={"response": participant.response, "response_note": participant.response_note},
+    )
+    if request.method == "POST":
+        if not can_answer:
+            form.add_error(None, cannot_plan_reason(measure) or _("This meeting can no longer be changed."))
+        elif form.is_valid():
+            try:
+                services.set_response(
+                    acting_user=request.user,
+                    participant=participant,
+                    response=form.cleaned_data["response"],
+                    note=form.cleaned_data["response_note"],
+                )
+            except ValidationError as exc:
+                add_errors(form, exc)
+            except PermissionDenied as exc:
+                raise Http404 from exc
+            else:
+                messages.success(
+                    request, _("The answer from %(name)s was saved.") % {"name": participant.name}
+                )
+                return back_to_participants(meeting)
+    context = meeting_context(measure, access, meeting)
+    context.update({"participant": participant, "form": form if can_answer else None})
+    return render(request, "meetings/response.html", context, status=400 if form.errors else 200)
+
+
+M = "<int:measure_id>/moter/<int:meeting_id>/"
+
+urlpatterns = [
+    path("<int:measure_id>/moter/ny/", meeting_new, name="meeting_new"),
+    path(M + "forberedelse/", prepare, name="prepare"),
+    path(M + "deltakere/", participants, name="participants"),
+    path(M + "deltakere/ny/", participant_new, name="participant_new"),
+    path(M + "deltakere/<int:participant_id>/", participant_edit, name="participant_edit"),
+    path(M + "deltakere/<int:participant_id>/fjern/", participant_remove, name="participant_remove"),
+    path(M + "svar/<int:participant_id>/", response, name="response"),
+    path(M + "invitasjon/<int:participant_id>.pdf", invitation_views.invitation_pdf, name="invitation_pdf"),
+    path(M + "invitasjoner.pdf", invitation_views.invitations_pdf, name="invitations_pdf"),
+    path(M + "invitasjoner/", invitation_views.invitations_print, name="invitations_print"),
+    path(M + "mote.ics", invitation_views.ics, name="ics"),
+    path(M + "send/", invitation_views.send_invitations, name="send_invitations"),
+    path(M + "send/papir/", invitation_views.mark_sent, name="mark_sent"),
+]

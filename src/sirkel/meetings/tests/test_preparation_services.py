@@ -1,0 +1,501 @@
+"""Planning meetings, the preparation checklist and the balance indicator: the rules, not the pages."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone, translation
+
+from sirkel.accounts.models import Service, User
+from sirkel.audit.models import AuditAction, AuditEvent
+from sirkel.cases.models import Case
+from sirkel.meetings.models import (
+    ChildParticipation,
+    ConsentParty,
+    InterpreterKind,
+    Measure,
+    MeasureStatus,
+    Meeting,
+    MeetingKind,
+    MeetingMode,
+    Participant,
+    ParticipantRole,
+    Response,
+)
+from sirkel.meetings.services import preparation, series
+from sirkel.meetings.services.preparation import (
+    CLOSE_SHARE_HIGH,
+    PRIVATE_SHARE_HIGH,
+    PUBLIC_SHARE_HIGH,
+    ChecklistItem,
+    ConflictError,
+    balance,
+    preparation_checklist,
+)
+from sirkel.meetings.tests.preparation_support import (
+    MEETING_START,
+    go_ahead,
+    measure,
+    meeting,
+    meeting_leader,
+    member,
+    plan,
+    ready_measure,
+    reload,
+)
+from sirkel.meetings.tests.series_support import born, consent, start, visiting_leader
+
+__all__ = ["meeting", "meeting_leader", "measure"]  # fixtures used by name
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """Messages are checked in their source language (English); Bokmål comes from the catalogue."""
+    with translation.override("en"):
+        yield
+
+
+def checklist(meeting: Meeting) -> dict[str, ChecklistItem]:
+    return {item.key: item for item in preparation_checklist(reload(meeting))}
+
+
+def save(meeting: Meeting, section: str, **values: object) -> Meeting:
+    current = reload(meeting)
+    return preparation.save_preparation_section(
+        acting_user=current.measure.caseworker,
+        meeting=current,
+        section=section,
+        values=values,
+        version=current.version,
+    )
+
+
+def person(role: str, *, public: bool = False, close: bool = False, **fields: object) -> Participant:
+    """An unsaved participant: the balance is a pure function over rows."""
+    return Participant(name=role, role=role, is_public=public, close_to_problem=close, **fields)
+
+
+# --- Planning a meeting ---------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_first_meeting_is_kind_first_with_the_kinds_default_length(measure: Measure) -> None:
+    meeting = plan(measure)
+
+    assert (meeting.sequence, meeting.kind) == (1, MeetingKind.FIRST)
+    assert meeting.duration_minutes == 180  # about three hours for a network meeting
+    assert meeting.starts_at == MEETING_START
+    event = AuditEvent.objects.get(
+        action=AuditAction.CREATE, object_type="meeting", object_id=str(meeting.pk)
+    )
+    assert event.actor == measure.caseworker and event.detail["sequence"] == 1
+
+
+@pytest.mark.django_db
+def test_a_later_meeting_is_a_follow_up_with_the_next_number_and_the_same_people(
+    measure: Measure, meeting: Meeting
+) -> None:
+    mother = member(measure.case, "Mona Mor", relation="Mor")
+    teacher = member(measure.case, "Lars Lærer", side="public", sector="school", relation="Lærer")
+    preparation.add_participants(acting_user=measure.caseworker, meeting=meeting, members=[mother, teacher])
+    Participant.objects.filter(meeting=meeting).update(response=Response.ACCEPTED)
+
+    follow_up = plan(measure, starts_at=MEETING_START + timedelta(weeks=6))
+    without = plan(measure, starts_at=None, copy_participants=False)
+
+    assert (follow_up.sequence, follow_up.kind) == (2, MeetingKind.FOLLOW_UP)
+    copied = list(follow_up.participants.order_by("name"))
+    assert [(p.name, p.role, p.response) for p in copied] == [
+        ("Lars Lærer", ParticipantRole.PUBLIC, Response.PENDING),
+        ("Mona Mor", ParticipantRole.MOTHER, Response.PENDING),
+    ]
+    assert (without.sequence, without.participants.count()) == (3, 0)
+
+
+@pytest.mark.django_db
+def test_the_interpreter_need_is_prefilled_from_the_case(
+    make_case: Callable[..., Case], caseworker: User, service: Service, meeting_leader: User
+) -> None:
+    case = make_case(
+        owner=caseworker,
+        service=service,
+        interpreter_needed=True,
+        cultural_interpreter_needed=True,
+        language="somali",
+    )
+    meeting = plan(ready_measure(case, meeting_leader))
+
+    assert meeting.interpreter_needed
+    assert (meeting.interpreter_kind, meeting.interpreter_language) == (InterpreterKind.BOTH, "somali")
+
+
+@pytest.mark.django_db
+def test_no_meeting_can_be_planned_during_screening_or_without_a_leader(
+    case: Case, meeting_leader: User
+) -> None:
+    in_screening = start(case, leader=meeting_leader)
+    with pytest.raises(ValidationError, match="screening"):
+        plan(in_screening)
+
+    leaderless = go_ahead(start(case))
+    with pytest.raises(ValidationError, match="meeting leader"):
+        plan(leaderless)
+    assert not Meeting.objects.exists()
+
+
+@pytest.mark.django_db
+def test_no_meeting_can_be_planned_when_the_screening_said_no(measure: Measure) -> None:
+    Measure.objects.filter(pk=measure.pk).update(status=MeasureStatus.NOT_STARTED)
+    measure.refresh_from_db()
+    with pytest.raises(ValidationError, match="should not go ahead"):
+        plan(measure)
+
+
+@pytest.mark.django_db
+def test_withdrawn_consent_stops_every_preparation_write(measure: Measure, meeting: Meeting) -> None:
+    mother = member(measure.case, "Mona Mor", relation="Mor")
+    invited = preparation.add_participant(acting_user=measure.caseworker, meeting=meeting, member=mother)
+    given = consent(measure, ConsentParty.MOTHER)
+    series.withdraw_consent(
+        acting_user=measure.caseworker, measure=measure, consent=given, reason="Vil ikke."
+    )
+    measure.refresh_from_db()
+    meeting = reload(meeting)
+    invited.meeting = meeting
+    user = measure.caseworker
+
+    attempts: list[Callable[[], object]] = [
+        lambda: plan(measure),
+        lambda: save(meeting, "speech", network_speech="Vi er her for Emma."),
+        lambda: preparation.add_participants(acting_user=user, meeting=meeting, users=[user]),
+        lambda: preparation.update_participant(
+            acting_user=user, participant=invited, role=ParticipantRole.PRIVATE, close_to_problem=True
+        ),
+        lambda: preparation.remove_participant(acting_user=user, participant=invited),
+        lambda: preparation.set_response(acting_user=user, participant=invited, response=Response.ACCEPTED),
+        lambda: preparation.mark_invitations_sent(acting_user=user, meeting=meeting, participants=[invited]),
+        lambda: preparation.send_invitations(acting_user=user, meeting=meeting, participants=[invited]),
+    ]
+    for attempt in attempts:
+        with pytest.raises(ValidationError, match="withdrawn"):
+            attempt()
+    stored = Participant.objects.get(pk=invited.pk)
+    assert (stored.role, stored.response, stored.invitation_sent_at) == (
+        ParticipantRole.MOTHER,
+        Response.PENDING,
+        None,
+    )
+    assert Meeting.objects.filter(measure=measure).count() == 1
+
+
+@pytest.mark.django_db
+def test_only_the_caseworker_side_may_prepare(measure: Measure, meeting: Meeting, teammate: User) -> None:
+    with pytest.raises(PermissionDenied):
+        preparation.create_meeting(acting_user=teammate, measure=measure)
+    with pytest.raises(PermissionDenied):
+        preparation.save_preparation_section(
+            acting_user=teammate, meeting=meeting, section="speech", values={}, version=None
+        )
+    # The meeting leader may not change the preparation, but may record an invitee's answer.
+    leader = measure.leader
+    assert leader is not None
+    with pytest.raises(PermissionDenied):
+        preparation.add_participants(acting_user=leader, meeting=meeting, users=[leader])
+    invited = preparation.add_participants(acting_user=measure.caseworker, meeting=meeting, users=[leader])[0]
+    invited.meeting = meeting
+    preparation.set_response(acting_user=leader, participant=invited, response=Response.MAYBE, note="Ringer")
+    assert Participant.objects.get(pk=invited.pk).response == Response.MAYBE
+
+
+# --- The preparation sections ---------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_a_section_saved_on_a_stale_version_is_refused_and_changes_nothing(meeting: Meeting) -> None:
+    opened = reload(meeting)
+    save(meeting, "speech", network_speech="Kollegaens tekst.")
+
+    with pytest.raises(ConflictError):
+        preparation.save_preparation_section(
+            acting_user=opened.measure.caseworker,
+            meeting=opened,
+            section="speech",
+            values={"network_speech": "Min tekst."},
+            version=opened.version,
+        )
+    assert reload(meeting).network_speech == "Kollegaens tekst."
+
+
+@pytest.mark.django_db
+def test_a_digital_meeting_needs_a_video_link(meeting: Meeting) -> None:
+    with pytest.raises(ValidationError) as info:
+        save(meeting, "time", mode=MeetingMode.DIGITAL, video_link="")
+    assert "video_link" in info.value.message_dict
+
+    saved = save(meeting, "time", mode=MeetingMode.HYBRID, video_link="https://video.example.no/rom/1")
+    assert (saved.mode, saved.video_link) == (MeetingMode.HYBRID, "https://video.example.no/rom/1")
+    assert saved.version == meeting.version + 1
+
+
+@pytest.mark.django_db
+def test_only_a_youth_from_15_may_lead_their_own_meeting(
+    make_case: Callable[..., Case], caseworker: User, service: Service, meeting_leader: User, meeting: Meeting
+) -> None:
+    with pytest.raises(ValidationError) as info:
+        save(meeting, "child", youth_leads=True)
+    assert "youth_leads" in info.value.message_dict
+
+    youth_case = make_case(owner=caseworker, service=service, birth_date=born(16))
+    youth_meeting = plan(ready_measure(youth_case, meeting_leader))
+    assert save(youth_meeting, "child", youth_leads=True).youth_leads
+
+
+@pytest.mark.django_db
+def test_the_purpose_section_writes_the_measures_purpose_and_agreement(meeting: Meeting) -> None:
+    save(meeting, "purpose", measure_purpose="Ny formulering.", purpose_agreed_with_parents=True)
+    measure = Measure.objects.get(pk=meeting.measure_id)
+    assert (measure.purpose, measure.purpose_agreed_with_parents) == ("Ny formulering.", True)
+    event = AuditEvent.objects.filter(object_type="meeting", action=AuditAction.UPDATE).latest("id")
+    assert event.detail["section"] == "purpose" and "measure.purpose" in event.detail["fields"]
+
+
+# --- The checklist --------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_checklist_flags_each_missing_item_and_clears_it_when_done(measure: Measure) -> None:
+    case = measure.case
+    meeting = plan(measure, starts_at=None, place="", purpose="")
+    items = checklist(meeting)
+    assert list(items) == [
+        "purpose",
+        "consent",
+        "invitations",
+        "balance",
+        "parents",
+        "child",
+        "interpreter",
+        "speech",
+        "time",
+        "sent",
+    ]
+    assert {key for key, item in items.items() if item.done} == {"interpreter"}  # none needed for this case
+    assert all(item.link for item in items.values())
+
+    # Purpose: written for the measure, but not agreed, and not written for this meeting.
+    assert "agree on the purpose with the parents" in items["purpose"].hint
+    save(meeting, "purpose", purpose_agreed_with_parents=True, purpose="Bli kjent og lage en plan.")
+    assert checklist(meeting)["purpose"].done
+
+    # Consent from both parents (the child is under 15).
+    consent(measure, ConsentParty.MOTHER)
+    assert "Father" in checklist(meeting)["consent"].hint
+    consent(measure, ConsentParty.FATHER)
+    assert checklist(meeting)["consent"].done
+
+    # Invitations: someone private and someone public.
+    mother = member(case, "Mona Mor", relation="Mor")
+    preparation.add_participants(acting_user=measure.caseworker, meeting=meeting, members=[mother])
+    items = checklist(meeting)
+    assert not items["invitations"].done and "public" in items["invitations"].hint
+    teacher = member(case, "Lars Lærer", side="public", sector="school", relation="Lærer")
+    preparation.add_participants(acting_user=measure.caseworker, meeting=meeting, members=[teacher])
+    items = checklist(meeting)
+    assert items["invitations"].done and items["balance"].done
+
+    # Both parents: the child lives with the mother, so the father is easily forgotten.
+    assert not items["parents"].done
+    assert "father" in items["parents"].hint and "does not live with him" in items["parents"].hint
+    save(meeting, "parents", parents_not_invited_reason="Far har ikke samvær etter avgjørelse i retten.")
+    assert checklist(meeting)["parents"].done
+
+    # The child's plan: a child who takes part needs a support person.
+    save(meeting, "child", child_talked_with=True, child_participation=ChildParticipation.PART)
+    items = checklist(meeting)
+    assert not items["child"].done and "support person" in items["child"].hint
+    save(meeting, "child", child_support_person="Mormor")
+    assert checklist(meeting)["child"].done
+
+    # The network speech and who delivers it.
+    save(meeting, "speech", network_speech="Vi er her fordi vi bryr oss om Emma.")
+    items = checklist(meeting)
+    assert not items["speech"].done and "who delivers" in items["speech"].hint
+    save(meeting, "speech", network_speech_by="Mor")
+    assert checklist(meeting)["speech"].done
+
+    # Time and place.
+    assert "set the date and time" in checklist(meeting)["time"].hint
+    save(meeting, "time", starts_at=MEETING_START, place="Familiens hus", mode=MeetingMode.IN_PERSON)
+    assert checklist(meeting)["time"].done
+
+    # Sent: everyone outside the service has had an invitation.
+    rows = list(Participant.objects.filter(meeting=meeting))
+    preparation.mark_invitations_sent(
+        acting_user=measure.caseworker, meeting=reload(meeting), participants=rows
+    )
+    items = checklist(meeting)
+    assert all(item.done for item in items.values()), [i for i in items.values() if not i.done]
+
+
+@pytest.mark.django_db
+def test_inviting_the_father_clears_the_parents_item_without_a_reason(
+    measure: Measure, meeting: Meeting
+) -> None:
+    mother = member(measure.case, "Mona Mor", relation="Mor")
+    father = member(measure.case, "Frank Far", relation="Far, bor i Bergen")
+    preparation.add_participants(acting_user=measure.caseworker, meeting=meeting, members=[mother])
+    assert not checklist(meeting)["parents"].done
+
+    preparation.add_participants(acting_user=measure.caseworker, meeting=meeting, members=[father])
+
+    assert Participant.objects.get(member=father).role == ParticipantRole.FATHER
+    assert checklist(meeting)["parents"].done
+
+
+@pytest.mark.django_db
+def test_the_interpreter_item_waits_for_a_booking_with_a_name(
+    make_case: Callable[..., Case], caseworker: User, service: Service, meeting_leader: User
+) -> None:
+    case = make_case(owner=caseworker, service=service, interpreter_needed=True, language="arabisk")
+    meeting = plan(ready_measure(case, meeting_leader))
+    item = checklist(meeting)["interpreter"]
+    assert not item.done and "arabisk" in item.hint
+
+    with pytest.raises(ValidationError):
+        save(meeting, "interpreter", interpreter_needed=True, interpreter_booked=True, interpreter_name="")
+    save(meeting, "interpreter", interpreter_needed=True, interpreter_booked=True, interpreter_name="Tolk AS")
+    assert checklist(meeting)["interpreter"].done
+
+
+@pytest.mark.django_db
+def test_a_youth_from_15_must_consent_too(
+    make_case: Callable[..., Case], caseworker: User, service: Service, meeting_leader: User
+) -> None:
+    case = make_case(owner=caseworker, service=service, birth_date=born(15))
+    measure = ready_measure(case, meeting_leader)
+    meeting = plan(measure)
+    consent(measure, ConsentParty.MOTHER)
+    consent(measure, ConsentParty.FATHER)
+    item = checklist(meeting)["consent"]
+    assert not item.done and "youth" in item.hint.lower()
+    consent(measure, ConsentParty.YOUTH)
+    assert checklist(meeting)["consent"].done
+
+
+# --- The balance ----------------------------------------------------------------------------------------
+
+
+def test_the_thresholds_follow_the_advice_and_are_documented() -> None:
+    assert (PUBLIC_SHARE_HIGH, PRIVATE_SHARE_HIGH, CLOSE_SHARE_HIGH) == (0.60, 0.85, 2 / 3)
+    assert "Hjort" in (preparation.__doc__ or "") + open(preparation.__file__, encoding="utf-8").read()
+
+
+def test_mostly_professionals_is_flagged() -> None:
+    # 2 private, 4 public: public share 4/6 = 67 % > 60 %.
+    people = [person("mother"), person("private")] + [person("public", public=True) for _ in range(4)]
+    result = balance(people)
+    assert (result.private, result.public, result.public_percent) == (2, 4, 67)
+    assert result.lopsided
+    assert result.hints == ["Mostly professionals: think about who in the family's own network could come."]
+
+
+def test_exactly_sixty_percent_public_is_still_balanced() -> None:
+    # 2 private, 3 public: 3/5 = 60 %, not above the threshold.
+    people = [person("mother"), person("father")] + [person("public", public=True) for _ in range(3)]
+    result = balance(people)
+    assert result.public_share == pytest.approx(0.6)
+    assert not result.lopsided
+
+
+def test_almost_only_private_network_is_flagged() -> None:
+    # 6 private, 1 public: 6/7 = 85.7 % > 85 %. With 5 private it is 83.3 %: fine.
+    lopsided = balance([person("private") for _ in range(6)] + [person("public", public=True)])
+    fine = balance([person("private") for _ in range(5)] + [person("public", public=True)])
+    assert lopsided.private_percent == 86 and len(lopsided.hints) == 1
+    assert "public actor" in lopsided.hints[0]
+    assert not fine.lopsided
+
+
+def test_too_many_close_to_the_problem_is_flagged() -> None:
+    # 5 of 7 close = 71 % > 2/3; 4 of 6 = exactly 2/3: fine.
+    close = [person("private", close=True) for _ in range(3)] + [
+        person("public", public=True, close=True)
+    ] * 2
+    lopsided = balance([*close, person("private"), person("public", public=True)])
+    fine = balance([*close[:4], person("private"), person("public", public=True)])
+    assert (lopsided.close, lopsided.further, lopsided.close_percent) == (5, 2, 71)
+    assert any("further from it" in hint for hint in lopsided.hints)
+    assert (fine.close, fine.further) == (4, 2) and not fine.lopsided
+
+
+def test_interpreters_the_leader_and_those_who_said_no_are_not_counted() -> None:
+    people = [
+        person("mother"),
+        person("public", public=True),
+        person("interpreter", public=True),
+        person("public", public=True, response=Response.DECLINED),
+        person("staff", public=True, user_id=99),  # the meeting leader
+        person("private", invited=False),
+    ]
+    result = balance(people, leader_id=99)
+    assert (result.private, result.public, result.counted) == (1, 1, 2)
+    assert not result.lopsided
+
+
+def test_nobody_invited_gives_no_hint_and_no_division_by_zero() -> None:
+    result = balance([])
+    assert (result.counted, result.public_share, result.hints) == (0, 0.0, [])
+
+
+@pytest.mark.django_db
+def test_staff_count_as_public_and_roles_set_the_side(measure: Measure, meeting: Meeting) -> None:
+    aunt = member(measure.case, "Tone Tante", relation="Tante", email="tone@example.no")
+    created = preparation.add_participants(
+        acting_user=measure.caseworker, meeting=meeting, members=[aunt], users=[measure.caseworker]
+    )
+    staff = next(p for p in created if p.user_id)
+    assert (staff.role, staff.is_public, staff.relation) == (
+        ParticipantRole.STAFF,
+        True,
+        "Responsible caseworker",
+    )
+    invited = next(p for p in created if p.member_id)
+    assert (invited.email, invited.is_public) == ("tone@example.no", False)
+    invited.meeting = reload(meeting)
+    updated = preparation.update_participant(
+        acting_user=measure.caseworker,
+        participant=invited,
+        role=ParticipantRole.PUBLIC,
+        close_to_problem=True,
+    )
+    assert (updated.is_public, updated.close_to_problem) == (True, True)
+
+
+@pytest.mark.django_db
+def test_a_member_of_another_case_cannot_be_invited(
+    measure: Measure, meeting: Meeting, make_case: Callable[..., Case], caseworker: User, service: Service
+) -> None:
+    other_case = make_case(owner=caseworker, service=service, child_given_name="Ola")
+    stranger = member(other_case, "Fremmed Person")
+    with pytest.raises(PermissionDenied):
+        preparation.add_participants(acting_user=measure.caseworker, meeting=meeting, members=[stranger])
+    assert not Participant.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_held_meeting_can_no_longer_be_prepared(meeting: Meeting) -> None:
+    Meeting.objects.filter(pk=meeting.pk).update(status="held", held_on=timezone.localdate())
+    with pytest.raises(ValidationError, match="held"):
+        save(meeting, "speech", network_speech="For sent.")
+
+
+@pytest.mark.django_db
+def test_a_leader_may_come_from_another_services_pool(
+    case: Case, other_service: Service, meeting_leader: User
+) -> None:
+    visitor = visiting_leader(other_service)
+    meeting = plan(ready_measure(case, visitor))
+    assert meeting.measure.leader == visitor
