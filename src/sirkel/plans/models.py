@@ -94,3 +94,26 @@ class ActionReview(models.Model):
 
     def __str__(self) -> str:
         return f"review of action {self.action_id}"
+
+
+class ReminderLog(models.Model):
+    """One reminder item sent to one recipient on one day, so `sirkel remind` sends it at most once a day.
+
+    Recipients and items are kept as keys ("user:12", "member:7"; "action:3", "followup:5"), not as
+    e-mail addresses or text: the log needs no personal data of its own.
+    """
+
+    sent_on = models.DateField()
+    recipient = models.CharField(max_length=40)
+    item = models.CharField(max_length=40)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["sent_on", "recipient", "item"], name="reminder_once_a_day"),
+        ]
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+
+    def __str__(self) -> str:
+        return f"reminder {self.item} to {self.recipient} on {self.sent_on}"
