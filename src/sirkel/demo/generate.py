@@ -151,7 +151,7 @@ def _years_before(day: date, years: int) -> date:
 
 
 def _within_year_before(rng: random.Random, day: date, years: int) -> date:
-    """A day on which someone is exactly `years` whole years away from `day`."""
+    """A date that lies `years` whole years (and less than one more) before `day`."""
     return _years_before(day, years) - timedelta(days=rng.randint(0, 364))
 
 
