@@ -132,3 +132,32 @@ def test_head_tracks_the_end_of_the_chain(chain: list[AuditEvent]) -> None:
 @pytest.mark.django_db
 def test_empty_chain_verifies() -> None:
     assert verify_chain().ok
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_keep_one_unbroken_chain(caseworker: User, service: Service) -> None:
+    """Writers in parallel threads (own connections and transactions) must not fork the chain."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connections, transaction
+
+    def write(worker: int) -> None:
+        try:
+            for i in range(8):
+                with transaction.atomic():
+                    record_event(
+                        actor=caseworker,
+                        service=service,
+                        action="view",
+                        object_type="case",
+                        object_id=worker * 100 + i,
+                    )
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        list(pool.map(write, range(4)))
+    result = verify_chain()
+    assert result.ok, result
+    assert result.checked == 32
+    assert sorted(AuditEvent.objects.values_list("seq", flat=True)) == list(range(1, 33))
