@@ -42,7 +42,7 @@ def fill_english() -> None:
 
 
 def current_msgids() -> set[tuple[str, str]]:
-    """The msgids the source has now, extracted into a scratch copy so the real catalogues stay as they are."""
+    """The msgids the source has now, extracted into a scratch copy; the real catalogues stay as they are."""
     with tempfile.TemporaryDirectory() as tmp:
         copy = Path(tmp) / "sirkel"
         shutil.copytree(PKG, copy, ignore=shutil.ignore_patterns("__pycache__", "*.mo"))
@@ -85,7 +85,9 @@ def main() -> int:
                 problems.append(f"{mo_path.relative_to(ROOT)} is missing (run make messages)")
             else:
                 mo = polib.mofile(str(mo_path))
-                compiled = {(e.msgctxt or "", e.msgid): (e.msgstr, tuple(sorted(e.msgstr_plural.items()))) for e in mo}
+                compiled = {
+                    (e.msgctxt or "", e.msgid): (e.msgstr, tuple(sorted(e.msgstr_plural.items()))) for e in mo
+                }
                 for entry in po.translated_entries():
                     key = (entry.msgctxt or "", entry.msgid)
                     want = (entry.msgstr, tuple(sorted(entry.msgstr_plural.items())))
