@@ -171,8 +171,8 @@ def build_letter(*, meeting: Meeting, participant: Participant | None) -> Letter
     return Letter(
         participant=participant,
         to=participant.name if participant else "",
-        title=_("Invitation to a %(meeting)s") % {"meeting": lower_first(title)},
-        intro=_("You are invited to a %(meeting)s for %(child)s and the family.")
+        title=_("Invitation: %(meeting)s") % {"meeting": lower_first(title)},
+        intro=_("You are invited to the %(meeting)s for %(child)s and the family.")
         % {"meeting": lower_first(title), "child": case.child_given_name},
         purpose=(meeting.purpose or measure.purpose).strip(),
         day=day,

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from sirkel.audit.models import AuditAction
 from sirkel.audit.services import record_event
@@ -130,7 +131,11 @@ def collect(*, on: datetime.date | None = None) -> Plan:
         item = Item(
             key=f"followup:{measure.pk}",
             child=measure.case.child_given_name,
-            text=_("No follow-up meeting is planned, and %(count)s actions are still open.")
+            text=ngettext(
+                "No follow-up meeting is planned, and %(count)s action is still open.",
+                "No follow-up meeting is planned, and %(count)s actions are still open.",
+                measure.open_action_count or 0,  # type: ignore[attr-defined]
+            )
             % {"count": measure.open_action_count or 0},  # type: ignore[attr-defined]
             due_on=measure.last_held_on,  # type: ignore[attr-defined]
             service=measure.case.service.name,

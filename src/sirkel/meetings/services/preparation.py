@@ -485,7 +485,7 @@ def create_meeting(
     config = kind_config(measure.kind)
     if config.needs_leader and measure.leader_id is None:
         raise ValidationError(
-            _("Choose a %(leader)s before the meeting is planned.")
+            _("Choose the %(leader)s before the meeting is planned.")
             % {"leader": str(config.leader_label).lower()}
         )
     place, video_link, purpose = place.strip(), video_link.strip(), purpose.strip()

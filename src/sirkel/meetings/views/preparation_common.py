@@ -129,7 +129,7 @@ def cannot_plan_reason(measure: Measure) -> str:
         return _("This measure has ended and cannot be changed.")
     config = kind_config(measure.kind)
     if config.needs_leader and measure.leader_id is None:
-        return _("Choose a %(leader)s before the meeting is planned.") % {
+        return _("Choose the %(leader)s before the meeting is planned.") % {
             "leader": str(config.leader_label).lower()
         }
     return ""

@@ -14,6 +14,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, path, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from sirkel.accounts.models import Role
 from sirkel.accounts.selectors import roles_by_service
@@ -269,7 +270,8 @@ def review(request: AuthenticatedHttpRequest, measure_id: int, meeting_id: int) 
                     left = selectors.unreviewed_actions(meeting=meeting).count()
                     messages.success(
                         request,
-                        _("%(count)s actions reviewed.") % {"count": len(filled)}
+                        ngettext("%(count)s action reviewed.", "%(count)s actions reviewed.", len(filled))
+                        % {"count": len(filled)}
                         if left
                         else _("Every open action has been reviewed. New actions can now be added."),
                     )
