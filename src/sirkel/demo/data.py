@@ -42,4 +42,10 @@ DEMO_USERS = [
     DemoUser("forsker", "Frida", "Aas", Role.RESEARCHER, DEMO_SERVICE.name, _("Researcher")),
     DemoUser("admin", "Arne", "Dahl", Role.ADMINISTRATOR, DEMO_SERVICE.name, _("Administrator")),
     DemoUser("nabo", "Nora", "Vik", Role.CASEWORKER, NEIGHBOUR_SERVICE.name, _("Caseworker")),
+    # Keeps the neighbour service's register of trained leaders, where the shared leader below is listed.
+    DemoUser("naboleder", "Grete", "Vold", Role.LEADER, NEIGHBOUR_SERVICE.name, _("Leader")),
+    # A trained meeting leader the neighbour service shares: leads one demo measure in the demo service.
+    DemoUser(
+        "nabokonsulent", "Håkon", "Eide", Role.CONSULTANT, NEIGHBOUR_SERVICE.name, _("Network consultant")
+    ),
 ]

@@ -1,7 +1,10 @@
-"""Load the demo data set: two services, the demo users and about 20 fictional cases.
+"""Load the demo data set: two services, the demo users and about 20 fictional cases, with networks,
+trained meeting leaders and network measures in several states (see network_demo and meetings_demo).
 
 Idempotent: users and services are matched by name, and cases are only created for a service that
-has none yet. Cases are created through the case services, so the audit chain records them.
+has none yet; a network is only registered for a case that has none, a measure only built for a case
+that has no measure, a leader only registered once. Everything is created through the services, so the
+audit chain records it.
 """
 
 from __future__ import annotations
@@ -9,6 +12,7 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
+from django.contrib.auth.hashers import make_password
 from django.db import transaction
 from django.utils import timezone
 
@@ -16,6 +20,8 @@ from sirkel.accounts.models import Membership, Role, Service, User
 from sirkel.cases.models import Birthplace, Case, LivesWith, Phase, Sex
 from sirkel.cases.services import create_case
 from sirkel.demo.data import DEMO_PASSWORD, DEMO_SERVICE, DEMO_USERS, NEIGHBOUR_SERVICE, DemoService
+from sirkel.demo.meetings_demo import load_leaders, load_measures
+from sirkel.demo.network_demo import load_networks
 
 # (given name, family name, sex, age, lives_with, birthplace, phase, years in contact, owner, flags)
 # Owner: 1 = saksbehandler, 2 = saksbehandler2, N = nabo. Flags: m = minority background (with
@@ -68,17 +74,20 @@ def _service(spec: DemoService) -> Service:
 
 @transaction.atomic
 def load_demo(*, today: date | None = None) -> dict[str, int]:
-    """Create or complete the demo data; returns how many cases were created."""
+    """Create or complete the demo data; returns how many cases, leaders and measures were created."""
     today = today or timezone.localdate()
     services = {s.name: _service(s) for s in (DEMO_SERVICE, NEIGHBOUR_SERVICE)}
     users: dict[str, User] = {}
+    password_hash = ""
     for spec in DEMO_USERS:
         user, created = User.objects.get_or_create(
             username=spec.username,
             defaults={"first_name": spec.first_name, "last_name": spec.last_name},
         )
         if created:
-            user.set_password(DEMO_PASSWORD)
+            # One hash for the one shared demo password: hashing it for each user took seconds.
+            password_hash = password_hash or make_password(DEMO_PASSWORD)
+            user.password = password_hash
             if spec.role == Role.ADMINISTRATOR:
                 user.is_staff = True
                 user.is_superuser = True
@@ -122,4 +131,17 @@ def load_demo(*, today: date | None = None) -> dict[str, int]:
                 cultural_interpreter_needed="x" in flags,
             )
             created_count += 1
-    return {"cases_created": created_count}
+    leaders_created = load_leaders(
+        users=users, services=services, demo=DEMO_SERVICE.name, neighbour=NEIGHBOUR_SERVICE.name, today=today
+    )
+    demo_cases = {
+        (c.child_given_name, c.child_family_name): c
+        for c in Case.objects.filter(service=services[DEMO_SERVICE.name]).select_related("caseworker")
+    }
+    members = load_networks(cases=demo_cases, today=today)
+    measures_created = load_measures(cases=demo_cases, members=members, users=users, today=today)
+    return {
+        "cases_created": created_count,
+        "leaders_created": leaders_created,
+        "measures_created": measures_created,
+    }

@@ -1,0 +1,180 @@
+"""The demo data: loading is idempotent, the measures are in every state the demo shows, and it is audited."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.db.models import Model
+
+from sirkel.accounts.models import Membership, Role, Service, User
+from sirkel.audit.models import AuditEvent
+from sirkel.audit.services import verify_chain
+from sirkel.cases.models import Case, Phase
+from sirkel.demo.data import DEMO_USERS, NEIGHBOUR_SERVICE
+from sirkel.demo.loader import load_demo
+from sirkel.meetings.models import (
+    Attendance,
+    Consent,
+    Measure,
+    MeasureKind,
+    MeasureStatus,
+    Meeting,
+    MeetingKind,
+    MeetingStatus,
+    Participant,
+    TrainedLeader,
+)
+from sirkel.meetings.selectors import measure_access, measures_for_user
+from sirkel.meetings.services.preparation import preparation_checklist
+from sirkel.network.models import NetworkMember, NetworkSnapshot, NetworkTie, Sector, Side, TieKind
+from sirkel.plans.models import Action, ActionReview, ActionStatus
+from sirkel.plans.selectors import OPEN_MEASURE_STATUSES, overdue_q, today
+
+COUNTED: list[type[Model]] = [
+    User,
+    Membership,
+    Service,
+    Case,
+    NetworkMember,
+    NetworkTie,
+    NetworkSnapshot,
+    TrainedLeader,
+    Measure,
+    Meeting,
+    Participant,
+    Consent,
+    Action,
+    ActionReview,
+    AuditEvent,
+]
+
+
+@pytest.fixture
+def demo(db: None, settings: Any) -> dict[str, int]:
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    return load_demo()
+
+
+def measure_of(given: str, family: str) -> Measure:
+    return Measure.objects.select_related("case").get(
+        case__child_given_name=given, case__child_family_name=family
+    )
+
+
+def test_loading_twice_creates_nothing_new(demo: dict[str, int]) -> None:
+    assert demo["measures_created"] == 6 and demo["leaders_created"] == 3
+    before = {model.__name__: model._default_manager.count() for model in COUNTED}
+    again = load_demo()
+    after = {model.__name__: model._default_manager.count() for model in COUNTED}
+    assert again == {"cases_created": 0, "leaders_created": 0, "measures_created": 0}
+    assert after == before
+    assert before["Measure"] == 6 and before["NetworkMember"] > 50
+    assert {u.username for u in User.objects.all()} == {u.username for u in DEMO_USERS}
+
+
+def test_the_audit_chain_records_the_demo_and_verifies(demo: dict[str, int]) -> None:
+    result = verify_chain()
+    assert result.ok, result.problem
+    types = set(AuditEvent.objects.values_list("object_type", flat=True))
+    assert {"case", "network_member", "measure", "consent", "meeting", "waiver", "action"} <= types
+
+
+def test_measures_in_every_state(demo: dict[str, int]) -> None:
+    statuses = set(Measure.objects.values_list("status", flat=True))
+    assert statuses == {
+        MeasureStatus.SCREENING,
+        MeasureStatus.PREPARING,
+        MeasureStatus.ACTIVE,
+        MeasureStatus.COMPLETED,
+        MeasureStatus.STOPPED,
+    }
+
+    # Screening: no decision yet, severe conflict noted.
+    sofie = measure_of("Sofie", "Pedersen")
+    assert sofie.status == MeasureStatus.SCREENING
+    assert sofie.screening.decision == "" and sofie.screening.severe_conflict
+
+    # Preparing: the checklist is partly done.
+    amina = measure_of("Amina", "Ahmed")
+    assert amina.status == MeasureStatus.PREPARING
+    checklist = {item.key: item.done for item in preparation_checklist(amina.meetings.get())}
+    assert checklist["purpose"] and checklist["consent"] and checklist["invitations"]
+    assert not checklist["interpreter"] and not checklist["speech"] and not checklist["sent"]
+
+    # Active: the first meeting was held, with everything recorded, and a follow-up is planned.
+    emma = measure_of("Emma", "Hansen")
+    assert emma.status == MeasureStatus.ACTIVE and emma.followup_owner_id == emma.caseworker_id
+    first, follow_up = emma.meetings.order_by("sequence")
+    assert first.status == MeetingStatus.HELD and first.held_on is not None
+    assert (today() - first.held_on).days in range(21, 36)
+    assert first.notes and first.reflecting_team_notes and first.decisions and first.internal_notes
+    assert first.waiver_signed_at is not None and first.snapshot is not None
+    released = first.participants.filter(waiver_released=True)
+    assert released.exists() and all(p.is_public for p in released)
+    assert set(first.participants.values_list("attendance", flat=True)) >= {
+        Attendance.IN_PERSON,
+        Attendance.DIGITAL,
+        Attendance.ABSENT,
+    }
+    assert follow_up.kind == MeetingKind.FOLLOW_UP and follow_up.status == MeetingStatus.PLANNED
+    assert follow_up.starts_at is not None and follow_up.starts_at.date() > today()
+    assert emma.actions.count() == 5
+
+    # Completed: the follow-up meeting reviewed every action from the first.
+    jonas = measure_of("Jonas", "Johansen")
+    assert jonas.status == MeasureStatus.COMPLETED and jonas.ended_on is not None
+    first_actions = jonas.actions.filter(meeting__sequence=1)
+    reviews = ActionReview.objects.filter(meeting__measure=jonas, meeting__kind=MeetingKind.FOLLOW_UP)
+    assert reviews.count() == first_actions.count() == 4
+    assert not jonas.actions.filter(status=ActionStatus.OPEN).exists()
+
+    # Stopped: consent withdrawn.
+    lukas = measure_of("Lukas", "Andersen")
+    assert lukas.status == MeasureStatus.STOPPED and lukas.end_reason
+    assert lukas.consents.filter(withdrawn_at__isnull=False).count() == 1
+
+    # A start meeting on a case being investigated, held.
+    start = Measure.objects.select_related("case").get(kind=MeasureKind.START_MEETING)
+    assert start.case.phase == Phase.INVESTIGATION
+    assert start.meetings.filter(status=MeetingStatus.HELD).count() == 1
+
+
+def test_exactly_one_overdue_action_on_the_active_series(demo: dict[str, int]) -> None:
+    overdue = Action.objects.filter(overdue_q(on=today()), measure__status__in=OPEN_MEASURE_STATUSES)
+    assert overdue.count() == 1
+    action = overdue.get()
+    assert action.measure == measure_of("Emma", "Hansen")
+    assert (today() - action.due_on).days == 7
+
+
+def test_networks_and_snapshots(demo: dict[str, int]) -> None:
+    emma = Case.objects.get(child_given_name="Emma", child_family_name="Hansen")
+    members = list(emma.network_members.all())
+    assert 6 <= len(members) <= 15
+    assert {m.sector for m in members} == {s.value for s in Sector}
+    assert {m.ring for m in members} == {1, 2, 3}
+    assert {m.side for m in members} == {s.value for s in Side}
+    assert any(m.is_stress for m in members) and any(m.may_contact for m in members)
+    assert all(m.support for m in members if m.ring == 1)
+    assert NetworkTie.objects.filter(case=emma, kind=TieKind.CONFLICT).exists()
+    assert NetworkMember.objects.filter(lives_abroad=True).count() == 1
+
+    # An earlier, smaller mapping and the later one taken at the meeting: the network grew.
+    earlier, later = NetworkSnapshot.objects.filter(case=emma).order_by("taken_at")
+    assert earlier.taken_at < later.taken_at
+    assert len(earlier.data["members"]) < len(later.data["members"]) == len(members)
+
+
+def test_trained_leaders_and_the_shared_leader(demo: dict[str, int]) -> None:
+    konsulent = TrainedLeader.objects.select_related("service").get(user__username="konsulent")
+    assert konsulent.service.name != NEIGHBOUR_SERVICE.name and konsulent.active
+    shared = TrainedLeader.objects.select_related("service").get(user__username="nabokonsulent")
+    assert shared.shared and shared.service.name == NEIGHBOUR_SERVICE.name
+    assert Membership.objects.get(user=shared.user).role == Role.CONSULTANT
+
+    led = Measure.objects.get(leader=shared.user)
+    assert led.case.service.name != NEIGHBOUR_SERVICE.name
+    assert list(measures_for_user(user=shared.user)) == [led]
+    access = measure_access(user=shared.user, measure=led)
+    assert access.can_run_meetings and not access.sees_case and not access.can_edit
