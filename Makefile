@@ -4,7 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8000
 PG_URL ?= postgres://postgres@127.0.0.1:5432/sirkel_test
-PYTEST_ARGS ?=
+# Two workers: the suite is CPU-bound and CI machines have two cores.
+PYTEST_ARGS ?= -n 2
 
 .PHONY: install demo test test-postgres check lint format messages bench chromium clean
 

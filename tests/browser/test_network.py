@@ -161,7 +161,9 @@ def test_map_a_network_with_the_keyboard_and_move_a_person_closer(
     expect(page.locator(f"#member-row-{ola.pk} td.num")).to_have_text("1")
     ola.refresh_from_db()
     assert ola.ring == 1
-    # And to the next sector (friends) with Right.
+    # And to the next sector (friends) with Right, once the first move has finished saving (a key
+    # pressed while a move is still being saved is ignored, so moves cannot overtake each other).
+    expect(moved).not_to_have_class(re.compile(r"node--saving|htmx-request"))
     page.keyboard.press("ArrowRight")
     expect(moved).to_have_attribute("data-sector", "friends")
     assert focused_id(page) == f"node-{ola.pk}"

@@ -656,7 +656,10 @@ def test_too_many_rows_are_refused(
     caseworker: User, empty_case: Case, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(exchange, "MAX_PEOPLE", 2)
-    result = exchange.import_for_user(user=caseworker, case_id=empty_case.pk, data=network_zip(THREE_PEOPLE))
+    with translation.override("en"):
+        result = exchange.import_for_user(
+            user=caseworker, case_id=empty_case.pk, data=network_zip(THREE_PEOPLE)
+        )
     assert not result.ok and "more than 2 rows" in str(result.problems[0])
     assert not NetworkMember.objects.filter(case=empty_case).exists()
 

@@ -108,7 +108,9 @@ def plan(request: AuthenticatedHttpRequest, measure_id: int) -> HttpResponse:
         plan_summary=selectors.plan_summary(measure=measure),
         participation=selectors.participation_over_time(measure=measure),
         followup_meetings=selectors.followup_meetings(measure=measure),
-        followup_owner=measure.followup_owner or measure.followup_owner_member,
+        followup_owner=(
+            measure.followup_owner.display_name() if measure.followup_owner else measure.followup_owner_member
+        ),
         due_soon_days=selectors.DUE_SOON_DAYS,
     )
     return render(request, "plans/plan.html", context)
