@@ -21,11 +21,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import F
 from django.utils import timezone
 
 from sirkel.accounts.models import Service, User
-from sirkel.audit.models import AuditAction
 from sirkel.cases.models import Case
 from sirkel.demo.network_demo import backdate_snapshot
 from sirkel.meetings.models import (
@@ -34,7 +32,6 @@ from sirkel.meetings.models import (
     ConsentParty,
     Measure,
     MeasureKind,
-    MeasureStatus,
     Meeting,
     MeetingMode,
     Participant,
@@ -44,8 +41,8 @@ from sirkel.meetings.models import (
     ScreeningDecision,
     TrainedLeader,
 )
-from sirkel.meetings.services import guards, preparation, series
 from sirkel.meetings.services import meeting as meeting_services
+from sirkel.meetings.services import preparation, series
 from sirkel.network.models import NetworkMember, SupportType
 from sirkel.plans import services as plan_services
 from sirkel.plans.models import Action, ActionStatus
@@ -74,20 +71,8 @@ def _backdate_measure(measure: Measure, *, started_on: date) -> None:
 
 
 def _complete(*, user: User, measure: Measure, ended_on: date, reason: str) -> None:
-    """End a series whose goals were reached. Sirkel has no page for this yet, so it is recorded here the
-    way a service would: the change and its audit event in the same transaction."""
-    Measure.objects.filter(pk=measure.pk).update(
-        status=MeasureStatus.COMPLETED, ended_on=ended_on, end_reason=reason, version=F("version") + 1
-    )
-    guards.audit(
-        user=user,
-        measure=measure,
-        action=AuditAction.UPDATE,
-        object_type="measure",
-        object_id=measure.pk,
-        status=MeasureStatus.COMPLETED.value,
-        previous_status=measure.status,
-    )
+    """End a series whose goals were reached, as the caseworker does on the measure page."""
+    series.end_measure(acting_user=user, measure=measure, reason=reason, ended_on=ended_on)
 
 
 def _start(

@@ -207,6 +207,15 @@ class WithdrawForm(forms.Form):
     )
 
 
+class EndMeasureForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why the measure ends, and what happens next"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("For example: the goals were reached; the network carries on; a new measure is planned."),
+    )
+    ended_on = forms.DateField(label=_("Ended on"), widget=DateInput())
+
+
 class TrainedLeaderForm(forms.Form):
     user = StaffChoiceField(queryset=User.objects.none(), label=_("Person"))
     trained_on = forms.DateField(label=_("Trained on"), required=False, widget=DateInput())

@@ -588,6 +588,38 @@ def withdraw_consent(*, acting_user: User, measure: Measure, consent: Consent, r
 
 
 @transaction.atomic
+def end_measure(*, acting_user: User, measure: Measure, reason: str, ended_on: date | None = None) -> Measure:
+    """End a measure that has run its course: the goals were reached, or the family and the service
+    agreed to stop. (Withdrawn consent ends it differently: see `withdraw_consent`.)"""
+    guards.require(user=acting_user, measure=measure, what="edit")
+    guards.ensure_open(measure=measure)
+    if not measure.is_open:
+        raise ValidationError(_("This measure has already ended."))
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Write why the measure ends and what happens next.")})
+    ended_on = ended_on or timezone.localdate()
+    if ended_on > timezone.localdate():
+        raise ValidationError({"ended_on": _("The end date cannot be in the future.")})
+    previous_status = measure.status
+    measure.status = MeasureStatus.COMPLETED
+    measure.ended_on = ended_on
+    measure.end_reason = reason
+    measure.version += 1
+    measure.save(update_fields=["status", "ended_on", "end_reason", "version", "updated_at"])
+    guards.audit(
+        user=acting_user,
+        measure=measure,
+        action=AuditAction.UPDATE,
+        object_type="measure",
+        object_id=measure.pk,
+        status=measure.status,
+        previous_status=previous_status,
+    )
+    return measure
+
+
+@transaction.atomic
 def save_trained_leader(
     *,
     acting_user: User,

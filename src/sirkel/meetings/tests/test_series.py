@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 
 from sirkel.accounts.models import Role, Service, User
 from sirkel.audit.models import AuditAction, AuditEvent
@@ -345,3 +345,32 @@ def test_detail_page_shows_the_overview(case: Case, service: Service, consultant
     assert reverse("meetings:consent_add", args=[measure.pk]) in body
     assert reverse("meetings:prepare", args=[measure.pk, meeting.pk]) in body  # the meetings list
     assert reverse("plans:plan", args=[measure.pk]) in body
+
+
+# --- Ending a measure that has run its course ------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_caseworker_ends_a_measure_with_reason_and_it_is_audited(
+    make_case: Callable[..., Case], caseworker: User, consultant: User, service: Service, teammate: User
+) -> None:
+    case = make_case(owner=caseworker, service=service)
+    train(consultant, service)
+    measure = series.start_measure(
+        acting_user=caseworker, case=case, kind="network_meeting", caseworker=caseworker, leader=consultant
+    )
+    url = reverse("meetings:end", args=[measure.pk])
+    assert client_for(teammate).get(url).status_code == 404
+    assert client_for(teammate).post(url, {"reason": "x", "ended_on": "2026-01-01"}).status_code == 404
+    client = client_for(caseworker)
+    response = client.post(url, {"reason": "", "ended_on": timezone.localdate().isoformat()})
+    assert response.status_code == 200 and response.context["form"].errors
+    response = client.post(url, {"reason": "Målene er nådd.", "ended_on": timezone.localdate().isoformat()})
+    assert response.status_code == 302
+    measure.refresh_from_db()
+    assert measure.status == MeasureStatus.COMPLETED and measure.end_reason == "Målene er nådd."
+    assert AuditEvent.objects.filter(
+        object_type="measure", object_id=str(measure.pk), action="update"
+    ).exists()
+    with pytest.raises(ValidationError):
+        series.end_measure(acting_user=caseworker, measure=measure, reason="igjen")

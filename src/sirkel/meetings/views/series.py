@@ -13,6 +13,7 @@ from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sirkel.accounts.models import Service
@@ -25,6 +26,7 @@ from sirkel.core.types import AuthenticatedHttpRequest
 from sirkel.meetings import selectors
 from sirkel.meetings.forms_series import (
     ConsentForm,
+    EndMeasureForm,
     LeaderForm,
     ScreeningForm,
     StartMeasureForm,
@@ -283,6 +285,31 @@ def consent_withdraw(request: AuthenticatedHttpRequest, measure_id: int, consent
     )
 
 
+@login_required
+def end(request: AuthenticatedHttpRequest, measure_id: int) -> HttpResponse:
+    """End a measure that has run its course, with the reason and what happens next."""
+    measure, _access = _open_measure(request, measure_id, "edit")
+    form = EndMeasureForm(
+        request.POST if request.method == "POST" else None, initial={"ended_on": timezone.localdate()}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.end_measure(
+                acting_user=request.user,
+                measure=measure,
+                reason=form.cleaned_data["reason"],
+                ended_on=form.cleaned_data["ended_on"],
+            )
+        except ValidationError as exc:
+            _add_errors(form, exc)
+        except PermissionDenied as exc:
+            raise Http404 from exc
+        else:
+            messages.success(request, _("The measure is ended."))
+            return redirect("meetings:detail", measure_id=measure.pk)
+    return render(request, "meetings/end.html", {"measure": measure, "case": measure.case, "form": form})
+
+
 # --- The register of trained meeting leaders ------------------------------------------------------------
 
 
@@ -413,6 +440,7 @@ urlpatterns = [
     path("<int:measure_id>/", detail, name="detail"),
     path("<int:measure_id>/moteleder/", set_leader, name="set_leader"),
     path("<int:measure_id>/egnethet/", screening, name="screening"),
+    path("<int:measure_id>/avslutt/", end, name="end"),
     path("<int:measure_id>/samtykke/ny/", consent_add, name="consent_add"),
     path("<int:measure_id>/samtykke/<int:consent_id>/trekk/", consent_withdraw, name="consent_withdraw"),
 ]
