@@ -21,6 +21,7 @@ from sirkel.cases.forms import BreakGlassForm, CaseFilterForm, CaseForm, Service
 from sirkel.cases.models import Case
 from sirkel.cases.selectors import CREATING_ROLES, WORKING_ROLES
 from sirkel.cases.services import ConflictError, break_glass, create_case, update_case
+from sirkel.core.forms import add_service_errors
 from sirkel.core.htmx import is_htmx
 from sirkel.core.types import AuthenticatedHttpRequest
 from sirkel.meetings.selectors import measures_for_case
@@ -191,9 +192,7 @@ def break_glass_view(request: AuthenticatedHttpRequest) -> HttpResponse:
                 reason=form.cleaned_data["reason"],
             )
         except ValidationError as exc:
-            for field, errors in exc.message_dict.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
+            add_service_errors(form, exc)
         except PermissionDenied as exc:
             raise Http404 from exc
         else:

@@ -20,7 +20,7 @@ from sirkel.meetings.models import (
     ParticipantRole,
 )
 from sirkel.meetings.services import preparation as services
-from sirkel.meetings.views.preparation_common import (
+from sirkel.meetings.views.common import (
     READ_METHODS,
     back_to_prepare,
     can_prepare,

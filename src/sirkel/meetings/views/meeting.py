@@ -11,11 +11,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, path, reverse
@@ -23,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sirkel.audit.models import AuditAction
+from sirkel.core.forms import add_service_errors
 from sirkel.core.pdf import pdf_response
 from sirkel.core.types import AuthenticatedHttpRequest
 from sirkel.meetings import guide as meeting_guide
@@ -40,10 +39,9 @@ from sirkel.meetings.models import (
 )
 from sirkel.meetings.selectors import MeasureAccess
 from sirkel.meetings.services import meeting as services
+from sirkel.meetings.views.common import READ_METHODS, open_meeting
 from sirkel.network.models import SupportType
 from sirkel.plans.models import Action
-
-READ_METHODS = ("GET", "HEAD")
 
 # The order people are listed in on the page and in the documents: the family first, the helpers last.
 ROLE_ORDER: dict[str, int] = {
@@ -61,34 +59,6 @@ ROLE_ORDER: dict[str, int] = {
         ]
     )
 }
-
-
-def _add_errors(form: forms.BaseForm, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            for error in errors:
-                form.add_error(name if name in form.fields else None, error)
-    else:
-        for error in exc.messages:
-            form.add_error(None, error)
-
-
-def _open(
-    request: AuthenticatedHttpRequest,
-    measure_id: int,
-    meeting_id: int,
-    require: str,
-    action: str | None = None,
-) -> tuple[Measure, MeasureAccess, Meeting]:
-    if action is None:
-        action = AuditAction.VIEW if request.method in READ_METHODS else AuditAction.UPDATE
-    with transaction.atomic():
-        measure, access = selectors.get_measure_for_user(
-            user=request.user, measure_id=measure_id, require=require, audit_action=action
-        )
-    meeting = selectors.get_meeting(measure=measure, meeting_id=meeting_id)
-    meeting.measure = measure  # already loaded with its case: saves a query on every page
-    return measure, access, meeting
 
 
 def _participants(meeting: Meeting) -> list[Participant]:
@@ -200,7 +170,7 @@ def _meeting_page(
 def meeting(request: AuthenticatedHttpRequest, measure_id: int, meeting_id: int) -> HttpResponse:
     """The meeting page. POST saves the notes (with a version check, so no one overwrites a colleague)."""
     require = "view" if request.method in READ_METHODS else "run"
-    measure, access, meeting = _open(request, measure_id, meeting_id, require)
+    measure, access, meeting = open_meeting(request, measure_id, meeting_id, require)
     if request.method in READ_METHODS:
         return _meeting_page(request, measure, access, meeting)
     if request.method != "POST":
@@ -241,7 +211,7 @@ def meeting(request: AuthenticatedHttpRequest, measure_id: int, meeting_id: int)
             request, measure, access, saved, notes_form=form, saved_version=saved, status=409
         )
     except ValidationError as exc:
-        _add_errors(form, exc)
+        add_service_errors(form, exc)
         return _meeting_page(request, measure, access, meeting, notes_form=form, status=400)
     except PermissionDenied as exc:
         raise Http404 from exc
@@ -262,7 +232,7 @@ def _refusal(measure: Measure, meeting: Meeting) -> str:
 def attendance(request: AuthenticatedHttpRequest, measure_id: int, meeting_id: int) -> HttpResponse:
     """Record everyone's attendance with one form. With htmx, only the attendance part is re-rendered."""
     require = "view" if request.method in READ_METHODS else "run"
-    measure, access, meeting = _open(request, measure_id, meeting_id, require)
+    measure, access, meeting = open_meeting(request, measure_id, meeting_id, require)
     back = reverse("meetings:meeting", args=[measure.pk, meeting.pk]) + "#attendance"
     if request.method in READ_METHODS:
         return redirect(back)
@@ -314,7 +284,7 @@ def attendance(request: AuthenticatedHttpRequest, measure_id: int, meeting_id: i
 def close_meeting(request: AuthenticatedHttpRequest, measure_id: int, meeting_id: int) -> HttpResponse:
     """Mark the meeting as held: saves a snapshot of the network map and starts the measure's active phase."""
     require = "view" if request.method in READ_METHODS else "run"
-    measure, access, meeting = _open(request, measure_id, meeting_id, require)
+    measure, access, meeting = open_meeting(request, measure_id, meeting_id, require)
     if request.method in READ_METHODS:
         return redirect(reverse("meetings:meeting", args=[measure.pk, meeting.pk]) + "#close")
     if request.method != "POST":
@@ -330,7 +300,7 @@ def close_meeting(request: AuthenticatedHttpRequest, measure_id: int, meeting_id
                 acting_user=request.user, meeting=meeting, held_on=form.cleaned_data["held_on"]
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         except PermissionDenied as exc:
             raise Http404 from exc
         else:
@@ -380,7 +350,7 @@ def _signed_keys(meeting: Meeting, signatories: list[services.Signatory]) -> lis
 def waiver(request: AuthenticatedHttpRequest, measure_id: int, meeting_id: int) -> HttpResponse:
     """Who the parents (and a youth from 15) released to speak freely in this meeting; record the sheet."""
     require = "view" if request.method in READ_METHODS else "run"
-    measure, access, meeting = _open(request, measure_id, meeting_id, require)
+    measure, access, meeting = open_meeting(request, measure_id, meeting_id, require)
     if request.method not in (*READ_METHODS, "POST"):
         return HttpResponseNotAllowed(["GET", "POST"])
     context = _base_context(measure, access, meeting)
@@ -414,7 +384,7 @@ def waiver(request: AuthenticatedHttpRequest, measure_id: int, meeting_id: int) 
                     signed_at=data["signed_at"],
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_errors(form, exc)
             except PermissionDenied as exc:
                 raise Http404 from exc
             else:
@@ -428,7 +398,7 @@ def waiver(request: AuthenticatedHttpRequest, measure_id: int, meeting_id: int) 
 @login_required
 def waiver_sheet(request: AuthenticatedHttpRequest, measure_id: int, meeting_id: int) -> HttpResponse:
     """The waiver as a printable page, for signing in the meeting."""
-    measure, _access, meeting = _open(request, measure_id, meeting_id, "view", AuditAction.EXPORT)
+    measure, _access, meeting = open_meeting(request, measure_id, meeting_id, "view", AuditAction.EXPORT)
     if request.method not in READ_METHODS:
         return HttpResponseNotAllowed(READ_METHODS)
     context = _waiver_context(measure, meeting)
@@ -438,7 +408,7 @@ def waiver_sheet(request: AuthenticatedHttpRequest, measure_id: int, meeting_id:
 
 @login_required
 def waiver_pdf(request: AuthenticatedHttpRequest, measure_id: int, meeting_id: int) -> HttpResponse:
-    measure, _access, meeting = _open(request, measure_id, meeting_id, "view", AuditAction.EXPORT)
+    measure, _access, meeting = open_meeting(request, measure_id, meeting_id, "view", AuditAction.EXPORT)
     if request.method not in READ_METHODS:
         return HttpResponseNotAllowed(READ_METHODS)
     return pdf_response(
@@ -455,7 +425,7 @@ def waiver_pdf(request: AuthenticatedHttpRequest, measure_id: int, meeting_id: i
 @login_required
 def guide(request: AuthenticatedHttpRequest, measure_id: int, meeting_id: int) -> HttpResponse:
     """The leader's guide through the meeting, for a tablet: one column, large, works offline once loaded."""
-    measure, access, meeting = _open(request, measure_id, meeting_id, "view")
+    measure, access, meeting = open_meeting(request, measure_id, meeting_id, "view")
     if request.method not in READ_METHODS:
         return HttpResponseNotAllowed(READ_METHODS)
     participants = _participants(meeting)
@@ -520,7 +490,7 @@ def _minutes_context(measure: Measure, meeting: Meeting) -> dict[str, Any]:
 @login_required
 def minutes(request: AuthenticatedHttpRequest, measure_id: int, meeting_id: int) -> HttpResponse:
     """The minutes as a printable page, in plain Bokmål, for the people in the room."""
-    measure, _access, meeting = _open(request, measure_id, meeting_id, "view", AuditAction.EXPORT)
+    measure, _access, meeting = open_meeting(request, measure_id, meeting_id, "view", AuditAction.EXPORT)
     if request.method not in READ_METHODS:
         return HttpResponseNotAllowed(READ_METHODS)
     context = _minutes_context(measure, meeting)
@@ -530,7 +500,7 @@ def minutes(request: AuthenticatedHttpRequest, measure_id: int, meeting_id: int)
 
 @login_required
 def minutes_pdf(request: AuthenticatedHttpRequest, measure_id: int, meeting_id: int) -> HttpResponse:
-    measure, _access, meeting = _open(request, measure_id, meeting_id, "view", AuditAction.EXPORT)
+    measure, _access, meeting = open_meeting(request, measure_id, meeting_id, "view", AuditAction.EXPORT)
     if request.method not in READ_METHODS:
         return HttpResponseNotAllowed(READ_METHODS)
     return pdf_response(

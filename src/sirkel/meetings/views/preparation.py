@@ -14,6 +14,7 @@ from django.shortcuts import render
 from django.urls import path
 from django.utils.translation import gettext as _
 
+from sirkel.core.forms import add_service_errors
 from sirkel.core.types import AuthenticatedHttpRequest
 from sirkel.meetings import selectors
 from sirkel.meetings.forms_preparation import (
@@ -36,9 +37,8 @@ from sirkel.meetings.models import (
 from sirkel.meetings.selectors import MeasureAccess
 from sirkel.meetings.services import preparation as services
 from sirkel.meetings.views import invitations as invitation_views
-from sirkel.meetings.views.preparation_common import (
+from sirkel.meetings.views.common import (
     READ_METHODS,
-    add_errors,
     back_to_participants,
     back_to_prepare,
     can_prepare,
@@ -76,7 +76,7 @@ def meeting_new(request: AuthenticatedHttpRequest, measure_id: int) -> HttpRespo
                 copy_participants=bool(data.get("copy_participants")),
             )
         except ValidationError as exc:
-            add_errors(form, exc)
+            add_service_errors(form, exc)
         except PermissionDenied as exc:
             raise Http404 from exc
         else:
@@ -140,7 +140,7 @@ def prepare(request: AuthenticatedHttpRequest, measure_id: int, meeting_id: int)
                     ),
                 )
             except ValidationError as exc:
-                add_errors(bound, exc)
+                add_service_errors(bound, exc)
             except PermissionDenied as exc:
                 raise Http404 from exc
             else:
@@ -244,7 +244,7 @@ def participants(request: AuthenticatedHttpRequest, measure_id: int, meeting_id:
                 users=list(form.cleaned_data["users"]),
             )
         except ValidationError as exc:
-            add_errors(form, exc)
+            add_service_errors(form, exc)
         except PermissionDenied as exc:
             raise Http404 from exc
         else:
@@ -278,7 +278,7 @@ def participant_new(request: AuthenticatedHttpRequest, measure_id: int, meeting_
                 contact_consent_by=data["contact_consent_by"],
             )
         except ValidationError as exc:
-            add_errors(form, exc)
+            add_service_errors(form, exc)
         except PermissionDenied as exc:
             raise Http404 from exc
         else:
@@ -360,7 +360,7 @@ def response(
                     note=form.cleaned_data["response_note"],
                 )
             except ValidationError as exc:
-                add_errors(form, exc)
+                add_service_errors(form, exc)
             except PermissionDenied as exc:
                 raise Http404 from exc
             else:

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -22,6 +21,7 @@ from sirkel.audit.models import AuditAction
 from sirkel.audit.services import record_event
 from sirkel.cases.models import Case
 from sirkel.cases.selectors import CaseAccess, get_case_for_user
+from sirkel.core.forms import add_service_errors
 from sirkel.core.types import AuthenticatedHttpRequest
 from sirkel.meetings import selectors
 from sirkel.meetings.forms_series import (
@@ -35,31 +35,9 @@ from sirkel.meetings.forms_series import (
 )
 from sirkel.meetings.kinds import kind_config
 from sirkel.meetings.models import Measure, Screening
-from sirkel.meetings.selectors import MeasureAccess
 from sirkel.meetings.services import series as services
+from sirkel.meetings.views.common import READ_METHODS, open_measure
 from sirkel.plans import selectors as plan_selectors
-
-READ_METHODS = ("GET", "HEAD")
-
-
-def _add_errors(form: forms.BaseForm, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            for error in errors:
-                form.add_error(name if name in form.fields else None, error)
-    else:
-        for error in exc.messages:
-            form.add_error(None, error)
-
-
-def _open_measure(
-    request: AuthenticatedHttpRequest, measure_id: int, require: str
-) -> tuple[Measure, MeasureAccess]:
-    action = AuditAction.VIEW if request.method in READ_METHODS else AuditAction.UPDATE
-    with transaction.atomic():
-        return selectors.get_measure_for_user(
-            user=request.user, measure_id=measure_id, require=require, audit_action=action
-        )
 
 
 def _open_case(
@@ -112,7 +90,7 @@ def start(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
                 purpose=form.cleaned_data["purpose"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         except PermissionDenied as exc:
             raise Http404 from exc
         else:
@@ -126,7 +104,7 @@ def start(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
 
 @login_required
 def detail(request: AuthenticatedHttpRequest, measure_id: int) -> HttpResponse:
-    measure, access = _open_measure(request, measure_id, "view")
+    measure, access = open_measure(request, measure_id, "view")
     if request.method not in READ_METHODS:
         return HttpResponseNotAllowed(READ_METHODS)
     screening = _screening(measure)
@@ -150,7 +128,7 @@ def detail(request: AuthenticatedHttpRequest, measure_id: int) -> HttpResponse:
 
 @login_required
 def set_leader(request: AuthenticatedHttpRequest, measure_id: int) -> HttpResponse:
-    measure, _access = _open_measure(request, measure_id, "edit")
+    measure, _access = open_measure(request, measure_id, "edit")
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     form = LeaderForm(request.POST, measure=measure)
@@ -158,7 +136,7 @@ def set_leader(request: AuthenticatedHttpRequest, measure_id: int) -> HttpRespon
         try:
             services.set_leader(acting_user=request.user, measure=measure, leader=form.cleaned_data["leader"])
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         except PermissionDenied as exc:
             raise Http404 from exc
         else:
@@ -173,7 +151,7 @@ def set_leader(request: AuthenticatedHttpRequest, measure_id: int) -> HttpRespon
 
 @login_required
 def screening(request: AuthenticatedHttpRequest, measure_id: int) -> HttpResponse:
-    measure, access = _open_measure(request, measure_id, "view" if request.method in READ_METHODS else "edit")
+    measure, access = open_measure(request, measure_id, "view" if request.method in READ_METHODS else "edit")
     current = _screening(measure)
     can_edit = access.can_edit and not measure.is_stopped
     form = ScreeningForm(request.POST if request.method == "POST" else None, instance=current)
@@ -194,7 +172,7 @@ def screening(request: AuthenticatedHttpRequest, measure_id: int) -> HttpRespons
                 adaptations=data["adaptations"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         except PermissionDenied as exc:
             raise Http404 from exc
         else:
@@ -227,7 +205,7 @@ def screening(request: AuthenticatedHttpRequest, measure_id: int) -> HttpRespons
 
 @login_required
 def consent_add(request: AuthenticatedHttpRequest, measure_id: int) -> HttpResponse:
-    measure, _access = _open_measure(request, measure_id, "edit")
+    measure, _access = open_measure(request, measure_id, "edit")
     status = services.consent_status(measure)
     form = ConsentForm(
         request.POST if request.method == "POST" else None,
@@ -248,7 +226,7 @@ def consent_add(request: AuthenticatedHttpRequest, measure_id: int) -> HttpRespo
                 informed_by=data["informed_by"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         except PermissionDenied as exc:
             raise Http404 from exc
         else:
@@ -263,7 +241,7 @@ def consent_add(request: AuthenticatedHttpRequest, measure_id: int) -> HttpRespo
 
 @login_required
 def consent_withdraw(request: AuthenticatedHttpRequest, measure_id: int, consent_id: int) -> HttpResponse:
-    measure, _access = _open_measure(request, measure_id, "run")
+    measure, _access = open_measure(request, measure_id, "run")
     consent = selectors.get_consent(measure=measure, consent_id=consent_id)
     form = WithdrawForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
@@ -272,7 +250,7 @@ def consent_withdraw(request: AuthenticatedHttpRequest, measure_id: int, consent
                 acting_user=request.user, measure=measure, consent=consent, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         except PermissionDenied as exc:
             raise Http404 from exc
         else:
@@ -288,7 +266,7 @@ def consent_withdraw(request: AuthenticatedHttpRequest, measure_id: int, consent
 @login_required
 def end(request: AuthenticatedHttpRequest, measure_id: int) -> HttpResponse:
     """End a measure that has run its course, with the reason and what happens next."""
-    measure, _access = _open_measure(request, measure_id, "edit")
+    measure, _access = open_measure(request, measure_id, "edit")
     form = EndMeasureForm(
         request.POST if request.method == "POST" else None, initial={"ended_on": timezone.localdate()}
     )
@@ -301,7 +279,7 @@ def end(request: AuthenticatedHttpRequest, measure_id: int) -> HttpResponse:
                 ended_on=form.cleaned_data["ended_on"],
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         except PermissionDenied as exc:
             raise Http404 from exc
         else:
@@ -364,7 +342,7 @@ def leaders(request: AuthenticatedHttpRequest) -> HttpResponse:
                 **_leader_fields(form),
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         except PermissionDenied as exc:
             raise Http404 from exc
         else:
@@ -421,7 +399,7 @@ def leader_edit(request: AuthenticatedHttpRequest, leader_id: int) -> HttpRespon
                 acting_user=request.user, service=entry.service, user=entry.user, **_leader_fields(form)
             )
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         except PermissionDenied as exc:
             raise Http404 from exc
         else:

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 
 from sirkel.cases.models import Case
 from sirkel.cases.selectors import CaseAccess, get_case_for_user
+from sirkel.core.forms import add_service_errors
 from sirkel.core.htmx import is_htmx
 from sirkel.core.types import AuthenticatedHttpRequest
 from sirkel.network import selectors, services
@@ -128,16 +129,6 @@ def _page_url(case: Case, anchor: str = "", query: str = "") -> str:
     return f"{url}{'?' + query if query else ''}{'#' + anchor if anchor else ''}"
 
 
-def _add_form_errors(form: MemberForm | TieForm, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
-    else:
-        for error in exc.messages:
-            form.add_error(None, error)
-
-
 @login_required
 def network_page(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     case, access = _open(request, case_id)
@@ -167,7 +158,7 @@ def member_add(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
         try:
             member = services.add_member(acting_user=request.user, case=case, **form.member_fields())
         except ValidationError as exc:
-            _add_form_errors(form, exc)
+            add_service_errors(form, exc)
         except PermissionDenied as exc:
             raise Http404 from exc
         else:
@@ -221,7 +212,7 @@ def member_edit(request: AuthenticatedHttpRequest, case_id: int, member_id: int)
                 data[f"{prefix}-version"] = str(stored.version)
                 form.data = data
             except ValidationError as exc:
-                _add_form_errors(form, exc)
+                add_service_errors(form, exc)
             except PermissionDenied as exc:
                 raise Http404 from exc
             else:
@@ -346,7 +337,7 @@ def tie_add(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
         try:
             services.add_tie(acting_user=request.user, case=case, a=a, b=b, kind=form.cleaned_data["kind"])
         except ValidationError as exc:
-            _add_form_errors(form, exc)
+            add_service_errors(form, exc)
         except PermissionDenied as exc:
             raise Http404 from exc
         else:

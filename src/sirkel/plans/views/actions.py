@@ -20,22 +20,13 @@ from sirkel.accounts.models import Role
 from sirkel.accounts.selectors import roles_by_service
 from sirkel.audit.models import AuditAction
 from sirkel.audit.services import record_event
+from sirkel.core.forms import add_service_errors
 from sirkel.core.types import AuthenticatedHttpRequest
 from sirkel.meetings.models import Measure, MeetingKind, MeetingStatus
 from sirkel.meetings.selectors import MeasureAccess, get_measure_for_user, get_meeting
 from sirkel.plans import selectors, services
 from sirkel.plans.forms import ActionForm, FollowupOwnerForm, ReviewForm, owner_value
 from sirkel.plans.models import Action
-
-
-def _add_errors(form: forms.Form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
-    else:
-        for error in exc.messages:
-            form.add_error(None, error)
 
 
 def _network_url(measure: Measure, access: MeasureAccess) -> str | None:
@@ -96,7 +87,7 @@ def plan(request: AuthenticatedHttpRequest, measure_id: int) -> HttpResponse:
                     owner_member=form.owner_member,
                 )
             except ValidationError as exc:
-                _add_errors(form, exc)
+                add_service_errors(form, exc)
             except PermissionDenied as exc:
                 raise Http404 from exc
             else:
@@ -187,7 +178,7 @@ def _action_form_page(
             )
             form.data = data
         except ValidationError as exc:
-            _add_errors(form, exc)
+            add_service_errors(form, exc)
         except PermissionDenied as exc:
             raise Http404 from exc
         else:
@@ -262,7 +253,7 @@ def review(request: AuthenticatedHttpRequest, measure_id: int, meeting_id: int) 
                                     new_due_on=form.cleaned_data["new_due_on"],
                                 )
                             except ValidationError as exc:
-                                _add_errors(form, exc)
+                                add_service_errors(form, exc)
                                 raise
                 except ValidationError:
                     pass

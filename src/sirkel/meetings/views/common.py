@@ -1,12 +1,10 @@
-"""What the preparation and invitation views share: opening a meeting the user may see, its participants,
-and the context every meeting page needs."""
+"""Shared by the meetings views: opening a measure or meeting through the scoped, audited selector, and
+the context the meeting pages share."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django import forms
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
@@ -27,16 +25,6 @@ from sirkel.meetings.models import (
 from sirkel.meetings.selectors import MeasureAccess
 
 READ_METHODS = ("GET", "HEAD")
-
-
-def add_errors(form: forms.BaseForm, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for name, errors in exc.message_dict.items():
-            for error in errors:
-                form.add_error(name if name in form.fields else None, error)
-    else:
-        for error in exc.messages:
-            form.add_error(None, error)
 
 
 def open_measure(
