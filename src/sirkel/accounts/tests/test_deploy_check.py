@@ -19,11 +19,13 @@ def sirkel_command(*args: str) -> list[str]:
 
 
 def production_env(tmp_path: Path, **overrides: str) -> dict[str, str]:
-    """The test process's environment without any Sirkel or database settings, plus production ones."""
+    """The test process's environment without any Sirkel, database or test-only Django settings (the
+    browser tests allow async-unsafe ORM calls in their worker), plus production ones."""
+    test_only = {"DATABASE_URL", "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith("SIRKEL_") and key not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}
+        if not key.startswith("SIRKEL_") and key not in test_only
     }
     env.update(
         SIRKEL_ENV="production",
