@@ -241,7 +241,7 @@ def review_action(
         raise ValidationError(_("Actions are reviewed at a follow-up meeting of the same measure."))
     if meeting.status == MeetingStatus.CANCELLED:
         raise ValidationError(_("The meeting was cancelled."))
-    stored = Action.objects.select_for_update().select_related("meeting").get(pk=action.pk)
+    stored = Action.objects.select_for_update(of=("self",)).select_related("meeting").get(pk=action.pk)
     if ActionReview.objects.filter(action=stored, meeting=meeting).exists():
         raise ValidationError(_("This action has already been reviewed at this meeting."))
     if stored.status != ActionStatus.OPEN or (

@@ -148,7 +148,9 @@ def document_language() -> str:
 
 def _lock(*, meeting: Meeting) -> tuple[Measure, Meeting]:
     """Lock the measure, then the meeting (always in this order), and reload both."""
-    measure = Measure.objects.select_for_update().select_related("case").get(pk=meeting.measure_id)
+    measure = (
+        Measure.objects.select_for_update(of=("self",)).select_related("case").get(pk=meeting.measure_id)
+    )
     current = Meeting.objects.select_for_update().get(pk=meeting.pk)
     current.measure = measure
     return measure, current

@@ -451,7 +451,9 @@ def _lock_meeting(*, meeting: Meeting, version: int | None) -> Meeting:
     someone adding an invitee does not make a colleague's open preparation form conflict.
     """
     current = (
-        Meeting.objects.select_for_update().select_related("measure", "measure__case").get(pk=meeting.pk)
+        Meeting.objects.select_for_update(of=("self",))
+        .select_related("measure", "measure__case")
+        .get(pk=meeting.pk)
     )
     if version is not None and current.version != version:
         raise ConflictError
@@ -480,7 +482,7 @@ def create_meeting(
     case (a follow-up copies them from the meeting before, and its participants when `copy_participants`).
     """
     guards.require(user=acting_user, measure=measure)
-    measure = Measure.objects.select_for_update().select_related("case").get(pk=measure.pk)
+    measure = Measure.objects.select_for_update(of=("self",)).select_related("case").get(pk=measure.pk)
     _ensure_can_plan(measure=measure)
     config = kind_config(measure.kind)
     if config.needs_leader and measure.leader_id is None:
@@ -839,7 +841,9 @@ def update_participant(
     _ensure_planned(meeting=meeting)
     if role not in ParticipantRole.values:
         raise ValidationError({"role": _("Choose a role.")})
-    participant = Participant.objects.select_for_update().select_related("member").get(pk=participant.pk)
+    participant = (
+        Participant.objects.select_for_update(of=("self",)).select_related("member").get(pk=participant.pk)
+    )
     fallback = participant.member.side == Side.PUBLIC if participant.member else participant.is_public
     participant.role = role
     participant.is_public = side_for_role(role, fallback_public=fallback)
