@@ -1,10 +1,13 @@
-"""Response headers for pages with confidential data."""
+"""Request and response handling every page shares: the language, and headers for confidential pages."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.middleware.locale import LocaleMiddleware
+from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
 
@@ -23,3 +26,18 @@ class PrivatePagesMiddleware:
         if user is not None and user.is_authenticated and "Cache-Control" not in response:
             patch_cache_control(response, no_store=True, private=True)
         return response
+
+
+class ChosenLanguageMiddleware(LocaleMiddleware):
+    """Bokmål unless the user chose English in the header (a cookie set by Django's set_language).
+
+    Django's LocaleMiddleware also follows the browser's Accept-Language, which would show English to a
+    caseworker whose browser happens to be set up in English. Sirkel is Bokmål first: only an explicit
+    choice changes the language.
+    """
+
+    def process_request(self, request: HttpRequest) -> None:
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        supported = {code for code, _name in settings.LANGUAGES}
+        translation.activate(chosen if chosen in supported else settings.LANGUAGE_CODE)
+        request.LANGUAGE_CODE = translation.get_language()

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -128,9 +129,9 @@ def test_list_shows_date_label_perspective_source_and_size(
     services.take_snapshot(
         acting_user=caseworker, case=case, label="Nettverksmøte", source=SnapshotSource.MEETING
     )
-    response = client_for(caseworker).get(
-        reverse("network:snapshots", args=[case.pk]), HTTP_ACCEPT_LANGUAGE="en"
-    )
+    client = client_for(caseworker)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.get(reverse("network:snapshots", args=[case.pk]))
 
     assert response.status_code == 200
     rows = response.context["rows"]
