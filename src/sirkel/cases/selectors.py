@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
@@ -47,7 +48,11 @@ def case_access(*, user: User, case: Case) -> CaseAccess:
         return no
     if role == Role.LEADER.value:
         return CaseAccess(True, True, False, True)
-    if case.caseworker_id == user.pk or CaseAssignment.objects.filter(case=case, user=user).exists():
+    # `has_assignments` is annotated by get_case_for_user; without it, ask the database.
+    maybe_assigned = getattr(case, "has_assignments", True)
+    if case.caseworker_id == user.pk or (
+        maybe_assigned and CaseAssignment.objects.filter(case=case, user=user).exists()
+    ):
         return CaseAccess(True, role in EDITING_ROLES, False, False)
     if BreakGlassAccess.objects.filter(case=case, user=user, expires_at__gt=timezone.now()).exists():
         return CaseAccess(True, False, True, False)
@@ -61,13 +66,22 @@ def get_case_for_user(
     audit_action: str = AuditAction.VIEW,
     require_edit: bool = False,
     part: str = "",
+    annotate: dict[str, Any] | None = None,
 ) -> tuple[Case, CaseAccess]:
     """The case and what the user may do with it, or 404 when they may not see it.
 
     Opening a case is recorded in the audit chain (as a break-glass read when that is the basis);
-    `part` names the part of the case that was read, e.g. "network".
+    `part` names the part of the case that was read, e.g. "network". `annotate` adds expressions to
+    the one query that fetches the case (a page can learn there whether it needs further queries).
     """
-    case = Case.objects.select_related("service", "caseworker").filter(pk=case_id).first()
+    case = (
+        Case.objects.select_related("service", "caseworker")
+        .annotate(
+            has_assignments=Exists(CaseAssignment.objects.filter(case=OuterRef("pk"))), **(annotate or {})
+        )
+        .filter(pk=case_id)
+        .first()
+    )
     if case is None:
         raise Http404
     access = case_access(user=user, case=case)
@@ -120,6 +134,8 @@ def list_cases(
 
 
 def assigned_users(*, case: Case) -> list[User]:
+    if getattr(case, "has_assignments", True) is False:
+        return []  # known from the case query: most cases have nobody assigned besides the owner
     return list(
         User.objects.filter(pk__in=CaseAssignment.objects.filter(case=case).values("user_id")).order_by(
             "first_name", "last_name"

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -24,6 +25,7 @@ from sirkel.cases.services import ConflictError, break_glass, create_case, updat
 from sirkel.core.forms import add_service_errors
 from sirkel.core.htmx import is_htmx
 from sirkel.core.types import AuthenticatedHttpRequest
+from sirkel.meetings.models import Measure
 from sirkel.meetings.selectors import measures_for_case
 from sirkel.plans.selectors import OPEN_MEASURE_STATUSES, overdue_for_case
 
@@ -68,8 +70,13 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 def case_detail(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     with transaction.atomic():
-        case, access = selectors.get_case_for_user(user=request.user, case_id=case_id)
-    measures = list(measures_for_case(case=case))  # network measures: one query
+        case, access = selectors.get_case_for_user(
+            user=request.user,
+            case_id=case_id,
+            annotate={"has_measures": Exists(Measure.objects.filter(case=OuterRef("pk")))},
+        )
+    # Network measures: one query, and none for the many cases that have none.
+    measures = list(measures_for_case(case=case)) if case.has_measures else []  # type: ignore[attr-defined]
     # Overdue actions exist only on open measures, so most cases (none open) skip that query.
     has_open = any(m.status in OPEN_MEASURE_STATUSES for m in measures)
     return render(
