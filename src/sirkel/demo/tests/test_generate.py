@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 from io import StringIO
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -157,3 +158,14 @@ def test_command_refuses_to_run_twice(db: None) -> None:
     with pytest.raises(CommandError, match="already exist"):
         call_command("generate", cases=50, seed=1, stdout=out)
     assert Case.objects.count() == 50
+
+
+@pytest.mark.django_db
+def test_the_command_refuses_to_run_in_production(settings: Any) -> None:
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError, match="production"):
+        call_command("generate", "--cases", "10", "--seed", "1")
+    assert not Service.objects.exists()

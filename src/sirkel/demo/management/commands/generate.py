@@ -5,6 +5,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from sirkel.demo.generate import generate
@@ -22,6 +23,9 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if options["cases"] < 1:
             raise CommandError("--cases must be at least 1")
+        if settings.PRODUCTION:
+            # Synthetic staff share one known password (for load tests): never in a real database.
+            raise CommandError("sirkel generate refuses to run with SIRKEL_ENV=production")
         start = time.monotonic()
         try:
             result = generate(cases=options["cases"], seed=options["seed"])
