@@ -8,13 +8,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods
 
 from sirkel.cases.selectors import get_case_for_user
 from sirkel.core.types import AuthenticatedHttpRequest
@@ -51,9 +51,13 @@ def _format_context() -> dict[str, object]:
 
 
 @login_required
-@require_GET
 def network_export(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     """?format=csv|graphml downloads the file; without a format, a page explains the two formats."""
+    if request.method not in ("GET", "HEAD"):
+        # Access first, as on every network route: a case the user may not see is a 404 whatever the method.
+        with transaction.atomic():
+            get_case_for_user(user=request.user, case_id=case_id, part="network")
+        return HttpResponseNotAllowed(["GET", "HEAD"])
     fmt = exchange.parse_format(request.GET.get("format", ""))
     if fmt is None:
         with transaction.atomic():
