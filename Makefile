@@ -34,6 +34,7 @@ check: install
 	$(BIN)/ruff format --check src tests bench scripts
 	$(BIN)/mypy src tests bench scripts
 	$(BIN)/sirkel makemigrations --check --dry-run
+	@scripts/ensure-gettext.sh
 	$(BIN)/python scripts/check_messages.py
 
 format: install
@@ -42,6 +43,7 @@ format: install
 
 # Update both catalogues from the source, then compile them (the .mo files are committed).
 messages: install
+	@scripts/ensure-gettext.sh
 	cd src/sirkel && ../../$(BIN)/sirkel makemessages -l nb -l en --no-obsolete --add-location file
 	cd src/sirkel && ../../$(BIN)/sirkel makemessages -d djangojs -l nb -l en --no-obsolete --add-location file
 	$(BIN)/python scripts/check_messages.py --fill-english
