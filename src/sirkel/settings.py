@@ -126,6 +126,9 @@ DATABASES = {
         conn_max_age=envint("SIRKEL_DB_CONN_MAX_AGE", 60 if PRODUCTION else 0),
     )
 }
+if "DATABASE_URL" not in os.environ:
+    # The default SQLite file lives in var/, which a fresh checkout does not have yet.
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout let the demo server and a CLI command share the file.
     DATABASES["default"]["OPTIONS"] = {
