@@ -99,6 +99,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",
     "sirkel.core.middleware.PrivatePagesMiddleware",
+    "sirkel.core.middleware.HtmxSignInRedirectMiddleware",
 ]
 
 ROOT_URLCONF = "sirkel.urls"

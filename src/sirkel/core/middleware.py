@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.middleware.locale import LocaleMiddleware
+from django.urls import reverse
 from django.utils import translation
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
@@ -41,3 +43,28 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
         supported = {code for code, _name in settings.LANGUAGES}
         translation.activate(chosen if chosen in supported else settings.LANGUAGE_CODE)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class HtmxSignInRedirectMiddleware:
+    """When an htmx request is sent to sign in or to two-factor verification (the session expired, or
+    the second factor is still missing), make the browser go there as a whole page: otherwise htmx would
+    follow the redirect and swap the sign-in form into a corner of the page."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.headers.get("HX-Request") != "true" or response.status_code not in (301, 302):
+            return response
+        location = response.get("Location", "")
+        targets = (
+            reverse("accounts:login"),
+            reverse("accounts:two_factor"),
+            reverse("accounts:two_factor_setup"),
+        )
+        if not urlsplit(location).path.startswith(targets):
+            return response
+        page = HttpResponse(status=200)
+        page["HX-Redirect"] = location
+        return page
