@@ -191,6 +191,12 @@ def _section_link(meeting: Meeting, section: str) -> str:
     return reverse("meetings:prepare", args=[meeting.measure_id, meeting.pk]) + f"#section-{section}"
 
 
+def _todo_item(*, meeting: Meeting, key: str, label: str, missing: list[str], section: str) -> ChecklistItem:
+    """A checklist item that is done when nothing is missing, and otherwise says what is left."""
+    hint = _("Still to do: %(what)s.") % {"what": "; ".join(missing)} if missing else ""
+    return ChecklistItem(key, label, not missing, hint, _section_link(meeting, section))
+
+
 def _participants_link(meeting: Meeting) -> str:
     return reverse("meetings:participants", args=[meeting.measure_id, meeting.pk])
 
@@ -219,12 +225,12 @@ def preparation_checklist(
     if not meeting.purpose.strip():
         missing.append(_("write the purpose of this meeting"))
     items.append(
-        ChecklistItem(
-            "purpose",
-            _("Purpose agreed with the parents"),
-            not missing,
-            _("Still to do: %(what)s.") % {"what": "; ".join(missing)} if missing else "",
-            _section_link(meeting, "purpose"),
+        _todo_item(
+            meeting=meeting,
+            key="purpose",
+            label=_("Purpose agreed with the parents"),
+            missing=missing,
+            section="purpose",
         )
     )
 
@@ -310,12 +316,12 @@ def preparation_checklist(
     elif meeting.child_participation != ChildParticipation.NONE and not meeting.child_support_person.strip():
         child_missing.append(_("name a support person for the child"))
     items.append(
-        ChecklistItem(
-            "child",
-            _("The child's participation is planned"),
-            not child_missing,
-            _("Still to do: %(what)s.") % {"what": "; ".join(child_missing)} if child_missing else "",
-            _section_link(meeting, "child"),
+        _todo_item(
+            meeting=meeting,
+            key="child",
+            label=_("The child's participation is planned"),
+            missing=child_missing,
+            section="child",
         )
     )
 
@@ -352,24 +358,20 @@ def preparation_checklist(
     if not meeting.network_speech_by.strip():
         speech_missing.append(_("agree who delivers it"))
     items.append(
-        ChecklistItem(
-            "speech",
-            _("The network speech is ready"),
-            not speech_missing,
-            _("Still to do: %(what)s.") % {"what": "; ".join(speech_missing)} if speech_missing else "",
-            _section_link(meeting, "speech"),
+        _todo_item(
+            meeting=meeting,
+            key="speech",
+            label=_("The network speech is ready"),
+            missing=speech_missing,
+            section="speech",
         )
     )
 
     # Date, place, form.
     when_missing = time_place_missing(meeting)
     items.append(
-        ChecklistItem(
-            "time",
-            _("Time and place"),
-            not when_missing,
-            _("Still to do: %(what)s.") % {"what": "; ".join(when_missing)} if when_missing else "",
-            _section_link(meeting, "time"),
+        _todo_item(
+            meeting=meeting, key="time", label=_("Time and place"), missing=when_missing, section="time"
         )
     )
 
