@@ -307,14 +307,20 @@ def test_detail_page_query_count_does_not_grow_with_the_series(
     measure = start(case, leader=consultant)
     client = client_for(case.caseworker)
     url = reverse("meetings:detail", args=[measure.pk])
+    end_url = reverse("meetings:end", args=[measure.pk])
     _grow(measure, 1)
     client.get(url)
     with CaptureQueriesContext(connection) as small:
         assert client.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as small_end:
+        assert client.get(end_url).status_code == 200
     _grow(measure, 6)
     with CaptureQueriesContext(connection) as large:
         assert client.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as large_end:
+        assert client.get(end_url).status_code == 200
     assert len(large) == len(small)
+    assert len(large_end) == len(small_end)
 
 
 @pytest.mark.django_db
