@@ -1,3 +1,3 @@
 """Registers Sirkel's shared fixtures for every test directory."""
 
-pytest_plugins = ["sirkel.core.testing"]
+pytest_plugins = ["sirkel.testing.fixtures"]

@@ -81,7 +81,7 @@ INSTALLED_APPS = [
     "sirkel.cases",
     "sirkel.network",
     "sirkel.meetings",
-    "sirkel.plans",
+    "sirkel.actions",
     "sirkel.demo",
 ]
 

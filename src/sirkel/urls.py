@@ -15,8 +15,8 @@ urlpatterns = [
     path("konto/", include("sirkel.accounts.urls")),
     path("saker/", include("sirkel.cases.urls")),
     path("saker/<int:case_id>/nettverk/", include("sirkel.network.urls")),
-    path("tiltak/", include("sirkel.meetings.urls")),
-    path("plan/", include("sirkel.plans.urls")),
+    path("", include("sirkel.meetings.urls")),
+    path("", include("sirkel.actions.urls")),
     path("sprak/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]

@@ -25,19 +25,19 @@ from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
 from sirkel.accounts.models import User
+from sirkel.actions.models import Action, ActionReview, ActionStatus
 from sirkel.cases.models import Case
 from sirkel.meetings.invitations import meeting_title
 from sirkel.meetings.models import (
     Attendance,
-    Measure,
-    MeasureStatus,
     Meeting,
     MeetingKind,
     MeetingStatus,
     Participant,
+    Series,
+    SeriesStatus,
 )
 from sirkel.network.models import NetworkMember
-from sirkel.plans.models import Action, ActionReview, ActionStatus
 
 from .support import AxeCheck, SignIn
 
@@ -53,8 +53,8 @@ def case_of(given: str, family: str) -> Case:
     return Case.objects.get(child_given_name=given, child_family_name=family)
 
 
-def measure_of(given: str, family: str) -> Measure:
-    return Measure.objects.get(case__child_given_name=given, case__child_family_name=family)
+def series_of(given: str, family: str) -> Series:
+    return Series.objects.get(measure__case__child_given_name=given, measure__case__child_family_name=family)
 
 
 def members(case: Case, names: list[str]) -> dict[str, NetworkMember]:
@@ -74,7 +74,7 @@ def local_input(value: Any) -> str:
     return str(timezone.localtime(value).strftime("%Y-%m-%dT%H:%M"))
 
 
-def start_series(page: Page, case: Case, leader: User, assert_accessible: AxeCheck) -> Measure:
+def start_series(page: Page, case: Case, leader: User, assert_accessible: AxeCheck) -> Series:
     page.goto(reverse("cases:detail", args=[case.pk]))
     page.locator(f"main a[href='{reverse('meetings:start', args=[case.pk])}']").click()
     expect(page.locator("#id_kind")).to_be_visible()
@@ -84,35 +84,41 @@ def start_series(page: Page, case: Case, leader: User, assert_accessible: AxeChe
     page.locator("#id_purpose").fill("Nora skal trives på skolen og ha voksne hun kan snakke med.")
     assert_accessible(page)  # the start form
     submit(page)
-    measure = Measure.objects.get(case=case)
-    expect(page).to_have_url(re.compile(re.escape(reverse("meetings:screening", args=[measure.pk]))))
-    return measure
+    series = Series.objects.get(measure__case=case)
+    expect(page).to_have_url(
+        re.compile(re.escape(reverse("meetings:screening", args=[series.case_id, series.measure_id])))
+    )
+    return series
 
 
-def screen(page: Page, measure: Measure, assert_accessible: AxeCheck) -> None:
+def screen(page: Page, series: Series, assert_accessible: AxeCheck) -> None:
     expect(page.locator("#guidance")).to_be_visible()
     assert_accessible(page)  # the screening
     page.locator("input[name=decision][value=proceed]").check()
     page.locator("#id_reasoning").fill("Foreldrene og Nora ønsker møtet. Ingenting taler imot.")
     submit(page)
-    expect(page).to_have_url(re.compile(re.escape(reverse("meetings:detail", args=[measure.pk])) + "$"))
-    measure.refresh_from_db()
-    assert measure.status == MeasureStatus.PREPARING
+    expect(page).to_have_url(
+        re.compile(re.escape(reverse("meetings:detail", args=[series.case_id, series.measure_id])) + "$")
+    )
+    series.refresh_from_db()
+    assert series.status == SeriesStatus.PREPARING
 
 
-def record_consent(page: Page, measure: Measure, party: str, name: str, *, check: AxeCheck | None) -> None:
-    page.goto(reverse("meetings:consent_add", args=[measure.pk]))
+def record_consent(page: Page, series: Series, party: str, name: str, *, check: AxeCheck | None) -> None:
+    page.goto(reverse("meetings:consent_add", args=[series.case_id, series.measure_id]))
     page.locator("#id_party").select_option(party)
     page.locator("#id_party_name").fill(name)
     for box in page.locator("input[name=informed_about]").all():
         box.check()
-    page.locator("#id_informed_by").select_option(str(measure.caseworker_id))
+    page.locator("#id_informed_by").select_option(str(series.caseworker_id))
     if check:
         expect(page.locator("#youth-consent")).to_be_visible()  # Nora is 15
         check(page)  # the consent form
     submit(page)
-    expect(page).to_have_url(re.compile(re.escape(reverse("meetings:detail", args=[measure.pk])) + "$"))
-    assert measure.consents.filter(party=party, party_name=name).exists()
+    expect(page).to_have_url(
+        re.compile(re.escape(reverse("meetings:detail", args=[series.case_id, series.measure_id])) + "$")
+    )
+    assert series.consents.filter(party=party, party_name=name).exists()
 
 
 def invite(page: Page, people: dict[str, NetworkMember], staff: list[User]) -> None:
@@ -133,37 +139,37 @@ def test_a_whole_network_meeting_series(page: Page, sign_in: SignIn, assert_acce
     sign_in(page, "saksbehandler")
 
     # 1. Start the series, with a trained leader who is not the caseworker; screening: go ahead.
-    measure = start_series(page, case, kari, assert_accessible)
-    screen(page, measure, assert_accessible)
+    series = start_series(page, case, kari, assert_accessible)
+    screen(page, series, assert_accessible)
     assert_accessible(page)  # the measure page
 
     # 2. Consent from both parents and from Nora, who is 15.
-    record_consent(page, measure, "mother", "Elin Olsen", check=assert_accessible)
-    record_consent(page, measure, "father", "Morten Olsen", check=None)
-    record_consent(page, measure, "youth", "Nora Olsen", check=None)
+    record_consent(page, series, "mother", "Elin Olsen", check=assert_accessible)
+    record_consent(page, series, "father", "Morten Olsen", check=None)
+    record_consent(page, series, "youth", "Nora Olsen", check=None)
     expect(page.locator("#consent-heading ~ .notice--warning")).to_have_count(0)
 
     # 3. Plan the first meeting: tomorrow at five, at the family centre.
     starts_at = timezone.make_aware(datetime.combine(today + timedelta(days=1), time(17, 0)))
-    page.goto(reverse("meetings:meeting_new", args=[measure.pk]))
+    page.goto(reverse("meetings:meeting_new", args=[series.case_id, series.measure_id]))
     page.locator("#id_starts_at").fill(local_input(starts_at))
     page.locator("#id_place").fill("Familiens hus, møterom Sirkelen")
     page.locator("#id_purpose").fill("Hva kan hver av oss gjøre for at Nora skal trives?")
     submit(page)
-    meeting = Meeting.objects.get(measure=measure)
-    prepare_url = reverse("meetings:prepare", args=[measure.pk, meeting.pk])
+    meeting = Meeting.objects.get(series=series)
+    prepare_url = reverse("meetings:prepare", args=[series.case_id, series.measure_id, meeting.pk])
     expect(page).to_have_url(re.compile(re.escape(prepare_url)))
     assert meeting.starts_at == starts_at and meeting.duration_minutes == 180
 
     # The purpose, agreed with the parents.
     page.locator("#id_purpose-purpose_agreed_with_parents").check()
     submit(page, "#section-purpose form")
-    measure.refresh_from_db()
-    assert measure.purpose_agreed_with_parents
+    series.refresh_from_db()
+    assert series.purpose_agreed_with_parents
     assert_accessible(page)  # the preparation page
 
     # 4. Invite from the register: the parents and five professionals. Mostly public: the warning shows.
-    participants_url = reverse("meetings:participants", args=[measure.pk, meeting.pk])
+    participants_url = reverse("meetings:participants", args=[series.case_id, series.measure_id, meeting.pk])
     page.goto(participants_url)
     invite(page, members(case, PRIVATE_FIRST + PUBLIC), [sara, kari])
     warning = page.locator("#balance .notice--warning")
@@ -195,7 +201,9 @@ def test_a_whole_network_meeting_series(page: Page, sign_in: SignIn, assert_acce
 
     # 6. The calendar file.
     with page.expect_download(timeout=30_000) as download_info:
-        page.locator(f"a[href='{reverse('meetings:ics', args=[measure.pk, meeting.pk])}']").first.click()
+        page.locator(
+            f"a[href='{reverse('meetings:ics', args=[series.case_id, series.measure_id, meeting.pk])}']"
+        ).first.click()
     calendar = icalendar.Calendar.from_ical(download_info.value.path().read_bytes())
     event = next(iter(calendar.walk("VEVENT")))
     assert event.decoded("dtstart") == starts_at
@@ -203,7 +211,7 @@ def test_a_whole_network_meeting_series(page: Page, sign_in: SignIn, assert_acce
     assert "Nora" not in str(event.get("summary"))  # no names in a calendar file
 
     # 7. Send the invitations by e-mail (to those with an address and agreement to be contacted).
-    page.goto(reverse("meetings:send_invitations", args=[measure.pk, meeting.pk]))
+    page.goto(reverse("meetings:send_invitations", args=[series.case_id, series.measure_id, meeting.pk]))
     assert_accessible(page)  # the invitations page
     with page.expect_navigation():
         page.locator("form.form button.button--primary").click()
@@ -219,7 +227,7 @@ def test_a_whole_network_meeting_series(page: Page, sign_in: SignIn, assert_acce
     assert all(m.attachments for m in mail.outbox)
 
     # 8. The meeting: attendance for everyone at once (saved by htmx).
-    meeting_url = reverse("meetings:meeting", args=[measure.pk, meeting.pk])
+    meeting_url = reverse("meetings:meeting", args=[series.case_id, series.measure_id, meeting.pk])
     page.goto(meeting_url)
     everyone = list(Participant.objects.filter(meeting=meeting))
     for p in everyone:
@@ -231,7 +239,7 @@ def test_a_whole_network_meeting_series(page: Page, sign_in: SignIn, assert_acce
     assert_accessible(page)  # the meeting page
 
     # The waiver: the parents and Nora release four of the public participants.
-    page.goto(reverse("meetings:waiver", args=[measure.pk, meeting.pk]))
+    page.goto(reverse("meetings:waiver", args=[series.case_id, series.measure_id, meeting.pk]))
     released = [p for p in everyone if p.name in ("Rune Strand", "Mona Vik", "Siri Holm", "Anders Lie")]
     for p in released:
         page.locator(f"input[name=released][value='{p.pk}']").check()
@@ -255,7 +263,7 @@ def test_a_whole_network_meeting_series(page: Page, sign_in: SignIn, assert_acce
     assert meeting.internal_notes == INTERNAL_NOTE and meeting.decisions.startswith("Mormor")
 
     # The leader's guide.
-    page.goto(reverse("meetings:guide", args=[measure.pk, meeting.pk]))
+    page.goto(reverse("meetings:guide", args=[series.case_id, series.measure_id, meeting.pk]))
     expect(page.locator("main h1")).to_be_visible()
     assert_accessible(page)  # the guide
 
@@ -265,10 +273,10 @@ def test_a_whole_network_meeting_series(page: Page, sign_in: SignIn, assert_acce
     page.locator("#id_held_on").fill(held_on.isoformat())
     submit(page, "#close form")
     meeting.refresh_from_db()
-    measure.refresh_from_db()
+    series.refresh_from_db()
     assert meeting.status == MeetingStatus.HELD and meeting.held_on == held_on
     assert meeting.snapshot is not None and len(meeting.snapshot.data["members"]) == 10
-    assert measure.status == MeasureStatus.ACTIVE
+    assert series.status == SeriesStatus.ACTIVE
 
     # 9. The action plan: two actions.
     gunn, rune = members(case, ["Gunn Aasen"])["Gunn Aasen"], members(case, ["Rune Strand"])["Rune Strand"]
@@ -276,7 +284,7 @@ def test_a_whole_network_meeting_series(page: Page, sign_in: SignIn, assert_acce
         ("Mormor kjører Nora til håndballtrening onsdager", gunn, today + timedelta(days=20), "practical"),
         ("Skolen melder fra til mor ved fravær samme dag", rune, today + timedelta(days=5), "informational"),
     ):
-        page.goto(reverse("plans:action_new", args=[measure.pk]))
+        page.goto(reverse("actions:action_new", args=[series.case_id, series.measure_id]))
         page.locator("#id_what").fill(what)
         page.locator("#id_owner").select_option(f"m:{owner.pk}")
         page.locator("#id_due_on").fill(due.isoformat())
@@ -285,19 +293,21 @@ def test_a_whole_network_meeting_series(page: Page, sign_in: SignIn, assert_acce
             assert_accessible(page)  # the action form
         with page.expect_navigation():
             page.locator("main form button[type=submit]:not([name])").click()
-    assert Action.objects.filter(measure=measure).count() == 2
-    expect(page).to_have_url(re.compile(re.escape(reverse("plans:plan", args=[measure.pk]))))
+    assert Action.objects.filter(series=series).count() == 2
+    expect(page).to_have_url(
+        re.compile(re.escape(reverse("actions:plan", args=[series.case_id, series.measure_id])))
+    )
     assert_accessible(page)  # the action plan
     # The caseworker answers for the follow-up of the whole plan.
     page.locator("#id_owner").select_option(f"u:{sara.pk}")
     with page.expect_navigation():
         page.locator("#followup-heading ~ form button[type=submit]").click()
-    measure.refresh_from_db()
-    assert measure.followup_owner == sara
+    series.refresh_from_db()
+    assert series.followup_owner == sara
 
     # Make the school's action overdue, through the form: due two days ago.
-    school = Action.objects.get(measure=measure, owner_member=rune)
-    page.goto(reverse("plans:action_edit", args=[measure.pk, school.pk]))
+    school = Action.objects.get(series=series, owner_member=rune)
+    page.goto(reverse("actions:action_edit", args=[series.case_id, series.measure_id, school.pk]))
     page.locator("#id_due_on").fill((today - timedelta(days=2)).isoformat())
     with page.expect_navigation():
         page.locator("main form button[type=submit]").first.click()
@@ -309,20 +319,24 @@ def test_a_whole_network_meeting_series(page: Page, sign_in: SignIn, assert_acce
     page.goto(reverse("cases:detail", args=[case.pk]))
     expect(page.locator(".overdue-actions")).to_contain_text(school.what)
     assert_accessible(page)  # the case page, with the overdue action
-    page.goto(reverse("plans:overview"))
+    page.goto(reverse("actions:overview"))
     expect(page.locator("#overdue-table")).to_contain_text(school.what)
     assert_accessible(page)  # the overview
 
     # 10. The follow-up meeting: the open actions are reviewed before a new one is added.
-    page.goto(reverse("meetings:meeting_new", args=[measure.pk]))
+    page.goto(reverse("meetings:meeting_new", args=[series.case_id, series.measure_id]))
     page.locator("#id_starts_at").fill(local_input(starts_at + timedelta(days=30)))
     page.locator("#id_place").fill("Familiens hus, møterom Sirkelen")
     submit(page)
-    follow_up = Meeting.objects.get(measure=measure, sequence=2)
+    follow_up = Meeting.objects.get(series=series, sequence=2)
     assert follow_up.kind == MeetingKind.FOLLOW_UP and follow_up.participants.count() == 12
-    page.goto(reverse("plans:action_new", args=[measure.pk]) + f"?mote={follow_up.pk}")
+    page.goto(
+        reverse("actions:action_new", args=[series.case_id, series.measure_id]) + f"?mote={follow_up.pk}"
+    )
     expect(
-        page.locator(f"a[href='{reverse('plans:review', args=[measure.pk, follow_up.pk])}']")
+        page.locator(
+            f"a[href='{reverse('actions:review', args=[series.case_id, series.measure_id, follow_up.pk])}']"
+        )
     ).to_be_visible()
     # A new action before the review is refused.
     page.locator("#id_meeting").select_option(str(follow_up.pk))
@@ -332,8 +346,8 @@ def test_a_whole_network_meeting_series(page: Page, sign_in: SignIn, assert_acce
     with page.expect_navigation():
         page.locator("main form button[type=submit]:not([name])").click()
     expect(page.locator("#error-summary")).to_be_visible()
-    assert not Action.objects.filter(measure=measure, meeting=follow_up).exists()
-    page.goto(reverse("plans:review", args=[measure.pk, follow_up.pk]))
+    assert not Action.objects.filter(series=series, meeting=follow_up).exists()
+    page.goto(reverse("actions:review", args=[series.case_id, series.measure_id, follow_up.pk]))
     expect(page.locator(f"#review-{school.pk} .flag--overdue")).to_be_visible()
     assert_accessible(page)  # the review
     page.locator(f"input[name=a{school.pk}-outcome][value=partly]").check()
@@ -341,7 +355,7 @@ def test_a_whole_network_meeting_series(page: Page, sign_in: SignIn, assert_acce
     page.locator(f"#id_a{school.pk}-keep_open").check()
     new_due = timezone.localdate(follow_up.starts_at) + timedelta(days=14) if follow_up.starts_at else today
     page.locator(f"#id_a{school.pk}-new_due_on").fill(new_due.isoformat())
-    training = Action.objects.get(measure=measure, owner_member=gunn)
+    training = Action.objects.get(series=series, owner_member=gunn)
     page.locator(f"input[name=a{training.pk}-outcome][value=done]").check()
     with page.expect_navigation():
         page.locator("main form button.button--primary").click()
@@ -351,24 +365,26 @@ def test_a_whole_network_meeting_series(page: Page, sign_in: SignIn, assert_acce
     assert school.status == ActionStatus.OPEN and school.due_on == new_due
     assert training.status == ActionStatus.DONE
     # Now a new action can be added at the follow-up meeting.
-    page.goto(reverse("plans:action_new", args=[measure.pk]) + f"?mote={follow_up.pk}")
+    page.goto(
+        reverse("actions:action_new", args=[series.case_id, series.measure_id]) + f"?mote={follow_up.pk}"
+    )
     page.locator("#id_meeting").select_option(str(follow_up.pk))
     page.locator("#id_what").fill("Helsesykepleier har samtale med Nora hver fjortende dag")
     page.locator("#id_owner").select_option(f"m:{members(case, ['Mona Vik'])['Mona Vik'].pk}")
     page.locator("#id_due_on").fill(new_due.isoformat())
     with page.expect_navigation():
         page.locator("main form button[type=submit]:not([name])").click()
-    assert Action.objects.filter(measure=measure, meeting=follow_up).count() == 1
+    assert Action.objects.filter(series=series, meeting=follow_up).count() == 1
 
     # 11. The minutes of the first meeting: a page and a PDF naming the people and the actions.
-    page.goto(reverse("meetings:minutes", args=[measure.pk, meeting.pk]))
+    page.goto(reverse("meetings:minutes", args=[series.case_id, series.measure_id, meeting.pk]))
     expect(page.locator("body")).to_contain_text("Elin Olsen")
     expect(page.locator("body")).not_to_contain_text(INTERNAL_NOTE)
     assert_accessible(page)  # the minutes
     page.goto(meeting_url)
     with page.expect_download(timeout=30_000) as download_info:
         page.locator(
-            f"a[href='{reverse('meetings:minutes_pdf', args=[measure.pk, meeting.pk])}']"
+            f"a[href='{reverse('meetings:minutes_pdf', args=[series.case_id, series.measure_id, meeting.pk])}']"
         ).first.click()
     pdf = PdfReader(io.BytesIO(download_info.value.path().read_bytes()))
     text = " ".join(" ".join((page_.extract_text() or "").split()) for page_ in pdf.pages)
@@ -379,24 +395,26 @@ def test_a_whole_network_meeting_series(page: Page, sign_in: SignIn, assert_acce
     assert "INTERNT-MERKE" not in text
 
     # 12. Consent withdrawn on another series (Amina Ahmed's, being prepared) stops it.
-    other = measure_of("Amina", "Ahmed")
+    other = series_of("Amina", "Ahmed")
     mother = other.consents.get(party="mother")
-    page.goto(reverse("meetings:detail", args=[other.pk]))
-    page.locator(f"a[href='{reverse('meetings:consent_withdraw', args=[other.pk, mother.pk])}']").click()
+    page.goto(reverse("meetings:detail", args=[other.case_id, other.measure_id]))
+    page.locator(
+        f"a[href='{reverse('meetings:consent_withdraw', args=[other.case_id, other.measure_id, mother.pk])}']"
+    ).click()
     page.locator("#id_reason").fill("Mor vil vente til etter sommeren.")
     assert_accessible(page)  # withdrawing consent
     submit(page)
     other.refresh_from_db()
-    assert other.status == MeasureStatus.STOPPED
+    assert other.status == SeriesStatus.STOPPED
     expect(page.locator(f"#measure-{other.pk}-status")).to_be_visible()
     assert_accessible(page)  # a stopped measure
     page.goto(reverse("cases:detail", args=[other.case_id]))
     expect(page.locator(f"#measure-{other.pk}-status")).to_be_visible()
     # A write is refused: nothing more can be planned.
-    page.goto(reverse("meetings:meeting_new", args=[other.pk]))
+    page.goto(reverse("meetings:meeting_new", args=[other.case_id, other.measure_id]))
     expect(page.locator("main form button.button--primary")).to_have_count(0)
     response = page.request.post(
-        reverse("meetings:meeting_new", args=[other.pk]),
+        reverse("meetings:meeting_new", args=[other.case_id, other.measure_id]),
         form={"csrfmiddlewaretoken": csrf_token(page), "mode": "in_person", "place": "Et sted"},
     )
     assert response.status in (200, 400)
@@ -410,22 +428,23 @@ def csrf_token(page: Page) -> str:
 
 def demo_urls() -> list[str]:
     """Every page of the demo's active series (Emma Hansen's), its case and its documents."""
-    measure = measure_of("Emma", "Hansen")
-    first, follow_up = Meeting.objects.filter(measure=measure).order_by("sequence")
+    series = series_of("Emma", "Hansen")
+    first, follow_up = Meeting.objects.filter(series=series).order_by("sequence")
     participant = first.participants.exclude(user__isnull=False).first()
-    consent = measure.consents.first()
-    action = measure.actions.first()
+    consent = series.consents.first()
+    action = series.actions.first()
     assert participant is not None and consent is not None and action is not None
-    m, f = [measure.pk, first.pk], [measure.pk, follow_up.pk]
+    s = [series.case_id, series.measure_id]
+    m, f = [*s, first.pk], [*s, follow_up.pk]
     return [
-        reverse("cases:detail", args=[measure.case_id]),
-        reverse("meetings:case_measures", args=[measure.case_id]),
-        reverse("meetings:start", args=[measure.case_id]),
-        reverse("meetings:detail", args=[measure.pk]),
-        reverse("meetings:screening", args=[measure.pk]),
-        reverse("meetings:consent_add", args=[measure.pk]),
-        reverse("meetings:consent_withdraw", args=[measure.pk, consent.pk]),
-        reverse("meetings:meeting_new", args=[measure.pk]),
+        reverse("cases:detail", args=[series.case_id]),
+        reverse("meetings:case_measures", args=[series.case_id]),
+        reverse("meetings:start", args=[series.case_id]),
+        reverse("meetings:detail", args=[series.case_id, series.measure_id]),
+        reverse("meetings:screening", args=[series.case_id, series.measure_id]),
+        reverse("meetings:consent_add", args=[series.case_id, series.measure_id]),
+        reverse("meetings:consent_withdraw", args=[series.case_id, series.measure_id, consent.pk]),
+        reverse("meetings:meeting_new", args=[series.case_id, series.measure_id]),
         reverse("meetings:prepare", args=f),
         reverse("meetings:participants", args=f),
         reverse("meetings:invitation_pdf", args=[*m, participant.pk]),
@@ -439,10 +458,10 @@ def demo_urls() -> list[str]:
         reverse("meetings:guide", args=m),
         reverse("meetings:minutes", args=m),
         reverse("meetings:minutes_pdf", args=m),
-        reverse("plans:plan", args=[measure.pk]),
-        reverse("plans:action_new", args=[measure.pk]),
-        reverse("plans:action_edit", args=[measure.pk, action.pk]),
-        reverse("plans:review", args=f),
+        reverse("actions:plan", args=[series.case_id, series.measure_id]),
+        reverse("actions:action_new", args=[series.case_id, series.measure_id]),
+        reverse("actions:action_edit", args=[series.case_id, series.measure_id, action.pk]),
+        reverse("actions:review", args=f),
     ]
 
 
@@ -454,7 +473,7 @@ def test_the_neighbour_service_reaches_none_of_the_pages(page: Page, sign_in: Si
         assert page.request.get(url).status == 404, url
         response = page.request.post(url, form={"csrfmiddlewaretoken": csrf_token(page)})
         assert response.status == 404, f"POST {url}"
-    page.goto(reverse("plans:overview"))
+    page.goto(reverse("actions:overview"))
     expect(page.locator("main")).not_to_contain_text("Emma")
 
 
@@ -462,13 +481,13 @@ def test_the_neighbour_service_reaches_none_of_the_pages(page: Page, sign_in: Si
 def test_the_shared_leader_sees_only_the_measure_they_lead(
     page: Page, sign_in: SignIn, assert_accessible: AxeCheck
 ) -> None:
-    led = Measure.objects.get(leader__username="nabokonsulent")
+    led = Series.objects.get(leader__username="nabokonsulent")
     meeting = led.meetings.get()
     urls = demo_urls()
     sign_in(page, "nabokonsulent")
-    page.goto(reverse("meetings:detail", args=[led.pk]))
+    page.goto(reverse("meetings:detail", args=[led.case_id, led.measure_id]))
     expect(page.locator("main h1")).to_contain_text(led.case.child_given_name)
-    page.goto(reverse("meetings:meeting", args=[led.pk, meeting.pk]))
+    page.goto(reverse("meetings:meeting", args=[led.case_id, led.measure_id, meeting.pk]))
     expect(page.locator("main h1")).to_be_visible()
     for url in (
         reverse("cases:detail", args=[led.case_id]),
@@ -476,5 +495,7 @@ def test_the_shared_leader_sees_only_the_measure_they_lead(
         *urls,
     ):
         assert page.request.get(url).status == 404, url
-    for other in Measure.objects.exclude(pk=led.pk):
-        assert page.request.get(reverse("meetings:detail", args=[other.pk])).status == 404
+    for other in Series.objects.exclude(pk=led.pk):
+        assert (
+            page.request.get(reverse("meetings:detail", args=[other.case_id, other.measure_id])).status == 404
+        )

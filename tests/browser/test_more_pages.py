@@ -8,7 +8,7 @@ from django.urls import reverse
 from playwright.sync_api import Page, expect
 
 from sirkel.cases.models import Case
-from sirkel.meetings.models import Measure, MeasureStatus
+from sirkel.meetings.models import Series, SeriesStatus
 from sirkel.network.models import NetworkSnapshot
 
 from .support import AxeCheck, SignIn
@@ -22,7 +22,7 @@ def test_network_history_exchange_register_and_end_pages_are_accessible(
 ) -> None:
     case = Case.objects.get(service__name="Demo barneverntjeneste", child_given_name="Emma")
     first, later = NetworkSnapshot.objects.filter(case=case).order_by("taken_at")[:2]
-    measure = Measure.objects.get(case=case, status=MeasureStatus.ACTIVE)
+    series = Series.objects.get(measure__case=case, status=SeriesStatus.ACTIVE)
 
     sign_in(page, "saksbehandler")
     page.goto(reverse("network:snapshots", args=[case.pk]))
@@ -45,13 +45,13 @@ def test_network_history_exchange_register_and_end_pages_are_accessible(
     expect(page.locator("main input[type=file]")).to_be_visible()
     assert_accessible(page)
 
-    page.goto(reverse("meetings:end", args=[measure.pk]))
+    page.goto(reverse("meetings:end", args=[series.case_id, series.measure_id]))
     expect(page.locator("main textarea")).to_be_visible()
     page.locator("main form button[type=submit]").click()  # empty reason: the error summary
     expect(page.locator(".error-summary")).to_be_visible()
     assert_accessible(page)
-    measure.refresh_from_db()
-    assert measure.status == MeasureStatus.ACTIVE
+    series.refresh_from_db()
+    assert series.status == SeriesStatus.ACTIVE
 
     page.goto(reverse("meetings:leaders"))
     expect(page.locator("main table").first).to_be_visible()

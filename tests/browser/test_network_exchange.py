@@ -16,9 +16,9 @@ from playwright.sync_api import Page, expect
 from sirkel.accounts.models import User
 from sirkel.cases.models import Case
 from sirkel.cases.services import create_case
-from sirkel.core.testing import CASE_DEFAULTS
 from sirkel.network import services
 from sirkel.network.models import NetworkMember, NetworkTie
+from sirkel.testing.fixtures import CASE_DEFAULTS
 
 from .support import AxeCheck, Screenshot, SignIn
 

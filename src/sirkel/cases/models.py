@@ -1,7 +1,8 @@
-"""The case: the child, the family's situation and who in the service works with it."""
+"""The case: the child, the family's situation, who in the service works with it, and its measures."""
 
 from __future__ import annotations
 
+import enum
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -11,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sirkel.core.models import TimeStampedModel
+from sirkel.taxonomy import measures as measure_taxonomy
 
 if TYPE_CHECKING:
     from sirkel.accounts.models import User
@@ -179,3 +181,92 @@ class BreakGlassAccess(models.Model):
 
     def __str__(self) -> str:
         return f"break-glass on case {self.case_id} by user {self.user_id}"
+
+
+class MeasureKind(enum.StrEnum):
+    """Keys of the measure kinds that code names. The list of kinds, their labels and SSB codes is the
+    taxonomy (`taxonomy/data/measures.yaml`); a test proves every key here is in it."""
+
+    NETWORK_MEETING = "network_meeting"
+    START_MEETING = "start_meeting"
+    FAMILY_GROUP_CONFERENCE = "family_group_conference"
+    NATURAL_MENTOR = "natural_mentor"
+    NTT = "ntt"
+    RESOURCE_PERSON = "resource_person"
+    RESPONSIBILITY_GROUP = "responsibility_group"
+
+
+class MeasureStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    ONGOING = "ongoing", _("Ongoing")
+    ENDED = "ended", _("Ended")
+
+
+class LegalBasis(models.TextChoices):
+    VOLUNTARY = "voluntary", _("Voluntary support measure (§ 3-1)")
+    IMPOSED = "imposed", _("Imposed by the county board (§ 3-4)")
+
+
+class Measure(TimeStampedModel):
+    """A measure the case has, of any kind in the taxonomy, over a period.
+
+    Network measures with a guided process (network meeting, family group conference, …) have that
+    process in `meetings.Series`, one per measure; the measure holds what every measure has: kind,
+    period, legal basis and status.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="measures")
+    kind = models.CharField(_("measure"), max_length=40, choices=measure_taxonomy.kind_choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=MeasureStatus.choices, default=MeasureStatus.PLANNED
+    )
+    legal_basis = models.CharField(
+        _("legal basis"), max_length=10, choices=LegalBasis.choices, default=LegalBasis.VOLUNTARY
+    )
+    started_on = models.DateField(_("started"), null=True, blank=True)
+    ended_on = models.DateField(_("ended"), null=True, blank=True)
+    end_reason = models.TextField(_("why it ended"), blank=True)
+    note = models.TextField(_("note"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(kind__in=measure_taxonomy.kind_keys()), name="measure_kind_in_taxonomy"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=[s.value for s in MeasureStatus]), name="measure_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ended_on__isnull=True)
+                | models.Q(started_on__isnull=True)
+                | models.Q(ended_on__gte=models.F("started_on")),
+                name="measure_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="ended") | models.Q(ended_on__isnull=False),
+                name="measure_ended_has_end_date",
+            ),
+        ]
+        indexes = [models.Index(fields=["case", "status"], name="measure_case_state_idx")]
+        verbose_name = _("measure")
+        verbose_name_plural = _("measures")
+
+    def __str__(self) -> str:
+        return f"measure {self.pk} ({self.kind}) of case {self.case_id}"
+
+    @property
+    def ssb_code(self) -> str:
+        return measure_taxonomy.ssb_code(self.kind)
+
+    @property
+    def is_network(self) -> bool:
+        return measure_taxonomy.is_network(self.kind)
+
+    @property
+    def is_ongoing(self) -> bool:
+        return self.status == MeasureStatus.ONGOING and self.ended_on is None

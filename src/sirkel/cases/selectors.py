@@ -13,7 +13,7 @@ from sirkel.accounts.models import Role, User
 from sirkel.accounts.selectors import roles_by_service, service_ids_with_role
 from sirkel.audit.models import AuditAction
 from sirkel.audit.services import record_event
-from sirkel.cases.models import BreakGlassAccess, Case, CaseAssignment
+from sirkel.cases.models import BreakGlassAccess, Case, CaseAssignment, Measure
 
 # Roles that may work on cases they own or are assigned to, and may break the glass.
 WORKING_ROLES = {Role.CASEWORKER.value, Role.CONSULTANT.value, Role.ADMINISTRATOR.value}
@@ -155,3 +155,9 @@ def break_glass_for_leader(*, user: User) -> QuerySet[BreakGlassAccess]:
         .select_related("case", "user", "case__service")
         .order_by("-created_at")
     )
+
+
+def measures_for_case(*, case: Case) -> list[Measure]:
+    """Every measure of a case (any kind), newest first. The caller has already read the case through
+    `get_case_for_user`, which audited the read."""
+    return list(Measure.objects.filter(case=case).order_by("-started_on", "-created_at", "-id"))

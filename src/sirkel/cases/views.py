@@ -17,17 +17,14 @@ from sirkel.accounts.selectors import role_in_service, service_ids_with_role, se
 from sirkel.audit.models import AuditAction
 from sirkel.audit.selectors import case_access_log
 from sirkel.audit.services import record_event
-from sirkel.cases import selectors
+from sirkel.cases import composition, selectors
 from sirkel.cases.forms import BreakGlassForm, CaseFilterForm, CaseForm, ServiceChoiceForm
-from sirkel.cases.models import Case
+from sirkel.cases.models import Case, Measure
 from sirkel.cases.selectors import CREATING_ROLES, WORKING_ROLES
 from sirkel.cases.services import ConflictError, break_glass, create_case, update_case
 from sirkel.core.forms import add_service_errors
 from sirkel.core.htmx import is_htmx
 from sirkel.core.types import AuthenticatedHttpRequest
-from sirkel.meetings.models import Measure
-from sirkel.meetings.selectors import measures_for_case
-from sirkel.plans.selectors import OPEN_MEASURE_STATUSES, overdue_for_case
 
 PAGE_SIZE = 25
 
@@ -75,10 +72,11 @@ def case_detail(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse
             case_id=case_id,
             annotate={"has_measures": Exists(Measure.objects.filter(case=OuterRef("pk")))},
         )
-    # Network measures: one query, and none for the many cases that have none.
-    measures = list(measures_for_case(case=case)) if case.has_measures else []  # type: ignore[attr-defined]
-    # Overdue actions exist only on open measures, so most cases (none open) skip that query.
-    has_open = any(m.status in OPEN_MEASURE_STATUSES for m in measures)
+    # Measures: one query, and none for the many cases that have none.
+    measures = selectors.measures_for_case(case=case) if case.has_measures else []  # type: ignore[attr-defined]
+    # The processes (network measures, actions, …) add their panels; the case app imports none of them.
+    panels, processes = composition.compose(user=request.user, case=case, access=access, measures=measures)
+    rows = [(m, processes.get(m.pk)) for m in measures]
     return render(
         request,
         "cases/case_detail.html",
@@ -86,8 +84,9 @@ def case_detail(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse
             "case": case,
             "access": access,
             "assigned": selectors.assigned_users(case=case),
-            "overdue_actions": overdue_for_case(case=case) if has_open else [],  # one query if any open
-            "measures": measures,
+            "measure_rows": rows,
+            "top_panels": [p for p in panels if p.place == "top"],
+            "measure_panels": [p for p in panels if p.place == "measures"],
         },
     )
 

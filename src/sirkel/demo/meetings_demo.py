@@ -24,14 +24,14 @@ from datetime import date, datetime, time, timedelta
 from django.utils import timezone
 
 from sirkel.accounts.models import Service, User
-from sirkel.cases.models import Case
+from sirkel.actions import services as plan_services
+from sirkel.actions.models import Action, ActionStatus
+from sirkel.cases.models import Case, Measure, MeasureKind
 from sirkel.demo.network_demo import backdate_snapshot
 from sirkel.meetings.models import (
     Attendance,
     ChildParticipation,
     ConsentParty,
-    Measure,
-    MeasureKind,
     Meeting,
     MeetingMode,
     Participant,
@@ -39,15 +39,15 @@ from sirkel.meetings.models import (
     Response,
     Screening,
     ScreeningDecision,
+    Series,
     TrainedLeader,
 )
 from sirkel.meetings.services import meeting as meeting_services
-from sirkel.meetings.services import preparation, series
+from sirkel.meetings.services import preparation
+from sirkel.meetings.services import series as series_services
 from sirkel.network.models import NetworkMember, SupportType
-from sirkel.plans import services as plan_services
-from sirkel.plans.models import Action, ActionStatus
 
-EVERYTHING_TOLD = [i.value for i in series.InformedAbout]
+EVERYTHING_TOLD = [i.value for i in series_services.InformedAbout]
 PLACE = "Familiens hus, Storgata 12, møterom Sirkelen"
 # How many days before the load the active series' first meeting was held, and when its overdue action
 # was due (the brief for the demo: a meeting three to five weeks ago, an action due a week ago).
@@ -61,26 +61,27 @@ def _at(day: date, hour: int, minute: int = 0) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(hour, minute)))
 
 
-def _backdate_measure(measure: Measure, *, started_on: date) -> None:
+def _backdate_series(series: Series, *, started_on: date) -> None:
     """Date the measure's start and its screening decision to the day they stand for (the services stamp
     the day of the load)."""
-    Measure.objects.filter(pk=measure.pk).update(
-        started_on=started_on, created_at=_at(started_on - timedelta(days=2), 10)
-    )
-    Screening.objects.filter(measure=measure).update(decided_at=_at(started_on, 14))
+    created = _at(started_on - timedelta(days=2), 10)
+    Series.objects.filter(pk=series.pk).update(created_at=created)
+    Measure.objects.filter(pk=series.measure_id).update(started_on=started_on, created_at=created)
+    series.measure.refresh_from_db()
+    Screening.objects.filter(series=series).update(decided_at=_at(started_on, 14))
 
 
-def _complete(*, user: User, measure: Measure, ended_on: date, reason: str) -> None:
+def _complete(*, user: User, series: Series, ended_on: date, reason: str) -> None:
     """End a series whose goals were reached, as the caseworker does on the measure page."""
-    series.end_measure(acting_user=user, measure=measure, reason=reason, ended_on=ended_on)
+    series_services.end_series(acting_user=user, series=series, reason=reason, ended_on=ended_on)
 
 
 def _start(
     *, case: Case, kind: str, leader: User, purpose: str, started_on: date, **screening: object
-) -> Measure:
+) -> Series:
     """Start the measure and decide the screening (go ahead, or with adaptations when `adaptations`)."""
     user = case.caseworker
-    measure = series.start_measure(
+    series = series_services.start_series(
         acting_user=user, case=case, kind=kind, caseworker=user, leader=leader, purpose=purpose
     )
     adaptations = str(screening.pop("adaptations", ""))
@@ -92,9 +93,9 @@ def _start(
         "small_network": False,
         **screening,
     }
-    series.save_screening(
+    series_services.save_screening(
         acting_user=user,
-        measure=measure,
+        series=series,
         violence_unacknowledged=bool(flags["violence_unacknowledged"]),
         severe_conflict=bool(flags["severe_conflict"]),
         parent_cognitive_difficulties=bool(flags["parent_cognitive_difficulties"]),
@@ -111,19 +112,19 @@ def _start(
         ),
         adaptations=adaptations,
     )
-    measure.refresh_from_db()
-    _backdate_measure(measure, started_on=started_on)
-    return measure
+    series.refresh_from_db()
+    _backdate_series(series, started_on=started_on)
+    return series
 
 
 def _consents(
-    *, measure: Measure, parties: Sequence[tuple[str, str]], informed_on: date, note: str = ""
+    *, series: Series, parties: Sequence[tuple[str, str]], informed_on: date, note: str = ""
 ) -> None:
-    user = measure.caseworker
+    user = series.caseworker
     for party, name in parties:
-        series.add_consent(
+        series_services.add_consent(
             acting_user=user,
-            measure=measure,
+            series=series,
             party=party,
             party_name=name,
             informed_about=EVERYTHING_TOLD,
@@ -142,7 +143,7 @@ def _invite(
     staff: Sequence[User] = (),
 ) -> dict[str, Participant]:
     """Invite these people from the register (and staff); participants by name."""
-    user = meeting.measure.caseworker
+    user = meeting.series.caseworker
     found: dict[str, Participant] = {}
     for name in names:
         found[name] = preparation.add_participant(
@@ -154,7 +155,7 @@ def _invite(
 
 
 def _prepare(*, meeting: Meeting, sections: dict[str, dict[str, object]]) -> Meeting:
-    user = meeting.measure.caseworker
+    user = meeting.series.caseworker
     for section, values in sections.items():
         meeting = preparation.save_preparation_section(
             acting_user=user, meeting=meeting, section=section, values=values, version=None
@@ -164,7 +165,7 @@ def _prepare(*, meeting: Meeting, sections: dict[str, dict[str, object]]) -> Mee
 
 def _send(*, meeting: Meeting, participants: dict[str, Participant], declined: Sequence[str] = ()) -> None:
     """Invitations handed out, and the answers that came back."""
-    user = meeting.measure.caseworker
+    user = meeting.series.caseworker
     outside = [p for p in participants.values() if p.role != ParticipantRole.STAFF]
     preparation.mark_invitations_sent(acting_user=user, meeting=meeting, participants=outside, how="letter")
     for p in outside:
@@ -187,7 +188,7 @@ def _hold(
     internal: str = "",
 ) -> Meeting:
     """Run the meeting: attendance, the waiver, notes; then mark it held (which saves the snapshot)."""
-    leader = meeting.measure.leader
+    leader = meeting.series.leader
     assert leader is not None  # noqa: S101 (every demo measure has a leader)
     attendance = {
         p.pk: Attendance.ABSENT
@@ -230,8 +231,8 @@ def _act(
     user: User | None = None,
 ) -> Action:
     return plan_services.add_action(
-        acting_user=meeting.measure.caseworker,
-        measure=meeting.measure,
+        acting_user=meeting.series.caseworker,
+        series=meeting.series,
         what=what,
         due_on=due_on,
         meeting=meeting,
@@ -282,7 +283,7 @@ def load_leaders(
     for keeper, service, username, trained_on, training, shared, note in entries:
         if TrainedLeader.objects.filter(user=users[username]).exists():
             continue
-        series.save_trained_leader(
+        series_services.save_trained_leader(
             acting_user=users[keeper],
             service=services[service],
             user=users[username],
@@ -303,7 +304,7 @@ def _emma(*, case: Case, m: Members, users: dict[str, User], today: date) -> Non
     """Active: first meeting held, one action overdue, follow-up planned."""
     sara, kari = case.caseworker, users["konsulent"]
     held_on = today - timedelta(days=ACTIVE_MEETING_DAYS_AGO)
-    measure = _start(
+    series = _start(
         case=case,
         kind=MeasureKind.NETWORK_MEETING,
         leader=kari,
@@ -312,13 +313,13 @@ def _emma(*, case: Case, m: Members, users: dict[str, User], today: date) -> Non
         started_on=held_on - timedelta(days=35),
     )
     _consents(
-        measure=measure,
+        series=series,
         parties=[(ConsentParty.MOTHER, "Camilla Hansen"), (ConsentParty.FATHER, "Thomas Rønning")],
         informed_on=held_on - timedelta(days=30),
         note="Møteleder var med på samtalen med mor. Far ble informert på telefon.",
     )
     meeting = preparation.create_meeting(
-        acting_user=sara, measure=measure, starts_at=_at(held_on, 17), place=PLACE
+        acting_user=sara, series=series, starts_at=_at(held_on, 17), place=PLACE
     )
     meeting = _prepare(
         meeting=meeting,
@@ -413,10 +414,10 @@ def _emma(*, case: Case, m: Members, users: dict[str, User], today: date) -> Non
         support=SupportType.PRACTICAL,
         user=sara,
     )
-    plan_services.set_followup_owner(acting_user=sara, measure=measure, owner_user=sara)
+    plan_services.set_followup_owner(acting_user=sara, series=series, owner_user=sara)
     preparation.create_meeting(
         acting_user=sara,
-        measure=measure,
+        series=series,
         starts_at=_at(follow_up_day, 17),
         place=PLACE,
         purpose="Hvordan har det gått siden sist, og hva trenger vi å endre?",
@@ -427,7 +428,7 @@ def _jonas(*, case: Case, m: Members, users: dict[str, User], today: date) -> No
     """Completed: two meetings, every action reviewed at the follow-up, then the series ended."""
     sara, kari = case.caseworker, users["konsulent"]
     first_day, second_day = today - timedelta(days=120), today - timedelta(days=50)
-    measure = _start(
+    series = _start(
         case=case,
         kind=MeasureKind.NETWORK_MEETING,
         leader=kari,
@@ -435,12 +436,12 @@ def _jonas(*, case: Case, m: Members, users: dict[str, User], today: date) -> No
         started_on=first_day - timedelta(days=30),
     )
     _consents(
-        measure=measure,
+        series=series,
         parties=[(ConsentParty.MOTHER, "Hilde Johansen"), (ConsentParty.FATHER, "Per Johansen")],
         informed_on=first_day - timedelta(days=25),
     )
     meeting = preparation.create_meeting(
-        acting_user=sara, measure=measure, starts_at=_at(first_day, 17), place=PLACE
+        acting_user=sara, series=series, starts_at=_at(first_day, 17), place=PLACE
     )
     meeting = _prepare(
         meeting=meeting,
@@ -520,10 +521,10 @@ def _jonas(*, case: Case, m: Members, users: dict[str, User], today: date) -> No
             member=m["Per Johansen"],
         ),
     }
-    plan_services.set_followup_owner(acting_user=sara, measure=measure, owner_member=m["Hilde Johansen"])
+    plan_services.set_followup_owner(acting_user=sara, series=series, owner_member=m["Hilde Johansen"])
     follow_up = preparation.create_meeting(
         acting_user=sara,
-        measure=Measure.objects.get(pk=measure.pk),
+        series=Series.objects.get(pk=series.pk),
         starts_at=_at(second_day, 17),
         place=PLACE,
     )
@@ -560,7 +561,7 @@ def _jonas(*, case: Case, m: Members, users: dict[str, User], today: date) -> No
     plan_services.update_action(acting_user=sara, action=last, status=ActionStatus.DONE)
     _complete(
         user=sara,
-        measure=Measure.objects.get(pk=measure.pk),
+        series=Series.objects.get(pk=series.pk),
         ended_on=today - timedelta(days=20),
         reason="Målene er nådd. Familien og nettverket ønsket å avslutte; skolen og farmor fortsetter "
         "som før.",
@@ -571,7 +572,7 @@ def _filip(*, case: Case, m: Members, users: dict[str, User], today: date) -> No
     """A start meeting in the investigation phase, held last week, with no follow-up planned yet."""
     sara, kari = case.caseworker, users["konsulent"]
     held_on = today - timedelta(days=6)
-    measure = _start(
+    series = _start(
         case=case,
         kind=MeasureKind.START_MEETING,
         leader=kari,
@@ -582,14 +583,14 @@ def _filip(*, case: Case, m: Members, users: dict[str, User], today: date) -> No
         reasoning="Mor ønsker møtet. Hun kan ha vansker med å følge en lang samtale, så møtet tilpasses.",
     )
     _consents(
-        measure=measure,
+        series=series,
         parties=[(ConsentParty.MOTHER, "Tone Larsen"), (ConsentParty.FATHER, "Rune Larsen")],
         informed_on=held_on - timedelta(days=12),
         note="Mor fikk informasjonen muntlig og skriftlig i enkelt språk. Far ble informert på telefon.",
     )
     meeting = preparation.create_meeting(
         acting_user=sara,
-        measure=measure,
+        series=series,
         starts_at=_at(held_on, 12),
         place="Barneverntjenesten, møterom 2",
         purpose="Hva trenger Filip og mor nå, og hvem kan hjelpe?",
@@ -650,7 +651,7 @@ def _filip(*, case: Case, m: Members, users: dict[str, User], today: date) -> No
 def _amina(*, case: Case, m: Members, users: dict[str, User], today: date) -> None:
     """Preparing, led by the shared leader from the neighbour service: the checklist partly done."""
     sara = case.caseworker
-    measure = _start(
+    series = _start(
         case=case,
         kind=MeasureKind.NETWORK_MEETING,
         leader=users["nabokonsulent"],
@@ -662,14 +663,14 @@ def _amina(*, case: Case, m: Members, users: dict[str, User], today: date) -> No
         reasoning="Foreldrene ønsker møtet. God tolking og informasjon om roller er avgjørende.",
     )
     _consents(
-        measure=measure,
+        series=series,
         parties=[(ConsentParty.MOTHER, "Hodan Ahmed"), (ConsentParty.FATHER, "Abdi Ahmed")],
         informed_on=today - timedelta(days=12),
         note="Informert med tolk på somali. Foreldrene fikk brosjyren om nettverksmøter på somali.",
     )
     meeting = preparation.create_meeting(
         acting_user=sara,
-        measure=measure,
+        series=series,
         starts_at=_at(today + timedelta(days=16), 17),
         place=PLACE,
         mode=MeetingMode.HYBRID,
@@ -707,7 +708,7 @@ def _amina(*, case: Case, m: Members, users: dict[str, User], today: date) -> No
 def _lukas(*, case: Case, m: Members, users: dict[str, User], today: date) -> None:
     """Stopped: the mother withdrew her consent while the first meeting was being prepared."""
     sara = case.caseworker
-    measure = _start(
+    series = _start(
         case=case,
         kind=MeasureKind.NETWORK_MEETING,
         leader=users["konsulent"],
@@ -715,12 +716,12 @@ def _lukas(*, case: Case, m: Members, users: dict[str, User], today: date) -> No
         started_on=today - timedelta(days=40),
     )
     _consents(
-        measure=measure,
+        series=series,
         parties=[(ConsentParty.MOTHER, "Julie Andersen"), (ConsentParty.FATHER, "Kristoffer Moen")],
         informed_on=today - timedelta(days=35),
     )
     meeting = preparation.create_meeting(
-        acting_user=sara, measure=measure, starts_at=_at(today + timedelta(days=10), 17), place=PLACE
+        acting_user=sara, series=series, starts_at=_at(today + timedelta(days=10), 17), place=PLACE
     )
     _invite(
         meeting=meeting,
@@ -728,10 +729,10 @@ def _lukas(*, case: Case, m: Members, users: dict[str, User], today: date) -> No
         names=["Julie Andersen", "Kristoffer Moen", "Wenche Andersen", "Hanne Berg"],
         staff=[sara, users["konsulent"]],
     )
-    mother = measure.consents.get(party=ConsentParty.MOTHER)
-    series.withdraw_consent(
+    mother = series.consents.get(party=ConsentParty.MOTHER)
+    series_services.withdraw_consent(
         acting_user=sara,
-        measure=Measure.objects.get(pk=measure.pk),
+        series=Series.objects.get(pk=series.pk),
         consent=mother,
         reason="Mor vil ikke at flere i familien skal vite om kontakten med barnevernet nå. Hun ønsker "
         "heller foreldreveiledning.",
@@ -741,7 +742,7 @@ def _lukas(*, case: Case, m: Members, users: dict[str, User], today: date) -> No
 def _sofie(*, case: Case, m: Members, users: dict[str, User], today: date) -> None:
     """In screening: severe conflict between the parents is noted, and no decision has been made yet."""
     sara = case.caseworker
-    measure = series.start_measure(
+    series = series_services.start_series(
         acting_user=sara,
         case=case,
         kind=MeasureKind.NETWORK_MEETING,
@@ -749,9 +750,9 @@ def _sofie(*, case: Case, m: Members, users: dict[str, User], today: date) -> No
         leader=users["saksbehandler2"],
         purpose="Sofie skal ha god kontakt med begge foreldrene og trives på skolen.",
     )
-    series.save_screening(
+    series_services.save_screening(
         acting_user=sara,
-        measure=measure,
+        series=series,
         violence_unacknowledged=False,
         severe_conflict=True,
         parent_cognitive_difficulties=False,
@@ -783,7 +784,7 @@ def load_measures(
     created = 0
     for key, build in BUILDERS.items():
         case = cases.get(key)
-        if case is None or Measure.objects.filter(case=case).exists():
+        if case is None or Series.objects.filter(measure__case=case).exists():
             continue
         build(case=case, m=members.get(key, {}), users=users, today=today)
         created += 1

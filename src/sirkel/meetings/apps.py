@@ -6,3 +6,9 @@ class MeetingsConfig(AppConfig):
     name = "sirkel.meetings"
     label = "meetings"
     verbose_name = _("Network measures and meetings")
+
+    def ready(self) -> None:
+        from sirkel.cases import composition
+        from sirkel.meetings.case_page import contributor
+
+        composition.register(contributor)

@@ -14,12 +14,12 @@ from sirkel.meetings.forms_series import DateInput, case_editors
 from sirkel.meetings.models import (
     ChildParticipation,
     InterpreterKind,
-    Measure,
     Meeting,
     MeetingMode,
     Participant,
     ParticipantRole,
     Response,
+    Series,
 )
 from sirkel.meetings.services.series import YOUTH_CONSENT_AGE
 from sirkel.network.models import NetworkMember, Side
@@ -203,9 +203,9 @@ def section_initial(section: str, meeting: Meeting) -> dict[str, Any]:
         if name == "version":
             continue
         if name == "measure_purpose":
-            initial[name] = meeting.measure.purpose
+            initial[name] = meeting.series.purpose
         elif name == "purpose_agreed_with_parents":
-            initial[name] = meeting.measure.purpose_agreed_with_parents
+            initial[name] = meeting.series.purpose_agreed_with_parents
         else:
             initial[name] = getattr(meeting, name)
     return initial
@@ -215,7 +215,7 @@ def section_form(section: str, meeting: Meeting, data: Any = None) -> SectionFor
     form_class = SECTION_FORMS[section]
     kwargs: dict[str, Any] = {"initial": section_initial(section, meeting), "prefix": section}
     if form_class is ChildSection:
-        kwargs["child_age"] = meeting.measure.case.age
+        kwargs["child_age"] = meeting.series.case.age
     return form_class(data, **kwargs)
 
 
@@ -233,12 +233,12 @@ class StaffMultipleChoiceField(forms.ModelMultipleChoiceField[User]):
         return obj.display_name()
 
 
-def staff_candidates(measure: Measure) -> QuerySet[User]:
+def staff_candidates(series: Series) -> QuerySet[User]:
     """The caseworker, the leader and colleagues who work on the case."""
-    editors = case_editors(measure.case).values("pk")
+    editors = case_editors(series.case).values("pk")
     return (
         User.objects.filter(is_active=True)
-        .filter(Q(pk__in=editors) | Q(pk=measure.leader_id) | Q(pk=measure.caseworker_id))
+        .filter(Q(pk__in=editors) | Q(pk=series.leader_id) | Q(pk=series.caseworker_id))
         .order_by("first_name", "last_name", "username")
     )
 

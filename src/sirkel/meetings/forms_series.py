@@ -12,7 +12,13 @@ from django.utils.translation import gettext_lazy as _
 from sirkel.accounts.models import Role, Service, User
 from sirkel.cases.models import Case, CaseAssignment
 from sirkel.cases.selectors import EDITING_ROLES
-from sirkel.meetings.models import ConsentParty, Measure, MeasureKind, Screening, ScreeningDecision
+from sirkel.meetings.kinds import process_kind_choices
+from sirkel.meetings.models import (
+    ConsentParty,
+    Screening,
+    ScreeningDecision,
+    Series,
+)
 from sirkel.meetings.selectors import leader_candidates
 from sirkel.meetings.services.series import YOUTH_CONSENT_AGE, InformedAbout, kinds_for_case
 
@@ -71,7 +77,7 @@ def case_editors(case: Case) -> QuerySet[User]:
     )
 
 
-class StartMeasureForm(forms.Form):
+class StartSeriesForm(forms.Form):
     kind = forms.ChoiceField(label=_("Measure"))
     caseworker = StaffChoiceField(queryset=User.objects.none(), label=_("Responsible caseworker"))
     leader = LeaderChoiceField(
@@ -95,7 +101,7 @@ class StartMeasureForm(forms.Form):
         self.case = case
         kind_field = cast(forms.ChoiceField, self.fields["kind"])
         allowed = kinds_for_case(case=case)
-        kind_field.choices = [(k, label) for k, label in MeasureKind.choices if k in allowed]
+        kind_field.choices = [(k, label) for k, label in process_kind_choices() if k in allowed]
         caseworker_field = cast(StaffChoiceField, self.fields["caseworker"])
         caseworker_field.queryset = case_editors(case)
         leader_field = cast(LeaderChoiceField, self.fields["leader"])
@@ -115,11 +121,11 @@ class StartMeasureForm(forms.Form):
 class LeaderForm(forms.Form):
     leader = LeaderChoiceField(queryset=User.objects.none(), required=False, label=_("Meeting leader"))
 
-    def __init__(self, *args: Any, measure: Measure, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, series: Series, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = cast(LeaderChoiceField, self.fields["leader"])
-        field.queryset = _leaders(measure.case, exclude_user_id=measure.caseworker_id)
-        field.home_service_id = measure.case.service_id
+        field.queryset = _leaders(series.case, exclude_user_id=series.caseworker_id)
+        field.home_service_id = series.case.service_id
 
 
 class ScreeningForm(forms.ModelForm[Screening]):
@@ -178,22 +184,22 @@ class ConsentForm(forms.Form):
     informed_on = forms.DateField(label=_("Informed on"), widget=DateInput())
     informed_by = StaffChoiceField(queryset=User.objects.none(), label=_("Informed by"))
 
-    def __init__(self, *args: Any, measure: Measure, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, series: Series, **kwargs: Any) -> None:
         kwargs.setdefault("initial", {})
         kwargs["initial"].setdefault("informed_on", timezone.localdate())
         super().__init__(*args, **kwargs)
         party_field = cast(forms.ChoiceField, self.fields["party"])
-        youth_possible = measure.case.age >= YOUTH_CONSENT_AGE
+        youth_possible = series.case.age >= YOUTH_CONSENT_AGE
         party_field.choices = [
             (value, label)
             for value, label in ConsentParty.choices
             if youth_possible or value != ConsentParty.YOUTH
         ]
         by_field = cast(StaffChoiceField, self.fields["informed_by"])
-        staff = Q(memberships__service_id=measure.case.service_id, memberships__role__in=STAFF_ROLES)
+        staff = Q(memberships__service_id=series.case.service_id, memberships__role__in=STAFF_ROLES)
         by_field.queryset = (
             User.objects.filter(is_active=True)
-            .filter(staff | Q(pk=measure.leader_id))
+            .filter(staff | Q(pk=series.leader_id))
             .distinct()
             .order_by("first_name", "last_name", "username")
         )
@@ -207,7 +213,7 @@ class WithdrawForm(forms.Form):
     )
 
 
-class EndMeasureForm(forms.Form):
+class EndSeriesForm(forms.Form):
     reason = forms.CharField(
         label=_("Why the measure ends, and what happens next"),
         widget=forms.Textarea(attrs={"rows": 4}),

@@ -21,7 +21,7 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from sirkel.meetings.models import Measure, Meeting, MeetingKind, MeetingMode, MeetingStatus, Participant
+from sirkel.meetings.models import Meeting, MeetingKind, MeetingMode, MeetingStatus, Participant, Series
 
 OSLO = ZoneInfo("Europe/Oslo")
 ICS_CONTENT_TYPE = "text/calendar; charset=utf-8; method=PUBLISH"
@@ -52,7 +52,7 @@ def meeting_title(meeting: Meeting) -> str:
     """What the meeting is called to invitees: the measure for the first meeting, else "follow-up meeting"."""
     if meeting.kind == MeetingKind.FOLLOW_UP:
         return str(MeetingKind.FOLLOW_UP.label)
-    return str(meeting.measure.get_kind_display())
+    return str(meeting.series.get_kind_display())
 
 
 def lower_first(text: str) -> str:
@@ -131,19 +131,19 @@ class Letter:
         return "\n".join(lines).strip() + "\n"
 
 
-def _contact_line(measure: Measure) -> tuple[str, str]:
-    caseworker = measure.caseworker
+def _contact_line(series: Series) -> tuple[str, str]:
+    caseworker = series.caseworker
     line = _("If you have questions, contact %(name)s at %(service)s.") % {
         "name": caseworker.display_name(),
-        "service": measure.case.service.name,
+        "service": series.case.service.name,
     }
     return line, caseworker.email
 
 
 def build_letter(*, meeting: Meeting, participant: Participant | None) -> Letter:
     """The invitation for one participant (or a general one). Call inside the document language."""
-    measure = meeting.measure
-    case = measure.case
+    series = meeting.series
+    case = series.case
     start = timezone.localtime(meeting.starts_at, OSLO) if meeting.starts_at else None
     end = ends_at(meeting)
     day = formats.date_format(start, "l j. F Y") if start else _("Time not set yet")
@@ -162,11 +162,9 @@ def build_letter(*, meeting: Meeting, participant: Participant | None) -> Letter
             else _("An interpreter takes part.")
         )
     leader = (
-        _("The meeting is led by %(name)s.") % {"name": measure.leader.display_name()}
-        if measure.leader
-        else ""
+        _("The meeting is led by %(name)s.") % {"name": series.leader.display_name()} if series.leader else ""
     )
-    contact, contact_email = _contact_line(measure)
+    contact, contact_email = _contact_line(series)
     title = meeting_title(meeting)
     return Letter(
         participant=participant,
@@ -174,7 +172,7 @@ def build_letter(*, meeting: Meeting, participant: Participant | None) -> Letter
         title=_("Invitation: %(meeting)s") % {"meeting": lower_first(title)},
         intro=_("You are invited to the %(meeting)s for %(child)s and the family.")
         % {"meeting": lower_first(title), "child": case.child_given_name},
-        purpose=(meeting.purpose or measure.purpose).strip(),
+        purpose=(meeting.purpose or series.purpose).strip(),
         day=day,
         time=time,
         duration=duration_text(meeting.duration_minutes),
@@ -200,9 +198,9 @@ def letter_context(*, meeting: Meeting, participants: Sequence[Participant]) -> 
     """Context for meetings/invitation_letter.html (used for the PDF and the printable page)."""
     return {
         "meeting": meeting,
-        "measure": meeting.measure,
+        "series": meeting.series,
         "letters": letters(meeting=meeting, participants=participants),
-        "service_name": meeting.measure.case.service.name,
+        "service_name": meeting.series.case.service.name,
         "document_language": document_language(),
     }
 
@@ -240,7 +238,7 @@ def meeting_ics(meeting: Meeting) -> bytes:
             event.add("location", location)
         if meeting.video_link and meeting.mode != MeetingMode.IN_PERSON:
             event.add("url", meeting.video_link)
-        contact, email = _contact_line(meeting.measure)
+        contact, email = _contact_line(meeting.series)
         event.add("description", "\n".join(filter(None, [contact, email])))
         event.add("status", "CANCELLED" if meeting.status == MeetingStatus.CANCELLED else "CONFIRMED")
         cal.add_component(event)

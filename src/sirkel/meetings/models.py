@@ -1,12 +1,15 @@
-"""Network measures and their meetings, from screening and consent through preparation to follow-up.
+"""The process of a network measure and its meetings, from screening and consent to follow-up.
 
-One machinery serves every network measure: a `Measure` of some kind (network meeting series, start
-meeting, family group conference, natural mentor, NTT, resource person) on a case has a screening,
-consents, meetings with participants, and an action plan (in `plans`). Kind-specific behaviour lives in
-`kinds.py`, not in copies of these models.
+One machinery serves every network measure with a guided process: the `Series` of a measure
+(`cases.Measure` of a network kind: network meeting, start meeting, family group conference, natural
+mentor, NTT, resource person) has a screening, consents, meetings with participants, and agreed actions
+(in `actions`). Kind-specific behaviour lives in `kinds.py`, not in copies of these models.
 """
 
 from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -14,17 +17,11 @@ from django.utils.translation import gettext_lazy as _
 
 from sirkel.core.models import TimeStampedModel
 
-
-class MeasureKind(models.TextChoices):
-    NETWORK_MEETING = "network_meeting", _("Network meeting")
-    START_MEETING = "start_meeting", _("Start meeting (investigation)")
-    FAMILY_GROUP_CONFERENCE = "family_group_conference", _("Family group conference")
-    NATURAL_MENTOR = "natural_mentor", _("Natural mentor")
-    NTT = "ntt", _("Network-therapeutic measure (NTT)")
-    RESOURCE_PERSON = "resource_person", _("Resource person")
+if TYPE_CHECKING:
+    from sirkel.cases.models import Case
 
 
-class MeasureStatus(models.TextChoices):
+class SeriesStatus(models.TextChoices):
     SCREENING = "screening", _("Screening")
     PREPARING = "preparing", _("Preparing")
     ACTIVE = "active", _("In progress")
@@ -60,13 +57,16 @@ class TrainedLeader(models.Model):
         return f"trained leader {self.user_id}"
 
 
-class Measure(TimeStampedModel):
-    """A network measure on a case: for a network meeting, the whole series of meetings."""
+class Series(TimeStampedModel):
+    """The process of one network measure: for a network meeting, the whole series of meetings.
 
-    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="network_measures")
-    kind = models.CharField(_("measure"), max_length=30, choices=MeasureKind.choices)
+    The measure (`cases.Measure`) holds the kind and the period; the series holds how the work is done.
+    `case`, `kind` and the dates are read through the measure.
+    """
+
+    measure = models.OneToOneField("cases.Measure", on_delete=models.CASCADE, related_name="series")
     status = models.CharField(
-        _("status"), max_length=20, choices=MeasureStatus.choices, default=MeasureStatus.SCREENING
+        _("status"), max_length=20, choices=SeriesStatus.choices, default=SeriesStatus.SCREENING
     )
     caseworker = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -77,7 +77,7 @@ class Measure(TimeStampedModel):
     leader = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
-        related_name="led_measures",
+        related_name="led_series",
         null=True,
         blank=True,
         verbose_name=_("meeting leader"),
@@ -104,9 +104,6 @@ class Measure(TimeStampedModel):
         blank=True,
         verbose_name=_("accountable for follow-up (from the network)"),
     )
-    started_on = models.DateField(_("started"), null=True, blank=True)
-    ended_on = models.DateField(_("ended"), null=True, blank=True)
-    end_reason = models.TextField(_("why it ended"), blank=True)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -114,29 +111,54 @@ class Measure(TimeStampedModel):
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(leader__isnull=True) | ~models.Q(leader=models.F("caseworker")),
-                name="measure_leader_is_not_caseworker",
-            ),
-            models.CheckConstraint(
-                condition=models.Q(kind__in=[k.value for k in MeasureKind]), name="measure_kind_valid"
+                name="series_leader_is_not_caseworker",
             ),
         ]
         indexes = [
-            models.Index(fields=["case", "status"], name="measure_case_status_idx"),
-            models.Index(fields=["leader", "status"], name="measure_leader_idx"),
+            models.Index(fields=["status"], name="series_status_idx"),
+            models.Index(fields=["leader", "status"], name="series_leader_idx"),
         ]
         verbose_name = _("network measure")
         verbose_name_plural = _("network measures")
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} ({self.case_id})"
+        return f"series of measure {self.measure_id}"
+
+    # What every measure has lives on the measure; these read it (select_related("measure") first).
+    @property
+    def case(self) -> Case:
+        return self.measure.case
+
+    @property
+    def case_id(self) -> int:
+        return self.measure.case_id
+
+    @property
+    def kind(self) -> str:
+        return self.measure.kind
+
+    def get_kind_display(self) -> str:
+        return self.measure.get_kind_display()
+
+    @property
+    def started_on(self) -> date | None:
+        return self.measure.started_on
+
+    @property
+    def ended_on(self) -> date | None:
+        return self.measure.ended_on
+
+    @property
+    def end_reason(self) -> str:
+        return self.measure.end_reason
 
     @property
     def is_stopped(self) -> bool:
-        return self.status == MeasureStatus.STOPPED
+        return self.status == SeriesStatus.STOPPED
 
     @property
     def is_open(self) -> bool:
-        return self.status in (MeasureStatus.SCREENING, MeasureStatus.PREPARING, MeasureStatus.ACTIVE)
+        return self.status in (SeriesStatus.SCREENING, SeriesStatus.PREPARING, SeriesStatus.ACTIVE)
 
 
 class ScreeningDecision(models.TextChoices):
@@ -149,7 +171,7 @@ class ScreeningDecision(models.TextChoices):
 class Screening(TimeStampedModel):
     """Suitability: the study's contraindications and adaptations, and the decision with reasons."""
 
-    measure = models.OneToOneField(Measure, on_delete=models.CASCADE, related_name="screening")
+    series = models.OneToOneField(Series, on_delete=models.CASCADE, related_name="screening")
     violence_unacknowledged = models.BooleanField(
         _("suspected violence or sexual abuse where the perpetrator is unknown or does not acknowledge it"),
         default=False,
@@ -176,7 +198,7 @@ class Screening(TimeStampedModel):
         verbose_name_plural = _("screenings")
 
     def __str__(self) -> str:
-        return f"screening of measure {self.measure_id}"
+        return f"screening of series {self.series_id}"
 
 
 class ConsentParty(models.TextChoices):
@@ -189,7 +211,7 @@ class ConsentParty(models.TextChoices):
 class Consent(models.Model):
     """Informed consent from one party: what they were told, when, by whom; and any withdrawal."""
 
-    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="consents")
+    series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="consents")
     party = models.CharField(_("who"), max_length=10, choices=ConsentParty.choices)
     party_name = models.CharField(_("name"), max_length=200)
     informed_about = models.JSONField(_("informed about"), default=list, blank=True)
@@ -209,7 +231,7 @@ class Consent(models.Model):
         verbose_name_plural = _("consents")
 
     def __str__(self) -> str:
-        return f"consent {self.party} for measure {self.measure_id}"
+        return f"consent {self.party} for measure {self.series_id}"
 
     @property
     def is_active(self) -> bool:
@@ -248,7 +270,7 @@ class InterpreterKind(models.TextChoices):
 class Meeting(TimeStampedModel):
     """One meeting of a measure: the first network meeting or a follow-up."""
 
-    measure = models.ForeignKey(Measure, on_delete=models.CASCADE, related_name="meetings")
+    series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="meetings")
     sequence = models.PositiveSmallIntegerField(default=1)
     kind = models.CharField(
         _("meeting"), max_length=10, choices=MeetingKind.choices, default=MeetingKind.FIRST
@@ -300,16 +322,16 @@ class Meeting(TimeStampedModel):
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
-        ordering = ["measure_id", "sequence"]
+        ordering = ["series_id", "sequence"]
         constraints = [
-            models.UniqueConstraint(fields=["measure", "sequence"], name="meeting_sequence_unique"),
+            models.UniqueConstraint(fields=["series", "sequence"], name="meeting_sequence_unique"),
         ]
         indexes = [models.Index(fields=["status", "starts_at"], name="meeting_status_start_idx")]
         verbose_name = _("meeting")
         verbose_name_plural = _("meetings")
 
     def __str__(self) -> str:
-        return f"meeting {self.sequence} of measure {self.measure_id}"
+        return f"meeting {self.sequence} of series {self.series_id}"
 
 
 class ParticipantRole(models.TextChoices):

@@ -16,11 +16,11 @@ from sirkel.audit.models import AuditAction
 from sirkel.audit.services import record_event
 from sirkel.cases.models import Case
 from sirkel.cases.selectors import case_access, visible_cases_q
-from sirkel.meetings.models import Consent, Measure, Meeting, TrainedLeader
+from sirkel.meetings.models import Consent, Meeting, Series, TrainedLeader
 
 
 @dataclass(frozen=True)
-class MeasureAccess:
+class SeriesAccess:
     can_view: bool
     can_edit: bool  # may change the measure, its preparation and plan
     can_run_meetings: bool  # may record attendance, notes, waivers (caseworker side or the leader)
@@ -28,66 +28,71 @@ class MeasureAccess:
     is_leader: bool
 
 
-NO_ACCESS = MeasureAccess(False, False, False, False, False)
+NO_ACCESS = SeriesAccess(False, False, False, False, False)
 
 
-def measure_access(*, user: User, measure: Measure) -> MeasureAccess:
-    access = case_access(user=user, case=measure.case)
-    is_leader = measure.leader_id == user.pk
+def series_access(*, user: User, series: Series) -> SeriesAccess:
+    access = case_access(user=user, case=series.case)
+    is_leader = series.leader_id == user.pk
     if access.can_view:
-        return MeasureAccess(True, access.can_edit, access.can_edit or is_leader, True, is_leader)
+        return SeriesAccess(True, access.can_edit, access.can_edit or is_leader, True, is_leader)
     if is_leader:
-        return MeasureAccess(True, False, True, False, True)
+        return SeriesAccess(True, False, True, False, True)
     return NO_ACCESS
 
 
-def get_measure_for_user(
-    *, user: User, measure_id: int, audit_action: str = AuditAction.VIEW, require: str = "view"
-) -> tuple[Measure, MeasureAccess]:
+def get_series_for_user(
+    *,
+    user: User,
+    case_id: int,
+    measure_id: int,
+    audit_action: str = AuditAction.VIEW,
+    require: str = "view",
+) -> tuple[Series, SeriesAccess]:
     """The measure and what the user may do, or 404. `require` is view, edit or run. Audited."""
-    measure = (
-        Measure.objects.select_related("case", "case__service", "caseworker", "leader")
-        .filter(pk=measure_id)
+    series = (
+        Series.objects.select_related("measure__case__service", "caseworker", "leader")
+        .filter(measure_id=measure_id, measure__case_id=case_id)
         .first()
     )
-    if measure is None:
+    if series is None:
         raise Http404
-    access = measure_access(user=user, measure=measure)
+    access = series_access(user=user, series=series)
     allowed = {"view": access.can_view, "edit": access.can_edit, "run": access.can_run_meetings}[require]
     if not allowed:
         raise Http404
     record_event(
         actor=user,
-        service=measure.case.service_id,
+        service=series.case.service_id,
         action=audit_action,
-        object_type="measure",
-        object_id=measure.pk,
-        detail={"case": measure.case_id, **({"basis": "meeting_leader"} if not access.sees_case else {})},
+        object_type="series",
+        object_id=series.pk,
+        detail={"case": series.case_id, **({"basis": "meeting_leader"} if not access.sees_case else {})},
     )
-    return measure, access
+    return series, access
 
 
-def get_meeting(*, measure: Measure, meeting_id: int) -> Meeting:
-    meeting = Meeting.objects.filter(measure=measure, pk=meeting_id).first()
+def get_meeting(*, series: Series, meeting_id: int) -> Meeting:
+    meeting = Meeting.objects.filter(series=series, pk=meeting_id).first()
     if meeting is None:
         raise Http404
     return meeting
 
 
-def measures_for_case(*, case: Case) -> QuerySet[Measure]:
+def series_for_case(*, case: Case) -> QuerySet[Series]:
     return (
-        Measure.objects.filter(case=case)
+        Series.objects.filter(measure__case=case)
         .select_related("leader", "caseworker")
         .order_by("-created_at", "-id")
     )
 
 
-def measures_for_user(*, user: User) -> QuerySet[Measure]:
+def series_for_user(*, user: User) -> QuerySet[Series]:
     """Measures on cases the user may see, plus those they lead (for overviews)."""
     visible_cases = Case.objects.filter(visible_cases_q(user=user)).values("pk")
     return (
-        Measure.objects.filter(Q(case__in=visible_cases) | Q(leader=user))
-        .select_related("case", "case__service", "leader", "caseworker")
+        Series.objects.filter(Q(measure__case__in=visible_cases) | Q(leader=user))
+        .select_related("measure__case__service", "leader", "caseworker")
         .order_by("-updated_at", "-id")
     )
 
@@ -104,13 +109,13 @@ def leader_candidates(*, service_id: int, exclude_user_id: int | None = None) ->
 # --- The series page and the leader register (issue 4, series) ------------------------------------------
 
 
-def meetings_for_measure(*, measure: Measure) -> list[Meeting]:
+def meetings_for_series(*, series: Series) -> list[Meeting]:
     """The measure's meetings in order: one query, however long the series."""
-    return list(Meeting.objects.filter(measure=measure).order_by("sequence"))
+    return list(Meeting.objects.filter(series=series).order_by("sequence"))
 
 
-def get_consent(*, measure: Measure, consent_id: int) -> Consent:
-    consent = Consent.objects.filter(measure=measure, pk=consent_id).first()
+def get_consent(*, series: Series, consent_id: int) -> Consent:
+    consent = Consent.objects.filter(series=series, pk=consent_id).first()
     if consent is None:
         raise Http404
     return consent

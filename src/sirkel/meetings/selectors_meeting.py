@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
-from sirkel.meetings.models import Consent, Measure, Meeting, MeetingStatus, Participant
-from sirkel.plans.models import Action, ActionStatus
+from sirkel.actions.models import Action, ActionStatus
+from sirkel.meetings.models import Consent, Meeting, MeetingStatus, Participant, Series
 
 
 def participants_of(meeting: Meeting) -> list[Participant]:
@@ -23,8 +23,8 @@ def participants_of(meeting: Meeting) -> list[Participant]:
     return rows
 
 
-def active_consents(measure: Measure) -> list[Consent]:
-    return [c for c in Consent.objects.filter(measure=measure).order_by("created_at", "id") if c.is_active]
+def active_consents(series: Series) -> list[Consent]:
+    return [c for c in Consent.objects.filter(series=series).order_by("created_at", "id") if c.is_active]
 
 
 @dataclass
@@ -44,7 +44,7 @@ def actions_for_minutes(meeting: Meeting) -> MeetingActions:
         Q(meeting__isnull=True) | Q(meeting__sequence__lt=meeting.sequence)
     )
     rows = (
-        Action.objects.filter(Q(meeting=meeting) | earlier, measure_id=meeting.measure_id)
+        Action.objects.filter(Q(meeting=meeting) | earlier, series_id=meeting.series_id)
         .select_related("owner_member", "owner_user", "meeting")
         .order_by("due_on", "id")
     )
@@ -58,7 +58,7 @@ def next_meeting(meeting: Meeting) -> Meeting | None:
     """The next planned meeting of the series, if one is planned."""
     return (
         Meeting.objects.filter(
-            measure_id=meeting.measure_id, sequence__gt=meeting.sequence, status=MeetingStatus.PLANNED
+            series_id=meeting.series_id, sequence__gt=meeting.sequence, status=MeetingStatus.PLANNED
         )
         .order_by("sequence")
         .first()

@@ -14,7 +14,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from sirkel.accounts.admin_site import SirkelAdminSite
 from sirkel.accounts.models import User
 from sirkel.accounts.tests.helpers import confirmed_device, totp_token
-from sirkel.core.testing import PASSWORD, client_for
+from sirkel.testing.fixtures import PASSWORD, client_for
 
 ADMIN = "/admin/"
 TWO_FACTOR = reverse("accounts:two_factor")

@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from sirkel.accounts.models import User
 from sirkel.accounts.tests.helpers import session_user_id, sign_in
-from sirkel.core.testing import PASSWORD
+from sirkel.testing.fixtures import PASSWORD
 
 if TYPE_CHECKING:
     from django.test.client import _MonkeyPatchedWSGIResponse as TestResponse

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from sirkel.accounts.models import User
 from sirkel.accounts.tests.helpers import session_user_id, sign_in
-from sirkel.core.testing import PASSWORD, client_for
+from sirkel.testing.fixtures import PASSWORD, client_for
 
 ACCOUNT = reverse("accounts:account")
 LOGIN = reverse("accounts:login")

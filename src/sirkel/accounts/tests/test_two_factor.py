@@ -17,7 +17,7 @@ from sirkel.accounts.tests.helpers import (
     totp_token,
     wrong_token,
 )
-from sirkel.core.testing import PASSWORD, client_for
+from sirkel.testing.fixtures import PASSWORD, client_for
 
 TWO_FACTOR = reverse("accounts:two_factor")
 SETUP = reverse("accounts:two_factor_setup")

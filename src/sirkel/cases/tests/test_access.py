@@ -10,7 +10,7 @@ from django.urls import reverse
 from sirkel.accounts.models import Membership, Role, Service, User
 from sirkel.audit.models import AuditAction, AuditEvent
 from sirkel.cases.models import Case
-from sirkel.core.testing import client_for, make_user
+from sirkel.testing.fixtures import client_for, make_user
 
 CASE_ROUTES = ["cases:detail", "cases:edit", "cases:access_log"]
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from sirkel.accounts.models import User
 from sirkel.audit.models import AuditAction, AuditEvent
 from sirkel.cases.models import BreakGlassAccess, Case
-from sirkel.core.testing import client_for
+from sirkel.testing.fixtures import client_for
 
 REASON = "Barnevernvakt: politiet ringte om barnet i natt."
 

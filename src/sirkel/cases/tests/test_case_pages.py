@@ -15,7 +15,7 @@ from sirkel.accounts.models import Service, User
 from sirkel.audit.models import AuditAction, AuditEvent
 from sirkel.cases.models import Case, CaseAssignment
 from sirkel.cases.services import ConflictError, update_case
-from sirkel.core.testing import client_for
+from sirkel.testing.fixtures import client_for
 
 FORM: dict[str, Any] = {
     "child_given_name": "Nora",

@@ -8,28 +8,27 @@ import pytest
 from django.db.models import Model
 
 from sirkel.accounts.models import Membership, Role, Service, User
+from sirkel.actions.models import Action, ActionReview, ActionStatus
+from sirkel.actions.selectors import OPEN_MEASURE_STATUSES, overdue_q, today
 from sirkel.audit.models import AuditEvent
 from sirkel.audit.services import verify_chain
-from sirkel.cases.models import Case, Phase
+from sirkel.cases.models import Case, Measure, MeasureKind, Phase
 from sirkel.demo.data import DEMO_USERS, NEIGHBOUR_SERVICE
 from sirkel.demo.loader import load_demo
 from sirkel.meetings.models import (
     Attendance,
     Consent,
-    Measure,
-    MeasureKind,
-    MeasureStatus,
     Meeting,
     MeetingKind,
     MeetingStatus,
     Participant,
+    Series,
+    SeriesStatus,
     TrainedLeader,
 )
-from sirkel.meetings.selectors import measure_access, measures_for_user
+from sirkel.meetings.selectors import series_access, series_for_user
 from sirkel.meetings.services.preparation import preparation_checklist
 from sirkel.network.models import NetworkMember, NetworkSnapshot, NetworkTie, Sector, Side, TieKind
-from sirkel.plans.models import Action, ActionReview, ActionStatus
-from sirkel.plans.selectors import OPEN_MEASURE_STATUSES, overdue_q, today
 
 COUNTED: list[type[Model]] = [
     User,
@@ -41,6 +40,7 @@ COUNTED: list[type[Model]] = [
     NetworkSnapshot,
     TrainedLeader,
     Measure,
+    Series,
     Meeting,
     Participant,
     Consent,
@@ -56,9 +56,9 @@ def demo(db: None, settings: Any) -> dict[str, int]:
     return load_demo()
 
 
-def measure_of(given: str, family: str) -> Measure:
-    return Measure.objects.select_related("case").get(
-        case__child_given_name=given, case__child_family_name=family
+def series_of(given: str, family: str) -> Series:
+    return Series.objects.select_related("measure__case").get(
+        measure__case__child_given_name=given, measure__case__child_family_name=family
     )
 
 
@@ -69,7 +69,7 @@ def test_loading_twice_creates_nothing_new(demo: dict[str, int]) -> None:
     after = {model.__name__: model._default_manager.count() for model in COUNTED}
     assert again == {"cases_created": 0, "leaders_created": 0, "measures_created": 0}
     assert after == before
-    assert before["Measure"] == 6 and before["NetworkMember"] > 50
+    assert before["Measure"] == before["Series"] == 6 and before["NetworkMember"] > 50
     assert {u.username for u in User.objects.all()} == {u.username for u in DEMO_USERS}
 
 
@@ -77,34 +77,34 @@ def test_the_audit_chain_records_the_demo_and_verifies(demo: dict[str, int]) -> 
     result = verify_chain()
     assert result.ok, result.problem
     types = set(AuditEvent.objects.values_list("object_type", flat=True))
-    assert {"case", "network_member", "measure", "consent", "meeting", "waiver", "action"} <= types
+    assert {"case", "network_member", "series", "consent", "meeting", "waiver", "action"} <= types
 
 
 def test_measures_in_every_state(demo: dict[str, int]) -> None:
-    statuses = set(Measure.objects.values_list("status", flat=True))
+    statuses = set(Series.objects.values_list("status", flat=True))
     assert statuses == {
-        MeasureStatus.SCREENING,
-        MeasureStatus.PREPARING,
-        MeasureStatus.ACTIVE,
-        MeasureStatus.COMPLETED,
-        MeasureStatus.STOPPED,
+        SeriesStatus.SCREENING,
+        SeriesStatus.PREPARING,
+        SeriesStatus.ACTIVE,
+        SeriesStatus.COMPLETED,
+        SeriesStatus.STOPPED,
     }
 
     # Screening: no decision yet, severe conflict noted.
-    sofie = measure_of("Sofie", "Pedersen")
-    assert sofie.status == MeasureStatus.SCREENING
+    sofie = series_of("Sofie", "Pedersen")
+    assert sofie.status == SeriesStatus.SCREENING
     assert sofie.screening.decision == "" and sofie.screening.severe_conflict
 
     # Preparing: the checklist is partly done.
-    amina = measure_of("Amina", "Ahmed")
-    assert amina.status == MeasureStatus.PREPARING
+    amina = series_of("Amina", "Ahmed")
+    assert amina.status == SeriesStatus.PREPARING
     checklist = {item.key: item.done for item in preparation_checklist(amina.meetings.get())}
     assert checklist["purpose"] and checklist["consent"] and checklist["invitations"]
     assert not checklist["interpreter"] and not checklist["speech"] and not checklist["sent"]
 
     # Active: the first meeting was held, with everything recorded, and a follow-up is planned.
-    emma = measure_of("Emma", "Hansen")
-    assert emma.status == MeasureStatus.ACTIVE and emma.followup_owner_id == emma.caseworker_id
+    emma = series_of("Emma", "Hansen")
+    assert emma.status == SeriesStatus.ACTIVE and emma.followup_owner_id == emma.caseworker_id
     first, follow_up = emma.meetings.order_by("sequence")
     assert first.status == MeetingStatus.HELD and first.held_on is not None
     assert (today() - first.held_on).days in range(21, 36)
@@ -122,29 +122,29 @@ def test_measures_in_every_state(demo: dict[str, int]) -> None:
     assert emma.actions.count() == 5
 
     # Completed: the follow-up meeting reviewed every action from the first.
-    jonas = measure_of("Jonas", "Johansen")
-    assert jonas.status == MeasureStatus.COMPLETED and jonas.ended_on is not None
+    jonas = series_of("Jonas", "Johansen")
+    assert jonas.status == SeriesStatus.COMPLETED and jonas.ended_on is not None
     first_actions = jonas.actions.filter(meeting__sequence=1)
-    reviews = ActionReview.objects.filter(meeting__measure=jonas, meeting__kind=MeetingKind.FOLLOW_UP)
+    reviews = ActionReview.objects.filter(meeting__series=jonas, meeting__kind=MeetingKind.FOLLOW_UP)
     assert reviews.count() == first_actions.count() == 4
     assert not jonas.actions.filter(status=ActionStatus.OPEN).exists()
 
     # Stopped: consent withdrawn.
-    lukas = measure_of("Lukas", "Andersen")
-    assert lukas.status == MeasureStatus.STOPPED and lukas.end_reason
+    lukas = series_of("Lukas", "Andersen")
+    assert lukas.status == SeriesStatus.STOPPED and lukas.end_reason
     assert lukas.consents.filter(withdrawn_at__isnull=False).count() == 1
 
     # A start meeting on a case being investigated, held.
-    start = Measure.objects.select_related("case").get(kind=MeasureKind.START_MEETING)
+    start = Series.objects.select_related("measure__case").get(measure__kind=MeasureKind.START_MEETING)
     assert start.case.phase == Phase.INVESTIGATION
     assert start.meetings.filter(status=MeetingStatus.HELD).count() == 1
 
 
 def test_exactly_one_overdue_action_on_the_active_series(demo: dict[str, int]) -> None:
-    overdue = Action.objects.filter(overdue_q(on=today()), measure__status__in=OPEN_MEASURE_STATUSES)
+    overdue = Action.objects.filter(overdue_q(on=today()), series__status__in=OPEN_MEASURE_STATUSES)
     assert overdue.count() == 1
     action = overdue.get()
-    assert action.measure == measure_of("Emma", "Hansen")
+    assert action.series == series_of("Emma", "Hansen")
     assert (today() - action.due_on).days == 7
 
 
@@ -173,8 +173,8 @@ def test_trained_leaders_and_the_shared_leader(demo: dict[str, int]) -> None:
     assert shared.shared and shared.service.name == NEIGHBOUR_SERVICE.name
     assert Membership.objects.get(user=shared.user).role == Role.CONSULTANT
 
-    led = Measure.objects.get(leader=shared.user)
+    led = Series.objects.get(leader=shared.user)
     assert led.case.service.name != NEIGHBOUR_SERVICE.name
-    assert list(measures_for_user(user=shared.user)) == [led]
-    access = measure_access(user=shared.user, measure=led)
+    assert list(series_for_user(user=shared.user)) == [led]
+    access = series_access(user=shared.user, series=led)
     assert access.can_run_meetings and not access.sees_case and not access.can_edit

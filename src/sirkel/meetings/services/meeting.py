@@ -25,12 +25,12 @@ from sirkel.meetings.models import (
     Attendance,
     Consent,
     ConsentParty,
-    Measure,
-    MeasureStatus,
     Meeting,
     MeetingStatus,
     Participant,
     ParticipantRole,
+    Series,
+    SeriesStatus,
 )
 from sirkel.meetings.services import guards
 from sirkel.meetings.services.series import YOUTH_CONSENT_AGE
@@ -61,7 +61,7 @@ def meeting_day(meeting: Meeting) -> date:
 
 
 def child_age_at_meeting(meeting: Meeting) -> int:
-    return meeting.measure.case.age_on(meeting_day(meeting))
+    return meeting.series.case.age_on(meeting_day(meeting))
 
 
 def youth_signs(meeting: Meeting) -> bool:
@@ -146,18 +146,20 @@ def document_language() -> str:
 # Checks
 
 
-def _lock(*, meeting: Meeting) -> tuple[Measure, Meeting]:
+def _lock(*, meeting: Meeting) -> tuple[Series, Meeting]:
     """Lock the measure, then the meeting (always in this order), and reload both."""
-    measure = (
-        Measure.objects.select_for_update(of=("self",)).select_related("case").get(pk=meeting.measure_id)
+    series = (
+        Series.objects.select_for_update(of=("self",))
+        .select_related("measure__case")
+        .get(pk=meeting.series_id)
     )
     current = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    current.measure = measure
-    return measure, current
+    current.series = series
+    return series, current
 
 
-def _ensure_can_run(*, measure: Measure, meeting: Meeting) -> None:
-    guards.ensure_open(measure=measure)
+def _ensure_can_run(*, series: Series, meeting: Meeting) -> None:
+    guards.ensure_open(series=series)
     if meeting.status == MeetingStatus.CANCELLED:
         raise ValidationError(_("This meeting was cancelled: nothing can be recorded for it."))
 
@@ -172,9 +174,9 @@ def record_attendance(*, acting_user: User, meeting: Meeting, attendance: Mappin
 
     Returns how many participants changed. Ids not in this meeting are refused.
     """
-    guards.require(user=acting_user, measure=meeting.measure, what="run")
-    measure, meeting = _lock(meeting=meeting)
-    _ensure_can_run(measure=measure, meeting=meeting)
+    guards.require(user=acting_user, series=meeting.series, what="run")
+    series, meeting = _lock(meeting=meeting)
+    _ensure_can_run(series=series, meeting=meeting)
     if any(value not in Attendance.values for value in attendance.values()):
         raise ValidationError(_("Choose present, present digitally or absent."))
     rows = {p.pk: p for p in Participant.objects.filter(meeting=meeting, pk__in=list(attendance))}
@@ -186,7 +188,7 @@ def record_attendance(*, acting_user: User, meeting: Meeting, attendance: Mappin
     Participant.objects.bulk_update(changed, ["attendance"])
     guards.audit(
         user=acting_user,
-        measure=measure,
+        series=series,
         action=AuditAction.UPDATE,
         object_type="attendance",
         object_id=meeting.pk,
@@ -211,9 +213,9 @@ def save_meeting_notes(
     `version` is the meeting version the form was opened at: if a colleague saved in between, ConflictError
     is raised and nothing is written, so the caller can show the text again with the colleague's version.
     """
-    guards.require(user=acting_user, measure=meeting.measure, what="run")
-    measure, current = _lock(meeting=meeting)
-    _ensure_can_run(measure=measure, meeting=current)
+    guards.require(user=acting_user, series=meeting.series, what="run")
+    series, current = _lock(meeting=meeting)
+    _ensure_can_run(series=series, meeting=current)
     if current.version != version:
         raise ConflictError
     values = {
@@ -229,7 +231,7 @@ def save_meeting_notes(
     current.save(update_fields=[*NOTE_FIELDS, "version", "updated_at"])
     guards.audit(
         user=acting_user,
-        measure=measure,
+        series=series,
         action=AuditAction.UPDATE,
         object_type="meeting",
         object_id=current.pk,
@@ -253,16 +255,16 @@ def record_waiver(
 
     Releasing anyone needs a signature, and from 15 the youth's own. Releasing nobody clears the record.
     """
-    guards.require(user=acting_user, measure=meeting.measure, what="run")
-    measure, current = _lock(meeting=meeting)
-    _ensure_can_run(measure=measure, meeting=current)
+    guards.require(user=acting_user, series=meeting.series, what="run")
+    series, current = _lock(meeting=meeting)
+    _ensure_can_run(series=series, meeting=current)
     participants = list(Participant.objects.filter(meeting=current).order_by("id"))
-    listed = {p.pk: p for p in waiver_participants(participants, leader_id=measure.leader_id)}
+    listed = {p.pk: p for p in waiver_participants(participants, leader_id=series.leader_id)}
     if set(released) - set(listed):
         raise ValidationError(
             {"released": _("Only the public participants of this meeting can be released.")}
         )
-    consents = list(Consent.objects.filter(measure=measure))
+    consents = list(Consent.objects.filter(series=series))
     signatories = {
         s.key: s for s in waiver_signatories(current, consents=consents, participants=participants)
     }
@@ -296,7 +298,7 @@ def record_waiver(
     current.save(update_fields=["waiver_signed_by", "waiver_signed_at", "updated_at"])
     guards.audit(
         user=acting_user,
-        measure=measure,
+        series=series,
         action=AuditAction.UPDATE,
         object_type="waiver",
         object_id=current.pk,
@@ -314,10 +316,10 @@ def close_meeting(*, acting_user: User, meeting: Meeting, held_on: date | None =
     The snapshot is recorded with the meeting leader as its author even when they come from another
     service and may not open the case itself: running the meeting is what entitles them to it.
     """
-    guards.require(user=acting_user, measure=meeting.measure, what="run")
-    measure, current = _lock(meeting=meeting)
-    guards.ensure_open(measure=measure)
-    if measure.status not in (MeasureStatus.PREPARING, MeasureStatus.ACTIVE):
+    guards.require(user=acting_user, series=meeting.series, what="run")
+    series, current = _lock(meeting=meeting)
+    guards.ensure_open(series=series)
+    if series.status not in (SeriesStatus.PREPARING, SeriesStatus.ACTIVE):
         raise ValidationError(_("This measure is not running: its meetings cannot be marked as held."))
     if current.status != MeetingStatus.PLANNED:
         raise ValidationError(
@@ -332,26 +334,26 @@ def close_meeting(*, acting_user: User, meeting: Meeting, held_on: date | None =
     with translation.override(document_language()):
         label = _("Meeting %(number)s") % {"number": current.sequence}
     snapshot = _take_snapshot_unchecked(
-        acting_user=acting_user, case=measure.case, label=label, source=SnapshotSource.MEETING
+        acting_user=acting_user, case=series.case, label=label, source=SnapshotSource.MEETING
     )
     current.status = MeetingStatus.HELD
     current.held_on = held_on
     current.snapshot = snapshot
     current.save(update_fields=["status", "held_on", "snapshot", "updated_at"])
-    activated = measure.status == MeasureStatus.PREPARING
+    activated = series.status == SeriesStatus.PREPARING
     if activated:
-        measure.status = MeasureStatus.ACTIVE
-        measure.version += 1
-        measure.save(update_fields=["status", "version", "updated_at"])
+        series.status = SeriesStatus.ACTIVE
+        series.version += 1
+        series.save(update_fields=["status", "version", "updated_at"])
     guards.audit(
         user=acting_user,
-        measure=measure,
+        series=series,
         action=AuditAction.UPDATE,
         object_type="meeting",
         object_id=current.pk,
         part="held",
         held_on=held_on.isoformat(),
         snapshot=snapshot.pk,
-        measure_activated=activated,
+        series_activated=activated,
     )
     return current

@@ -30,8 +30,6 @@ from sirkel.meetings.kinds import kind_config
 from sirkel.meetings.models import (
     ChildParticipation,
     InterpreterKind,
-    Measure,
-    MeasureStatus,
     Meeting,
     MeetingKind,
     MeetingMode,
@@ -39,6 +37,8 @@ from sirkel.meetings.models import (
     Participant,
     ParticipantRole,
     Response,
+    Series,
+    SeriesStatus,
 )
 from sirkel.meetings.services import guards
 from sirkel.meetings.services.series import YOUTH_CONSENT_AGE, consent_status
@@ -188,7 +188,10 @@ class ChecklistItem:
 
 
 def _section_link(meeting: Meeting, section: str) -> str:
-    return reverse("meetings:prepare", args=[meeting.measure_id, meeting.pk]) + f"#section-{section}"
+    return (
+        reverse("meetings:prepare", args=[meeting.series.case_id, meeting.series.measure_id, meeting.pk])
+        + f"#section-{section}"
+    )
 
 
 def _todo_item(*, meeting: Meeting, key: str, label: str, missing: list[str], section: str) -> ChecklistItem:
@@ -198,7 +201,9 @@ def _todo_item(*, meeting: Meeting, key: str, label: str, missing: list[str], se
 
 
 def _participants_link(meeting: Meeting) -> str:
-    return reverse("meetings:participants", args=[meeting.measure_id, meeting.pk])
+    return reverse(
+        "meetings:participants", args=[meeting.series.case_id, meeting.series.measure_id, meeting.pk]
+    )
 
 
 def preparation_checklist(
@@ -209,8 +214,8 @@ def preparation_checklist(
     `participants` may be passed when the caller has loaded them already (saves a query). Uses
     `meeting.measure` and `meeting.measure.case` (select them with the meeting) and one query for consents.
     """
-    measure = meeting.measure
-    case = measure.case
+    series = meeting.series
+    case = series.case
     if participants is None:
         participants = list(meeting.participants.all())
     invited = [p for p in participants if p.invited]
@@ -218,9 +223,9 @@ def preparation_checklist(
 
     # Purpose / problem formulation, agreed with the parents.
     missing: list[str] = []
-    if not measure.purpose.strip():
+    if not series.purpose.strip():
         missing.append(_("write the purpose / problem formulation of the measure"))
-    elif not measure.purpose_agreed_with_parents:
+    elif not series.purpose_agreed_with_parents:
         missing.append(_("agree on the purpose with the parents"))
     if not meeting.purpose.strip():
         missing.append(_("write the purpose of this meeting"))
@@ -235,7 +240,7 @@ def preparation_checklist(
     )
 
     # Consent from each parent, and the youth from 15.
-    consent = consent_status(measure)
+    consent = consent_status(series)
     consent_hint = ""
     if consent.withdrawn:
         consent_hint = _("Consent has been withdrawn.")
@@ -247,12 +252,12 @@ def preparation_checklist(
             _("Consent from the parents and a youth from 15"),
             consent.complete,
             consent_hint,
-            reverse("meetings:detail", args=[measure.pk]) + "#consent-heading",
+            reverse("meetings:detail", args=[series.case_id, series.measure_id]) + "#consent-heading",
         )
     )
 
     # Invitations: at least someone from each side.
-    sides = balance(invited, leader_id=measure.leader_id)
+    sides = balance(invited, leader_id=series.leader_id)
     chosen_missing: list[str] = []
     if not sides.private:
         chosen_missing.append(_("no one from the private network"))
@@ -387,7 +392,10 @@ def preparation_checklist(
             % {"count": len(not_sent), "total": len(to_invite)}
             if to_invite and not_sent
             else ("" if to_invite else _("No one is invited yet.")),
-            reverse("meetings:send_invitations", args=[meeting.measure_id, meeting.pk]),
+            reverse(
+                "meetings:send_invitations",
+                args=[meeting.series.case_id, meeting.series.measure_id, meeting.pk],
+            ),
         )
     )
     return items
@@ -413,18 +421,18 @@ class ConflictError(Exception):
     """Someone else saved the meeting since it was opened."""
 
 
-def _ensure_can_plan(*, measure: Measure) -> None:
-    guards.ensure_open(measure=measure)
-    if measure.status == MeasureStatus.SCREENING:
+def _ensure_can_plan(*, series: Series) -> None:
+    guards.ensure_open(series=series)
+    if series.status == SeriesStatus.SCREENING:
         raise ValidationError(_("Finish the screening first: record the decision to go ahead."))
-    if measure.status == MeasureStatus.NOT_STARTED:
+    if series.status == SeriesStatus.NOT_STARTED:
         raise ValidationError(_("The screening concluded that this measure should not go ahead now."))
-    if not measure.is_open:
+    if not series.is_open:
         raise ValidationError(_("This measure has ended and cannot be changed."))
 
 
 def _ensure_planned(*, meeting: Meeting) -> None:
-    _ensure_can_plan(measure=meeting.measure)
+    _ensure_can_plan(series=meeting.series)
     if meeting.status != MeetingStatus.PLANNED:
         raise ValidationError(
             _("This meeting is %(status)s: its preparation can no longer be changed.")
@@ -454,7 +462,7 @@ def _lock_meeting(*, meeting: Meeting, version: int | None) -> Meeting:
     """
     current = (
         Meeting.objects.select_for_update(of=("self",))
-        .select_related("measure", "measure__case")
+        .select_related("series__measure__case")
         .get(pk=meeting.pk)
     )
     if version is not None and current.version != version:
@@ -470,7 +478,7 @@ def _lock_meeting(*, meeting: Meeting, version: int | None) -> Meeting:
 def create_meeting(
     *,
     acting_user: User,
-    measure: Measure,
+    series: Series,
     starts_at: datetime | None = None,
     place: str = "",
     mode: str = MeetingMode.IN_PERSON,
@@ -483,11 +491,11 @@ def create_meeting(
     The length defaults to the measure kind's usual length; the interpreter needs are prefilled from the
     case (a follow-up copies them from the meeting before, and its participants when `copy_participants`).
     """
-    guards.require(user=acting_user, measure=measure)
-    measure = Measure.objects.select_for_update(of=("self",)).select_related("case").get(pk=measure.pk)
-    _ensure_can_plan(measure=measure)
-    config = kind_config(measure.kind)
-    if config.needs_leader and measure.leader_id is None:
+    guards.require(user=acting_user, series=series)
+    series = Series.objects.select_for_update(of=("self",)).select_related("measure__case").get(pk=series.pk)
+    _ensure_can_plan(series=series)
+    config = kind_config(series.kind)
+    if config.needs_leader and series.leader_id is None:
         raise ValidationError(
             _("Choose the %(leader)s before the meeting is planned.")
             % {"leader": str(config.leader_label).lower()}
@@ -498,11 +506,11 @@ def create_meeting(
     elif mode not in MeetingMode.values:
         raise ValidationError({"mode": _("Choose how the meeting is held.")})
 
-    previous = Meeting.objects.filter(measure=measure).order_by("-sequence").first()
-    last = Meeting.objects.filter(measure=measure).aggregate(m=Max("sequence"))["m"] or 0
-    case = measure.case
+    previous = Meeting.objects.filter(series=series).order_by("-sequence").first()
+    last = Meeting.objects.filter(series=series).aggregate(m=Max("sequence"))["m"] or 0
+    case = series.case
     meeting = Meeting(
-        measure=measure,
+        series=series,
         sequence=last + 1,
         kind=MeetingKind.FIRST if previous is None else MeetingKind.FOLLOW_UP,
         starts_at=starts_at,
@@ -553,7 +561,7 @@ def create_meeting(
         copied = len(fresh)
     guards.audit(
         user=acting_user,
-        measure=measure,
+        series=series,
         action=AuditAction.CREATE,
         object_type="meeting",
         object_id=meeting.pk,
@@ -623,7 +631,7 @@ def _clean_section(section: str, values: Mapping[str, Any], *, meeting: Meeting)
         participation = data.get("child_participation", meeting.child_participation)
         if participation and participation not in ChildParticipation.values:
             raise ValidationError({"child_participation": _("Choose how the child takes part.")})
-        if data.get("youth_leads") and meeting.measure.case.age < YOUTH_CONSENT_AGE:
+        if data.get("youth_leads") and meeting.series.case.age < YOUTH_CONSENT_AGE:
             raise ValidationError(
                 {"youth_leads": _("Only a youth from 15 can lead their own meeting, after training.")}
             )
@@ -644,30 +652,30 @@ def save_preparation_section(
 ) -> Meeting:
     """Save one section of the preparation page. `version` is the meeting version the form was opened at:
     a mismatch raises ConflictError so nobody overwrites a colleague's changes unseen."""
-    guards.require(user=acting_user, measure=meeting.measure)
+    guards.require(user=acting_user, series=meeting.series)
     meeting = _lock_meeting(meeting=meeting, version=version)
     _ensure_planned(meeting=meeting)
     data = _clean_section(section, values, meeting=meeting)
-    measure = meeting.measure
+    series = meeting.series
     changed: list[str] = []
     if section == "purpose":
-        measure_changed = False
-        if "measure_purpose" in data and data["measure_purpose"] != measure.purpose:
-            measure.purpose = data.pop("measure_purpose")
-            measure_changed = True
+        series_changed = False
+        if "measure_purpose" in data and data["measure_purpose"] != series.purpose:
+            series.purpose = data.pop("measure_purpose")
+            series_changed = True
         else:
             data.pop("measure_purpose", None)
-        agreed = data.pop("purpose_agreed_with_parents", measure.purpose_agreed_with_parents)
-        if agreed and not measure.purpose:
+        agreed = data.pop("purpose_agreed_with_parents", series.purpose_agreed_with_parents)
+        if agreed and not series.purpose:
             raise ValidationError(
                 {"purpose_agreed_with_parents": _("Write the purpose before marking it as agreed.")}
             )
-        if bool(agreed) != measure.purpose_agreed_with_parents:
-            measure.purpose_agreed_with_parents = bool(agreed)
-            measure_changed = True
-        if measure_changed:
-            measure.version += 1
-            measure.save(update_fields=["purpose", "purpose_agreed_with_parents", "version", "updated_at"])
+        if bool(agreed) != series.purpose_agreed_with_parents:
+            series.purpose_agreed_with_parents = bool(agreed)
+            series_changed = True
+        if series_changed:
+            series.version += 1
+            series.save(update_fields=["purpose", "purpose_agreed_with_parents", "version", "updated_at"])
             changed += ["measure.purpose"]
     for name, value in data.items():
         if getattr(meeting, name) != value:
@@ -678,7 +686,7 @@ def save_preparation_section(
     meeting.save()
     guards.audit(
         user=acting_user,
-        measure=measure,
+        series=series,
         action=AuditAction.UPDATE,
         object_type="meeting",
         object_id=meeting.pk,
@@ -717,11 +725,11 @@ def _participant_from_member(meeting: Meeting, member: NetworkMember, role: str 
     )
 
 
-def _staff_relation(measure: Measure, user: User) -> str:
-    if user.pk == measure.caseworker_id:
+def _staff_relation(series: Series, user: User) -> str:
+    if user.pk == series.caseworker_id:
         return _("Responsible caseworker")
-    if user.pk == measure.leader_id:
-        return str(kind_config(measure.kind).leader_label)
+    if user.pk == series.leader_id:
+        return str(kind_config(series.kind).leader_label)
     return _("Child welfare service")
 
 
@@ -734,11 +742,11 @@ def add_participants(
     users: Sequence[User] = (),
 ) -> list[Participant]:
     """Invite people from the case's network register and staff. Anyone already invited is skipped."""
-    guards.require(user=acting_user, measure=meeting.measure)
+    guards.require(user=acting_user, series=meeting.series)
     meeting = _lock_meeting(meeting=meeting, version=None)
     _ensure_planned(meeting=meeting)
-    measure = meeting.measure
-    if any(m.case_id != measure.case_id for m in members):
+    series = meeting.series
+    if any(m.case_id != series.case_id for m in members):
         raise PermissionDenied
     existing = Participant.objects.filter(meeting=meeting)
     have_members = set(existing.exclude(member=None).values_list("member_id", flat=True))
@@ -750,7 +758,7 @@ def add_participants(
             user=u,
             name=u.display_name(),
             role=ParticipantRole.STAFF,
-            relation=_staff_relation(measure, u),
+            relation=_staff_relation(series, u),
             is_public=True,
             email=u.email,
         )
@@ -762,7 +770,7 @@ def add_participants(
     created = Participant.objects.bulk_create(new)
     guards.audit(
         user=acting_user,
-        measure=measure,
+        series=series,
         action=AuditAction.CREATE,
         object_type="participant",
         object_id=meeting.pk,
@@ -783,10 +791,10 @@ def add_participant(
     close_to_problem: bool = False,
 ) -> Participant:
     """Invite one person from the register, with the role and closeness given."""
-    guards.require(user=acting_user, measure=meeting.measure)
+    guards.require(user=acting_user, series=meeting.series)
     meeting = _lock_meeting(meeting=meeting, version=None)
     _ensure_planned(meeting=meeting)
-    if member.case_id != meeting.measure.case_id:
+    if member.case_id != meeting.series.case_id:
         raise PermissionDenied
     if role and role not in ParticipantRole.values:
         raise ValidationError({"role": _("Choose a role.")})
@@ -798,7 +806,7 @@ def add_participant(
     participant.save()
     guards.audit(
         user=acting_user,
-        measure=meeting.measure,
+        series=meeting.series,
         action=AuditAction.CREATE,
         object_type="participant",
         object_id=participant.pk,
@@ -819,9 +827,9 @@ def add_member_and_invite(
     **member_fields: Any,
 ) -> Participant:
     """Someone new: add them to the case's network register (through the network services) and invite them."""
-    guards.require(user=acting_user, measure=meeting.measure)
+    guards.require(user=acting_user, series=meeting.series)
     _ensure_planned(meeting=meeting)
-    member = network_services.add_member(acting_user=acting_user, case=meeting.measure.case, **member_fields)
+    member = network_services.add_member(acting_user=acting_user, case=meeting.series.case, **member_fields)
     return add_participant(
         acting_user=acting_user, meeting=meeting, member=member, role=role, close_to_problem=close_to_problem
     )
@@ -838,7 +846,7 @@ def update_participant(
 ) -> Participant:
     """Mark a participant's role and whether they are close to the problem (and fix their e-mail)."""
     meeting = participant.meeting
-    guards.require(user=acting_user, measure=meeting.measure)
+    guards.require(user=acting_user, series=meeting.series)
     _lock_meeting(meeting=meeting, version=None)
     _ensure_planned(meeting=meeting)
     if role not in ParticipantRole.values:
@@ -856,7 +864,7 @@ def update_participant(
     participant.save()
     guards.audit(
         user=acting_user,
-        measure=meeting.measure,
+        series=meeting.series,
         action=AuditAction.UPDATE,
         object_type="participant",
         object_id=participant.pk,
@@ -870,14 +878,14 @@ def update_participant(
 @transaction.atomic
 def remove_participant(*, acting_user: User, participant: Participant) -> None:
     meeting = participant.meeting
-    guards.require(user=acting_user, measure=meeting.measure)
+    guards.require(user=acting_user, series=meeting.series)
     meeting = _lock_meeting(meeting=meeting, version=None)
     _ensure_planned(meeting=meeting)
     pk = participant.pk
     Participant.objects.filter(pk=pk, meeting=meeting).delete()
     guards.audit(
         user=acting_user,
-        measure=meeting.measure,
+        series=meeting.series,
         action=AuditAction.DELETE,
         object_type="participant",
         object_id=pk,
@@ -892,7 +900,7 @@ def set_response(
     """Record an invitee's answer (coming, not coming, not sure). The meeting leader may record it too:
     invitees often call the leader to ask what to expect."""
     meeting = participant.meeting
-    guards.require(user=acting_user, measure=meeting.measure, what="run")
+    guards.require(user=acting_user, series=meeting.series, what="run")
     _ensure_planned(meeting=meeting)
     if response not in Response.values:
         raise ValidationError({"response": _("Choose an answer.")})
@@ -904,7 +912,7 @@ def set_response(
     participant.save(update_fields=["response", "response_note"])
     guards.audit(
         user=acting_user,
-        measure=meeting.measure,
+        series=meeting.series,
         action=AuditAction.UPDATE,
         object_type="participant",
         object_id=participant.pk,
@@ -942,14 +950,14 @@ def mark_invitations_sent(
     *, acting_user: User, meeting: Meeting, participants: Sequence[Participant], how: str = "letter"
 ) -> int:
     """Record that these participants were sent (or handed) their invitation."""
-    guards.require(user=acting_user, measure=meeting.measure)
+    guards.require(user=acting_user, series=meeting.series)
     meeting = _lock_meeting(meeting=meeting, version=None)
     _ensure_planned(meeting=meeting)
     ids = [p.pk for p in participants if p.meeting_id == meeting.pk]
     count = Participant.objects.filter(meeting=meeting, pk__in=ids).update(invitation_sent_at=timezone.now())
     guards.audit(
         user=acting_user,
-        measure=meeting.measure,
+        series=meeting.series,
         action=AuditAction.UPDATE,
         object_type="invitation",
         object_id=meeting.pk,
@@ -979,7 +987,7 @@ def send_invitations(
     # Imported here: the documents module imports this one for its readings.
     from sirkel.meetings import invitations
 
-    guards.require(user=acting_user, measure=meeting.measure)
+    guards.require(user=acting_user, series=meeting.series)
     _ensure_planned(meeting=meeting)
     missing = time_place_missing(meeting)
     if missing:

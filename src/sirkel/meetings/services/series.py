@@ -19,6 +19,7 @@ from sirkel.accounts.models import Membership, Role, Service, User
 from sirkel.accounts.selectors import role_in_service
 from sirkel.audit.models import AuditAction
 from sirkel.audit.services import record_event
+from sirkel.cases.measures import add_measure, begin_period, end_period
 from sirkel.cases.models import Case, Phase
 from sirkel.cases.selectors import case_access
 from sirkel.meetings import selectors
@@ -26,10 +27,10 @@ from sirkel.meetings.kinds import KINDS, kind_config
 from sirkel.meetings.models import (
     Consent,
     ConsentParty,
-    Measure,
-    MeasureStatus,
     Screening,
     ScreeningDecision,
+    Series,
+    SeriesStatus,
     TrainedLeader,
 )
 from sirkel.meetings.services import guards
@@ -214,14 +215,14 @@ def screening_guidance(screening: Screening) -> list[Guidance]:
     return found
 
 
-def consent_status(measure: Measure) -> ConsentStatus:
+def consent_status(series: Series) -> ConsentStatus:
     """Who has consented, who has withdrawn, and who is still missing (the youth too from 15).
 
     Each parent must consent. A person with parental responsibility in a parent's place (guardian) stands
     in for a missing parent. One query.
     """
-    consents = list(Consent.objects.filter(measure=measure).select_related("informed_by"))
-    age = measure.case.age
+    consents = list(Consent.objects.filter(series=series).select_related("informed_by"))
+    age = series.case.age
     youth_required = age >= YOUTH_CONSENT_AGE
     active = {c.party for c in consents if c.is_active}
     required = [ConsentParty.MOTHER, ConsentParty.FATHER]
@@ -255,10 +256,10 @@ def kinds_for_case(*, case: Case) -> list[str]:
 # Checks
 
 
-def _ensure_running(*, measure: Measure) -> None:
+def _ensure_running(*, series: Series) -> None:
     """Stopped, ended or never started: nothing more happens in the measure."""
-    guards.ensure_open(measure=measure)
-    if not measure.is_open:
+    guards.ensure_open(series=series)
+    if not series.is_open:
         raise ValidationError(_("This measure has ended and cannot be changed."))
 
 
@@ -293,7 +294,7 @@ def _check_caseworker(*, case: Case, caseworker: User) -> None:
 
 
 @transaction.atomic
-def start_measure(
+def start_series(
     *,
     acting_user: User,
     case: Case,
@@ -301,7 +302,7 @@ def start_measure(
     caseworker: User,
     leader: User | None = None,
     purpose: str = "",
-) -> Measure:
+) -> Series:
     """Start a measure (for a network meeting: the series) with its screening prefilled from the case."""
     if not case_access(user=acting_user, case=case).can_edit:
         raise PermissionDenied
@@ -315,59 +316,59 @@ def start_measure(
         )
     _check_caseworker(case=case, caseworker=caseworker)
     _check_leader(case=case, caseworker=caseworker, leader=leader)
-    measure = Measure(
-        case=case,
-        kind=kind,
-        status=MeasureStatus.SCREENING,
+    measure = add_measure(acting_user=acting_user, case=case, kind=kind)
+    series = Series(
+        measure=measure,
+        status=SeriesStatus.SCREENING,
         caseworker=caseworker,
         leader=leader,
         purpose=purpose.strip(),
     )
-    measure.full_clean()
-    measure.save()
+    series.full_clean()
+    series.save()
     screening = Screening.objects.create(
-        measure=measure,
+        series=series,
         minority_background=case.minority_background,
         parent_cognitive_difficulties=case.parent_cognitive_difficulties,
         small_network=private_network_size(case=case) < SMALL_NETWORK_THRESHOLD,
     )
     guards.audit(
         user=acting_user,
-        measure=measure,
+        series=series,
         action=AuditAction.CREATE,
-        object_type="measure",
-        object_id=measure.pk,
+        object_type="series",
+        object_id=series.pk,
         kind=kind,
         caseworker=caseworker.pk,
         leader=leader.pk if leader else None,
         screening=screening.pk,
     )
-    return measure
+    return series
 
 
 @transaction.atomic
-def set_leader(*, acting_user: User, measure: Measure, leader: User | None) -> Measure:
+def set_leader(*, acting_user: User, series: Series, leader: User | None) -> Series:
     """Choose (or change) the meeting leader. The leader must be set before the first meeting is prepared."""
-    guards.require(user=acting_user, measure=measure)
-    _ensure_running(measure=measure)
-    if leader is None and kind_config(measure.kind).needs_leader and measure.meetings.exists():
+    guards.require(user=acting_user, series=series)
+    _ensure_running(series=series)
+    if leader is None and kind_config(series.kind).needs_leader and series.meetings.exists():
         raise ValidationError({"leader": _("A meeting has been planned: it needs a meeting leader.")})
-    _check_leader(case=measure.case, caseworker=measure.caseworker, leader=leader)
-    previous = measure.leader_id
-    measure.leader = leader
-    measure.version += 1
-    measure.save(update_fields=["leader", "version", "updated_at"])
+    _check_leader(case=series.case, caseworker=series.caseworker, leader=leader)
+    previous = series.leader_id
+    series.leader = leader
+    series.version += 1
+    series.save(update_fields=["leader", "version", "updated_at"])
     guards.audit(
         user=acting_user,
-        measure=measure,
+        series=series,
         action=AuditAction.UPDATE,
-        object_type="measure",
-        object_id=measure.pk,
+        object_type="series",
+        object_id=series.pk,
         field="leader",
         previous=previous,
         leader=leader.pk if leader else None,
     )
-    return measure
+    return series
 
 
 SCREENING_FLAGS = (
@@ -383,7 +384,7 @@ SCREENING_FLAGS = (
 def save_screening(
     *,
     acting_user: User,
-    measure: Measure,
+    series: Series,
     violence_unacknowledged: bool,
     severe_conflict: bool,
     parent_cognitive_difficulties: bool,
@@ -395,9 +396,9 @@ def save_screening(
     adaptations: str = "",
 ) -> Screening:
     """Record the screening; a decision moves the measure on (go ahead) or ends it before it starts."""
-    guards.require(user=acting_user, measure=measure)
-    guards.ensure_open(measure=measure)
-    if measure.status == MeasureStatus.COMPLETED:
+    guards.require(user=acting_user, series=series)
+    guards.ensure_open(series=series)
+    if series.status == SeriesStatus.COMPLETED:
         raise ValidationError(_("This measure has ended and cannot be changed."))
     reasoning = reasoning.strip()
     adaptations = adaptations.strip()
@@ -418,7 +419,7 @@ def save_screening(
     if decision == ScreeningDecision.ADAPT and not adaptations:
         raise ValidationError({"adaptations": _("Write which adaptations were agreed.")})
     negative = decision in (ScreeningDecision.NOT_ADVISED, ScreeningDecision.DECLINED)
-    if negative and measure.status == MeasureStatus.ACTIVE:
+    if negative and series.status == SeriesStatus.ACTIVE:
         raise ValidationError(
             {
                 "decision": _(
@@ -428,7 +429,7 @@ def save_screening(
             }
         )
 
-    screening, _created = Screening.objects.select_for_update().get_or_create(measure=measure)
+    screening, _created = Screening.objects.select_for_update().get_or_create(series=series)
     previous_decision = screening.decision
     screening.violence_unacknowledged = violence_unacknowledged
     screening.severe_conflict = severe_conflict
@@ -448,34 +449,31 @@ def save_screening(
     screening.full_clean()
     screening.save()
 
-    previous_status = measure.status
+    previous_status = series.status
     today = timezone.localdate()
     if decision in (ScreeningDecision.PROCEED, ScreeningDecision.ADAPT):
-        if measure.status in (MeasureStatus.SCREENING, MeasureStatus.NOT_STARTED):
-            measure.status = MeasureStatus.PREPARING
-            measure.started_on = measure.started_on or today
-            measure.ended_on = None
-            measure.end_reason = ""
+        if series.status in (SeriesStatus.SCREENING, SeriesStatus.NOT_STARTED):
+            series.status = SeriesStatus.PREPARING
+            begin_period(measure=series.measure, on=today)
     elif negative:
-        measure.status = MeasureStatus.NOT_STARTED
-        measure.ended_on = today
-        measure.end_reason = f"{ScreeningDecision(decision).label}: {reasoning}"
-    if measure.status != previous_status or negative:
-        measure.version += 1
-        measure.save(
-            update_fields=["status", "started_on", "ended_on", "end_reason", "version", "updated_at"]
+        series.status = SeriesStatus.NOT_STARTED
+        end_period(
+            measure=series.measure, on=today, reason=f"{ScreeningDecision(decision).label}: {reasoning}"
         )
+    if series.status != previous_status or negative:
+        series.version += 1
+        series.save(update_fields=["status", "version", "updated_at"])
 
     guards.audit(
         user=acting_user,
-        measure=measure,
+        series=series,
         action=AuditAction.UPDATE,
         object_type="screening",
         object_id=screening.pk,
         flags=[f for f in SCREENING_FLAGS if getattr(screening, f)],
         decision=decision,
         previous_decision=previous_decision,
-        status=measure.status,
+        status=series.status,
         previous_status=previous_status,
     )
     return screening
@@ -485,7 +483,7 @@ def save_screening(
 def add_consent(
     *,
     acting_user: User,
-    measure: Measure,
+    series: Series,
     party: str,
     party_name: str,
     informed_about: list[str],
@@ -494,15 +492,15 @@ def add_consent(
     information_note: str = "",
 ) -> Consent:
     """Record one party's informed consent: what they were told, when and by whom."""
-    guards.require(user=acting_user, measure=measure)
-    _ensure_running(measure=measure)
+    guards.require(user=acting_user, series=series)
+    _ensure_running(series=series)
     if party not in ConsentParty.values:
         raise ValidationError({"party": _("Choose who consents.")})
     if not party_name.strip():
         raise ValidationError({"party_name": _("Write the name of the person who consents.")})
     if informed_on > timezone.localdate():
         raise ValidationError({"informed_on": _("The date cannot be in the future.")})
-    if party == ConsentParty.YOUTH and measure.case.age_on(informed_on) < YOUTH_CONSENT_AGE:
+    if party == ConsentParty.YOUTH and series.case.age_on(informed_on) < YOUTH_CONSENT_AGE:
         raise ValidationError(
             {"party": _("The child was under 15 on that date: the youth's own consent applies from 15.")}
         )
@@ -510,16 +508,16 @@ def add_consent(
     if any(item not in valid for item in informed_about):
         raise ValidationError({"informed_about": _("Unknown item in the checklist.")})
     in_service = (
-        Membership.objects.filter(user=informed_by, service_id=measure.case.service_id)
+        Membership.objects.filter(user=informed_by, service_id=series.case.service_id)
         .exclude(role=Role.RESEARCHER)
         .exists()
     )
-    if not (in_service or informed_by.pk == measure.leader_id):
+    if not (in_service or informed_by.pk == series.leader_id):
         raise ValidationError(
             {"informed_by": _("The person who informed must be from the service or the meeting leader.")}
         )
     consent = Consent(
-        measure=measure,
+        series=series,
         party=party,
         party_name=party_name.strip(),
         informed_about=[i.value for i in InformedAbout if i.value in informed_about],
@@ -532,7 +530,7 @@ def add_consent(
     consent.save()
     guards.audit(
         user=acting_user,
-        measure=measure,
+        series=series,
         action=AuditAction.CREATE,
         object_type="consent",
         object_id=consent.pk,
@@ -543,15 +541,15 @@ def add_consent(
 
 
 @transaction.atomic
-def withdraw_consent(*, acting_user: User, measure: Measure, consent: Consent, reason: str) -> Consent:
+def withdraw_consent(*, acting_user: User, series: Series, consent: Consent, reason: str) -> Consent:
     """A party withdraws consent. This stops the measure: nothing more may be planned or recorded.
 
     The meeting leader may record it too: a family may say so in the meeting room.
     """
-    guards.require(user=acting_user, measure=measure, what="run")
-    if consent.measure_id != measure.pk:
+    guards.require(user=acting_user, series=series, what="run")
+    if consent.series_id != series.pk:
         raise PermissionDenied
-    guards.ensure_open(measure=measure)
+    guards.ensure_open(series=series)
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("Write why consent is withdrawn, as the person said it.")})
@@ -562,38 +560,38 @@ def withdraw_consent(*, acting_user: User, measure: Measure, consent: Consent, r
     consent.withdrawn_at = now
     consent.withdrawal_reason = reason
     consent.save(update_fields=["withdrawn_at", "withdrawal_reason"])
-    previous_status = measure.status
-    if measure.is_open:
-        measure.status = MeasureStatus.STOPPED
-        measure.ended_on = timezone.localdate(now)
-        measure.end_reason = _("%(party)s (%(name)s) withdrew consent: %(reason)s") % {
-            "party": ConsentParty(consent.party).label,
-            "name": consent.party_name,
-            "reason": reason,
-        }
-        measure.version += 1
-        measure.save(update_fields=["status", "ended_on", "end_reason", "version", "updated_at"])
+    previous_status = series.status
+    if series.is_open:
+        series.status = SeriesStatus.STOPPED
+        end_period(
+            measure=series.measure,
+            on=timezone.localdate(now),
+            reason=_("%(party)s (%(name)s) withdrew consent: %(reason)s")
+            % {"party": ConsentParty(consent.party).label, "name": consent.party_name, "reason": reason},
+        )
+        series.version += 1
+        series.save(update_fields=["status", "version", "updated_at"])
     guards.audit(
         user=acting_user,
-        measure=measure,
+        series=series,
         action=AuditAction.UPDATE,
         object_type="consent",
         object_id=consent.pk,
         withdrawn=True,
         party=consent.party,
-        status=measure.status,
+        status=series.status,
         previous_status=previous_status,
     )
     return consent
 
 
 @transaction.atomic
-def end_measure(*, acting_user: User, measure: Measure, reason: str, ended_on: date | None = None) -> Measure:
+def end_series(*, acting_user: User, series: Series, reason: str, ended_on: date | None = None) -> Series:
     """End a measure that has run its course: the goals were reached, or the family and the service
     agreed to stop. (Withdrawn consent ends it differently: see `withdraw_consent`.)"""
-    guards.require(user=acting_user, measure=measure, what="edit")
-    guards.ensure_open(measure=measure)
-    if not measure.is_open:
+    guards.require(user=acting_user, series=series, what="edit")
+    guards.ensure_open(series=series)
+    if not series.is_open:
         raise ValidationError(_("This measure has already ended."))
     reason = reason.strip()
     if not reason:
@@ -601,22 +599,21 @@ def end_measure(*, acting_user: User, measure: Measure, reason: str, ended_on: d
     ended_on = ended_on or timezone.localdate()
     if ended_on > timezone.localdate():
         raise ValidationError({"ended_on": _("The end date cannot be in the future.")})
-    previous_status = measure.status
-    measure.status = MeasureStatus.COMPLETED
-    measure.ended_on = ended_on
-    measure.end_reason = reason
-    measure.version += 1
-    measure.save(update_fields=["status", "ended_on", "end_reason", "version", "updated_at"])
+    previous_status = series.status
+    series.status = SeriesStatus.COMPLETED
+    end_period(measure=series.measure, on=ended_on, reason=reason)
+    series.version += 1
+    series.save(update_fields=["status", "version", "updated_at"])
     guards.audit(
         user=acting_user,
-        measure=measure,
+        series=series,
         action=AuditAction.UPDATE,
-        object_type="measure",
-        object_id=measure.pk,
-        status=measure.status,
+        object_type="series",
+        object_id=series.pk,
+        status=series.status,
         previous_status=previous_status,
     )
-    return measure
+    return series
 
 
 @transaction.atomic

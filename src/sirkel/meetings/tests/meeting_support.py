@@ -11,11 +11,11 @@ from django.utils import timezone
 from pypdf import PdfReader
 
 from sirkel.accounts.models import User
-from sirkel.meetings.models import Measure, Meeting, Participant
+from sirkel.actions.models import Action, ActionStatus
+from sirkel.meetings.models import Meeting, Participant, Series
 from sirkel.meetings.services import preparation
 from sirkel.meetings.tests.preparation_support import member, plan
 from sirkel.network.models import NetworkMember, Side
-from sirkel.plans.models import Action, ActionStatus
 
 OSLO = ZoneInfo("Europe/Oslo")
 PHONE = "+47 912 34 567"
@@ -28,8 +28,8 @@ def soon() -> datetime:
     return datetime(day.year, day.month, day.day, 10, 0, tzinfo=OSLO)
 
 
-def plan_soon(measure: Measure, *, days: int = 0) -> Meeting:
-    return plan(measure, starts_at=soon() + timedelta(days=days))
+def plan_soon(series: Series, *, days: int = 0) -> Meeting:
+    return plan(series, starts_at=soon() + timedelta(days=days))
 
 
 def invite(
@@ -41,9 +41,9 @@ def invite(
     role: str = "",
     **fields: str,
 ) -> Participant:
-    person = member(meeting.measure.case, name, side=side, relation=relation, **fields)
+    person = member(meeting.series.case, name, side=side, relation=relation, **fields)
     return preparation.add_participant(
-        acting_user=meeting.measure.caseworker, meeting=meeting, member=person, role=role
+        acting_user=meeting.series.caseworker, meeting=meeting, member=person, role=role
     )
 
 
@@ -60,7 +60,7 @@ def invite_family(meeting: Meeting) -> dict[str, Participant]:
 
 
 def invite_many(meeting: Meeting, count: int, *, prefix: str = "Person") -> list[Participant]:
-    case = meeting.measure.case
+    case = meeting.series.case
     members = [
         NetworkMember.objects.create(
             case=case,
@@ -71,7 +71,7 @@ def invite_many(meeting: Meeting, count: int, *, prefix: str = "Person") -> list
         for i in range(count)
     ]
     return preparation.add_participants(
-        acting_user=meeting.measure.caseworker, meeting=meeting, members=members
+        acting_user=meeting.series.caseworker, meeting=meeting, members=members
     )
 
 
@@ -85,9 +85,9 @@ def add_action(
     status: str = ActionStatus.OPEN,
     support_type: str = "practical",
 ) -> Action:
-    """A small factory: the plan's own rules are tested with the plans, not here."""
+    """A small factory: the plan's own rules are tested with the actions, not here."""
     return Action.objects.create(
-        measure=meeting.measure,
+        series=meeting.series,
         meeting=meeting,
         what=what,
         owner_member=owner.member if owner is not None else None,

@@ -11,12 +11,13 @@ import pytest
 
 from sirkel.accounts.models import Role, Service, User
 from sirkel.cases.models import Case
-from sirkel.core.testing import make_user
-from sirkel.meetings.models import Measure, Meeting, ScreeningDecision
-from sirkel.meetings.services import preparation, series
+from sirkel.meetings.models import Meeting, ScreeningDecision, Series
+from sirkel.meetings.services import preparation
+from sirkel.meetings.services import series as series_services
 from sirkel.meetings.tests.series_support import start, train
 from sirkel.network import services as network_services
 from sirkel.network.models import NetworkMember
+from sirkel.testing.fixtures import make_user
 
 OSLO = ZoneInfo("Europe/Oslo")
 # A summer time date: Oslo is UTC+2, so 09:00 local is 07:00 UTC.
@@ -24,10 +25,10 @@ MEETING_START = datetime(2030, 6, 4, 9, 0, tzinfo=OSLO)
 PURPOSE = "Emma skal ha gode skoledager, og mor skal få nok avlastning."
 
 
-def go_ahead(measure: Measure, by: User | None = None) -> Measure:
-    series.save_screening(
-        acting_user=by or measure.caseworker,
-        measure=measure,
+def go_ahead(series: Series, by: User | None = None) -> Series:
+    series_services.save_screening(
+        acting_user=by or series.caseworker,
+        series=series,
         violence_unacknowledged=False,
         severe_conflict=False,
         parent_cognitive_difficulties=False,
@@ -36,20 +37,20 @@ def go_ahead(measure: Measure, by: User | None = None) -> Measure:
         decision=ScreeningDecision.PROCEED,
         reasoning="Familien ønsker det, og nettverket er stort nok.",
     )
-    measure.refresh_from_db()
-    return measure
+    series.refresh_from_db()
+    return series
 
 
-def ready_measure(case: Case, leader: User) -> Measure:
+def ready_series(case: Case, leader: User) -> Series:
     """A network meeting series past screening, with a leader: a meeting can be planned."""
     return go_ahead(start(case, leader=leader))
 
 
-def plan(measure: Measure, **fields: Any) -> Meeting:
+def plan(series: Series, **fields: Any) -> Meeting:
     fields.setdefault("starts_at", MEETING_START)
     fields.setdefault("place", "Familiens hus, Storgata 1")
     fields.setdefault("purpose", PURPOSE)
-    return preparation.create_meeting(acting_user=measure.caseworker, measure=measure, **fields)
+    return preparation.create_meeting(acting_user=series.caseworker, series=series, **fields)
 
 
 def member(case: Case, name: str, **fields: Any) -> NetworkMember:
@@ -57,9 +58,7 @@ def member(case: Case, name: str, **fields: Any) -> NetworkMember:
 
 
 def reload(meeting: Meeting) -> Meeting:
-    return Meeting.objects.select_related("measure", "measure__case", "measure__case__service").get(
-        pk=meeting.pk
-    )
+    return Meeting.objects.select_related("series__measure__case__service").get(pk=meeting.pk)
 
 
 @pytest.fixture
@@ -70,10 +69,10 @@ def meeting_leader(service: Service) -> User:
 
 
 @pytest.fixture
-def measure(case: Case, meeting_leader: User) -> Measure:
-    return ready_measure(case, meeting_leader)
+def series(case: Case, meeting_leader: User) -> Series:
+    return ready_series(case, meeting_leader)
 
 
 @pytest.fixture
-def meeting(measure: Measure) -> Meeting:
-    return plan(measure)
+def meeting(series: Series) -> Meeting:
+    return plan(series)

@@ -8,11 +8,16 @@ from django.test import Client
 from django.utils import timezone
 
 from sirkel.accounts.models import Role, Service, User
-from sirkel.cases.models import Case
-from sirkel.core.testing import make_user
-from sirkel.meetings.models import Consent, ConsentParty, Measure, MeasureKind, TrainedLeader
-from sirkel.meetings.services import series
+from sirkel.cases.models import Case, MeasureKind
+from sirkel.meetings.models import (
+    Consent,
+    ConsentParty,
+    Series,
+    TrainedLeader,
+)
+from sirkel.meetings.services import series as series_services
 from sirkel.meetings.services.series import InformedAbout
+from sirkel.testing.fixtures import make_user
 
 EVERYTHING_TOLD = [i.value for i in InformedAbout]
 
@@ -34,8 +39,8 @@ def start(
     by: User | None = None,
     leader: User | None = None,
     kind: str = MeasureKind.NETWORK_MEETING,
-) -> Measure:
-    return series.start_measure(
+) -> Series:
+    return series_services.start_series(
         acting_user=by or case.caseworker,
         case=case,
         kind=kind,
@@ -45,15 +50,15 @@ def start(
     )
 
 
-def consent(measure: Measure, party: str = ConsentParty.MOTHER, *, by: User | None = None) -> Consent:
-    return series.add_consent(
-        acting_user=by or measure.caseworker,
-        measure=measure,
+def consent(series: Series, party: str = ConsentParty.MOTHER, *, by: User | None = None) -> Consent:
+    return series_services.add_consent(
+        acting_user=by or series.caseworker,
+        series=series,
         party=party,
         party_name=f"{party} Testesen",
         informed_about=EVERYTHING_TOLD,
         informed_on=timezone.localdate(),
-        informed_by=by or measure.caseworker,
+        informed_by=by or series.caseworker,
     )
 
 

@@ -14,9 +14,9 @@ from django.utils import timezone, translation
 from sirkel.accounts.models import Service, User
 from sirkel.audit.models import AuditAction, AuditEvent
 from sirkel.cases.models import Case
-from sirkel.core.testing import client_for
-from sirkel.meetings.models import Consent, ConsentParty, Measure, MeasureStatus, ScreeningDecision
-from sirkel.meetings.services import guards, series
+from sirkel.meetings.models import Consent, ConsentParty, ScreeningDecision, Series, SeriesStatus
+from sirkel.meetings.services import guards
+from sirkel.meetings.services import series as series_services
 from sirkel.meetings.services.series import InformedAbout, consent_status
 from sirkel.meetings.tests.series_support import (
     EVERYTHING_TOLD,
@@ -27,6 +27,7 @@ from sirkel.meetings.tests.series_support import (
     train,
     visiting_leader,
 )
+from sirkel.testing.fixtures import client_for
 
 
 @pytest.fixture(autouse=True)
@@ -44,13 +45,13 @@ def youth_case(make_case: Callable[..., Case], owner: User, service: Service, *,
 
 @pytest.mark.django_db
 def test_each_parent_must_consent(case: Case) -> None:
-    measure = start(case)
-    assert consent_status(measure).missing_parties == [ConsentParty.MOTHER, ConsentParty.FATHER]
-    consent(measure, ConsentParty.MOTHER)
-    status = consent_status(measure)
+    series = start(case)
+    assert consent_status(series).missing_parties == [ConsentParty.MOTHER, ConsentParty.FATHER]
+    consent(series, ConsentParty.MOTHER)
+    status = consent_status(series)
     assert status.missing_parties == [ConsentParty.FATHER] and status.missing == ["Father"]
-    consent(measure, ConsentParty.FATHER)
-    status = consent_status(measure)
+    consent(series, ConsentParty.FATHER)
+    status = consent_status(series)
     assert status.missing == [] and status.complete and not status.youth_required
 
 
@@ -58,14 +59,14 @@ def test_each_parent_must_consent(case: Case) -> None:
 def test_the_youth_must_consent_too_from_15(
     make_case: Callable[..., Case], caseworker: User, service: Service
 ) -> None:
-    measure = start(youth_case(make_case, caseworker, service, years=15))
-    consent(measure, ConsentParty.MOTHER)
-    consent(measure, ConsentParty.FATHER)
-    status = consent_status(measure)
+    series = start(youth_case(make_case, caseworker, service, years=15))
+    consent(series, ConsentParty.MOTHER)
+    consent(series, ConsentParty.FATHER)
+    status = consent_status(series)
     assert status.youth_required and status.child_age == 15
     assert status.missing_parties == [ConsentParty.YOUTH] and not status.complete
-    consent(measure, ConsentParty.YOUTH)
-    assert consent_status(measure).complete
+    consent(series, ConsentParty.YOUTH)
+    assert consent_status(series).complete
 
 
 @pytest.mark.django_db
@@ -73,27 +74,27 @@ def test_a_child_turning_15_tomorrow_is_not_yet_asked_for_own_consent(
     make_case: Callable[..., Case], caseworker: User, service: Service
 ) -> None:
     case = make_case(owner=caseworker, service=service, birth_date=born(15, days_later=1))
-    measure = start(case)
-    status = consent_status(measure)
+    series = start(case)
+    status = consent_status(series)
     assert status.child_age == 14 and not status.youth_required
     with pytest.raises(ValidationError) as err:
-        consent(measure, ConsentParty.YOUTH)
+        consent(series, ConsentParty.YOUTH)
     assert "party" in err.value.message_dict
 
 
 @pytest.mark.django_db
 def test_a_guardian_stands_in_for_the_parents(case: Case) -> None:
-    measure = start(case)
-    consent(measure, ConsentParty.GUARDIAN)
-    assert consent_status(measure).missing == []
+    series = start(case)
+    consent(series, ConsentParty.GUARDIAN)
+    assert consent_status(series).missing == []
 
 
 @pytest.mark.django_db
 def test_consent_records_what_they_were_told_when_and_by_whom(case: Case) -> None:
-    measure = start(case)
-    given = series.add_consent(
+    series = start(case)
+    given = series_services.add_consent(
         acting_user=case.caseworker,
-        measure=measure,
+        series=series,
         party=ConsentParty.MOTHER,
         party_name="Kari Testesen",
         informed_about=[InformedAbout.VOLUNTARY, InformedAbout.WHAT],  # order is normalised
@@ -103,7 +104,7 @@ def test_consent_records_what_they_were_told_when_and_by_whom(case: Case) -> Non
     )
     assert given.informed_about == [InformedAbout.WHAT, InformedAbout.VOLUNTARY]
     assert given.informed_by == case.caseworker and given.is_active
-    status = consent_status(measure)
+    status = consent_status(series)
     assert status.not_fully_informed == [given]
     row = status.rows[0]
     assert "Who comes" in row.not_told and "What a network meeting is" in row.told
@@ -112,29 +113,29 @@ def test_consent_records_what_they_were_told_when_and_by_whom(case: Case) -> Non
 
 @pytest.mark.django_db
 def test_consent_is_refused_with_a_future_date_or_an_outside_informer(case: Case, outsider: User) -> None:
-    measure = start(case)
+    series = start(case)
     common: dict[str, Any] = {
         "acting_user": case.caseworker,
-        "measure": measure,
+        "series": series,
         "party": ConsentParty.MOTHER,
         "party_name": "Kari",
         "informed_about": EVERYTHING_TOLD,
     }
     with pytest.raises(ValidationError):
-        series.add_consent(
+        series_services.add_consent(
             **common, informed_on=timezone.localdate() + timedelta(days=1), informed_by=case.caseworker
         )
     with pytest.raises(ValidationError):
-        series.add_consent(**common, informed_on=timezone.localdate(), informed_by=outsider)
+        series_services.add_consent(**common, informed_on=timezone.localdate(), informed_by=outsider)
     assert not Consent.objects.exists()
 
 
 @pytest.mark.django_db
 def test_no_consent_is_recorded_on_a_measure_that_was_not_started(case: Case) -> None:
-    measure = start(case)
-    series.save_screening(
+    series = start(case)
+    series_services.save_screening(
         acting_user=case.caseworker,
-        measure=measure,
+        series=series,
         violence_unacknowledged=False,
         severe_conflict=False,
         parent_cognitive_difficulties=False,
@@ -144,7 +145,7 @@ def test_no_consent_is_recorded_on_a_measure_that_was_not_started(case: Case) ->
         reasoning="Familien vil ikke.",
     )
     with pytest.raises(ValidationError):
-        consent(measure)
+        consent(series)
 
 
 # --- Withdrawal -----------------------------------------------------------------------------------------
@@ -155,33 +156,33 @@ def test_withdrawn_consent_stops_the_series_and_later_writes_are_refused(
     case: Case, service: Service, consultant: User
 ) -> None:
     train(consultant, service)
-    measure = start(case, leader=consultant)
-    mother = consent(measure, ConsentParty.MOTHER)
-    consent(measure, ConsentParty.FATHER)
+    series = start(case, leader=consultant)
+    mother = consent(series, ConsentParty.MOTHER)
+    consent(series, ConsentParty.FATHER)
 
-    series.withdraw_consent(
-        acting_user=case.caseworker, measure=measure, consent=mother, reason="Vil ikke fortsette."
+    series_services.withdraw_consent(
+        acting_user=case.caseworker, series=series, consent=mother, reason="Vil ikke fortsette."
     )
 
-    measure.refresh_from_db()
+    series.refresh_from_db()
     mother.refresh_from_db()
     assert mother.withdrawn_at is not None and mother.withdrawal_reason == "Vil ikke fortsette."
-    assert measure.status == MeasureStatus.STOPPED and measure.ended_on == timezone.localdate()
-    assert "Vil ikke fortsette." in measure.end_reason and "Mother" in measure.end_reason
-    status = consent_status(measure)
+    assert series.status == SeriesStatus.STOPPED and series.ended_on == timezone.localdate()
+    assert "Vil ikke fortsette." in series.end_reason and "Mother" in series.end_reason
+    status = consent_status(series)
     assert status.withdrawn == [mother] and not status.complete
     assert AuditEvent.objects.filter(object_type="consent", detail__withdrawn=True).exists()
 
     with pytest.raises(ValidationError):
-        guards.ensure_open(measure=measure)
+        guards.ensure_open(series=series)
     with pytest.raises(ValidationError):
-        consent(measure, ConsentParty.GUARDIAN)
+        consent(series, ConsentParty.GUARDIAN)
     with pytest.raises(ValidationError):
-        series.set_leader(acting_user=case.caseworker, measure=measure, leader=None)
+        series_services.set_leader(acting_user=case.caseworker, series=series, leader=None)
     with pytest.raises(ValidationError):
-        series.save_screening(
+        series_services.save_screening(
             acting_user=case.caseworker,
-            measure=measure,
+            series=series,
             violence_unacknowledged=False,
             severe_conflict=False,
             parent_cognitive_difficulties=False,
@@ -190,66 +191,79 @@ def test_withdrawn_consent_stops_the_series_and_later_writes_are_refused(
             decision=ScreeningDecision.PROCEED,
             reasoning="Likevel.",
         )
-    father = Consent.objects.get(measure=measure, party=ConsentParty.FATHER)
+    father = Consent.objects.get(series=series, party=ConsentParty.FATHER)
     with pytest.raises(ValidationError):
-        series.withdraw_consent(acting_user=case.caseworker, measure=measure, consent=father, reason="Også.")
-    measure.refresh_from_db()
-    assert measure.status == MeasureStatus.STOPPED and measure.leader == consultant
+        series_services.withdraw_consent(
+            acting_user=case.caseworker, series=series, consent=father, reason="Også."
+        )
+    series.refresh_from_db()
+    assert series.status == SeriesStatus.STOPPED and series.leader == consultant
 
 
 @pytest.mark.django_db
 def test_withdrawal_needs_a_reason(case: Case) -> None:
-    measure = start(case)
-    mother = consent(measure)
+    series = start(case)
+    mother = consent(series)
     with pytest.raises(ValidationError) as err:
-        series.withdraw_consent(acting_user=case.caseworker, measure=measure, consent=mother, reason=" ")
+        series_services.withdraw_consent(
+            acting_user=case.caseworker, series=series, consent=mother, reason=" "
+        )
     assert "reason" in err.value.message_dict
-    measure.refresh_from_db()
-    assert measure.status == MeasureStatus.SCREENING
+    series.refresh_from_db()
+    assert series.status == SeriesStatus.SCREENING
 
 
 @pytest.mark.django_db
 def test_withdrawal_through_the_page_shows_the_banner_on_the_measure_and_the_case(case: Case) -> None:
-    measure = start(case)
-    mother = consent(measure)
+    series = start(case)
+    mother = consent(series)
     client = client_for(case.caseworker)
-    url = reverse("meetings:consent_withdraw", args=[measure.pk, mother.pk])
+    url = reverse("meetings:consent_withdraw", args=[series.case_id, series.measure_id, mother.pk])
     assert client.get(url).status_code == 200
     response = client.post(url, {"reason": "Mor ønsker ikke mer."})
     assert response.status_code == 302
 
-    measure_page = client.get(reverse("meetings:detail", args=[measure.pk])).content.decode()
+    series_page = client.get(
+        reverse("meetings:detail", args=[series.case_id, series.measure_id])
+    ).content.decode()
     case_page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
-    for page in (measure_page, case_page):
+    for page in (series_page, case_page):
         assert "status-banner--stopped" in page
         assert "Mor ønsker ikke mer." in page
-    assert reverse("meetings:consent_add", args=[measure.pk]) not in measure_page
+    assert reverse("meetings:consent_add", args=[series.case_id, series.measure_id]) not in series_page
 
     # Later writes through the pages are refused too.
     refused = client.post(
-        reverse("meetings:screening", args=[measure.pk]),
+        reverse("meetings:screening", args=[series.case_id, series.measure_id]),
         {"decision": "proceed", "reasoning": "Likevel.", "other_concerns": "", "adaptations": ""},
     )
     assert refused.status_code == 200 and "error-summary" in refused.content.decode()
-    assert client.post(reverse("meetings:consent_add", args=[measure.pk]), {}).status_code == 200
-    measure.refresh_from_db()
-    assert measure.status == MeasureStatus.STOPPED
-    assert Consent.objects.filter(measure=measure).count() == 1
+    assert (
+        client.post(reverse("meetings:consent_add", args=[series.case_id, series.measure_id]), {}).status_code
+        == 200
+    )
+    series.refresh_from_db()
+    assert series.status == SeriesStatus.STOPPED
+    assert Consent.objects.filter(series=series).count() == 1
 
 
 @pytest.mark.django_db
 def test_the_meeting_leader_may_record_a_withdrawal(case: Case, other_service: Service) -> None:
     visitor = visiting_leader(other_service)
-    measure = start(case, leader=visitor)
-    mother = consent(measure)
+    series = start(case, leader=visitor)
+    mother = consent(series)
     client = client_for(visitor)
-    assert client.post(reverse("meetings:consent_add", args=[measure.pk]), {}).status_code == 404
+    assert (
+        client.post(reverse("meetings:consent_add", args=[series.case_id, series.measure_id]), {}).status_code
+        == 404
+    )
     response = client.post(
-        reverse("meetings:consent_withdraw", args=[measure.pk, mother.pk]), {"reason": "Sa det i møtet."}
+        reverse("meetings:consent_withdraw", args=[series.case_id, series.measure_id, mother.pk]),
+        {"reason": "Sa det i møtet."},
     )
     assert response.status_code == 302
-    measure.refresh_from_db()
-    assert measure.status == MeasureStatus.STOPPED
+    series.refresh_from_db()
+    assert series.status == SeriesStatus.STOPPED
 
 
 # --- Pages ----------------------------------------------------------------------------------------------
@@ -259,9 +273,9 @@ def test_the_meeting_leader_may_record_a_withdrawal(case: Case, other_service: S
 def test_recording_consent_through_the_page(
     make_case: Callable[..., Case], caseworker: User, service: Service
 ) -> None:
-    measure = start(youth_case(make_case, caseworker, service, years=16))
+    series = start(youth_case(make_case, caseworker, service, years=16))
     client = client_for(caseworker)
-    url = reverse("meetings:consent_add", args=[measure.pk])
+    url = reverse("meetings:consent_add", args=[series.case_id, series.measure_id])
     page = client.get(url).content.decode()
     assert 'id="youth-consent"' in page
     assert f'value="{ConsentParty.YOUTH.value}"' in page
@@ -277,14 +291,16 @@ def test_recording_consent_through_the_page(
         },
     )
     assert response.status_code == 302
-    assert Consent.objects.get(measure=measure).party == ConsentParty.YOUTH
+    assert Consent.objects.get(series=series).party == ConsentParty.YOUTH
 
 
 @pytest.mark.django_db
 def test_the_youth_is_not_offered_for_a_younger_child(case: Case) -> None:
-    measure: Measure = start(case)
+    series: Series = start(case)
     page = (
-        client_for(case.caseworker).get(reverse("meetings:consent_add", args=[measure.pk])).content.decode()
+        client_for(case.caseworker)
+        .get(reverse("meetings:consent_add", args=[series.case_id, series.measure_id]))
+        .content.decode()
     )
     assert f'value="{ConsentParty.YOUTH.value}"' not in page
 
@@ -293,12 +309,14 @@ def test_the_youth_is_not_offered_for_a_younger_child(case: Case) -> None:
 def test_consent_pages_are_404_without_need_to_know(
     case: Case, teammate: User, researcher: User, outsider: User
 ) -> None:
-    measure = start(case)
-    mother = consent(measure)
+    series = start(case)
+    mother = consent(series)
     clients = [client_for(u) for u in (teammate, researcher, outsider)]
-    assert_404_for(clients, reverse("meetings:consent_add", args=[measure.pk]))
+    assert_404_for(clients, reverse("meetings:consent_add", args=[series.case_id, series.measure_id]))
     assert_404_for(
-        clients, reverse("meetings:consent_withdraw", args=[measure.pk, mother.pk]), {"reason": "Nei."}
+        clients,
+        reverse("meetings:consent_withdraw", args=[series.case_id, series.measure_id, mother.pk]),
+        {"reason": "Nei."},
     )
     mother.refresh_from_db()
     assert mother.withdrawn_at is None
@@ -309,7 +327,8 @@ def test_a_consent_of_another_measure_cannot_be_withdrawn_through_this_one(case:
     first, second = start(case), start(case)
     theirs = consent(second)
     response = client_for(case.caseworker).post(
-        reverse("meetings:consent_withdraw", args=[first.pk, theirs.pk]), {"reason": "Feil."}
+        reverse("meetings:consent_withdraw", args=[first.case_id, first.measure_id, theirs.pk]),
+        {"reason": "Feil."},
     )
     assert response.status_code == 404
     theirs.refresh_from_db()
@@ -323,7 +342,11 @@ def test_the_measure_page_says_when_the_youth_must_consent(
     client = client_for(caseworker)
     older = start(youth_case(make_case, caseworker, service, years=17))
     younger = start(youth_case(make_case, caseworker, service, years=12))
-    older_page = client.get(reverse("meetings:detail", args=[older.pk])).content.decode()
-    younger_page = client.get(reverse("meetings:detail", args=[younger.pk])).content.decode()
+    older_page = client.get(
+        reverse("meetings:detail", args=[older.case_id, older.measure_id])
+    ).content.decode()
+    younger_page = client.get(
+        reverse("meetings:detail", args=[younger.case_id, younger.measure_id])
+    ).content.decode()
     assert 'id="youth-consent"' in older_page
     assert 'id="youth-consent"' not in younger_page

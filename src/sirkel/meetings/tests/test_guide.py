@@ -13,13 +13,13 @@ from django.utils import translation
 
 from sirkel.accounts.models import User
 from sirkel.cases.models import Case
-from sirkel.core.testing import client_for
 from sirkel.meetings import guide
-from sirkel.meetings.models import ChildParticipation, Measure, Meeting
+from sirkel.meetings.models import ChildParticipation, Meeting, Series
 from sirkel.meetings.services import preparation
 from sirkel.meetings.tests.meeting_support import invite_family, plan_soon
-from sirkel.meetings.tests.preparation_support import meeting_leader, ready_measure
+from sirkel.meetings.tests.preparation_support import meeting_leader, ready_series
 from sirkel.taxonomy.loader import load
+from sirkel.testing.fixtures import client_for
 
 __all__ = ["meeting_leader"]  # fixtures used by name
 
@@ -27,13 +27,13 @@ SPEECH = "Vi har bedt dere hit fordi Emma trenger flere voksne rundt seg."
 
 
 @pytest.fixture
-def measure(case: Case, meeting_leader: User) -> Measure:
-    return ready_measure(case, meeting_leader)
+def series(case: Case, meeting_leader: User) -> Series:
+    return ready_series(case, meeting_leader)
 
 
 @pytest.fixture
-def meeting(measure: Measure) -> Meeting:
-    meeting = plan_soon(measure)
+def meeting(series: Series) -> Meeting:
+    meeting = plan_soon(series)
     for section, values in (
         ("speech", {"network_speech": SPEECH, "network_speech_by": "Mormor Kari"}),
         (
@@ -48,7 +48,7 @@ def meeting(measure: Measure) -> Meeting:
         ),
     ):
         meeting = preparation.save_preparation_section(
-            acting_user=measure.caseworker,
+            acting_user=series.caseworker,
             meeting=meeting,
             section=section,
             values=values,
@@ -58,7 +58,9 @@ def meeting(measure: Measure) -> Meeting:
 
 
 def open_guide(client: Client, meeting: Meeting) -> str:
-    response = client.get(reverse("meetings:guide", args=[meeting.measure_id, meeting.pk]))
+    response = client.get(
+        reverse("meetings:guide", args=[meeting.series.case_id, meeting.series.measure_id, meeting.pk])
+    )
     assert response.status_code == 200
     return response.content.decode()
 

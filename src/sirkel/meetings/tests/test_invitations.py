@@ -15,22 +15,30 @@ from django.urls import reverse
 from django.utils import translation
 from pypdf import PdfReader
 
-from sirkel.core.testing import client_for
+from sirkel.cases.models import MeasureKind
 from sirkel.meetings import invitations
-from sirkel.meetings.models import Measure, MeasureKind, Meeting, MeetingKind, MeetingMode, Participant
+from sirkel.meetings.models import (
+    Meeting,
+    MeetingKind,
+    MeetingMode,
+    Participant,
+    Series,
+)
 from sirkel.meetings.services import preparation
 from sirkel.meetings.tests.preparation_support import (
     MEETING_START,
     PURPOSE,
-    measure,
     meeting,
     meeting_leader,
     member,
     plan,
     reload,
+    series,
 )
+from sirkel.taxonomy.measures import kind_label
+from sirkel.testing.fixtures import client_for
 
-__all__ = ["meeting", "meeting_leader", "measure"]  # fixtures used by name
+__all__ = ["meeting", "meeting_leader", "series"]  # fixtures used by name
 
 
 @pytest.fixture(autouse=True)
@@ -52,9 +60,9 @@ def _mail_in_memory() -> Iterator[None]:
 
 
 @pytest.fixture
-def invited(measure: Measure, meeting: Meeting) -> dict[str, Participant]:
+def invited(series: Series, meeting: Meeting) -> dict[str, Participant]:
     """The mother may be e-mailed; the teacher has an address but no agreement; the grandmother no address."""
-    case = measure.case
+    case = series.case
     people = {
         "mother": member(
             case,
@@ -75,7 +83,7 @@ def invited(measure: Measure, meeting: Meeting) -> dict[str, Participant]:
         "grandma": member(case, "Gerd Mormor", relation="Mormor"),
     }
     preparation.add_participants(
-        acting_user=measure.caseworker, meeting=meeting, members=list(people.values())
+        acting_user=series.caseworker, meeting=meeting, members=list(people.values())
     )
     Meeting.objects.filter(pk=meeting.pk).update(
         internal_notes=SECRET, notes=SECRET + "-notes", reflecting_team_notes=SECRET + "-team"
@@ -105,7 +113,7 @@ def test_the_calendar_file_parses_and_has_the_right_start_end_summary_and_place(
     assert event["dtstart"].params["TZID"] == "Europe/Oslo"
     assert str(event["summary"]) == expected_summary(meeting)
     with translation.override("nb"):
-        assert str(event["summary"]) == str(MeasureKind.NETWORK_MEETING.label)
+        assert str(event["summary"]) == str(kind_label(MeasureKind.NETWORK_MEETING))
     assert str(event["location"]) == "Familiens hus, Storgata 1"
     assert "Emma" not in event.to_ical().decode() and "Testesen" not in event.to_ical().decode()
     assert PURPOSE not in event.to_ical().decode()
@@ -117,7 +125,7 @@ def test_the_uid_is_stable_and_the_sequence_follows_changes(meeting: Meeting) ->
     again = icalendar.Calendar.from_ical(invitations.meeting_ics(reload(meeting))).walk("VEVENT")[0]
     current = reload(meeting)
     moved = preparation.save_preparation_section(
-        acting_user=current.measure.caseworker,
+        acting_user=current.series.caseworker,
         meeting=current,
         section="time",
         values={"starts_at": MEETING_START + timedelta(days=1)},
@@ -131,16 +139,16 @@ def test_the_uid_is_stable_and_the_sequence_follows_changes(meeting: Meeting) ->
 
 
 @pytest.mark.django_db
-def test_a_digital_meeting_gives_the_video_link_as_url_and_location(measure: Measure) -> None:
+def test_a_digital_meeting_gives_the_video_link_as_url_and_location(series: Series) -> None:
     link = "https://video.example.no/rom/42"
-    meeting = plan(measure, place="", mode=MeetingMode.DIGITAL, video_link=link)
+    meeting = plan(series, place="", mode=MeetingMode.DIGITAL, video_link=link)
     event = icalendar.Calendar.from_ical(invitations.meeting_ics(reload(meeting))).walk("VEVENT")[0]
     assert (str(event["url"]), str(event["location"])) == (link, link)
 
 
 @pytest.mark.django_db
-def test_a_follow_up_is_called_a_follow_up_meeting(measure: Measure, meeting: Meeting) -> None:
-    follow_up = plan(measure, starts_at=MEETING_START + timedelta(weeks=8))
+def test_a_follow_up_is_called_a_follow_up_meeting(series: Series, meeting: Meeting) -> None:
+    follow_up = plan(series, starts_at=MEETING_START + timedelta(weeks=8))
     event = icalendar.Calendar.from_ical(invitations.meeting_ics(reload(follow_up))).walk("VEVENT")[0]
     with translation.override("nb"):
         assert str(event["summary"]) == str(MeetingKind.FOLLOW_UP.label)
@@ -148,8 +156,10 @@ def test_a_follow_up_is_called_a_follow_up_meeting(measure: Measure, meeting: Me
 
 @pytest.mark.django_db
 def test_the_calendar_download(meeting: Meeting) -> None:
-    client = client_for(meeting.measure.caseworker)
-    response = client.get(reverse("meetings:ics", args=[meeting.measure_id, meeting.pk]))
+    client = client_for(meeting.series.caseworker)
+    response = client.get(
+        reverse("meetings:ics", args=[meeting.series.case_id, meeting.series.measure_id, meeting.pk])
+    )
     assert response.status_code == 200
     assert response["Content-Type"].startswith("text/calendar")
     assert 'filename="nettverksmote.ics"' in response["Content-Disposition"]
@@ -157,10 +167,10 @@ def test_the_calendar_download(meeting: Meeting) -> None:
 
 
 @pytest.mark.django_db
-def test_without_a_start_time_the_calendar_download_sends_you_to_set_it(measure: Measure) -> None:
-    meeting = plan(measure, starts_at=None)
-    client = client_for(measure.caseworker)
-    response = client.get(reverse("meetings:ics", args=[measure.pk, meeting.pk]))
+def test_without_a_start_time_the_calendar_download_sends_you_to_set_it(series: Series) -> None:
+    meeting = plan(series, starts_at=None)
+    client = client_for(series.caseworker)
+    response = client.get(reverse("meetings:ics", args=[series.case_id, series.measure_id, meeting.pk]))
     assert response.status_code == 302 and response["Location"].endswith("#section-time")
 
 
@@ -171,8 +181,12 @@ def test_without_a_start_time_the_calendar_download_sends_you_to_set_it(measure:
 def test_the_pdf_letters_state_purpose_and_time_and_leave_out_internal_notes(
     meeting: Meeting, invited: dict[str, Participant]
 ) -> None:
-    client = client_for(meeting.measure.caseworker)
-    response = client.get(reverse("meetings:invitations_pdf", args=[meeting.measure_id, meeting.pk]))
+    client = client_for(meeting.series.caseworker)
+    response = client.get(
+        reverse(
+            "meetings:invitations_pdf", args=[meeting.series.case_id, meeting.series.measure_id, meeting.pk]
+        )
+    )
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert "Mona" not in response["Content-Disposition"]
 
@@ -185,7 +199,7 @@ def test_the_pdf_letters_state_purpose_and_time_and_leave_out_internal_notes(
     assert "09:00" in text and "12:00" in text and "2030" in text
     assert "Familiens hus, Storgata 1" in text
     assert SECRET not in text
-    case = meeting.measure.case
+    case = meeting.series.case
     assert "Testesen" not in text  # only the child's given name
     for birth in ("14.03.2015", "2015-03-14", "14. mars 2015"):
         assert birth not in text
@@ -194,10 +208,13 @@ def test_the_pdf_letters_state_purpose_and_time_and_leave_out_internal_notes(
 
 @pytest.mark.django_db
 def test_one_letter_per_participant(meeting: Meeting, invited: dict[str, Participant]) -> None:
-    client = client_for(meeting.measure.caseworker)
+    client = client_for(meeting.series.caseworker)
     teacher = invited["teacher"]
     response = client.get(
-        reverse("meetings:invitation_pdf", args=[meeting.measure_id, meeting.pk, teacher.pk])
+        reverse(
+            "meetings:invitation_pdf",
+            args=[meeting.series.case_id, meeting.series.measure_id, meeting.pk, teacher.pk],
+        )
     )
     text = pdf_text(response.content)
     assert "Lars Lærer" in text and "Mona Mor" not in text
@@ -206,8 +223,10 @@ def test_one_letter_per_participant(meeting: Meeting, invited: dict[str, Partici
 
 @pytest.mark.django_db
 def test_the_printable_page_has_the_same_letter(meeting: Meeting, invited: dict[str, Participant]) -> None:
-    client = client_for(meeting.measure.caseworker)
-    url = reverse("meetings:invitations_print", args=[meeting.measure_id, meeting.pk])
+    client = client_for(meeting.series.caseworker)
+    url = reverse(
+        "meetings:invitations_print", args=[meeting.series.case_id, meeting.series.measure_id, meeting.pk]
+    )
     page = client.get(url).content.decode()
     assert PURPOSE in page and "Gerd Mormor" in page and SECRET not in page
     one = client.get(url, {"deltaker": invited["grandma"].pk}).content.decode()
@@ -222,7 +241,7 @@ def test_the_letter_explains_a_network_meeting_in_plain_words(meeting: Meeting) 
     about = " ".join(letter.about)
     assert "about 3 hours" in about and "circle" in about and "plan" in about
     assert "confidentiality" in about
-    assert meeting.measure.caseworker.display_name() in letter.contact
+    assert meeting.series.caseworker.display_name() in letter.contact
 
 
 def test_durations_read_naturally() -> None:
@@ -240,8 +259,10 @@ def test_durations_read_naturally() -> None:
 def test_sending_emails_those_who_agreed_attaches_the_ics_and_lists_the_rest(
     meeting: Meeting, invited: dict[str, Participant]
 ) -> None:
-    client = client_for(meeting.measure.caseworker)
-    url = reverse("meetings:send_invitations", args=[meeting.measure_id, meeting.pk])
+    client = client_for(meeting.series.caseworker)
+    url = reverse(
+        "meetings:send_invitations", args=[meeting.series.case_id, meeting.series.measure_id, meeting.pk]
+    )
     preview = client.get(url).content.decode()
     assert "lars@skole.example.no" not in preview.split('id="paper-heading"')[0]  # not among the e-mails
     assert not mail.outbox
@@ -269,7 +290,7 @@ def test_sending_emails_those_who_agreed_attaches_the_ics_and_lists_the_rest(
 @pytest.mark.django_db
 def test_sending_only_to_those_not_sent_yet(meeting: Meeting, invited: dict[str, Participant]) -> None:
     participants = list(Participant.objects.filter(meeting=meeting).select_related("member"))
-    user = meeting.measure.caseworker
+    user = meeting.series.caseworker
     first = preparation.send_invitations(acting_user=user, meeting=reload(meeting), participants=participants)
     participants = list(Participant.objects.filter(meeting=meeting).select_related("member"))
     again = preparation.send_invitations(
@@ -281,12 +302,12 @@ def test_sending_only_to_those_not_sent_yet(meeting: Meeting, invited: dict[str,
 
 
 @pytest.mark.django_db
-def test_invitations_cannot_go_out_without_a_time(measure: Measure, invited: dict[str, Participant]) -> None:
-    meeting = plan(measure, starts_at=None)
+def test_invitations_cannot_go_out_without_a_time(series: Series, invited: dict[str, Participant]) -> None:
+    meeting = plan(series, starts_at=None)
     with pytest.raises(ValidationError, match="date and time"):
-        preparation.send_invitations(acting_user=measure.caseworker, meeting=reload(meeting), participants=[])
-    response = client_for(measure.caseworker).post(
-        reverse("meetings:send_invitations", args=[measure.pk, meeting.pk])
+        preparation.send_invitations(acting_user=series.caseworker, meeting=reload(meeting), participants=[])
+    response = client_for(series.caseworker).post(
+        reverse("meetings:send_invitations", args=[series.case_id, series.measure_id, meeting.pk])
     )
     assert response.status_code == 400 and not mail.outbox
 
@@ -294,9 +315,10 @@ def test_invitations_cannot_go_out_without_a_time(measure: Measure, invited: dic
 @pytest.mark.django_db
 def test_printed_letters_can_be_recorded_as_sent(meeting: Meeting, invited: dict[str, Participant]) -> None:
     grandma = invited["grandma"]
-    client = client_for(meeting.measure.caseworker)
+    client = client_for(meeting.series.caseworker)
     response = client.post(
-        reverse("meetings:mark_sent", args=[meeting.measure_id, meeting.pk]), {"participant": [grandma.pk]}
+        reverse("meetings:mark_sent", args=[meeting.series.case_id, meeting.series.measure_id, meeting.pk]),
+        {"participant": [grandma.pk]},
     )
     assert response.status_code == 302
     assert Participant.objects.get(pk=grandma.pk).invitation_sent_at is not None

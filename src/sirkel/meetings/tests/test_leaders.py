@@ -10,11 +10,11 @@ from django.urls import reverse
 
 from sirkel.accounts.models import Membership, Role, Service, User
 from sirkel.audit.models import AuditAction, AuditEvent
-from sirkel.core.testing import client_for, make_user
 from sirkel.meetings.models import TrainedLeader
 from sirkel.meetings.selectors import leader_candidates
 from sirkel.meetings.services.series import save_trained_leader
 from sirkel.meetings.tests.series_support import train, visiting_leader
+from sirkel.testing.fixtures import client_for, make_user
 
 
 @pytest.mark.django_db

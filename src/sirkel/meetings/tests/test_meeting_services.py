@@ -15,15 +15,16 @@ from sirkel.cases.models import Case
 from sirkel.meetings.models import (
     Attendance,
     ConsentParty,
-    Measure,
-    MeasureStatus,
     Meeting,
     MeetingStatus,
+    Series,
+    SeriesStatus,
 )
 from sirkel.meetings.services import meeting as services
-from sirkel.meetings.services import preparation, series
+from sirkel.meetings.services import preparation
+from sirkel.meetings.services import series as series_services
 from sirkel.meetings.tests.meeting_support import invite_family, plan_soon
-from sirkel.meetings.tests.preparation_support import meeting_leader, member, ready_measure, reload
+from sirkel.meetings.tests.preparation_support import meeting_leader, member, ready_series, reload
 from sirkel.meetings.tests.series_support import consent, visiting_leader
 from sirkel.network.models import NetworkSnapshot, SnapshotSource
 
@@ -31,13 +32,13 @@ __all__ = ["meeting_leader"]  # fixtures used by name
 
 
 @pytest.fixture
-def measure(case: Case, meeting_leader: User) -> Measure:
-    return ready_measure(case, meeting_leader)
+def series(case: Case, meeting_leader: User) -> Series:
+    return ready_series(case, meeting_leader)
 
 
 @pytest.fixture
-def meeting(measure: Measure) -> Meeting:
-    return plan_soon(measure)
+def meeting(series: Series) -> Meeting:
+    return plan_soon(series)
 
 
 def events(object_type: str) -> list[AuditEvent]:
@@ -76,19 +77,19 @@ def test_attendance_is_recorded_for_everyone_at_once_and_audited(
 
 @pytest.mark.django_db
 def test_attendance_refuses_people_from_another_meeting_and_unknown_values(
-    measure: Measure, meeting: Meeting
+    series: Series, meeting: Meeting
 ) -> None:
     people = invite_family(meeting)
-    other = plan_soon(measure)
-    stranger = member(measure.case, "Siv Annen")
-    outsider = preparation.add_participant(acting_user=measure.caseworker, meeting=other, member=stranger)
+    other = plan_soon(series)
+    stranger = member(series.case, "Siv Annen")
+    outsider = preparation.add_participant(acting_user=series.caseworker, meeting=other, member=stranger)
     with pytest.raises(ValidationError):
         services.record_attendance(
-            acting_user=measure.caseworker, meeting=meeting, attendance={outsider.pk: Attendance.IN_PERSON}
+            acting_user=series.caseworker, meeting=meeting, attendance={outsider.pk: Attendance.IN_PERSON}
         )
     with pytest.raises(ValidationError):
         services.record_attendance(
-            acting_user=measure.caseworker, meeting=meeting, attendance={people["mother"].pk: "maybe"}
+            acting_user=series.caseworker, meeting=meeting, attendance={people["mother"].pk: "maybe"}
         )
     assert not meeting.participants.exclude(attendance="").exists()
 
@@ -172,10 +173,10 @@ def test_a_stale_version_is_refused_and_nothing_is_overwritten(meeting: Meeting,
 
 @pytest.mark.django_db
 def test_closing_the_first_meeting_takes_a_snapshot_and_activates_the_measure(
-    measure: Measure, meeting: Meeting, meeting_leader: User
+    series: Series, meeting: Meeting, meeting_leader: User
 ) -> None:
-    member(measure.case, "Mona Mor", relation="Mor")
-    assert measure.status == MeasureStatus.PREPARING
+    member(series.case, "Mona Mor", relation="Mor")
+    assert series.status == SeriesStatus.PREPARING
     closed = services.close_meeting(acting_user=meeting_leader, meeting=meeting)
     stored = reload(meeting)
     assert stored.status == MeetingStatus.HELD
@@ -183,14 +184,14 @@ def test_closing_the_first_meeting_takes_a_snapshot_and_activates_the_measure(
     snapshot = NetworkSnapshot.objects.get()
     assert stored.snapshot_id == snapshot.pk == closed.snapshot_id
     assert snapshot.source == SnapshotSource.MEETING
-    assert snapshot.case_id == measure.case_id
+    assert snapshot.case_id == series.case_id
     assert snapshot.created_by_id == meeting_leader.pk
     assert [m["name"] for m in snapshot.data["members"]] == ["Mona Mor"]
     assert snapshot.label.endswith(str(meeting.sequence))
-    measure.refresh_from_db()
-    assert measure.status == MeasureStatus.ACTIVE
+    series.refresh_from_db()
+    assert series.status == SeriesStatus.ACTIVE
     held = [e for e in events("meeting") if e.detail.get("part") == "held"]
-    assert held and held[0].detail["snapshot"] == snapshot.pk and held[0].detail["measure_activated"] is True
+    assert held and held[0].detail["snapshot"] == snapshot.pk and held[0].detail["series_activated"] is True
 
 
 @pytest.mark.django_db
@@ -211,8 +212,8 @@ def test_a_leader_from_another_service_closes_the_meeting_they_lead(
     case: Case, other_service: Service
 ) -> None:
     visitor = visiting_leader(other_service)
-    measure = ready_measure(case, visitor)
-    meeting = plan_soon(measure)
+    series = ready_series(case, visitor)
+    meeting = plan_soon(series)
     services.close_meeting(acting_user=visitor, meeting=meeting)
     snapshot = NetworkSnapshot.objects.get()
     assert snapshot.created_by_id == visitor.pk
@@ -222,13 +223,15 @@ def test_a_leader_from_another_service_closes_the_meeting_they_lead(
 
 
 @pytest.mark.django_db
-def test_nothing_is_recorded_once_consent_is_withdrawn(measure: Measure, meeting: Meeting) -> None:
+def test_nothing_is_recorded_once_consent_is_withdrawn(series: Series, meeting: Meeting) -> None:
     people = invite_family(meeting)
-    given = consent(measure, ConsentParty.MOTHER)
-    series.withdraw_consent(acting_user=measure.caseworker, measure=measure, consent=given, reason="Vil ikke")
+    given = consent(series, ConsentParty.MOTHER)
+    series_services.withdraw_consent(
+        acting_user=series.caseworker, series=series, consent=given, reason="Vil ikke"
+    )
     meeting = reload(meeting)
-    assert meeting.measure.status == MeasureStatus.STOPPED
-    user = measure.caseworker
+    assert meeting.series.status == SeriesStatus.STOPPED
+    user = series.caseworker
     with pytest.raises(ValidationError):
         services.record_attendance(
             acting_user=user, meeting=meeting, attendance={people["mother"].pk: Attendance.IN_PERSON}

@@ -15,8 +15,7 @@ from django.utils import timezone
 
 from sirkel.accounts.models import Service, User
 from sirkel.cases.models import Case
-from sirkel.core.testing import client_for
-from sirkel.meetings.models import Attendance, Measure, MeasureStatus, Meeting, MeetingStatus, Participant
+from sirkel.meetings.models import Attendance, Meeting, MeetingStatus, Participant, Series, SeriesStatus
 from sirkel.meetings.services import meeting as services
 from sirkel.meetings.tests.meeting_support import (
     INTERNAL,
@@ -25,21 +24,22 @@ from sirkel.meetings.tests.meeting_support import (
     invite_many,
     plan_soon,
 )
-from sirkel.meetings.tests.preparation_support import meeting_leader, ready_measure, reload
+from sirkel.meetings.tests.preparation_support import meeting_leader, ready_series, reload
 from sirkel.meetings.tests.series_support import assert_404_for, visiting_leader
 from sirkel.network.models import NetworkSnapshot, SnapshotSource
+from sirkel.testing.fixtures import client_for
 
 __all__ = ["meeting_leader"]  # fixtures used by name
 
 
 @pytest.fixture
-def measure(case: Case, meeting_leader: User) -> Measure:
-    return ready_measure(case, meeting_leader)
+def series(case: Case, meeting_leader: User) -> Series:
+    return ready_series(case, meeting_leader)
 
 
 @pytest.fixture
-def meeting(measure: Measure) -> Meeting:
-    return plan_soon(measure)
+def meeting(series: Series) -> Meeting:
+    return plan_soon(series)
 
 
 def english(user: User) -> Client:
@@ -49,7 +49,7 @@ def english(user: User) -> Client:
 
 
 def routes(meeting: Meeting) -> list[str]:
-    args = [meeting.measure_id, meeting.pk]
+    args = [meeting.series.case_id, meeting.series.measure_id, meeting.pk]
     names = [
         "meeting",
         "attendance",
@@ -119,23 +119,23 @@ def test_a_leader_from_another_service_runs_this_meeting_but_sees_nothing_else(
     case: Case, other_service: Service, meeting_leader: User
 ) -> None:
     visitor = visiting_leader(other_service)
-    led = ready_measure(case, visitor)
+    led = ready_series(case, visitor)
     meeting = plan_soon(led)
     people = invite_family(meeting)
-    other_measure = ready_measure(case, meeting_leader)
-    other_meeting = plan_soon(other_measure)
+    other_series = ready_series(case, meeting_leader)
+    other_meeting = plan_soon(other_series)
     client = client_for(visitor)
 
     for url in routes(meeting):
         assert client.get(url).status_code in (200, 302), url
     response = client.post(
-        reverse("meetings:attendance", args=[led.pk, meeting.pk]),
+        reverse("meetings:attendance", args=[led.case_id, led.measure_id, meeting.pk]),
         {f"p{people['mother'].pk}": Attendance.IN_PERSON},
     )
     assert response.status_code == 302
     assert Participant.objects.get(pk=people["mother"].pk).attendance == Attendance.IN_PERSON
     response = client.post(
-        reverse("meetings:close_meeting", args=[led.pk, meeting.pk]),
+        reverse("meetings:close_meeting", args=[led.case_id, led.measure_id, meeting.pk]),
         {"held_on": timezone.localdate().isoformat()},
     )
     assert response.status_code == 302
@@ -143,7 +143,7 @@ def test_a_leader_from_another_service_runs_this_meeting_but_sees_nothing_else(
     assert NetworkSnapshot.objects.get().created_by_id == visitor.pk
 
     assert client.get(reverse("cases:detail", args=[case.pk])).status_code == 404
-    assert_404_for([client], reverse("meetings:detail", args=[other_measure.pk]))
+    assert_404_for([client], reverse("meetings:detail", args=[other_series.case_id, other_series.measure_id]))
     for url in routes(other_meeting):
         assert_404_for([client], url)
 
@@ -151,11 +151,15 @@ def test_a_leader_from_another_service_runs_this_meeting_but_sees_nothing_else(
 @pytest.mark.django_db
 def test_the_visiting_leader_is_told_why_the_case_is_not_shown(case: Case, other_service: Service) -> None:
     visitor = visiting_leader(other_service)
-    measure = ready_measure(case, visitor)
-    meeting = plan_soon(measure)
-    text = english(visitor).get(reverse("meetings:meeting", args=[measure.pk, meeting.pk])).content.decode()
+    series = ready_series(case, visitor)
+    meeting = plan_soon(series)
+    text = (
+        english(visitor)
+        .get(reverse("meetings:meeting", args=[series.case_id, series.measure_id, meeting.pk]))
+        .content.decode()
+    )
     assert "You lead this meeting for another service" in text
-    assert reverse("cases:detail", args=[case.pk]) not in text
+    assert f'href="{reverse("cases:detail", args=[case.pk])}"' not in text
 
 
 # --- Attendance -----------------------------------------------------------------------------------------
@@ -164,7 +168,7 @@ def test_the_visiting_leader_is_told_why_the_case_is_not_shown(case: Case, other
 @pytest.mark.django_db
 def test_attendance_for_everyone_is_saved_with_one_form(meeting: Meeting, meeting_leader: User) -> None:
     people = invite_family(meeting)
-    url = reverse("meetings:attendance", args=[meeting.measure_id, meeting.pk])
+    url = reverse("meetings:attendance", args=[meeting.series.case_id, meeting.series.measure_id, meeting.pk])
     response = client_for(meeting_leader).post(
         url,
         {
@@ -188,7 +192,7 @@ def test_attendance_with_htmx_returns_the_part_with_a_confirmation(
     meeting: Meeting, caseworker: User
 ) -> None:
     people = invite_family(meeting)
-    url = reverse("meetings:attendance", args=[meeting.measure_id, meeting.pk])
+    url = reverse("meetings:attendance", args=[meeting.series.case_id, meeting.series.measure_id, meeting.pk])
     response = english(caseworker).post(
         url, {f"p{people['mother'].pk}": Attendance.DIGITAL}, headers={"HX-Request": "true"}
     )
@@ -205,7 +209,9 @@ def test_the_attendance_form_is_keyboard_friendly(meeting: Meeting, caseworker: 
     people = invite_family(meeting)
     text = (
         english(caseworker)
-        .get(reverse("meetings:meeting", args=[meeting.measure_id, meeting.pk]))
+        .get(
+            reverse("meetings:meeting", args=[meeting.series.case_id, meeting.series.measure_id, meeting.pk])
+        )
         .content.decode()
     )
     # One radio group per person: a fieldset whose legend names them, and a label for every choice.
@@ -219,7 +225,7 @@ def test_the_attendance_form_is_keyboard_friendly(meeting: Meeting, caseworker: 
 
 @pytest.mark.django_db
 def test_notes_are_saved_from_the_page(meeting: Meeting, meeting_leader: User) -> None:
-    url = reverse("meetings:meeting", args=[meeting.measure_id, meeting.pk])
+    url = reverse("meetings:meeting", args=[meeting.series.case_id, meeting.series.measure_id, meeting.pk])
     response = client_for(meeting_leader).post(
         url,
         notes_data(meeting, notes="Godt møte", decisions="Oppfølging om seks uker", internal_notes=INTERNAL),
@@ -237,7 +243,9 @@ def test_notes_are_saved_from_the_page(meeting: Meeting, meeting_leader: User) -
 def test_internal_notes_are_clearly_marked_as_never_printed(meeting: Meeting, caseworker: User) -> None:
     text = (
         english(caseworker)
-        .get(reverse("meetings:meeting", args=[meeting.measure_id, meeting.pk]))
+        .get(
+            reverse("meetings:meeting", args=[meeting.series.case_id, meeting.series.measure_id, meeting.pk])
+        )
         .content.decode()
     )
     internal = text.split('class="internal-box"', 1)[1].split("</div>", 1)[0]
@@ -259,7 +267,7 @@ def test_a_conflicting_save_keeps_what_was_written_and_shows_the_colleagues_vers
         decisions="",
         internal_notes="",
     )
-    url = reverse("meetings:meeting", args=[meeting.measure_id, meeting.pk])
+    url = reverse("meetings:meeting", args=[meeting.series.case_id, meeting.series.measure_id, meeting.pk])
     mine = {**opened, "notes": "Min lange tekst fra møtet", "decisions": "Mitt vedtak"}
     response = english(meeting_leader).post(url, mine)
     assert response.status_code == 409
@@ -280,18 +288,20 @@ def test_a_conflicting_save_keeps_what_was_written_and_shows_the_colleagues_vers
 
 @pytest.mark.django_db
 def test_marking_the_meeting_as_held_from_the_page(
-    measure: Measure, meeting: Meeting, caseworker: User
+    series: Series, meeting: Meeting, caseworker: User
 ) -> None:
-    url = reverse("meetings:close_meeting", args=[measure.pk, meeting.pk])
+    url = reverse("meetings:close_meeting", args=[series.case_id, series.measure_id, meeting.pk])
     response = client_for(caseworker).post(url, {"held_on": timezone.localdate().isoformat()})
     assert response.status_code == 302
     stored = reload(meeting)
     assert stored.status == MeetingStatus.HELD and stored.held_on == timezone.localdate()
     assert stored.snapshot is not None and stored.snapshot.source == SnapshotSource.MEETING
-    measure.refresh_from_db()
-    assert measure.status == MeasureStatus.ACTIVE
+    series.refresh_from_db()
+    assert series.status == SeriesStatus.ACTIVE
     page = (
-        english(caseworker).get(reverse("meetings:meeting", args=[measure.pk, meeting.pk])).content.decode()
+        english(caseworker)
+        .get(reverse("meetings:meeting", args=[series.case_id, series.measure_id, meeting.pk]))
+        .content.decode()
     )
     assert "A snapshot of the network map at this meeting was saved." in page
     assert 'action="' + url not in page  # no second button
@@ -299,7 +309,9 @@ def test_marking_the_meeting_as_held_from_the_page(
 
 @pytest.mark.django_db
 def test_a_future_day_is_refused_with_an_explanation(meeting: Meeting, caseworker: User) -> None:
-    url = reverse("meetings:close_meeting", args=[meeting.measure_id, meeting.pk])
+    url = reverse(
+        "meetings:close_meeting", args=[meeting.series.case_id, meeting.series.measure_id, meeting.pk]
+    )
     tomorrow = timezone.localdate() + timedelta(days=1)
     response = english(caseworker).post(url, {"held_on": tomorrow.isoformat()})
     assert response.status_code == 400
@@ -309,11 +321,11 @@ def test_a_future_day_is_refused_with_an_explanation(meeting: Meeting, caseworke
 
 @pytest.mark.django_db
 def test_a_stopped_measure_shows_the_meeting_read_only(
-    measure: Measure, meeting: Meeting, caseworker: User
+    series: Series, meeting: Meeting, caseworker: User
 ) -> None:
     invite_family(meeting)
-    Measure.objects.filter(pk=measure.pk).update(status=MeasureStatus.STOPPED)
-    url = reverse("meetings:meeting", args=[measure.pk, meeting.pk])
+    Series.objects.filter(pk=series.pk).update(status=SeriesStatus.STOPPED)
+    url = reverse("meetings:meeting", args=[series.case_id, series.measure_id, meeting.pk])
     client = english(caseworker)
     text = client.get(url).content.decode()
     assert "Stopped: consent has been withdrawn" in text
@@ -322,7 +334,7 @@ def test_a_stopped_measure_shows_the_meeting_read_only(
     assert response.status_code == 400
     assert reload(meeting).notes == ""
     close = client.post(
-        reverse("meetings:close_meeting", args=[measure.pk, meeting.pk]),
+        reverse("meetings:close_meeting", args=[series.case_id, series.measure_id, meeting.pk]),
         {"held_on": timezone.localdate().isoformat()},
     )
     assert close.status_code == 400
@@ -342,8 +354,8 @@ def count_queries(client: Client, url: str) -> int:
 def test_the_meeting_page_does_not_query_more_with_more_people_and_actions(
     case: Case, meeting_leader: User, caseworker: User
 ) -> None:
-    small = plan_soon(ready_measure(case, meeting_leader))
-    large = plan_soon(ready_measure(case, meeting_leader))
+    small = plan_soon(ready_series(case, meeting_leader))
+    large = plan_soon(ready_series(case, meeting_leader))
     for meeting, n in ((small, 3), (large, 30)):
         people = invite_many(meeting, n, prefix=f"M{meeting.pk}")
         for i in range(n):
@@ -351,9 +363,9 @@ def test_the_meeting_page_does_not_query_more_with_more_people_and_actions(
     client = client_for(caseworker)
     urls = [
         (
-            reverse("meetings:meeting", args=[m.measure_id, m.pk]),
-            reverse("meetings:guide", args=[m.measure_id, m.pk]),
-            reverse("meetings:waiver", args=[m.measure_id, m.pk]),
+            reverse("meetings:meeting", args=[m.series.case_id, m.series.measure_id, m.pk]),
+            reverse("meetings:guide", args=[m.series.case_id, m.series.measure_id, m.pk]),
+            reverse("meetings:waiver", args=[m.series.case_id, m.series.measure_id, m.pk]),
         )
         for m in (small, large)
     ]
@@ -364,15 +376,17 @@ def test_the_meeting_page_does_not_query_more_with_more_people_and_actions(
 
 @pytest.mark.django_db
 def test_a_follow_up_meeting_points_to_the_review_of_open_actions(
-    measure: Measure, meeting: Meeting, caseworker: User
+    series: Series, meeting: Meeting, caseworker: User
 ) -> None:
     people = invite_family(meeting)
     add_action(meeting, "Tante henter på skolen", owner=people["aunt"])
     services.close_meeting(acting_user=caseworker, meeting=meeting)
-    follow_up = plan_soon(measure, days=30)
+    follow_up = plan_soon(series, days=30)
     text = (
-        english(caseworker).get(reverse("meetings:meeting", args=[measure.pk, follow_up.pk])).content.decode()
+        english(caseworker)
+        .get(reverse("meetings:meeting", args=[series.case_id, series.measure_id, follow_up.pk]))
+        .content.decode()
     )
     assert "1 action from earlier is still open." in text
-    assert reverse("plans:review", args=[measure.pk, follow_up.pk]) in text
+    assert reverse("actions:review", args=[series.case_id, series.measure_id, follow_up.pk]) in text
     assert "Tove Tante" in text  # the participants were carried over from the first meeting

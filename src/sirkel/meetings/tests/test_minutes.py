@@ -13,10 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sirkel.accounts.models import User
+from sirkel.actions.models import ActionStatus
 from sirkel.audit.models import AuditAction, AuditEvent
 from sirkel.cases.models import Case
-from sirkel.core.testing import client_for
-from sirkel.meetings.models import Attendance, Measure, Meeting, Participant
+from sirkel.meetings.models import Attendance, Meeting, Participant, Series
 from sirkel.meetings.services import meeting as services
 from sirkel.meetings.tests.meeting_support import (
     INTERNAL,
@@ -27,8 +27,8 @@ from sirkel.meetings.tests.meeting_support import (
     pdf_text,
     plan_soon,
 )
-from sirkel.meetings.tests.preparation_support import meeting_leader, plan, ready_measure
-from sirkel.plans.models import ActionStatus
+from sirkel.meetings.tests.preparation_support import meeting_leader, plan, ready_series
+from sirkel.testing.fixtures import client_for
 
 __all__ = ["meeting_leader"]  # fixtures used by name
 
@@ -38,14 +38,14 @@ NOTES = "Møtenotat: bestemor gråt da hun fortalte om sommeren."
 
 
 @pytest.fixture
-def measure(case: Case, meeting_leader: User) -> Measure:
-    return ready_measure(case, meeting_leader)
+def series(case: Case, meeting_leader: User) -> Series:
+    return ready_series(case, meeting_leader)
 
 
 @pytest.fixture
-def held(measure: Measure, meeting_leader: User) -> tuple[Meeting, dict[str, Participant]]:
+def held(series: Series, meeting_leader: User) -> tuple[Meeting, dict[str, Participant]]:
     """A first meeting with attendance, notes, an internal note and actions, marked as held."""
-    meeting = plan_soon(measure)
+    meeting = plan_soon(series)
     people = invite_family(meeting)
     services.record_attendance(
         acting_user=meeting_leader,
@@ -73,14 +73,16 @@ def held(measure: Measure, meeting_leader: User) -> tuple[Meeting, dict[str, Par
         owner=people["teacher"],
         support_type="informational",
     )
-    add_action(meeting, "Saksbehandler søker om avlastning", owner_user=measure.caseworker)
+    add_action(meeting, "Saksbehandler søker om avlastning", owner_user=series.caseworker)
     services.close_meeting(acting_user=meeting_leader, meeting=meeting)
     meeting.refresh_from_db()
     return meeting, people
 
 
 def minutes_pdf(client: Client, meeting: Meeting) -> tuple[str, str]:
-    response = client.get(reverse("meetings:minutes_pdf", args=[meeting.measure_id, meeting.pk]))
+    response = client.get(
+        reverse("meetings:minutes_pdf", args=[meeting.series.case_id, meeting.series.measure_id, meeting.pk])
+    )
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     return pdf_text(response.content), response["Content-Disposition"]
@@ -107,7 +109,7 @@ def test_the_minutes_never_carry_internal_notes_or_contact_details(
     held: tuple[Meeting, dict[str, Participant]], caseworker: User
 ) -> None:
     meeting, _people = held
-    case = meeting.measure.case
+    case = meeting.series.case
     text, disposition = minutes_pdf(client_for(caseworker), meeting)
     flat = " ".join(text.split())
     assert INTERNAL not in flat and "Intern vurdering" not in flat
@@ -128,7 +130,9 @@ def test_the_printable_minutes_are_the_same_document_in_bokmaal(
     meeting, people = held
     client = client_for(meeting_leader)
     client.cookies["django_language"] = "en"
-    response = client.get(reverse("meetings:minutes", args=[meeting.measure_id, meeting.pk]))
+    response = client.get(
+        reverse("meetings:minutes", args=[meeting.series.case_id, meeting.series.measure_id, meeting.pk])
+    )
     assert response.status_code == 200
     assert response["Cache-Control"] == "no-store"
     text = response.content.decode()
@@ -139,14 +143,14 @@ def test_the_printable_minutes_are_the_same_document_in_bokmaal(
 
 @pytest.mark.django_db
 def test_the_minutes_list_open_actions_from_earlier_and_the_next_meeting(
-    measure: Measure, held: tuple[Meeting, dict[str, Participant]], caseworker: User, meeting_leader: User
+    series: Series, held: tuple[Meeting, dict[str, Participant]], caseworker: User, meeting_leader: User
 ) -> None:
     first, people = held
     earlier_done = add_action(
         first, "Mor booker time hos fastlegen", owner=people["mother"], status=ActionStatus.DONE
     )
-    follow_up = plan(measure, starts_at=timezone.now() + timedelta(days=3))
-    third = plan(measure, starts_at=timezone.now() + timedelta(days=40), place="Skolen, møterom 2")
+    follow_up = plan(series, starts_at=timezone.now() + timedelta(days=3))
+    third = plan(series, starts_at=timezone.now() + timedelta(days=40), place="Skolen, møterom 2")
     add_action(follow_up, "Far blir med på foreldremøtet", owner=people["father"])
     text, _ = minutes_pdf(client_for(caseworker), follow_up)
     flat = " ".join(text.split())
@@ -168,8 +172,8 @@ def test_downloading_the_minutes_is_audited_as_an_export(
     assert AuditEvent.objects.filter(action=AuditAction.EXPORT).count() == before + 1
     assert (event.actor_id, event.object_type, event.object_id) == (
         meeting_leader.pk,
-        "measure",
-        str(meeting.measure_id),
+        "series",
+        str(meeting.series_id),
     )
 
 
@@ -183,15 +187,15 @@ def count_queries(client: Client, url: str) -> int:
 def test_the_minutes_do_not_query_more_with_more_people_and_actions(
     case: Case, meeting_leader: User, caseworker: User
 ) -> None:
-    small = plan_soon(ready_measure(case, meeting_leader))
-    large = plan_soon(ready_measure(case, meeting_leader))
+    small = plan_soon(ready_series(case, meeting_leader))
+    large = plan_soon(ready_series(case, meeting_leader))
     for meeting, n in ((small, 3), (large, 30)):
         people = invite_many(meeting, n, prefix=f"M{meeting.pk}")
         for i in range(n):
             add_action(meeting, f"Tiltak {i}", owner=people[i] if i % 2 else None, owner_user=caseworker)
     client = client_for(caseworker)
-    few = reverse("meetings:minutes", args=[small.measure_id, small.pk])
-    many = reverse("meetings:minutes", args=[large.measure_id, large.pk])
+    few = reverse("meetings:minutes", args=[small.series.case_id, small.series.measure_id, small.pk])
+    many = reverse("meetings:minutes", args=[large.series.case_id, large.series.measure_id, large.pk])
     count_queries(client, few)  # warm up
     assert count_queries(client, few) == count_queries(client, many)
     assert "Tiltak 29" in client.get(many).content.decode()

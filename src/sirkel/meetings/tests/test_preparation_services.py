@@ -16,16 +16,17 @@ from sirkel.meetings.models import (
     ChildParticipation,
     ConsentParty,
     InterpreterKind,
-    Measure,
-    MeasureStatus,
     Meeting,
     MeetingKind,
     MeetingMode,
     Participant,
     ParticipantRole,
     Response,
+    Series,
+    SeriesStatus,
 )
-from sirkel.meetings.services import preparation, series
+from sirkel.meetings.services import preparation
+from sirkel.meetings.services import series as series_services
 from sirkel.meetings.services.preparation import (
     CLOSE_SHARE_HIGH,
     PRIVATE_SHARE_HIGH,
@@ -38,17 +39,17 @@ from sirkel.meetings.services.preparation import (
 from sirkel.meetings.tests.preparation_support import (
     MEETING_START,
     go_ahead,
-    measure,
     meeting,
     meeting_leader,
     member,
     plan,
-    ready_measure,
+    ready_series,
     reload,
+    series,
 )
 from sirkel.meetings.tests.series_support import born, consent, start, visiting_leader
 
-__all__ = ["meeting", "meeting_leader", "measure"]  # fixtures used by name
+__all__ = ["meeting", "meeting_leader", "series"]  # fixtures used by name
 
 
 @pytest.fixture(autouse=True)
@@ -65,7 +66,7 @@ def checklist(meeting: Meeting) -> dict[str, ChecklistItem]:
 def save(meeting: Meeting, section: str, **values: object) -> Meeting:
     current = reload(meeting)
     return preparation.save_preparation_section(
-        acting_user=current.measure.caseworker,
+        acting_user=current.series.caseworker,
         meeting=current,
         section=section,
         values=values,
@@ -82,8 +83,8 @@ def person(role: str, *, public: bool = False, close: bool = False, **fields: ob
 
 
 @pytest.mark.django_db
-def test_the_first_meeting_is_kind_first_with_the_kinds_default_length(measure: Measure) -> None:
-    meeting = plan(measure)
+def test_the_first_meeting_is_kind_first_with_the_kinds_default_length(series: Series) -> None:
+    meeting = plan(series)
 
     assert (meeting.sequence, meeting.kind) == (1, MeetingKind.FIRST)
     assert meeting.duration_minutes == 180  # about three hours for a network meeting
@@ -91,20 +92,20 @@ def test_the_first_meeting_is_kind_first_with_the_kinds_default_length(measure: 
     event = AuditEvent.objects.get(
         action=AuditAction.CREATE, object_type="meeting", object_id=str(meeting.pk)
     )
-    assert event.actor == measure.caseworker and event.detail["sequence"] == 1
+    assert event.actor == series.caseworker and event.detail["sequence"] == 1
 
 
 @pytest.mark.django_db
 def test_a_later_meeting_is_a_follow_up_with_the_next_number_and_the_same_people(
-    measure: Measure, meeting: Meeting
+    series: Series, meeting: Meeting
 ) -> None:
-    mother = member(measure.case, "Mona Mor", relation="Mor")
-    teacher = member(measure.case, "Lars Lærer", side="public", sector="school", relation="Lærer")
-    preparation.add_participants(acting_user=measure.caseworker, meeting=meeting, members=[mother, teacher])
+    mother = member(series.case, "Mona Mor", relation="Mor")
+    teacher = member(series.case, "Lars Lærer", side="public", sector="school", relation="Lærer")
+    preparation.add_participants(acting_user=series.caseworker, meeting=meeting, members=[mother, teacher])
     Participant.objects.filter(meeting=meeting).update(response=Response.ACCEPTED)
 
-    follow_up = plan(measure, starts_at=MEETING_START + timedelta(weeks=6))
-    without = plan(measure, starts_at=None, copy_participants=False)
+    follow_up = plan(series, starts_at=MEETING_START + timedelta(weeks=6))
+    without = plan(series, starts_at=None, copy_participants=False)
 
     assert (follow_up.sequence, follow_up.kind) == (2, MeetingKind.FOLLOW_UP)
     copied = list(follow_up.participants.order_by("name"))
@@ -126,7 +127,7 @@ def test_the_interpreter_need_is_prefilled_from_the_case(
         cultural_interpreter_needed=True,
         language="somali",
     )
-    meeting = plan(ready_measure(case, meeting_leader))
+    meeting = plan(ready_series(case, meeting_leader))
 
     assert meeting.interpreter_needed
     assert (meeting.interpreter_kind, meeting.interpreter_language) == (InterpreterKind.BOTH, "somali")
@@ -147,28 +148,28 @@ def test_no_meeting_can_be_planned_during_screening_or_without_a_leader(
 
 
 @pytest.mark.django_db
-def test_no_meeting_can_be_planned_when_the_screening_said_no(measure: Measure) -> None:
-    Measure.objects.filter(pk=measure.pk).update(status=MeasureStatus.NOT_STARTED)
-    measure.refresh_from_db()
+def test_no_meeting_can_be_planned_when_the_screening_said_no(series: Series) -> None:
+    Series.objects.filter(pk=series.pk).update(status=SeriesStatus.NOT_STARTED)
+    series.refresh_from_db()
     with pytest.raises(ValidationError, match="should not go ahead"):
-        plan(measure)
+        plan(series)
 
 
 @pytest.mark.django_db
-def test_withdrawn_consent_stops_every_preparation_write(measure: Measure, meeting: Meeting) -> None:
-    mother = member(measure.case, "Mona Mor", relation="Mor")
-    invited = preparation.add_participant(acting_user=measure.caseworker, meeting=meeting, member=mother)
-    given = consent(measure, ConsentParty.MOTHER)
-    series.withdraw_consent(
-        acting_user=measure.caseworker, measure=measure, consent=given, reason="Vil ikke."
+def test_withdrawn_consent_stops_every_preparation_write(series: Series, meeting: Meeting) -> None:
+    mother = member(series.case, "Mona Mor", relation="Mor")
+    invited = preparation.add_participant(acting_user=series.caseworker, meeting=meeting, member=mother)
+    given = consent(series, ConsentParty.MOTHER)
+    series_services.withdraw_consent(
+        acting_user=series.caseworker, series=series, consent=given, reason="Vil ikke."
     )
-    measure.refresh_from_db()
+    series.refresh_from_db()
     meeting = reload(meeting)
     invited.meeting = meeting
-    user = measure.caseworker
+    user = series.caseworker
 
     attempts: list[Callable[[], object]] = [
-        lambda: plan(measure),
+        lambda: plan(series),
         lambda: save(meeting, "speech", network_speech="Vi er her for Emma."),
         lambda: preparation.add_participants(acting_user=user, meeting=meeting, users=[user]),
         lambda: preparation.update_participant(
@@ -188,23 +189,23 @@ def test_withdrawn_consent_stops_every_preparation_write(measure: Measure, meeti
         Response.PENDING,
         None,
     )
-    assert Meeting.objects.filter(measure=measure).count() == 1
+    assert Meeting.objects.filter(series=series).count() == 1
 
 
 @pytest.mark.django_db
-def test_only_the_caseworker_side_may_prepare(measure: Measure, meeting: Meeting, teammate: User) -> None:
+def test_only_the_caseworker_side_may_prepare(series: Series, meeting: Meeting, teammate: User) -> None:
     with pytest.raises(PermissionDenied):
-        preparation.create_meeting(acting_user=teammate, measure=measure)
+        preparation.create_meeting(acting_user=teammate, series=series)
     with pytest.raises(PermissionDenied):
         preparation.save_preparation_section(
             acting_user=teammate, meeting=meeting, section="speech", values={}, version=None
         )
     # The meeting leader may not change the preparation, but may record an invitee's answer.
-    leader = measure.leader
+    leader = series.leader
     assert leader is not None
     with pytest.raises(PermissionDenied):
         preparation.add_participants(acting_user=leader, meeting=meeting, users=[leader])
-    invited = preparation.add_participants(acting_user=measure.caseworker, meeting=meeting, users=[leader])[0]
+    invited = preparation.add_participants(acting_user=series.caseworker, meeting=meeting, users=[leader])[0]
     invited.meeting = meeting
     preparation.set_response(acting_user=leader, participant=invited, response=Response.MAYBE, note="Ringer")
     assert Participant.objects.get(pk=invited.pk).response == Response.MAYBE
@@ -220,7 +221,7 @@ def test_a_section_saved_on_a_stale_version_is_refused_and_changes_nothing(meeti
 
     with pytest.raises(ConflictError):
         preparation.save_preparation_section(
-            acting_user=opened.measure.caseworker,
+            acting_user=opened.series.caseworker,
             meeting=opened,
             section="speech",
             values={"network_speech": "Min tekst."},
@@ -249,15 +250,15 @@ def test_only_a_youth_from_15_may_lead_their_own_meeting(
     assert "youth_leads" in info.value.message_dict
 
     youth_case = make_case(owner=caseworker, service=service, birth_date=born(16))
-    youth_meeting = plan(ready_measure(youth_case, meeting_leader))
+    youth_meeting = plan(ready_series(youth_case, meeting_leader))
     assert save(youth_meeting, "child", youth_leads=True).youth_leads
 
 
 @pytest.mark.django_db
 def test_the_purpose_section_writes_the_measures_purpose_and_agreement(meeting: Meeting) -> None:
     save(meeting, "purpose", measure_purpose="Ny formulering.", purpose_agreed_with_parents=True)
-    measure = Measure.objects.get(pk=meeting.measure_id)
-    assert (measure.purpose, measure.purpose_agreed_with_parents) == ("Ny formulering.", True)
+    series = Series.objects.get(pk=meeting.series_id)
+    assert (series.purpose, series.purpose_agreed_with_parents) == ("Ny formulering.", True)
     event = AuditEvent.objects.filter(object_type="meeting", action=AuditAction.UPDATE).latest("id")
     assert event.detail["section"] == "purpose" and "measure.purpose" in event.detail["fields"]
 
@@ -266,9 +267,9 @@ def test_the_purpose_section_writes_the_measures_purpose_and_agreement(meeting: 
 
 
 @pytest.mark.django_db
-def test_the_checklist_flags_each_missing_item_and_clears_it_when_done(measure: Measure) -> None:
-    case = measure.case
-    meeting = plan(measure, starts_at=None, place="", purpose="")
+def test_the_checklist_flags_each_missing_item_and_clears_it_when_done(series: Series) -> None:
+    case = series.case
+    meeting = plan(series, starts_at=None, place="", purpose="")
     items = checklist(meeting)
     assert list(items) == [
         "purpose",
@@ -291,18 +292,18 @@ def test_the_checklist_flags_each_missing_item_and_clears_it_when_done(measure: 
     assert checklist(meeting)["purpose"].done
 
     # Consent from both parents (the child is under 15).
-    consent(measure, ConsentParty.MOTHER)
+    consent(series, ConsentParty.MOTHER)
     assert "Father" in checklist(meeting)["consent"].hint
-    consent(measure, ConsentParty.FATHER)
+    consent(series, ConsentParty.FATHER)
     assert checklist(meeting)["consent"].done
 
     # Invitations: someone private and someone public.
     mother = member(case, "Mona Mor", relation="Mor")
-    preparation.add_participants(acting_user=measure.caseworker, meeting=meeting, members=[mother])
+    preparation.add_participants(acting_user=series.caseworker, meeting=meeting, members=[mother])
     items = checklist(meeting)
     assert not items["invitations"].done and "public" in items["invitations"].hint
     teacher = member(case, "Lars Lærer", side="public", sector="school", relation="Lærer")
-    preparation.add_participants(acting_user=measure.caseworker, meeting=meeting, members=[teacher])
+    preparation.add_participants(acting_user=series.caseworker, meeting=meeting, members=[teacher])
     items = checklist(meeting)
     assert items["invitations"].done and items["balance"].done
 
@@ -334,7 +335,7 @@ def test_the_checklist_flags_each_missing_item_and_clears_it_when_done(measure: 
     # Sent: everyone outside the service has had an invitation.
     rows = list(Participant.objects.filter(meeting=meeting))
     preparation.mark_invitations_sent(
-        acting_user=measure.caseworker, meeting=reload(meeting), participants=rows
+        acting_user=series.caseworker, meeting=reload(meeting), participants=rows
     )
     items = checklist(meeting)
     assert all(item.done for item in items.values()), [i for i in items.values() if not i.done]
@@ -342,14 +343,14 @@ def test_the_checklist_flags_each_missing_item_and_clears_it_when_done(measure: 
 
 @pytest.mark.django_db
 def test_inviting_the_father_clears_the_parents_item_without_a_reason(
-    measure: Measure, meeting: Meeting
+    series: Series, meeting: Meeting
 ) -> None:
-    mother = member(measure.case, "Mona Mor", relation="Mor")
-    father = member(measure.case, "Frank Far", relation="Far, bor i Bergen")
-    preparation.add_participants(acting_user=measure.caseworker, meeting=meeting, members=[mother])
+    mother = member(series.case, "Mona Mor", relation="Mor")
+    father = member(series.case, "Frank Far", relation="Far, bor i Bergen")
+    preparation.add_participants(acting_user=series.caseworker, meeting=meeting, members=[mother])
     assert not checklist(meeting)["parents"].done
 
-    preparation.add_participants(acting_user=measure.caseworker, meeting=meeting, members=[father])
+    preparation.add_participants(acting_user=series.caseworker, meeting=meeting, members=[father])
 
     assert Participant.objects.get(member=father).role == ParticipantRole.FATHER
     assert checklist(meeting)["parents"].done
@@ -360,7 +361,7 @@ def test_the_interpreter_item_waits_for_a_booking_with_a_name(
     make_case: Callable[..., Case], caseworker: User, service: Service, meeting_leader: User
 ) -> None:
     case = make_case(owner=caseworker, service=service, interpreter_needed=True, language="arabisk")
-    meeting = plan(ready_measure(case, meeting_leader))
+    meeting = plan(ready_series(case, meeting_leader))
     item = checklist(meeting)["interpreter"]
     assert not item.done and "arabisk" in item.hint
 
@@ -375,13 +376,13 @@ def test_a_youth_from_15_must_consent_too(
     make_case: Callable[..., Case], caseworker: User, service: Service, meeting_leader: User
 ) -> None:
     case = make_case(owner=caseworker, service=service, birth_date=born(15))
-    measure = ready_measure(case, meeting_leader)
-    meeting = plan(measure)
-    consent(measure, ConsentParty.MOTHER)
-    consent(measure, ConsentParty.FATHER)
+    series = ready_series(case, meeting_leader)
+    meeting = plan(series)
+    consent(series, ConsentParty.MOTHER)
+    consent(series, ConsentParty.FATHER)
     item = checklist(meeting)["consent"]
     assert not item.done and "youth" in item.hint.lower()
-    consent(measure, ConsentParty.YOUTH)
+    consent(series, ConsentParty.YOUTH)
     assert checklist(meeting)["consent"].done
 
 
@@ -451,10 +452,10 @@ def test_nobody_invited_gives_no_hint_and_no_division_by_zero() -> None:
 
 
 @pytest.mark.django_db
-def test_staff_count_as_public_and_roles_set_the_side(measure: Measure, meeting: Meeting) -> None:
-    aunt = member(measure.case, "Tone Tante", relation="Tante", email="tone@example.no")
+def test_staff_count_as_public_and_roles_set_the_side(series: Series, meeting: Meeting) -> None:
+    aunt = member(series.case, "Tone Tante", relation="Tante", email="tone@example.no")
     created = preparation.add_participants(
-        acting_user=measure.caseworker, meeting=meeting, members=[aunt], users=[measure.caseworker]
+        acting_user=series.caseworker, meeting=meeting, members=[aunt], users=[series.caseworker]
     )
     staff = next(p for p in created if p.user_id)
     assert (staff.role, staff.is_public, staff.relation) == (
@@ -466,7 +467,7 @@ def test_staff_count_as_public_and_roles_set_the_side(measure: Measure, meeting:
     assert (invited.email, invited.is_public) == ("tone@example.no", False)
     invited.meeting = reload(meeting)
     updated = preparation.update_participant(
-        acting_user=measure.caseworker,
+        acting_user=series.caseworker,
         participant=invited,
         role=ParticipantRole.PUBLIC,
         close_to_problem=True,
@@ -476,12 +477,12 @@ def test_staff_count_as_public_and_roles_set_the_side(measure: Measure, meeting:
 
 @pytest.mark.django_db
 def test_a_member_of_another_case_cannot_be_invited(
-    measure: Measure, meeting: Meeting, make_case: Callable[..., Case], caseworker: User, service: Service
+    series: Series, meeting: Meeting, make_case: Callable[..., Case], caseworker: User, service: Service
 ) -> None:
     other_case = make_case(owner=caseworker, service=service, child_given_name="Ola")
     stranger = member(other_case, "Fremmed Person")
     with pytest.raises(PermissionDenied):
-        preparation.add_participants(acting_user=measure.caseworker, meeting=meeting, members=[stranger])
+        preparation.add_participants(acting_user=series.caseworker, meeting=meeting, members=[stranger])
     assert not Participant.objects.exists()
 
 
@@ -497,5 +498,5 @@ def test_a_leader_may_come_from_another_services_pool(
     case: Case, other_service: Service, meeting_leader: User
 ) -> None:
     visitor = visiting_leader(other_service)
-    meeting = plan(ready_measure(case, visitor))
-    assert meeting.measure.leader == visitor
+    meeting = plan(ready_series(case, visitor))
+    assert meeting.series.leader == visitor

@@ -12,42 +12,42 @@ from django.urls import reverse
 
 from sirkel.accounts.models import Service, User
 from sirkel.cases.models import Case
-from sirkel.core.testing import client_for
-from sirkel.meetings.models import Measure, Meeting, MeetingKind, Participant, ParticipantRole, Response
+from sirkel.meetings.models import Meeting, MeetingKind, Participant, ParticipantRole, Response, Series
 from sirkel.meetings.services import preparation
 from sirkel.meetings.tests.preparation_support import (
     MEETING_START,
     go_ahead,
-    measure,
     meeting,
     meeting_leader,
     member,
     plan,
-    ready_measure,
+    ready_series,
     reload,
+    series,
 )
 from sirkel.meetings.tests.series_support import assert_404_for, start, visiting_leader
 from sirkel.network.models import NetworkMember
+from sirkel.testing.fixtures import client_for
 
-__all__ = ["meeting", "meeting_leader", "measure"]  # fixtures used by name
+__all__ = ["meeting", "meeting_leader", "series"]  # fixtures used by name
 
 
 def routes(meeting: Meeting, participant: Participant) -> list[str]:
-    m, g, p = meeting.measure_id, meeting.pk, participant.pk
+    m, g, p = [meeting.series.case_id, meeting.series.measure_id], meeting.pk, participant.pk
     return [
-        reverse("meetings:meeting_new", args=[m]),
-        reverse("meetings:prepare", args=[m, g]),
-        reverse("meetings:participants", args=[m, g]),
-        reverse("meetings:participant_new", args=[m, g]),
-        reverse("meetings:participant_edit", args=[m, g, p]),
-        reverse("meetings:participant_remove", args=[m, g, p]),
-        reverse("meetings:response", args=[m, g, p]),
-        reverse("meetings:invitation_pdf", args=[m, g, p]),
-        reverse("meetings:invitations_pdf", args=[m, g]),
-        reverse("meetings:invitations_print", args=[m, g]),
-        reverse("meetings:ics", args=[m, g]),
-        reverse("meetings:send_invitations", args=[m, g]),
-        reverse("meetings:mark_sent", args=[m, g]),
+        reverse("meetings:meeting_new", args=m),
+        reverse("meetings:prepare", args=[*m, g]),
+        reverse("meetings:participants", args=[*m, g]),
+        reverse("meetings:participant_new", args=[*m, g]),
+        reverse("meetings:participant_edit", args=[*m, g, p]),
+        reverse("meetings:participant_remove", args=[*m, g, p]),
+        reverse("meetings:response", args=[*m, g, p]),
+        reverse("meetings:invitation_pdf", args=[*m, g, p]),
+        reverse("meetings:invitations_pdf", args=[*m, g]),
+        reverse("meetings:invitations_print", args=[*m, g]),
+        reverse("meetings:ics", args=[*m, g]),
+        reverse("meetings:send_invitations", args=[*m, g]),
+        reverse("meetings:mark_sent", args=[*m, g]),
     ]
 
 
@@ -67,9 +67,9 @@ HOSTILE = {
 
 
 @pytest.fixture
-def invited(measure: Measure, meeting: Meeting) -> Participant:
-    mother = member(measure.case, "Mona Mor", relation="Mor", email="mona@example.no")
-    return preparation.add_participant(acting_user=measure.caseworker, meeting=meeting, member=mother)
+def invited(series: Series, meeting: Meeting) -> Participant:
+    mother = member(series.case, "Mona Mor", relation="Mor", email="mona@example.no")
+    return preparation.add_participant(acting_user=series.caseworker, meeting=meeting, member=mother)
 
 
 def assert_untouched(meeting: Meeting, participant: Participant) -> None:
@@ -82,7 +82,7 @@ def assert_untouched(meeting: Meeting, participant: Participant) -> None:
         None,
     )
     assert not NetworkMember.objects.filter(name="Hacker").exists()
-    assert Meeting.objects.filter(measure_id=meeting.measure_id).count() == 1
+    assert Meeting.objects.filter(series_id=meeting.series_id).count() == 1
 
 
 # --- Access ---------------------------------------------------------------------------------------------
@@ -104,72 +104,89 @@ def test_a_leader_from_another_service_sees_only_the_meetings_they_lead(
     case: Case, other_service: Service, meeting_leader: User
 ) -> None:
     visitor = visiting_leader(other_service)
-    led = ready_measure(case, visitor)
+    led = ready_series(case, visitor)
     led_meeting = plan(led)
     mother = member(case, "Mona Mor", relation="Mor")
     invited = preparation.add_participant(acting_user=led.caseworker, meeting=led_meeting, member=mother)
-    other_meeting = plan(ready_measure(case, meeting_leader))
+    other_meeting = plan(ready_series(case, meeting_leader))
     client = client_for(visitor)
-    m, g = led.pk, led_meeting.pk
+    m, g = [led.case_id, led.measure_id], led_meeting.pk
 
     for name in ("prepare", "participants", "invitations_print", "send_invitations"):
-        page = client.get(reverse(f"meetings:{name}", args=[m, g]))
+        page = client.get(reverse(f"meetings:{name}", args=[*m, g]))
         assert page.status_code == 200, name
-    assert client.get(reverse("meetings:invitations_pdf", args=[m, g])).status_code == 200
-    assert client.get(reverse("meetings:ics", args=[m, g])).status_code == 200
-    participants = client.get(reverse("meetings:participants", args=[m, g])).content.decode()
+    assert client.get(reverse("meetings:invitations_pdf", args=[*m, g])).status_code == 200
+    assert client.get(reverse("meetings:ics", args=[*m, g])).status_code == 200
+    participants = client.get(reverse("meetings:participants", args=[*m, g])).content.decode()
     assert "Mona Mor" in participants
     assert "choose-members" not in participants  # no view into the case's network register
     assert reverse("network:page", args=[case.pk]) not in participants
 
     # The leader may record an invitee's answer (they take calls) but not change the preparation.
-    answered = client.post(reverse("meetings:response", args=[m, g, invited.pk]), {"response": "accepted"})
+    answered = client.post(reverse("meetings:response", args=[*m, g, invited.pk]), {"response": "accepted"})
     assert answered.status_code == 302
     assert Participant.objects.get(pk=invited.pk).response == Response.ACCEPTED
     refused = client.post(
-        reverse("meetings:prepare", args=[m, g]),
+        reverse("meetings:prepare", args=[*m, g]),
         {"section": "speech", "speech-version": "1", "speech-network_speech": "Fra lederen"},
     )
     assert refused.status_code == 404 and reload(led_meeting).network_speech == ""
 
     # Nothing else: not the other measure's meetings, not the case page.
-    assert_404_for([client], reverse("meetings:prepare", args=[other_meeting.measure_id, other_meeting.pk]))
     assert_404_for(
-        [client], reverse("meetings:participants", args=[other_meeting.measure_id, other_meeting.pk])
+        [client],
+        reverse(
+            "meetings:prepare",
+            args=[other_meeting.series.case_id, other_meeting.series.measure_id, other_meeting.pk],
+        ),
     )
-    assert_404_for([client], reverse("meetings:meeting_new", args=[m]))
+    assert_404_for(
+        [client],
+        reverse(
+            "meetings:participants",
+            args=[other_meeting.series.case_id, other_meeting.series.measure_id, other_meeting.pk],
+        ),
+    )
+    assert_404_for([client], reverse("meetings:meeting_new", args=m))
     assert client.get(reverse("cases:detail", args=[case.pk])).status_code == 404
 
 
 @pytest.mark.django_db
 def test_a_meeting_of_another_measure_is_404_under_this_measures_address(
-    measure: Measure, meeting: Meeting, case: Case, meeting_leader: User
+    series: Series, meeting: Meeting, case: Case, meeting_leader: User
 ) -> None:
-    other = plan(ready_measure(case, meeting_leader))
-    client = client_for(measure.caseworker)
-    assert client.get(reverse("meetings:prepare", args=[measure.pk, other.pk])).status_code == 404
+    other = plan(ready_series(case, meeting_leader))
+    client = client_for(series.caseworker)
+    assert (
+        client.get(
+            reverse("meetings:prepare", args=[series.case_id, series.measure_id, other.pk])
+        ).status_code
+        == 404
+    )
 
 
 # --- Planning a meeting ---------------------------------------------------------------------------------
 
 
 @pytest.mark.django_db
-def test_planning_the_first_and_a_follow_up_meeting(measure: Measure) -> None:
-    client = client_for(measure.caseworker)
-    url = reverse("meetings:meeting_new", args=[measure.pk])
+def test_planning_the_first_and_a_follow_up_meeting(series: Series) -> None:
+    client = client_for(series.caseworker)
+    url = reverse("meetings:meeting_new", args=[series.case_id, series.measure_id])
     form = client.get(url).content.decode()
     assert "copy_participants" not in form
 
     first = client.post(url, {"starts_at": "2030-06-04T09:00", "mode": "in_person", "place": "Familiens hus"})
-    meeting = Meeting.objects.get(measure=measure)
+    meeting = Meeting.objects.get(series=series)
     assert first.status_code == 302
-    assert first["Location"] == reverse("meetings:prepare", args=[measure.pk, meeting.pk])
+    assert first["Location"] == reverse(
+        "meetings:prepare", args=[series.case_id, series.measure_id, meeting.pk]
+    )
     assert (meeting.kind, meeting.place) == (MeetingKind.FIRST, "Familiens hus")
     assert meeting.starts_at == MEETING_START  # read as Oslo time
 
     assert "copy_participants" in client.get(url).content.decode()
     client.post(url, {"mode": "in_person", "copy_participants": "on"})
-    assert list(Meeting.objects.filter(measure=measure).values_list("sequence", "kind")) == [
+    assert list(Meeting.objects.filter(series=series).values_list("sequence", "kind")) == [
         (1, MeetingKind.FIRST),
         (2, MeetingKind.FOLLOW_UP),
     ]
@@ -177,9 +194,9 @@ def test_planning_the_first_and_a_follow_up_meeting(measure: Measure) -> None:
 
 @pytest.mark.django_db
 def test_planning_is_refused_with_a_reason_during_screening(case: Case, meeting_leader: User) -> None:
-    measure = start(case, leader=meeting_leader)
+    series = start(case, leader=meeting_leader)
     client = client_for(case.caseworker)
-    url = reverse("meetings:meeting_new", args=[measure.pk])
+    url = reverse("meetings:meeting_new", args=[series.case_id, series.measure_id])
     page = client.get(url).content.decode()
     assert "Finish the screening first" in page or "Gjør ferdig egnethetsvurderingen" in page
     client.post(url, {"mode": "in_person"})
@@ -187,10 +204,10 @@ def test_planning_is_refused_with_a_reason_during_screening(case: Case, meeting_
 
 
 @pytest.mark.django_db
-def test_a_digital_meeting_without_video_link_keeps_what_was_typed(measure: Measure) -> None:
-    client = client_for(measure.caseworker)
+def test_a_digital_meeting_without_video_link_keeps_what_was_typed(series: Series) -> None:
+    client = client_for(series.caseworker)
     response = client.post(
-        reverse("meetings:meeting_new", args=[measure.pk]),
+        reverse("meetings:meeting_new", args=[series.case_id, series.measure_id]),
         {"mode": "digital", "place": "", "purpose": "Et formål jeg skrev selv"},
     )
     assert response.status_code == 200
@@ -203,8 +220,8 @@ def test_a_digital_meeting_without_video_link_keeps_what_was_typed(measure: Meas
 
 @pytest.mark.django_db
 def test_saving_a_section_redirects_to_it_and_updates_the_checklist(meeting: Meeting) -> None:
-    client = client_for(meeting.measure.caseworker)
-    url = reverse("meetings:prepare", args=[meeting.measure_id, meeting.pk])
+    client = client_for(meeting.series.caseworker)
+    url = reverse("meetings:prepare", args=[meeting.series.case_id, meeting.series.measure_id, meeting.pk])
     before = client.get(url).content.decode()
     assert 'id="check-speech"' in before and "checklist__item--missing" in before
 
@@ -227,9 +244,9 @@ def test_saving_a_section_redirects_to_it_and_updates_the_checklist(meeting: Mee
 
 @pytest.mark.django_db
 def test_an_invalid_section_keeps_the_input_and_shows_an_error_summary(meeting: Meeting) -> None:
-    client = client_for(meeting.measure.caseworker)
+    client = client_for(meeting.series.caseworker)
     response = client.post(
-        reverse("meetings:prepare", args=[meeting.measure_id, meeting.pk]),
+        reverse("meetings:prepare", args=[meeting.series.case_id, meeting.series.measure_id, meeting.pk]),
         {
             "section": "time",
             "time-version": str(meeting.version),
@@ -247,11 +264,11 @@ def test_an_invalid_section_keeps_the_input_and_shows_an_error_summary(meeting: 
 
 @pytest.mark.django_db
 def test_a_stale_form_is_refused_without_losing_the_text(meeting: Meeting) -> None:
-    client = client_for(meeting.measure.caseworker)
-    url = reverse("meetings:prepare", args=[meeting.measure_id, meeting.pk])
+    client = client_for(meeting.series.caseworker)
+    url = reverse("meetings:prepare", args=[meeting.series.case_id, meeting.series.measure_id, meeting.pk])
     opened_at = meeting.version
     preparation.save_preparation_section(
-        acting_user=meeting.measure.caseworker,
+        acting_user=meeting.series.caseworker,
         meeting=reload(meeting),
         section="speech",
         values={"network_speech": "Kollegaens utkast"},
@@ -278,8 +295,8 @@ def test_a_stale_form_is_refused_without_losing_the_text(meeting: Meeting) -> No
 
 @pytest.mark.django_db
 def test_an_unknown_section_is_404(meeting: Meeting) -> None:
-    client = client_for(meeting.measure.caseworker)
-    url = reverse("meetings:prepare", args=[meeting.measure_id, meeting.pk])
+    client = client_for(meeting.series.caseworker)
+    url = reverse("meetings:prepare", args=[meeting.series.case_id, meeting.series.measure_id, meeting.pk])
     assert client.post(url, {"section": "internal_notes"}).status_code == 404
 
 
@@ -288,13 +305,13 @@ def test_an_unknown_section_is_404(meeting: Meeting) -> None:
 
 @pytest.mark.django_db
 def test_inviting_from_the_register_and_the_service(meeting: Meeting, meeting_leader: User) -> None:
-    measure = meeting.measure
-    grandma = member(measure.case, "Gerd Mormor", relation="Mormor", ring=1)
-    client = client_for(measure.caseworker)
-    url = reverse("meetings:participants", args=[measure.pk, meeting.pk])
+    series = meeting.series
+    grandma = member(series.case, "Gerd Mormor", relation="Mormor", ring=1)
+    client = client_for(series.caseworker)
+    url = reverse("meetings:participants", args=[series.case_id, series.measure_id, meeting.pk])
     page = client.get(url).content.decode()
     assert "Gerd Mormor" in page and meeting_leader.display_name() in page
-    assert reverse("network:page", args=[measure.case_id]) in page
+    assert reverse("network:page", args=[series.case_id]) in page
 
     response = client.post(url, {"choose-members": [grandma.pk], "choose-users": [meeting_leader.pk]})
 
@@ -310,16 +327,23 @@ def test_inviting_from_the_register_and_the_service(meeting: Meeting, meeting_le
 
 @pytest.mark.django_db
 def test_choosing_nobody_is_an_error(meeting: Meeting) -> None:
-    client = client_for(meeting.measure.caseworker)
-    response = client.post(reverse("meetings:participants", args=[meeting.measure_id, meeting.pk]), {})
+    client = client_for(meeting.series.caseworker)
+    response = client.post(
+        reverse(
+            "meetings:participants", args=[meeting.series.case_id, meeting.series.measure_id, meeting.pk]
+        ),
+        {},
+    )
     assert response.status_code == 400 and 'id="error-summary"' in response.content.decode()
 
 
 @pytest.mark.django_db
 def test_someone_new_is_added_to_the_register_and_invited(meeting: Meeting) -> None:
-    client = client_for(meeting.measure.caseworker)
+    client = client_for(meeting.series.caseworker)
     response = client.post(
-        reverse("meetings:participant_new", args=[meeting.measure_id, meeting.pk]),
+        reverse(
+            "meetings:participant_new", args=[meeting.series.case_id, meeting.series.measure_id, meeting.pk]
+        ),
         {
             "new-name": "Petter Nabo",
             "new-role": "private",
@@ -332,7 +356,7 @@ def test_someone_new_is_added_to_the_register_and_invited(meeting: Meeting) -> N
         },
     )
     assert response.status_code == 302
-    added = NetworkMember.objects.get(case_id=meeting.measure.case_id, name="Petter Nabo")
+    added = NetworkMember.objects.get(case_id=meeting.series.case_id, name="Petter Nabo")
     assert added.may_contact and added.contact_consent_by == "Mor"
     invited = Participant.objects.get(meeting=meeting, member=added)
     assert (invited.role, invited.email) == (ParticipantRole.PRIVATE, "petter@example.no")
@@ -340,9 +364,11 @@ def test_someone_new_is_added_to_the_register_and_invited(meeting: Meeting) -> N
 
 @pytest.mark.django_db
 def test_someone_new_without_who_agreed_to_contact_is_refused(meeting: Meeting) -> None:
-    client = client_for(meeting.measure.caseworker)
+    client = client_for(meeting.series.caseworker)
     response = client.post(
-        reverse("meetings:participant_new", args=[meeting.measure_id, meeting.pk]),
+        reverse(
+            "meetings:participant_new", args=[meeting.series.case_id, meeting.series.measure_id, meeting.pk]
+        ),
         {"new-name": "Petter Nabo", "new-role": "private", "new-side": "private", "new-may_contact": "on"},
     )
     assert response.status_code == 400 and "Petter Nabo" in response.content.decode()
@@ -351,24 +377,26 @@ def test_someone_new_without_who_agreed_to_contact_is_refused(meeting: Meeting) 
 
 @pytest.mark.django_db
 def test_marking_role_and_closeness_and_removing(meeting: Meeting, invited: Participant) -> None:
-    client = client_for(meeting.measure.caseworker)
-    m, g, p = meeting.measure_id, meeting.pk, invited.pk
+    client = client_for(meeting.series.caseworker)
+    m, g, p = [meeting.series.case_id, meeting.series.measure_id], meeting.pk, invited.pk
     client.post(
-        reverse("meetings:participant_edit", args=[m, g, p]),
+        reverse("meetings:participant_edit", args=[*m, g, p]),
         {f"p{p}-role": "support", f"p{p}-close_to_problem": "on"},
     )
     row = Participant.objects.get(pk=p)
     assert (row.role, row.close_to_problem, row.is_public) == (ParticipantRole.SUPPORT, True, False)
 
-    client.post(reverse("meetings:participant_remove", args=[m, g, p]))
+    client.post(reverse("meetings:participant_remove", args=[*m, g, p]))
     assert not Participant.objects.filter(pk=p).exists()
     assert NetworkMember.objects.filter(name="Mona Mor").exists()  # still in the register
 
 
 @pytest.mark.django_db
 def test_recording_an_answer(meeting: Meeting, invited: Participant) -> None:
-    client = client_for(meeting.measure.caseworker)
-    url = reverse("meetings:response", args=[meeting.measure_id, meeting.pk, invited.pk])
+    client = client_for(meeting.series.caseworker)
+    url = reverse(
+        "meetings:response", args=[meeting.series.case_id, meeting.series.measure_id, meeting.pk, invited.pk]
+    )
     assert "Mona Mor" in client.get(url).content.decode()
     client.post(url, {"response": "maybe", "response_note": "Må sjekke jobben"})
     row = Participant.objects.get(pk=invited.pk)
@@ -377,19 +405,21 @@ def test_recording_an_answer(meeting: Meeting, invited: Participant) -> None:
 
 @pytest.mark.django_db
 def test_the_balance_warning_shows_on_both_pages(meeting: Meeting) -> None:
-    measure = meeting.measure
+    series = meeting.series
     professionals = [
-        member(measure.case, f"Fagperson {n}", side="public", sector="services", relation="BUP")
+        member(series.case, f"Fagperson {n}", side="public", sector="services", relation="BUP")
         for n in range(4)
     ]
     preparation.add_participants(
-        acting_user=measure.caseworker,
+        acting_user=series.caseworker,
         meeting=meeting,
-        members=[member(measure.case, "Mona Mor"), *professionals],
+        members=[member(series.case, "Mona Mor"), *professionals],
     )
-    client = client_for(measure.caseworker)
+    client = client_for(series.caseworker)
     for name in ("participants", "prepare"):
-        page = client.get(reverse(f"meetings:{name}", args=[measure.pk, meeting.pk])).content.decode()
+        page = client.get(
+            reverse(f"meetings:{name}", args=[series.case_id, series.measure_id, meeting.pk])
+        ).content.decode()
         assert "balance__bar" in page
         assert "Mostly professionals" in page or "Mest fagfolk" in page, name
 
@@ -397,14 +427,14 @@ def test_the_balance_warning_shows_on_both_pages(meeting: Meeting) -> None:
 # --- Query counts ---------------------------------------------------------------------------------------
 
 
-def _invite_many(measure: Measure, meeting: Meeting, count: int) -> None:
+def _invite_many(series: Series, meeting: Meeting, count: int) -> None:
     people = [
         member(
-            measure.case, f"Person {n}", side="public" if n % 3 == 0 else "private", email=f"p{n}@example.no"
+            series.case, f"Person {n}", side="public" if n % 3 == 0 else "private", email=f"p{n}@example.no"
         )
         for n in range(count)
     ]
-    preparation.add_participants(acting_user=measure.caseworker, meeting=meeting, members=people)
+    preparation.add_participants(acting_user=series.caseworker, meeting=meeting, members=people)
 
 
 def _queries(client: Client, url: str) -> int:
@@ -417,34 +447,55 @@ def _queries(client: Client, url: str) -> int:
 def test_page_queries_do_not_grow_with_the_number_of_participants(
     case: Case, make_case: Callable[..., Case], caseworker: User, service: Service, meeting_leader: User
 ) -> None:
-    small = plan(ready_measure(case, meeting_leader))
+    small = plan(ready_series(case, meeting_leader))
     other_case = make_case(owner=caseworker, service=service, child_given_name="Ola")
-    large = plan(ready_measure(other_case, meeting_leader))
-    _invite_many(small.measure, small, 3)
-    _invite_many(large.measure, large, 30)
+    large = plan(ready_series(other_case, meeting_leader))
+    _invite_many(small.series, small, 3)
+    _invite_many(large.series, large, 30)
     client = client_for(caseworker)
     for name in ("prepare", "participants", "send_invitations"):
-        few = _queries(client, reverse(f"meetings:{name}", args=[small.measure_id, small.pk]))
-        many = _queries(client, reverse(f"meetings:{name}", args=[large.measure_id, large.pk]))
+        few = _queries(
+            client,
+            reverse(f"meetings:{name}", args=[small.series.case_id, small.series.measure_id, small.pk]),
+        )
+        many = _queries(
+            client,
+            reverse(f"meetings:{name}", args=[large.series.case_id, large.series.measure_id, large.pk]),
+        )
         assert few == many, (name, few, many)
-    detail_few = _queries(client, reverse("meetings:detail", args=[small.measure_id]))
-    plan(small.measure, starts_at=None)
-    plan(small.measure, starts_at=None)
-    assert _queries(client, reverse("meetings:detail", args=[small.measure_id])) == detail_few
+    detail_few = _queries(
+        client, reverse("meetings:detail", args=[small.series.case_id, small.series.measure_id])
+    )
+    plan(small.series, starts_at=None)
+    plan(small.series, starts_at=None)
+    assert (
+        _queries(client, reverse("meetings:detail", args=[small.series.case_id, small.series.measure_id]))
+        == detail_few
+    )
 
 
 @pytest.mark.django_db
 def test_the_series_page_lists_meetings_with_links(meeting: Meeting) -> None:
-    client = client_for(meeting.measure.caseworker)
-    page = client.get(reverse("meetings:detail", args=[meeting.measure_id])).content.decode()
-    assert reverse("meetings:prepare", args=[meeting.measure_id, meeting.pk]) in page
-    assert reverse("meetings:participants", args=[meeting.measure_id, meeting.pk]) in page
-    assert reverse("meetings:meeting_new", args=[meeting.measure_id]) in page
+    client = client_for(meeting.series.caseworker)
+    page = client.get(
+        reverse("meetings:detail", args=[meeting.series.case_id, meeting.series.measure_id])
+    ).content.decode()
+    assert (
+        reverse("meetings:prepare", args=[meeting.series.case_id, meeting.series.measure_id, meeting.pk])
+        in page
+    )
+    assert (
+        reverse("meetings:participants", args=[meeting.series.case_id, meeting.series.measure_id, meeting.pk])
+        in page
+    )
+    assert reverse("meetings:meeting_new", args=[meeting.series.case_id, meeting.series.measure_id]) in page
 
 
 @pytest.mark.django_db
 def test_a_leaderless_series_past_screening_cannot_plan(case: Case) -> None:
-    measure = go_ahead(start(case))
+    series = go_ahead(start(case))
     client = client_for(case.caseworker)
-    client.post(reverse("meetings:meeting_new", args=[measure.pk]), {"mode": "in_person"})
-    assert not Meeting.objects.filter(measure=measure).exists()
+    client.post(
+        reverse("meetings:meeting_new", args=[series.case_id, series.measure_id]), {"mode": "in_person"}
+    )
+    assert not Meeting.objects.filter(series=series).exists()

@@ -13,11 +13,11 @@ from django.utils import translation
 from sirkel.accounts.models import Service, User
 from sirkel.audit.models import AuditAction, AuditEvent
 from sirkel.cases.models import Case
-from sirkel.core.testing import client_for
-from sirkel.meetings.models import Measure, MeasureStatus, Screening, ScreeningDecision
-from sirkel.meetings.services import series
+from sirkel.meetings.models import Screening, ScreeningDecision, Series, SeriesStatus
+from sirkel.meetings.services import series as series_services
 from sirkel.meetings.services.series import GuidanceLevel, screening_guidance
 from sirkel.meetings.tests.series_support import assert_404_for, start, visiting_leader
+from sirkel.testing.fixtures import client_for
 
 
 @pytest.fixture(autouse=True)
@@ -40,9 +40,9 @@ def levels(**flags: bool) -> list[str]:
     return [g.level for g in screening_guidance(Screening(**{**NO_FLAGS, **flags}))]
 
 
-def save(measure: Measure, **kwargs: Any) -> Screening:
+def save(series: Series, **kwargs: Any) -> Screening:
     fields: dict[str, Any] = {**NO_FLAGS, **kwargs}
-    return series.save_screening(acting_user=measure.caseworker, measure=measure, **fields)
+    return series_services.save_screening(acting_user=series.caseworker, series=series, **fields)
 
 
 # --- Guidance -------------------------------------------------------------------------------------------
@@ -97,87 +97,85 @@ def test_guidance_puts_the_most_serious_first_and_says_so_when_nothing_speaks_ag
 
 @pytest.mark.django_db
 def test_going_ahead_moves_the_series_to_preparation(case: Case) -> None:
-    measure = start(case)
-    screening = save(measure, decision=ScreeningDecision.PROCEED, reasoning="Familien ønsker det.")
-    measure.refresh_from_db()
-    assert measure.status == MeasureStatus.PREPARING and measure.started_on is not None
+    series = start(case)
+    screening = save(series, decision=ScreeningDecision.PROCEED, reasoning="Familien ønsker det.")
+    series.refresh_from_db()
+    assert series.status == SeriesStatus.PREPARING and series.started_on is not None
     assert screening.decided_by == case.caseworker and screening.decided_at is not None
     event = AuditEvent.objects.get(action=AuditAction.UPDATE, object_type="screening")
-    assert event.detail["decision"] == "proceed" and event.detail["status"] == MeasureStatus.PREPARING
+    assert event.detail["decision"] == "proceed" and event.detail["status"] == SeriesStatus.PREPARING
 
 
 @pytest.mark.django_db
 def test_going_ahead_with_adaptations_needs_the_adaptations(case: Case) -> None:
-    measure = start(case)
+    series = start(case)
     with pytest.raises(ValidationError) as err:
-        save(measure, parent_cognitive_difficulties=True, decision=ScreeningDecision.ADAPT, reasoning="Ja.")
+        save(series, parent_cognitive_difficulties=True, decision=ScreeningDecision.ADAPT, reasoning="Ja.")
     assert "adaptations" in err.value.message_dict
     save(
-        measure,
+        series,
         parent_cognitive_difficulties=True,
         decision=ScreeningDecision.ADAPT,
         reasoning="Mor ønsker det.",
         adaptations="Korte økter, støtteperson.",
     )
-    measure.refresh_from_db()
-    assert measure.status == MeasureStatus.PREPARING
+    series.refresh_from_db()
+    assert series.status == SeriesStatus.PREPARING
 
 
 @pytest.mark.django_db
 def test_a_decision_needs_reasoning(case: Case) -> None:
-    measure = start(case)
+    series = start(case)
     with pytest.raises(ValidationError) as err:
-        save(measure, decision=ScreeningDecision.PROCEED, reasoning="  ")
+        save(series, decision=ScreeningDecision.PROCEED, reasoning="  ")
     assert "reasoning" in err.value.message_dict
-    measure.refresh_from_db()
-    assert measure.status == MeasureStatus.SCREENING
+    series.refresh_from_db()
+    assert series.status == SeriesStatus.SCREENING
 
 
 @pytest.mark.django_db
 def test_going_ahead_is_refused_while_unacknowledged_violence_is_suspected(case: Case) -> None:
-    measure = start(case)
+    series = start(case)
     with pytest.raises(ValidationError) as err:
-        save(
-            measure, violence_unacknowledged=True, decision=ScreeningDecision.PROCEED, reasoning="Vi prøver."
-        )
+        save(series, violence_unacknowledged=True, decision=ScreeningDecision.PROCEED, reasoning="Vi prøver.")
     assert "not advised" in err.value.message_dict["decision"][0]
-    measure.refresh_from_db()
-    assert measure.status == MeasureStatus.SCREENING
-    assert Screening.objects.get(measure=measure).decision == ""
+    series.refresh_from_db()
+    assert series.status == SeriesStatus.SCREENING
+    assert Screening.objects.get(series=series).decision == ""
 
 
 @pytest.mark.django_db
 def test_not_advised_with_violence_needs_explicit_reasoning_and_ends_the_series(case: Case) -> None:
-    measure = start(case)
+    series = start(case)
     with pytest.raises(ValidationError):
-        save(measure, violence_unacknowledged=True, decision=ScreeningDecision.NOT_ADVISED, reasoning="")
+        save(series, violence_unacknowledged=True, decision=ScreeningDecision.NOT_ADVISED, reasoning="")
     save(
-        measure,
+        series,
         violence_unacknowledged=True,
         decision=ScreeningDecision.NOT_ADVISED,
         reasoning="Mistanke om vold fra ukjent person; barnet må beskyttes først.",
     )
-    measure.refresh_from_db()
-    assert measure.status == MeasureStatus.NOT_STARTED and measure.ended_on is not None
-    assert "barnet må beskyttes først" in measure.end_reason
+    series.refresh_from_db()
+    assert series.status == SeriesStatus.NOT_STARTED and series.ended_on is not None
+    assert "barnet må beskyttes først" in series.end_reason
 
 
 @pytest.mark.django_db
 def test_the_family_declining_ends_the_series_before_it_starts(case: Case) -> None:
-    measure = start(case)
-    save(measure, small_network=True, decision=ScreeningDecision.DECLINED, reasoning="Vil ikke skylde noen.")
-    measure.refresh_from_db()
-    assert measure.status == MeasureStatus.NOT_STARTED
-    assert "Vil ikke skylde noen." in measure.end_reason
+    series = start(case)
+    save(series, small_network=True, decision=ScreeningDecision.DECLINED, reasoning="Vil ikke skylde noen.")
+    series.refresh_from_db()
+    assert series.status == SeriesStatus.NOT_STARTED
+    assert "Vil ikke skylde noen." in series.end_reason
 
 
 @pytest.mark.django_db
 def test_flags_can_be_saved_before_deciding(case: Case) -> None:
-    measure = start(case)
-    screening = save(measure, severe_conflict=True, other_concerns="Far og mormor i konflikt.")
-    measure.refresh_from_db()
+    series = start(case)
+    screening = save(series, severe_conflict=True, other_concerns="Far og mormor i konflikt.")
+    series.refresh_from_db()
     assert screening.severe_conflict and screening.decision == "" and screening.decided_by is None
-    assert measure.status == MeasureStatus.SCREENING
+    assert series.status == SeriesStatus.SCREENING
 
 
 # --- The page -------------------------------------------------------------------------------------------
@@ -190,43 +188,51 @@ def _form(**overrides: str) -> dict[str, str]:
 @pytest.mark.django_db
 def test_the_screening_page_surfaces_the_guidance(make_case: Any, caseworker: User, service: Service) -> None:
     case = make_case(owner=caseworker, service=service, minority_background=True)
-    measure = start(case)
-    body = client_for(caseworker).get(reverse("meetings:screening", args=[measure.pk])).content.decode()
+    series = start(case)
+    body = (
+        client_for(caseworker)
+        .get(reverse("meetings:screening", args=[series.case_id, series.measure_id]))
+        .content.decode()
+    )
     assert "guidance--adapt" in body
     assert 'name="violence_unacknowledged"' in body
 
 
 @pytest.mark.django_db
 def test_refused_going_ahead_is_explained_on_the_page(case: Case) -> None:
-    measure = start(case)
+    series = start(case)
     response = client_for(case.caseworker).post(
-        reverse("meetings:screening", args=[measure.pk]),
+        reverse("meetings:screening", args=[series.case_id, series.measure_id]),
         _form(violence_unacknowledged="on", decision="proceed", reasoning="Vi prøver."),
     )
     assert response.status_code == 200
     body = response.content.decode()
     assert "error-summary" in body and "guidance--not_advised" in body
-    measure.refresh_from_db()
-    assert measure.status == MeasureStatus.SCREENING
+    series.refresh_from_db()
+    assert series.status == SeriesStatus.SCREENING
 
 
 @pytest.mark.django_db
 def test_recording_the_decision_through_the_page(case: Case) -> None:
-    measure = start(case)
+    series = start(case)
     response = client_for(case.caseworker).post(
-        reverse("meetings:screening", args=[measure.pk]),
+        reverse("meetings:screening", args=[series.case_id, series.measure_id]),
         _form(decision="proceed", reasoning="Foreldrene ønsker et nettverksmøte."),
     )
     assert response.status_code == 302
-    measure.refresh_from_db()
-    assert measure.status == MeasureStatus.PREPARING
+    series.refresh_from_db()
+    assert series.status == SeriesStatus.PREPARING
 
 
 @pytest.mark.django_db
 def test_the_not_advised_banner_shows_on_the_measure_page(case: Case) -> None:
-    measure = start(case)
-    save(measure, violence_unacknowledged=True, decision=ScreeningDecision.NOT_ADVISED, reasoning="Vold.")
-    body = client_for(case.caseworker).get(reverse("meetings:detail", args=[measure.pk])).content.decode()
+    series = start(case)
+    save(series, violence_unacknowledged=True, decision=ScreeningDecision.NOT_ADVISED, reasoning="Vold.")
+    body = (
+        client_for(case.caseworker)
+        .get(reverse("meetings:detail", args=[series.case_id, series.measure_id]))
+        .content.decode()
+    )
     assert "status-banner--not_started" in body
 
 
@@ -234,21 +240,26 @@ def test_the_not_advised_banner_shows_on_the_measure_page(case: Case) -> None:
 def test_screening_page_is_404_without_need_to_know(
     case: Case, teammate: User, researcher: User, outsider: User
 ) -> None:
-    measure = start(case)
+    series = start(case)
     clients = [client_for(u) for u in (teammate, researcher, outsider)]
-    assert_404_for(clients, reverse("meetings:screening", args=[measure.pk]), _form(decision="proceed"))
-    measure.refresh_from_db()
-    assert measure.status == MeasureStatus.SCREENING
+    assert_404_for(
+        clients,
+        reverse("meetings:screening", args=[series.case_id, series.measure_id]),
+        _form(decision="proceed"),
+    )
+    series.refresh_from_db()
+    assert series.status == SeriesStatus.SCREENING
 
 
 @pytest.mark.django_db
 def test_a_visiting_leader_reads_the_screening_but_cannot_decide(case: Case, other_service: Service) -> None:
     visitor = visiting_leader(other_service)
-    measure = start(case, leader=visitor)
+    series = start(case, leader=visitor)
     client = client_for(visitor)
-    page = client.get(reverse("meetings:screening", args=[measure.pk]))
+    page = client.get(reverse("meetings:screening", args=[series.case_id, series.measure_id]))
     assert page.status_code == 200 and 'name="decision"' not in page.content.decode()
     posted = client.post(
-        reverse("meetings:screening", args=[measure.pk]), _form(decision="proceed", reasoning="Ja.")
+        reverse("meetings:screening", args=[series.case_id, series.measure_id]),
+        _form(decision="proceed", reasoning="Ja."),
     )
     assert posted.status_code == 404

@@ -14,22 +14,22 @@ from django.utils import timezone, translation
 
 from sirkel.accounts.models import Role, Service, User
 from sirkel.audit.models import AuditAction, AuditEvent
-from sirkel.cases.models import Case
-from sirkel.core.testing import client_for, make_user
+from sirkel.cases.models import Case, MeasureKind
 from sirkel.meetings.models import (
     ConsentParty,
-    Measure,
-    MeasureKind,
-    MeasureStatus,
     Meeting,
     Participant,
     ParticipantRole,
     Screening,
+    Series,
+    SeriesStatus,
 )
-from sirkel.meetings.services import series
+from sirkel.meetings.services import series as series_services
 from sirkel.meetings.services.series import SMALL_NETWORK_THRESHOLD
 from sirkel.meetings.tests.series_support import assert_404_for, consent, start, train, visiting_leader
 from sirkel.network.models import NetworkMember, Side
+from sirkel.testing.factories import make_series
+from sirkel.testing.fixtures import client_for, make_user
 
 # --- Starting a series ----------------------------------------------------------------------------------
 
@@ -46,17 +46,15 @@ def test_starting_a_series_prefills_the_screening_from_the_case_and_network(
     NetworkMember.objects.create(case=case, name="Skolen", side=Side.PUBLIC)
     train(consultant, service)
 
-    measure = start(case, leader=consultant)
+    series = start(case, leader=consultant)
 
-    assert measure.status == MeasureStatus.SCREENING
-    assert measure.caseworker == caseworker and measure.leader == consultant
-    screening = Screening.objects.get(measure=measure)
+    assert series.status == SeriesStatus.SCREENING
+    assert series.caseworker == caseworker and series.leader == consultant
+    screening = Screening.objects.get(series=series)
     assert screening.minority_background and screening.parent_cognitive_difficulties
     assert screening.small_network  # three private people: fewer than the threshold
     assert not screening.violence_unacknowledged and screening.decision == ""
-    event = AuditEvent.objects.get(
-        action=AuditAction.CREATE, object_type="measure", object_id=str(measure.pk)
-    )
+    event = AuditEvent.objects.get(action=AuditAction.CREATE, object_type="series", object_id=str(series.pk))
     assert event.actor == caseworker and event.detail["kind"] == MeasureKind.NETWORK_MEETING
 
 
@@ -64,8 +62,8 @@ def test_starting_a_series_prefills_the_screening_from_the_case_and_network(
 def test_a_network_of_the_threshold_size_is_not_small(case: Case) -> None:
     for n in range(SMALL_NETWORK_THRESHOLD):
         NetworkMember.objects.create(case=case, name=f"Venn {n}", side=Side.PRIVATE)
-    measure = start(case)
-    assert not measure.screening.small_network
+    series = start(case)
+    assert not series.screening.small_network
 
 
 @pytest.mark.django_db
@@ -75,7 +73,7 @@ def test_only_people_who_may_edit_the_case_can_start_a_measure(
     for user in (teammate, researcher, outsider):
         with pytest.raises(PermissionDenied):
             start(case, by=user)
-    assert not Measure.objects.exists()
+    assert not Series.objects.exists()
     assert start(case, by=leader).pk  # the service leader may
 
 
@@ -103,7 +101,7 @@ def test_no_new_measure_on_a_closed_case(
 @pytest.mark.django_db
 def test_the_responsible_caseworker_must_work_on_the_case(case: Case, teammate: User) -> None:
     with pytest.raises(ValidationError) as err:
-        series.start_measure(
+        series_services.start_series(
             acting_user=case.caseworker, case=case, kind=MeasureKind.NETWORK_MEETING, caseworker=teammate
         )
     assert "caseworker" in err.value.message_dict
@@ -123,9 +121,7 @@ def test_the_leader_cannot_be_the_caseworker(case: Case, caseworker: User, servi
 @pytest.mark.django_db
 def test_the_database_refuses_a_leader_who_is_the_caseworker(case: Case, caseworker: User) -> None:
     with pytest.raises(IntegrityError), transaction.atomic():
-        Measure.objects.create(
-            case=case, kind=MeasureKind.NETWORK_MEETING, caseworker=caseworker, leader=caseworker
-        )
+        make_series(case=case, kind=MeasureKind.NETWORK_MEETING, caseworker=caseworker, leader=caseworker)
 
 
 @pytest.mark.django_db
@@ -153,13 +149,13 @@ def test_a_leader_must_be_trained_here_or_shared_by_another_service(
 
 @pytest.mark.django_db
 def test_the_leader_can_be_chosen_later(case: Case, service: Service, consultant: User) -> None:
-    measure = start(case)
-    assert measure.leader is None
+    series = start(case)
+    assert series.leader is None
     train(consultant, service)
-    series.set_leader(acting_user=case.caseworker, measure=measure, leader=consultant)
-    measure.refresh_from_db()
-    assert measure.leader == consultant
-    assert AuditEvent.objects.filter(object_type="measure", detail__field="leader").exists()
+    series_services.set_leader(acting_user=case.caseworker, series=series, leader=consultant)
+    series.refresh_from_db()
+    assert series.leader == consultant
+    assert AuditEvent.objects.filter(object_type="series", detail__field="leader").exists()
 
 
 @pytest.mark.django_db
@@ -167,22 +163,22 @@ def test_the_leader_cannot_be_removed_once_a_meeting_is_planned(
     case: Case, service: Service, consultant: User
 ) -> None:
     train(consultant, service)
-    measure = start(case, leader=consultant)
-    Meeting.objects.create(measure=measure, sequence=1)
+    series = start(case, leader=consultant)
+    Meeting.objects.create(series=series, sequence=1)
     with pytest.raises(ValidationError):
-        series.set_leader(acting_user=case.caseworker, measure=measure, leader=None)
+        series_services.set_leader(acting_user=case.caseworker, series=series, leader=None)
 
 
 @pytest.mark.django_db
 def test_choosing_the_leader_through_the_page(case: Case, service: Service, consultant: User) -> None:
-    measure = start(case)
+    series = start(case)
     train(consultant, service)
     response = client_for(case.caseworker).post(
-        reverse("meetings:set_leader", args=[measure.pk]), {"leader": consultant.pk}
+        reverse("meetings:set_leader", args=[series.case_id, series.measure_id]), {"leader": consultant.pk}
     )
     assert response.status_code == 302
-    measure.refresh_from_db()
-    assert measure.leader == consultant
+    series.refresh_from_db()
+    assert series.leader == consultant
 
 
 # --- Pages and who may see them -------------------------------------------------------------------------
@@ -200,9 +196,9 @@ def test_starting_a_series_through_the_page(case: Case, service: Service, consul
         reverse("meetings:start", args=[case.pk]),
         {"kind": MeasureKind.NETWORK_MEETING, "caseworker": case.caseworker.pk, "leader": consultant.pk},
     )
-    measure = Measure.objects.get()
+    series = Series.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == reverse("meetings:screening", args=[measure.pk])
+    assert response["Location"] == reverse("meetings:screening", args=[series.case_id, series.measure_id])
 
 
 @pytest.mark.django_db
@@ -214,23 +210,23 @@ def test_the_start_page_explains_a_refused_leader(case: Case, service: Service) 
     )
     assert response.status_code == 200
     assert "error-summary" in response.content.decode()
-    assert not Measure.objects.exists()
+    assert not Series.objects.exists()
 
 
 @pytest.mark.django_db
 def test_series_pages_are_404_for_everyone_without_need_to_know(
     case: Case, teammate: User, researcher: User, outsider: User
 ) -> None:
-    measure = start(case)
+    series = start(case)
     clients = [client_for(u) for u in (teammate, researcher, outsider)]
     for url in (
         reverse("meetings:case_measures", args=[case.pk]),
         reverse("meetings:start", args=[case.pk]),
-        reverse("meetings:detail", args=[measure.pk]),
-        reverse("meetings:set_leader", args=[measure.pk]),
+        reverse("meetings:detail", args=[series.case_id, series.measure_id]),
+        reverse("meetings:set_leader", args=[series.case_id, series.measure_id]),
     ):
         assert_404_for(clients, url)
-    assert Measure.objects.count() == 1
+    assert Series.objects.count() == 1
 
 
 @pytest.mark.django_db
@@ -243,19 +239,23 @@ def test_a_leader_from_another_service_sees_only_the_measures_they_lead(
     other_on_same_case = start(case)
     client = client_for(visitor)
 
-    page = client.get(reverse("meetings:detail", args=[led.pk]))
+    page = client.get(reverse("meetings:detail", args=[led.case_id, led.measure_id]))
     assert page.status_code == 200
-    assert reverse("cases:detail", args=[case.pk]) not in page.content.decode()  # no way into the case
-    event = AuditEvent.objects.filter(object_type="measure", object_id=str(led.pk), actor=visitor).last()
+    assert (
+        f'href="{reverse("cases:detail", args=[case.pk])}"' not in page.content.decode()
+    )  # no way into the case
+    event = AuditEvent.objects.filter(object_type="series", object_id=str(led.pk), actor=visitor).last()
     assert event is not None and event.detail["basis"] == "meeting_leader"
 
     for url in (
-        reverse("meetings:detail", args=[not_led.pk]),
-        reverse("meetings:detail", args=[other_on_same_case.pk]),
+        reverse("meetings:detail", args=[not_led.case_id, not_led.measure_id]),
+        reverse("meetings:detail", args=[other_on_same_case.case_id, other_on_same_case.measure_id]),
         reverse("cases:detail", args=[case.pk]),
         reverse("meetings:case_measures", args=[case.pk]),
         reverse("meetings:start", args=[case.pk]),
-        reverse("meetings:set_leader", args=[led.pk]),  # leading is not editing the measure
+        reverse(
+            "meetings:set_leader", args=[led.case_id, led.measure_id]
+        ),  # leading is not editing the measure
     ):
         assert client.get(url).status_code in (404, 405), url
         assert client.post(url, {}).status_code == 404, url
@@ -265,11 +265,11 @@ def test_a_leader_from_another_service_sees_only_the_measures_they_lead(
 def test_case_page_lists_the_measures_and_offers_to_start_one_to_editors(
     case: Case, leader: User, service: Service, make_case: Callable[..., Case]
 ) -> None:
-    measure = start(case)
+    series = start(case)
     page = client_for(case.caseworker).get(reverse("cases:detail", args=[case.pk])).content.decode()
-    assert reverse("meetings:detail", args=[measure.pk]) in page
+    assert reverse("meetings:detail", args=[series.case_id, series.measure_id]) in page
     with translation.override(settings.LANGUAGE_CODE):
-        assert str(MeasureStatus.SCREENING.label) in page
+        assert str(SeriesStatus.SCREENING.label) in page
     assert reverse("meetings:start", args=[case.pk]) in page
 
     assigned_admin = make_user("admin", service, Role.ADMINISTRATOR)
@@ -285,18 +285,18 @@ def test_case_measures_page_lists_the_measures(case: Case) -> None:
     page = client_for(case.caseworker).get(reverse("meetings:case_measures", args=[case.pk]))
     assert page.status_code == 200
     body = page.content.decode()
-    for measure in (first, second):
-        assert reverse("meetings:detail", args=[measure.pk]) in body
+    for series in (first, second):
+        assert reverse("meetings:detail", args=[series.case_id, series.measure_id]) in body
 
 
-def _grow(measure: Measure, meetings: int) -> None:
+def _grow(series: Series, meetings: int) -> None:
     """Give a measure more meetings, participants and consents."""
-    start_at = Meeting.objects.filter(measure=measure).count()
+    start_at = Meeting.objects.filter(series=series).count()
     for n in range(start_at + 1, start_at + meetings + 1):
-        meeting = Meeting.objects.create(measure=measure, sequence=n)
+        meeting = Meeting.objects.create(series=series, sequence=n)
         for p in range(3):
             Participant.objects.create(meeting=meeting, name=f"P{p}", role=ParticipantRole.PRIVATE)
-    consent(measure, ConsentParty.GUARDIAN)
+    consent(series, ConsentParty.GUARDIAN)
 
 
 @pytest.mark.django_db
@@ -304,17 +304,17 @@ def test_detail_page_query_count_does_not_grow_with_the_series(
     case: Case, service: Service, consultant: User
 ) -> None:
     train(consultant, service)
-    measure = start(case, leader=consultant)
+    series = start(case, leader=consultant)
     client = client_for(case.caseworker)
-    url = reverse("meetings:detail", args=[measure.pk])
-    end_url = reverse("meetings:end", args=[measure.pk])
-    _grow(measure, 1)
+    url = reverse("meetings:detail", args=[series.case_id, series.measure_id])
+    end_url = reverse("meetings:end", args=[series.case_id, series.measure_id])
+    _grow(series, 1)
     client.get(url)
     with CaptureQueriesContext(connection) as small:
         assert client.get(url).status_code == 200
     with CaptureQueriesContext(connection) as small_end:
         assert client.get(end_url).status_code == 200
-    _grow(measure, 6)
+    _grow(series, 6)
     with CaptureQueriesContext(connection) as large:
         assert client.get(url).status_code == 200
     with CaptureQueriesContext(connection) as large_end:
@@ -341,16 +341,22 @@ def test_case_page_query_count_does_not_grow_with_the_measures(case: Case) -> No
 @pytest.mark.django_db
 def test_detail_page_shows_the_overview(case: Case, service: Service, consultant: User) -> None:
     train(consultant, service)
-    measure = start(case, leader=consultant)
-    meeting = Meeting.objects.create(measure=measure, sequence=1)
-    body = client_for(case.caseworker).get(reverse("meetings:detail", args=[measure.pk])).content.decode()
+    series = start(case, leader=consultant)
+    meeting = Meeting.objects.create(series=series, sequence=1)
+    body = (
+        client_for(case.caseworker)
+        .get(reverse("meetings:detail", args=[series.case_id, series.measure_id]))
+        .content.decode()
+    )
     assert consultant.display_name() in body
     assert case.caseworker.display_name() in body
     assert "Emma har gode skoledager." in body  # purpose
     assert 'class="guidance"' in body
-    assert reverse("meetings:consent_add", args=[measure.pk]) in body
-    assert reverse("meetings:prepare", args=[measure.pk, meeting.pk]) in body  # the meetings list
-    assert reverse("plans:plan", args=[measure.pk]) in body
+    assert reverse("meetings:consent_add", args=[series.case_id, series.measure_id]) in body
+    assert (
+        reverse("meetings:prepare", args=[series.case_id, series.measure_id, meeting.pk]) in body
+    )  # the meetings list
+    assert reverse("actions:plan", args=[series.case_id, series.measure_id]) in body
 
 
 # --- Ending a measure that has run its course ------------------------------------------------------------
@@ -362,10 +368,10 @@ def test_caseworker_ends_a_measure_with_reason_and_it_is_audited(
 ) -> None:
     case = make_case(owner=caseworker, service=service)
     train(consultant, service)
-    measure = series.start_measure(
+    series = series_services.start_series(
         acting_user=caseworker, case=case, kind="network_meeting", caseworker=caseworker, leader=consultant
     )
-    url = reverse("meetings:end", args=[measure.pk])
+    url = reverse("meetings:end", args=[series.case_id, series.measure_id])
     assert client_for(teammate).get(url).status_code == 404
     assert client_for(teammate).post(url, {"reason": "x", "ended_on": "2026-01-01"}).status_code == 404
     client = client_for(caseworker)
@@ -373,10 +379,8 @@ def test_caseworker_ends_a_measure_with_reason_and_it_is_audited(
     assert response.status_code == 200 and response.context["form"].errors
     response = client.post(url, {"reason": "Målene er nådd.", "ended_on": timezone.localdate().isoformat()})
     assert response.status_code == 302
-    measure.refresh_from_db()
-    assert measure.status == MeasureStatus.COMPLETED and measure.end_reason == "Målene er nådd."
-    assert AuditEvent.objects.filter(
-        object_type="measure", object_id=str(measure.pk), action="update"
-    ).exists()
+    series.refresh_from_db()
+    assert series.status == SeriesStatus.COMPLETED and series.end_reason == "Målene er nådd."
+    assert AuditEvent.objects.filter(object_type="series", object_id=str(series.pk), action="update").exists()
     with pytest.raises(ValidationError):
-        series.end_measure(acting_user=caseworker, measure=measure, reason="igjen")
+        series_services.end_series(acting_user=caseworker, series=series, reason="igjen")

@@ -15,8 +15,7 @@ from django.utils import timezone
 from sirkel.accounts.models import Service, User
 from sirkel.audit.models import AuditAction, AuditEvent
 from sirkel.cases.models import Case
-from sirkel.core.testing import client_for
-from sirkel.meetings.models import ConsentParty, Measure, Meeting, Participant, ParticipantRole
+from sirkel.meetings.models import ConsentParty, Meeting, Participant, ParticipantRole, Series
 from sirkel.meetings.services import meeting as services
 from sirkel.meetings.services import preparation
 from sirkel.meetings.tests.meeting_support import (
@@ -27,21 +26,22 @@ from sirkel.meetings.tests.meeting_support import (
     pdf_text,
     plan_soon,
 )
-from sirkel.meetings.tests.preparation_support import meeting_leader, ready_measure, reload
+from sirkel.meetings.tests.preparation_support import meeting_leader, ready_series, reload
 from sirkel.meetings.tests.series_support import consent
 from sirkel.network.models import Side
+from sirkel.testing.fixtures import client_for
 
 __all__ = ["meeting_leader"]  # fixtures used by name
 
 
 @pytest.fixture
-def measure(case: Case, meeting_leader: User) -> Measure:
-    return ready_measure(case, meeting_leader)
+def series(case: Case, meeting_leader: User) -> Series:
+    return ready_series(case, meeting_leader)
 
 
 @pytest.fixture
-def meeting(measure: Measure) -> Meeting:
-    return plan_soon(measure)
+def meeting(series: Series) -> Meeting:
+    return plan_soon(series)
 
 
 @pytest.fixture
@@ -77,9 +77,9 @@ def test_the_waiver_lists_only_the_public_participants(
     meeting: Meeting, people: dict[str, Participant], meeting_leader: User
 ) -> None:
     preparation.add_participants(
-        acting_user=meeting.measure.caseworker,
+        acting_user=meeting.series.caseworker,
         meeting=meeting,
-        users=[meeting.measure.caseworker, meeting_leader],
+        users=[meeting.series.caseworker, meeting_leader],
     )
     listed = services.waiver_participants(meeting.participants.all(), leader_id=meeting_leader.pk)
     # The caseworker speaks for the child welfare service and must be released too; the leader only leads.
@@ -92,7 +92,9 @@ def test_the_waiver_page_and_sheet_show_the_public_participants_only(
 ) -> None:
     client = client_for(caseworker)
     for name in ("waiver", "waiver_sheet"):
-        page = client.get(reverse(f"meetings:{name}", args=[meeting.measure_id, meeting.pk]))
+        page = client.get(
+            reverse(f"meetings:{name}", args=[meeting.series.case_id, meeting.series.measure_id, meeting.pk])
+        )
         assert page.status_code == 200
         text = page.content.decode()
         assert "Lars Lærer" in text and "Helga Helsesykepleier" in text
@@ -102,11 +104,11 @@ def test_the_waiver_page_and_sheet_show_the_public_participants_only(
 
 @pytest.mark.django_db
 def test_parents_sign_with_the_names_from_their_consents(
-    measure: Measure, meeting: Meeting, people: dict[str, Participant]
+    series: Series, meeting: Meeting, people: dict[str, Participant]
 ) -> None:
-    consent(measure, ConsentParty.MOTHER)  # party_name "mother Testesen"
+    consent(series, ConsentParty.MOTHER)  # party_name "mother Testesen"
     signatories = services.waiver_signatories(
-        meeting, consents=list(measure.consents.all()), participants=list(meeting.participants.all())
+        meeting, consents=list(series.consents.all()), participants=list(meeting.participants.all())
     )
     assert [(s.key, s.name) for s in signatories] == [("mother", "mother Testesen"), ("father", "Frank Far")]
 
@@ -118,8 +120,8 @@ def test_a_youth_who_is_15_at_the_meeting_signs_for_themself(
     day = timezone.localdate() + timedelta(days=30)
     case = make_case(owner=caseworker, service=service, birth_date=child_born(15, on=day))
     assert case.age == 14  # still 14 today: the meeting date decides
-    measure = ready_measure(case, meeting_leader)
-    meeting = plan_soon(measure, days=28)
+    series = ready_series(case, meeting_leader)
+    meeting = plan_soon(series, days=28)
     teacher = invite(meeting, "Lars Lærer", side=Side.PUBLIC, relation="Kontaktlærer")
     invite(meeting, "Emma", relation="Barnet", role=ParticipantRole.CHILD)
     invite(meeting, "Mona Mor", relation="Mor")
@@ -141,7 +143,7 @@ def test_a_youth_who_is_15_at_the_meeting_signs_for_themself(
 def test_a_child_under_15_at_the_meeting_does_not_sign(
     meeting: Meeting, people: dict[str, Participant]
 ) -> None:
-    assert meeting.measure.case.age_on(services.meeting_day(meeting)) < 15
+    assert meeting.series.case.age_on(services.meeting_day(meeting)) < 15
     assert not services.youth_signs(meeting)
     keys = [s.key for s in services.waiver_signatories(meeting, consents=[], participants=[])]
     assert keys == ["mother", "father"]
@@ -202,7 +204,7 @@ def test_releasing_nobody_clears_the_record(
 def test_the_waiver_is_recorded_through_the_page(
     meeting: Meeting, people: dict[str, Participant], meeting_leader: User
 ) -> None:
-    url = reverse("meetings:waiver", args=[meeting.measure_id, meeting.pk])
+    url = reverse("meetings:waiver", args=[meeting.series.case_id, meeting.series.measure_id, meeting.pk])
     response = client_for(meeting_leader).post(
         url,
         {
@@ -220,7 +222,7 @@ def test_the_waiver_is_recorded_through_the_page(
 def test_a_rejected_waiver_keeps_the_choices_and_explains_why(
     meeting: Meeting, people: dict[str, Participant], meeting_leader: User
 ) -> None:
-    url = reverse("meetings:waiver", args=[meeting.measure_id, meeting.pk])
+    url = reverse("meetings:waiver", args=[meeting.series.case_id, meeting.series.measure_id, meeting.pk])
     response = english(meeting_leader).post(url, {"released": [str(people["nurse"].pk)], "signed_by": []})
     assert response.status_code == 400
     text = response.content.decode()
@@ -234,7 +236,9 @@ def test_the_meeting_page_marks_public_participants_who_are_not_released(
     meeting: Meeting, people: dict[str, Participant], caseworker: User
 ) -> None:
     sign(meeting, caseworker, [people["teacher"]], ["mother"])
-    page = english(caseworker).get(reverse("meetings:meeting", args=[meeting.measure_id, meeting.pk]))
+    page = english(caseworker).get(
+        reverse("meetings:meeting", args=[meeting.series.case_id, meeting.series.measure_id, meeting.pk])
+    )
     text = page.content.decode()
     nurse_row = text.split("Helga Helsesykepleier", 1)[1].split("</fieldset>", 1)[0]
     teacher_row = text.split("Lars Lærer", 1)[1].split("</fieldset>", 1)[0]
@@ -252,7 +256,7 @@ def test_the_waiver_pdf_is_for_signing_and_carries_no_contact_details(
     meeting: Meeting, people: dict[str, Participant], caseworker: User
 ) -> None:
     response = client_for(caseworker).get(
-        reverse("meetings:waiver_pdf", args=[meeting.measure_id, meeting.pk])
+        reverse("meetings:waiver_pdf", args=[meeting.series.case_id, meeting.series.measure_id, meeting.pk])
     )
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -264,4 +268,4 @@ def test_the_waiver_pdf_is_for_signing_and_carries_no_contact_details(
     assert "Tove Tante" not in text
     assert PHONE not in text and "mona@example.no" not in text
     assert "Testesen" not in text  # the child's family name: no more than the given name is needed
-    assert AuditEvent.objects.filter(action=AuditAction.EXPORT, object_type="measure").exists()
+    assert AuditEvent.objects.filter(action=AuditAction.EXPORT, object_type="series").exists()

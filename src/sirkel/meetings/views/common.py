@@ -16,39 +16,40 @@ from sirkel.core.types import AuthenticatedHttpRequest
 from sirkel.meetings import invitations, selectors
 from sirkel.meetings.kinds import kind_config
 from sirkel.meetings.models import (
-    Measure,
-    MeasureStatus,
     Meeting,
     MeetingStatus,
     Participant,
+    Series,
+    SeriesStatus,
 )
-from sirkel.meetings.selectors import MeasureAccess
+from sirkel.meetings.selectors import SeriesAccess
 
 READ_METHODS = ("GET", "HEAD")
 
 
-def open_measure(
-    request: AuthenticatedHttpRequest, measure_id: int, require: str, action: str | None = None
-) -> tuple[Measure, MeasureAccess]:
+def open_series(
+    request: AuthenticatedHttpRequest, case_id: int, measure_id: int, require: str, action: str | None = None
+) -> tuple[Series, SeriesAccess]:
     if action is None:
         action = AuditAction.VIEW if request.method in READ_METHODS else AuditAction.UPDATE
     with transaction.atomic():
-        return selectors.get_measure_for_user(
-            user=request.user, measure_id=measure_id, require=require, audit_action=action
+        return selectors.get_series_for_user(
+            user=request.user, case_id=case_id, measure_id=measure_id, require=require, audit_action=action
         )
 
 
 def open_meeting(
     request: AuthenticatedHttpRequest,
+    case_id: int,
     measure_id: int,
     meeting_id: int,
     require: str,
     action: str | None = None,
-) -> tuple[Measure, MeasureAccess, Meeting]:
-    measure, access = open_measure(request, measure_id, require, action)
-    meeting = selectors.get_meeting(measure=measure, meeting_id=meeting_id)
-    meeting.measure = measure  # already loaded with its case: saves a query on every page
-    return measure, access, meeting
+) -> tuple[Series, SeriesAccess, Meeting]:
+    series, access = open_series(request, case_id, measure_id, require, action)
+    meeting = selectors.get_meeting(series=series, meeting_id=meeting_id)
+    meeting.series = series  # already loaded with its case: saves a query on every page
+    return series, access, meeting
 
 
 def participants_of(meeting: Meeting) -> list[Participant]:
@@ -71,52 +72,57 @@ def get_participant(meeting: Meeting, participant_id: int) -> Participant:
     return participant
 
 
-def can_prepare(measure: Measure, access: MeasureAccess, meeting: Meeting) -> bool:
-    return access.can_edit and measure.is_open and meeting.status == MeetingStatus.PLANNED
+def can_prepare(series: Series, access: SeriesAccess, meeting: Meeting) -> bool:
+    return access.can_edit and series.is_open and meeting.status == MeetingStatus.PLANNED
 
 
-def network_url(measure: Measure, access: MeasureAccess) -> str | None:
+def network_url(series: Series, access: SeriesAccess) -> str | None:
     """The case's network register page, for those who may open the case and change it."""
     if not (access.sees_case and access.can_edit):
         return None
     try:
-        return reverse("network:page", args=[measure.case_id])
+        return reverse("network:page", args=[series.case_id])
     except NoReverseMatch:
         return None
 
 
-def meeting_context(measure: Measure, access: MeasureAccess, meeting: Meeting) -> dict[str, Any]:
+def meeting_context(series: Series, access: SeriesAccess, meeting: Meeting) -> dict[str, Any]:
     return {
-        "measure": measure,
-        "case": measure.case,
+        "series": series,
+        "case": series.case,
         "access": access,
         "meeting": meeting,
-        "config": kind_config(measure.kind),
-        "can_prepare": can_prepare(measure, access, meeting),
+        "config": kind_config(series.kind),
+        "can_prepare": can_prepare(series, access, meeting),
         "ends_at": invitations.ends_at(meeting),
     }
 
 
 def back_to_prepare(meeting: Meeting, anchor: str = "") -> HttpResponse:
-    url = reverse("meetings:prepare", args=[meeting.measure_id, meeting.pk])
+    url = reverse("meetings:prepare", args=[meeting.series.case_id, meeting.series.measure_id, meeting.pk])
     return redirect(f"{url}#{anchor}" if anchor else url)
 
 
 def back_to_participants(meeting: Meeting) -> HttpResponse:
-    return redirect("meetings:participants", measure_id=meeting.measure_id, meeting_id=meeting.pk)
+    return redirect(
+        "meetings:participants",
+        case_id=meeting.series.case_id,
+        measure_id=meeting.series.measure_id,
+        meeting_id=meeting.pk,
+    )
 
 
-def cannot_plan_reason(measure: Measure) -> str:
-    if measure.is_stopped:
+def cannot_plan_reason(series: Series) -> str:
+    if series.is_stopped:
         return _("Consent has been withdrawn: this measure is stopped and cannot be changed.")
-    if measure.status == MeasureStatus.SCREENING:
+    if series.status == SeriesStatus.SCREENING:
         return _("Finish the screening first: record the decision to go ahead.")
-    if measure.status == MeasureStatus.NOT_STARTED:
+    if series.status == SeriesStatus.NOT_STARTED:
         return _("The screening concluded that this measure should not go ahead now.")
-    if not measure.is_open:
+    if not series.is_open:
         return _("This measure has ended and cannot be changed.")
-    config = kind_config(measure.kind)
-    if config.needs_leader and measure.leader_id is None:
+    config = kind_config(series.kind)
+    if config.needs_leader and series.leader_id is None:
         return _("Choose the %(leader)s before the meeting is planned.") % {
             "leader": str(config.leader_label).lower()
         }

@@ -39,14 +39,16 @@ def _invitees(participants: list[Participant]) -> list[Participant]:
 
 def _document_name(meeting: Meeting, what: str) -> str:
     # No names in file names: they end up in download folders and mail clients.
-    return f"{what}-{meeting.measure_id}-{meeting.sequence}"
+    return f"{what}-{meeting.series_id}-{meeting.sequence}"
 
 
 @login_required
 def invitation_pdf(
-    request: AuthenticatedHttpRequest, measure_id: int, meeting_id: int, participant_id: int
+    request: AuthenticatedHttpRequest, case_id: int, measure_id: int, meeting_id: int, participant_id: int
 ) -> HttpResponse:
-    _measure, _access, meeting = open_meeting(request, measure_id, meeting_id, "view", AuditAction.EXPORT)
+    _series, _access, meeting = open_meeting(
+        request, case_id, measure_id, meeting_id, "view", AuditAction.EXPORT
+    )
     if request.method not in READ_METHODS:
         return HttpResponseNotAllowed(READ_METHODS)
     participant = get_participant(meeting, participant_id)
@@ -59,8 +61,12 @@ def invitation_pdf(
 
 
 @login_required
-def invitations_pdf(request: AuthenticatedHttpRequest, measure_id: int, meeting_id: int) -> HttpResponse:
-    _measure, _access, meeting = open_meeting(request, measure_id, meeting_id, "view", AuditAction.EXPORT)
+def invitations_pdf(
+    request: AuthenticatedHttpRequest, case_id: int, measure_id: int, meeting_id: int
+) -> HttpResponse:
+    _series, _access, meeting = open_meeting(
+        request, case_id, measure_id, meeting_id, "view", AuditAction.EXPORT
+    )
     if request.method not in READ_METHODS:
         return HttpResponseNotAllowed(READ_METHODS)
     return pdf_response(
@@ -72,9 +78,13 @@ def invitations_pdf(request: AuthenticatedHttpRequest, measure_id: int, meeting_
 
 
 @login_required
-def invitations_print(request: AuthenticatedHttpRequest, measure_id: int, meeting_id: int) -> HttpResponse:
+def invitations_print(
+    request: AuthenticatedHttpRequest, case_id: int, measure_id: int, meeting_id: int
+) -> HttpResponse:
     """The letters as a printable page: all of them, or one (?deltaker=<id>)."""
-    _measure, _access, meeting = open_meeting(request, measure_id, meeting_id, "view", AuditAction.EXPORT)
+    _series, _access, meeting = open_meeting(
+        request, case_id, measure_id, meeting_id, "view", AuditAction.EXPORT
+    )
     if request.method not in READ_METHODS:
         return HttpResponseNotAllowed(READ_METHODS)
     one = request.GET.get("deltaker", "")
@@ -94,8 +104,10 @@ def invitations_print(request: AuthenticatedHttpRequest, measure_id: int, meetin
 
 
 @login_required
-def ics(request: AuthenticatedHttpRequest, measure_id: int, meeting_id: int) -> HttpResponse:
-    _measure, _access, meeting = open_meeting(request, measure_id, meeting_id, "view", AuditAction.EXPORT)
+def ics(request: AuthenticatedHttpRequest, case_id: int, measure_id: int, meeting_id: int) -> HttpResponse:
+    _series, _access, meeting = open_meeting(
+        request, case_id, measure_id, meeting_id, "view", AuditAction.EXPORT
+    )
     if request.method not in READ_METHODS:
         return HttpResponseNotAllowed(READ_METHODS)
     if meeting.starts_at is None:
@@ -108,16 +120,18 @@ def ics(request: AuthenticatedHttpRequest, measure_id: int, meeting_id: int) -> 
 
 
 @login_required
-def send_invitations(request: AuthenticatedHttpRequest, measure_id: int, meeting_id: int) -> HttpResponse:
+def send_invitations(
+    request: AuthenticatedHttpRequest, case_id: int, measure_id: int, meeting_id: int
+) -> HttpResponse:
     """GET: who will get an e-mail and whose letter must be printed. POST: send."""
     require = "view" if request.method in READ_METHODS else "edit"
-    measure, access, meeting = open_meeting(request, measure_id, meeting_id, require)
+    series, access, meeting = open_meeting(request, case_id, measure_id, meeting_id, require)
     participants = participants_of(meeting)
     result: services.SendResult | None = None
     error = ""
     if request.method == "POST":
-        if not can_prepare(measure, access, meeting):
-            error = cannot_plan_reason(measure) or _("This meeting can no longer be changed.")
+        if not can_prepare(series, access, meeting):
+            error = cannot_plan_reason(series) or _("This meeting can no longer be changed.")
         else:
             try:
                 result = services.send_invitations(
@@ -136,7 +150,7 @@ def send_invitations(request: AuthenticatedHttpRequest, measure_id: int, meeting
     on_paper = [
         (p, services.no_email_reason(p)) for p in _invitees(participants) if not services.may_email(p)
     ]
-    context = meeting_context(measure, access, meeting)
+    context = meeting_context(series, access, meeting)
     context.update(
         {
             "by_email": by_email,
@@ -151,9 +165,11 @@ def send_invitations(request: AuthenticatedHttpRequest, measure_id: int, meeting
 
 
 @login_required
-def mark_sent(request: AuthenticatedHttpRequest, measure_id: int, meeting_id: int) -> HttpResponse:
+def mark_sent(
+    request: AuthenticatedHttpRequest, case_id: int, measure_id: int, meeting_id: int
+) -> HttpResponse:
     """Record that printed letters were sent or handed over (checked people on the send page)."""
-    measure, access, meeting = open_meeting(request, measure_id, meeting_id, "edit")
+    series, access, meeting = open_meeting(request, case_id, measure_id, meeting_id, "edit")
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     ids = {int(v) for v in request.POST.getlist("participant") if v.isdigit()}
@@ -169,4 +185,9 @@ def mark_sent(request: AuthenticatedHttpRequest, measure_id: int, meeting_id: in
             raise Http404 from exc
         else:
             messages.success(request, _("Recorded as sent: %(count)s.") % {"count": len(chosen)})
-    return redirect("meetings:send_invitations", measure_id=measure.pk, meeting_id=meeting.pk)
+    return redirect(
+        "meetings:send_invitations",
+        case_id=series.case_id,
+        measure_id=series.measure_id,
+        meeting_id=meeting.pk,
+    )

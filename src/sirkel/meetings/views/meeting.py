@@ -20,6 +20,7 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from sirkel.actions.models import Action
 from sirkel.audit.models import AuditAction
 from sirkel.core.forms import add_service_errors
 from sirkel.core.pdf import pdf_response
@@ -29,19 +30,18 @@ from sirkel.meetings import selectors, selectors_meeting
 from sirkel.meetings.forms_meeting import AttendanceForm, CloseMeetingForm, MeetingNotesForm, WaiverForm
 from sirkel.meetings.kinds import kind_config
 from sirkel.meetings.models import (
-    Measure,
-    MeasureStatus,
     Meeting,
     MeetingKind,
     MeetingStatus,
     Participant,
     ParticipantRole,
+    Series,
+    SeriesStatus,
 )
-from sirkel.meetings.selectors import MeasureAccess
+from sirkel.meetings.selectors import SeriesAccess
 from sirkel.meetings.services import meeting as services
 from sirkel.meetings.views.common import READ_METHODS, open_meeting
 from sirkel.network.models import SupportType
-from sirkel.plans.models import Action
 
 # The order people are listed in on the page and in the documents: the family first, the helpers last.
 ROLE_ORDER: dict[str, int] = {
@@ -66,15 +66,15 @@ def _participants(meeting: Meeting) -> list[Participant]:
     return sorted(rows, key=lambda p: (ROLE_ORDER.get(p.role, 99), p.name.lower(), p.pk))
 
 
-def _can_run(measure: Measure, access: MeasureAccess, meeting: Meeting) -> bool:
-    return access.can_run_meetings and not measure.is_stopped and meeting.status != MeetingStatus.CANCELLED
+def _can_run(series: Series, access: SeriesAccess, meeting: Meeting) -> bool:
+    return access.can_run_meetings and not series.is_stopped and meeting.status != MeetingStatus.CANCELLED
 
 
-def _can_close(measure: Measure, access: MeasureAccess, meeting: Meeting) -> bool:
+def _can_close(series: Series, access: SeriesAccess, meeting: Meeting) -> bool:
     return (
-        _can_run(measure, access, meeting)
+        _can_run(series, access, meeting)
         and meeting.status == MeetingStatus.PLANNED
-        and measure.status in (MeasureStatus.PREPARING, MeasureStatus.ACTIVE)
+        and series.status in (SeriesStatus.PREPARING, SeriesStatus.ACTIVE)
     )
 
 
@@ -87,17 +87,17 @@ def _url_or_none(name: str, *args: int) -> str | None:
 
 def _document_name(meeting: Meeting, what: str) -> str:
     # No names in file names: they end up in download folders and mail clients.
-    return f"{what}-{meeting.measure_id}-{meeting.sequence}"
+    return f"{what}-{meeting.series_id}-{meeting.sequence}"
 
 
-def _base_context(measure: Measure, access: MeasureAccess, meeting: Meeting) -> dict[str, Any]:
+def _base_context(series: Series, access: SeriesAccess, meeting: Meeting) -> dict[str, Any]:
     return {
-        "measure": measure,
-        "case": measure.case,
+        "series": series,
+        "case": series.case,
         "access": access,
         "meeting": meeting,
-        "config": kind_config(measure.kind),
-        "can_run": _can_run(measure, access, meeting),
+        "config": kind_config(series.kind),
+        "can_run": _can_run(series, access, meeting),
     }
 
 
@@ -115,8 +115,8 @@ def _default_held_on(meeting: Meeting) -> date:
 
 def _meeting_page(
     request: AuthenticatedHttpRequest,
-    measure: Measure,
-    access: MeasureAccess,
+    series: Series,
+    access: SeriesAccess,
     meeting: Meeting,
     *,
     notes_form: MeetingNotesForm | None = None,
@@ -125,7 +125,7 @@ def _meeting_page(
     status: int = 200,
 ) -> HttpResponse:
     participants = _participants(meeting)
-    context = _base_context(measure, access, meeting)
+    context = _base_context(series, access, meeting)
     can_run = context["can_run"]
     if can_run and notes_form is None:
         notes_form = MeetingNotesForm(
@@ -137,7 +137,7 @@ def _meeting_page(
                 "internal_notes": meeting.internal_notes,
             }
         )
-    can_close = _can_close(measure, access, meeting)
+    can_close = _can_close(series, access, meeting)
     if can_close and close_form is None:
         close_form = CloseMeetingForm(initial={"held_on": _default_held_on(meeting)})
     actions = selectors_meeting.actions_for_minutes(meeting)
@@ -146,19 +146,19 @@ def _meeting_page(
             "participants": participants,
             "attendance_form": AttendanceForm(participants=participants) if can_run else None,
             "not_released": {
-                p.pk for p in participants if services.not_released(p, leader_id=measure.leader_id)
+                p.pk for p in participants if services.not_released(p, leader_id=series.leader_id)
             },
-            "on_waiver": [p for p in participants if services.on_waiver(p, leader_id=measure.leader_id)],
+            "on_waiver": [p for p in participants if services.on_waiver(p, leader_id=series.leader_id)],
             "notes_form": notes_form if can_run else None,
             "close_form": close_form if can_close else None,
             "can_close": can_close,
             "saved_version": saved_version,
             "actions": actions,
-            "plan_url": _url_or_none("plans:plan", measure.pk),
-            "review_url": _url_or_none("plans:review", measure.pk, meeting.pk)
+            "plan_url": _url_or_none("actions:plan", series.case_id, series.measure_id),
+            "review_url": _url_or_none("actions:review", series.case_id, series.measure_id, meeting.pk)
             if meeting.kind == MeetingKind.FOLLOW_UP
             else None,
-            "snapshots_url": _url_or_none("network:snapshots", measure.case_id) if access.sees_case else None,
+            "snapshots_url": _url_or_none("network:snapshots", series.case_id) if access.sees_case else None,
             "error_form": next((f for f in (notes_form, close_form) if f is not None and f.errors), None),
         }
     )
@@ -167,21 +167,23 @@ def _meeting_page(
 
 
 @login_required
-def meeting(request: AuthenticatedHttpRequest, measure_id: int, meeting_id: int) -> HttpResponse:
+def meeting(
+    request: AuthenticatedHttpRequest, case_id: int, measure_id: int, meeting_id: int
+) -> HttpResponse:
     """The meeting page. POST saves the notes (with a version check, so no one overwrites a colleague)."""
     require = "view" if request.method in READ_METHODS else "run"
-    measure, access, meeting = open_meeting(request, measure_id, meeting_id, require)
+    series, access, meeting = open_meeting(request, case_id, measure_id, meeting_id, require)
     if request.method in READ_METHODS:
-        return _meeting_page(request, measure, access, meeting)
+        return _meeting_page(request, series, access, meeting)
     if request.method != "POST":
         return HttpResponseNotAllowed(["GET", "POST"])
     form = MeetingNotesForm(request.POST)
-    if not _can_run(measure, access, meeting):
+    if not _can_run(series, access, meeting):
         form.is_valid()
-        form.add_error(None, _refusal(measure, meeting))
-        return _meeting_page(request, measure, access, meeting, notes_form=form, status=400)
+        form.add_error(None, _refusal(series, meeting))
+        return _meeting_page(request, series, access, meeting, notes_form=form, status=400)
     if not form.is_valid():
-        return _meeting_page(request, measure, access, meeting, notes_form=form, status=400)
+        return _meeting_page(request, series, access, meeting, notes_form=form, status=400)
     data = form.cleaned_data
     try:
         services.save_meeting_notes(
@@ -194,8 +196,8 @@ def meeting(request: AuthenticatedHttpRequest, measure_id: int, meeting_id: int)
             internal_notes=data["internal_notes"],
         )
     except services.ConflictError:
-        saved = selectors.get_meeting(measure=measure, meeting_id=meeting.pk)
-        saved.measure = measure
+        saved = selectors.get_meeting(series=series, meeting_id=meeting.pk)
+        saved.series = series
         kept = request.POST.copy()
         kept["version"] = str(saved.version)
         form = MeetingNotesForm(kept)
@@ -207,21 +209,21 @@ def meeting(request: AuthenticatedHttpRequest, measure_id: int, meeting_id: int)
                 "Compare it with the saved version shown below, then save again to keep yours."
             ),
         )
-        return _meeting_page(
-            request, measure, access, saved, notes_form=form, saved_version=saved, status=409
-        )
+        return _meeting_page(request, series, access, saved, notes_form=form, saved_version=saved, status=409)
     except ValidationError as exc:
         add_service_errors(form, exc)
-        return _meeting_page(request, measure, access, meeting, notes_form=form, status=400)
+        return _meeting_page(request, series, access, meeting, notes_form=form, status=400)
     except PermissionDenied as exc:
         raise Http404 from exc
     messages.success(request, _("The notes were saved."))
-    return redirect(reverse("meetings:meeting", args=[measure.pk, meeting.pk]) + "#notes")
+    return redirect(
+        reverse("meetings:meeting", args=[series.case_id, series.measure_id, meeting.pk]) + "#notes"
+    )
 
 
-def _refusal(measure: Measure, meeting: Meeting) -> str:
+def _refusal(series: Series, meeting: Meeting) -> str:
     """Why nothing can be recorded for this meeting now, in plain words."""
-    if measure.is_stopped:
+    if series.is_stopped:
         return _("Consent has been withdrawn: this measure is stopped and cannot be changed.")
     if meeting.status == MeetingStatus.CANCELLED:
         return _("This meeting was cancelled: nothing can be recorded for it.")
@@ -229,11 +231,13 @@ def _refusal(measure: Measure, meeting: Meeting) -> str:
 
 
 @login_required
-def attendance(request: AuthenticatedHttpRequest, measure_id: int, meeting_id: int) -> HttpResponse:
+def attendance(
+    request: AuthenticatedHttpRequest, case_id: int, measure_id: int, meeting_id: int
+) -> HttpResponse:
     """Record everyone's attendance with one form. With htmx, only the attendance part is re-rendered."""
     require = "view" if request.method in READ_METHODS else "run"
-    measure, access, meeting = open_meeting(request, measure_id, meeting_id, require)
-    back = reverse("meetings:meeting", args=[measure.pk, meeting.pk]) + "#attendance"
+    series, access, meeting = open_meeting(request, case_id, measure_id, meeting_id, require)
+    back = reverse("meetings:meeting", args=[series.case_id, series.measure_id, meeting.pk]) + "#attendance"
     if request.method in READ_METHODS:
         return redirect(back)
     if request.method != "POST":
@@ -242,8 +246,8 @@ def attendance(request: AuthenticatedHttpRequest, measure_id: int, meeting_id: i
     form = AttendanceForm(request.POST, participants=participants)
     error = ""
     saved = False
-    if not _can_run(measure, access, meeting):
-        error = _refusal(measure, meeting)
+    if not _can_run(series, access, meeting):
+        error = _refusal(series, meeting)
     elif not form.is_valid():
         error = _("Choose present, present digitally or absent.")
     else:
@@ -259,13 +263,13 @@ def attendance(request: AuthenticatedHttpRequest, measure_id: int, meeting_id: i
             saved = True
     if request.headers.get("HX-Request"):
         participants = _participants(meeting) if saved else participants
-        context = _base_context(measure, access, meeting)
+        context = _base_context(series, access, meeting)
         context.update(
             {
                 "participants": participants,
                 "attendance_form": AttendanceForm(participants=participants) if saved else form,
                 "not_released": {
-                    p.pk for p in participants if services.not_released(p, leader_id=measure.leader_id)
+                    p.pk for p in participants if services.not_released(p, leader_id=series.leader_id)
                 },
                 "attendance_error": error,
                 "attendance_saved": saved,
@@ -281,19 +285,23 @@ def attendance(request: AuthenticatedHttpRequest, measure_id: int, meeting_id: i
 
 
 @login_required
-def close_meeting(request: AuthenticatedHttpRequest, measure_id: int, meeting_id: int) -> HttpResponse:
+def close_meeting(
+    request: AuthenticatedHttpRequest, case_id: int, measure_id: int, meeting_id: int
+) -> HttpResponse:
     """Mark the meeting as held: saves a snapshot of the network map and starts the measure's active phase."""
     require = "view" if request.method in READ_METHODS else "run"
-    measure, access, meeting = open_meeting(request, measure_id, meeting_id, require)
+    series, access, meeting = open_meeting(request, case_id, measure_id, meeting_id, require)
     if request.method in READ_METHODS:
-        return redirect(reverse("meetings:meeting", args=[measure.pk, meeting.pk]) + "#close")
+        return redirect(
+            reverse("meetings:meeting", args=[series.case_id, series.measure_id, meeting.pk]) + "#close"
+        )
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     form = CloseMeetingForm(request.POST)
-    if not _can_close(measure, access, meeting):
+    if not _can_close(series, access, meeting):
         form.is_valid()
-        form.add_error(None, _close_refusal(measure, meeting))
-        return _meeting_page(request, measure, access, meeting, close_form=form, status=400)
+        form.add_error(None, _close_refusal(series, meeting))
+        return _meeting_page(request, series, access, meeting, close_form=form, status=400)
     if form.is_valid():
         try:
             services.close_meeting(
@@ -308,13 +316,18 @@ def close_meeting(request: AuthenticatedHttpRequest, measure_id: int, meeting_id
                 request,
                 _("The meeting is marked as held. A snapshot of the network map at this meeting was saved."),
             )
-            return redirect("meetings:meeting", measure_id=measure.pk, meeting_id=meeting.pk)
-    return _meeting_page(request, measure, access, meeting, close_form=form, status=400)
+            return redirect(
+                "meetings:meeting",
+                case_id=series.case_id,
+                measure_id=series.measure_id,
+                meeting_id=meeting.pk,
+            )
+    return _meeting_page(request, series, access, meeting, close_form=form, status=400)
 
 
-def _close_refusal(measure: Measure, meeting: Meeting) -> str:
-    if measure.is_stopped or meeting.status == MeetingStatus.CANCELLED:
-        return _refusal(measure, meeting)
+def _close_refusal(series: Series, meeting: Meeting) -> str:
+    if series.is_stopped or meeting.status == MeetingStatus.CANCELLED:
+        return _refusal(series, meeting)
     if meeting.status == MeetingStatus.HELD:
         return _("This meeting is already marked as held.")
     return _("This measure is not running: its meetings cannot be marked as held.")
@@ -323,19 +336,19 @@ def _close_refusal(measure: Measure, meeting: Meeting) -> str:
 # --- The confidentiality waiver -------------------------------------------------------------------------
 
 
-def _waiver_context(measure: Measure, meeting: Meeting) -> dict[str, Any]:
+def _waiver_context(series: Series, meeting: Meeting) -> dict[str, Any]:
     participants = _participants(meeting)
-    consents = selectors_meeting.active_consents(measure)
+    consents = selectors_meeting.active_consents(series)
     return {
-        "measure": measure,
+        "series": series,
         "meeting": meeting,
         "participants": participants,
-        "listed": services.waiver_participants(participants, leader_id=measure.leader_id),
+        "listed": services.waiver_participants(participants, leader_id=series.leader_id),
         "signatories": services.waiver_signatories(meeting, consents=consents, participants=participants),
         "youth_signs": services.youth_signs(meeting),
         "meeting_day": services.meeting_day(meeting),
-        "child_given_name": measure.case.child_given_name,
-        "service_name": measure.case.service.name,
+        "child_given_name": series.case.child_given_name,
+        "service_name": series.case.service.name,
         "document_language": services.document_language(),
     }
 
@@ -347,14 +360,14 @@ def _signed_keys(meeting: Meeting, signatories: list[services.Signatory]) -> lis
 
 
 @login_required
-def waiver(request: AuthenticatedHttpRequest, measure_id: int, meeting_id: int) -> HttpResponse:
+def waiver(request: AuthenticatedHttpRequest, case_id: int, measure_id: int, meeting_id: int) -> HttpResponse:
     """Who the parents (and a youth from 15) released to speak freely in this meeting; record the sheet."""
     require = "view" if request.method in READ_METHODS else "run"
-    measure, access, meeting = open_meeting(request, measure_id, meeting_id, require)
+    series, access, meeting = open_meeting(request, case_id, measure_id, meeting_id, require)
     if request.method not in (*READ_METHODS, "POST"):
         return HttpResponseNotAllowed(["GET", "POST"])
-    context = _base_context(measure, access, meeting)
-    context.update(_waiver_context(measure, meeting))
+    context = _base_context(series, access, meeting)
+    context.update(_waiver_context(series, meeting))
     can_run = context["can_run"]
     form: WaiverForm | None = None
     if can_run or request.method == "POST":
@@ -372,7 +385,7 @@ def waiver(request: AuthenticatedHttpRequest, measure_id: int, meeting_id: int) 
     if request.method == "POST" and form is not None:
         if not can_run:
             form.is_valid()
-            form.add_error(None, _refusal(measure, meeting))
+            form.add_error(None, _refusal(series, meeting))
         elif form.is_valid():
             data = form.cleaned_data
             try:
@@ -389,31 +402,44 @@ def waiver(request: AuthenticatedHttpRequest, measure_id: int, meeting_id: int) 
                 raise Http404 from exc
             else:
                 messages.success(request, _("The waiver was recorded."))
-                return redirect("meetings:waiver", measure_id=measure.pk, meeting_id=meeting.pk)
+                return redirect(
+                    "meetings:waiver",
+                    case_id=series.case_id,
+                    measure_id=series.measure_id,
+                    meeting_id=meeting.pk,
+                )
     context["form"] = form
     status = 400 if form is not None and form.errors else 200
     return _no_store(render(request, "meetings/waiver.html", context, status=status))
 
 
 @login_required
-def waiver_sheet(request: AuthenticatedHttpRequest, measure_id: int, meeting_id: int) -> HttpResponse:
+def waiver_sheet(
+    request: AuthenticatedHttpRequest, case_id: int, measure_id: int, meeting_id: int
+) -> HttpResponse:
     """The waiver as a printable page, for signing in the meeting."""
-    measure, _access, meeting = open_meeting(request, measure_id, meeting_id, "view", AuditAction.EXPORT)
+    series, _access, meeting = open_meeting(
+        request, case_id, measure_id, meeting_id, "view", AuditAction.EXPORT
+    )
     if request.method not in READ_METHODS:
         return HttpResponseNotAllowed(READ_METHODS)
-    context = _waiver_context(measure, meeting)
-    context["back_url"] = reverse("meetings:waiver", args=[measure.pk, meeting.pk])
+    context = _waiver_context(series, meeting)
+    context["back_url"] = reverse("meetings:waiver", args=[series.case_id, series.measure_id, meeting.pk])
     return _no_store(render(request, "meetings/waiver_sheet.html", context))
 
 
 @login_required
-def waiver_pdf(request: AuthenticatedHttpRequest, measure_id: int, meeting_id: int) -> HttpResponse:
-    measure, _access, meeting = open_meeting(request, measure_id, meeting_id, "view", AuditAction.EXPORT)
+def waiver_pdf(
+    request: AuthenticatedHttpRequest, case_id: int, measure_id: int, meeting_id: int
+) -> HttpResponse:
+    series, _access, meeting = open_meeting(
+        request, case_id, measure_id, meeting_id, "view", AuditAction.EXPORT
+    )
     if request.method not in READ_METHODS:
         return HttpResponseNotAllowed(READ_METHODS)
     return pdf_response(
         "meetings/waiver_sheet.html",
-        _waiver_context(measure, meeting),
+        _waiver_context(series, meeting),
         filename=_document_name(meeting, "taushetsfritak"),
         request=request,
     )
@@ -423,22 +449,22 @@ def waiver_pdf(request: AuthenticatedHttpRequest, measure_id: int, meeting_id: i
 
 
 @login_required
-def guide(request: AuthenticatedHttpRequest, measure_id: int, meeting_id: int) -> HttpResponse:
+def guide(request: AuthenticatedHttpRequest, case_id: int, measure_id: int, meeting_id: int) -> HttpResponse:
     """The leader's guide through the meeting, for a tablet: one column, large, works offline once loaded."""
-    measure, access, meeting = open_meeting(request, measure_id, meeting_id, "view")
+    series, access, meeting = open_meeting(request, case_id, measure_id, meeting_id, "view")
     if request.method not in READ_METHODS:
         return HttpResponseNotAllowed(READ_METHODS)
     participants = _participants(meeting)
     steps = meeting_guide.guide_steps()
     following: list[meeting_guide.GuideStep | None] = [*steps[1:], None]
-    context = _base_context(measure, access, meeting)
+    context = _base_context(series, access, meeting)
     context.update(
         {
             "steps": list(zip(steps, following, strict=True)),
             "opening": meeting_guide.OPENING,
             "action_plan_step": meeting_guide.ACTION_PLAN,
-            "questions": meeting_guide.circular_questions(child=measure.case.child_given_name),
-            "on_waiver": [p for p in participants if services.on_waiver(p, leader_id=measure.leader_id)],
+            "questions": meeting_guide.circular_questions(child=series.case.child_given_name),
+            "on_waiver": [p for p in participants if services.on_waiver(p, leader_id=series.leader_id)],
             "waiver_recorded": meeting.waiver_signed_at is not None,
             "youth_signs": services.youth_signs(meeting),
             "child_age": services.child_age_at_meeting(meeting),
@@ -463,23 +489,23 @@ def _support(action: Action) -> Any:
     return SupportType(action.support_type).label if action.support_type in SupportType.values else ""
 
 
-def _minutes_context(measure: Measure, meeting: Meeting) -> dict[str, Any]:
+def _minutes_context(series: Series, meeting: Meeting) -> dict[str, Any]:
     participants = [p for p in _participants(meeting) if p.invited]
     actions = selectors_meeting.actions_for_minutes(meeting)
     for action in actions.all:
         action.owner_name = _owner(action)  # type: ignore[attr-defined]
         action.support_label = _support(action)  # type: ignore[attr-defined]
     return {
-        "measure": measure,
+        "series": series,
         "meeting": meeting,
         "participants": participants,
         "present_count": sum(1 for p in participants if p.attended),
         "actions": actions,
         "next_meeting": selectors_meeting.next_meeting(meeting),
-        "purpose": (meeting.purpose or measure.purpose).strip(),
-        "leader": measure.leader,
-        "child_given_name": measure.case.child_given_name,
-        "service_name": measure.case.service.name,
+        "purpose": (meeting.purpose or series.purpose).strip(),
+        "leader": series.leader,
+        "child_given_name": series.case.child_given_name,
+        "service_name": series.case.service.name,
         "document_language": services.document_language(),
         "ends_at": meeting.starts_at + timedelta(minutes=meeting.duration_minutes)
         if meeting.starts_at
@@ -488,30 +514,38 @@ def _minutes_context(measure: Measure, meeting: Meeting) -> dict[str, Any]:
 
 
 @login_required
-def minutes(request: AuthenticatedHttpRequest, measure_id: int, meeting_id: int) -> HttpResponse:
+def minutes(
+    request: AuthenticatedHttpRequest, case_id: int, measure_id: int, meeting_id: int
+) -> HttpResponse:
     """The minutes as a printable page, in plain Bokmål, for the people in the room."""
-    measure, _access, meeting = open_meeting(request, measure_id, meeting_id, "view", AuditAction.EXPORT)
+    series, _access, meeting = open_meeting(
+        request, case_id, measure_id, meeting_id, "view", AuditAction.EXPORT
+    )
     if request.method not in READ_METHODS:
         return HttpResponseNotAllowed(READ_METHODS)
-    context = _minutes_context(measure, meeting)
-    context["back_url"] = reverse("meetings:meeting", args=[measure.pk, meeting.pk])
+    context = _minutes_context(series, meeting)
+    context["back_url"] = reverse("meetings:meeting", args=[series.case_id, series.measure_id, meeting.pk])
     return _no_store(render(request, "meetings/minutes.html", context))
 
 
 @login_required
-def minutes_pdf(request: AuthenticatedHttpRequest, measure_id: int, meeting_id: int) -> HttpResponse:
-    measure, _access, meeting = open_meeting(request, measure_id, meeting_id, "view", AuditAction.EXPORT)
+def minutes_pdf(
+    request: AuthenticatedHttpRequest, case_id: int, measure_id: int, meeting_id: int
+) -> HttpResponse:
+    series, _access, meeting = open_meeting(
+        request, case_id, measure_id, meeting_id, "view", AuditAction.EXPORT
+    )
     if request.method not in READ_METHODS:
         return HttpResponseNotAllowed(READ_METHODS)
     return pdf_response(
         "meetings/minutes.html",
-        _minutes_context(measure, meeting),
+        _minutes_context(series, meeting),
         filename=_document_name(meeting, "referat"),
         request=request,
     )
 
 
-M = "<int:measure_id>/moter/<int:meeting_id>/"
+M = "saker/<int:case_id>/tiltak/<int:measure_id>/moter/<int:meeting_id>/"
 
 urlpatterns = [
     path(M, meeting, name="meeting"),

@@ -29,12 +29,12 @@ from sirkel.meetings.forms_preparation import (
 )
 from sirkel.meetings.kinds import kind_config
 from sirkel.meetings.models import (
-    Measure,
     Meeting,
     MeetingStatus,
     Participant,
+    Series,
 )
-from sirkel.meetings.selectors import MeasureAccess
+from sirkel.meetings.selectors import SeriesAccess
 from sirkel.meetings.services import preparation as services
 from sirkel.meetings.views import invitations as invitation_views
 from sirkel.meetings.views.common import (
@@ -46,8 +46,8 @@ from sirkel.meetings.views.common import (
     get_participant,
     meeting_context,
     network_url,
-    open_measure,
     open_meeting,
+    open_series,
     participants_of,
 )
 from sirkel.network.models import NetworkMember
@@ -56,18 +56,18 @@ from sirkel.network.models import NetworkMember
 
 
 @login_required
-def meeting_new(request: AuthenticatedHttpRequest, measure_id: int) -> HttpResponse:
-    measure, access = open_measure(request, measure_id, "edit")
-    meetings = selectors.meetings_for_measure(measure=measure)
+def meeting_new(request: AuthenticatedHttpRequest, case_id: int, measure_id: int) -> HttpResponse:
+    series, access = open_series(request, case_id, measure_id, "edit")
+    meetings = selectors.meetings_for_series(series=series)
     follow_up = bool(meetings)
     form = NewMeetingForm(request.POST if request.method == "POST" else None, follow_up=follow_up)
-    blocked = cannot_plan_reason(measure)
+    blocked = cannot_plan_reason(series)
     if request.method == "POST" and not blocked and form.is_valid():
         data = form.cleaned_data
         try:
             meeting = services.create_meeting(
                 acting_user=request.user,
-                measure=measure,
+                series=series,
                 starts_at=data["starts_at"],
                 place=data["place"],
                 mode=data["mode"],
@@ -86,14 +86,14 @@ def meeting_new(request: AuthenticatedHttpRequest, measure_id: int) -> HttpRespo
         request,
         "meetings/meeting_new.html",
         {
-            "measure": measure,
-            "case": measure.case,
+            "series": series,
+            "case": series.case,
             "access": access,
             "form": form,
             "follow_up": follow_up,
             "next_sequence": len(meetings) + 1,
             "blocked": blocked,
-            "config": kind_config(measure.kind),
+            "config": kind_config(series.kind),
         },
     )
 
@@ -102,10 +102,12 @@ def meeting_new(request: AuthenticatedHttpRequest, measure_id: int) -> HttpRespo
 
 
 @login_required
-def prepare(request: AuthenticatedHttpRequest, measure_id: int, meeting_id: int) -> HttpResponse:
+def prepare(
+    request: AuthenticatedHttpRequest, case_id: int, measure_id: int, meeting_id: int
+) -> HttpResponse:
     require = "view" if request.method in READ_METHODS else "edit"
-    measure, access, meeting = open_meeting(request, measure_id, meeting_id, require)
-    editable = can_prepare(measure, access, meeting)
+    series, access, meeting = open_meeting(request, case_id, measure_id, meeting_id, require)
+    editable = can_prepare(series, access, meeting)
     bound: forms.BaseForm | None = None
     if request.method == "POST":
         section = request.POST.get("section", "")
@@ -113,7 +115,7 @@ def prepare(request: AuthenticatedHttpRequest, measure_id: int, meeting_id: int)
             raise Http404
         bound = section_form(section, meeting, request.POST)
         if not editable:
-            bound.add_error(None, cannot_plan_reason(measure) or _("This meeting can no longer be changed."))
+            bound.add_error(None, cannot_plan_reason(series) or _("This meeting can no longer be changed."))
         elif bound.is_valid():
             values = {k: v for k, v in bound.cleaned_data.items() if k != "version"}
             try:
@@ -126,7 +128,7 @@ def prepare(request: AuthenticatedHttpRequest, measure_id: int, meeting_id: int)
                 )
             except services.ConflictError:
                 meeting.refresh_from_db()
-                meeting.measure = measure
+                meeting.series = series
                 data = request.POST.copy()
                 data[f"{section}-version"] = str(meeting.version)
                 bound = section_form(section, meeting, data)
@@ -156,13 +158,13 @@ def prepare(request: AuthenticatedHttpRequest, measure_id: int, meeting_id: int)
         else:
             form = None
         sections.append({"key": key, "form": form})
-    context = meeting_context(measure, access, meeting)
+    context = meeting_context(series, access, meeting)
     context.update(
         {
             "sections": {s["key"]: s["form"] for s in sections},
             "error_form": bound if bound is not None and bound.errors else None,
             "checklist": services.preparation_checklist(meeting, participants=participants),
-            "balance": services.balance(participants, leader_id=measure.leader_id),
+            "balance": services.balance(participants, leader_id=series.leader_id),
             "participants": participants,
             "time_missing": services.time_place_missing(meeting),
         }
@@ -175,8 +177,8 @@ def prepare(request: AuthenticatedHttpRequest, measure_id: int, meeting_id: int)
 
 def _participants_page(
     request: AuthenticatedHttpRequest,
-    measure: Measure,
-    access: MeasureAccess,
+    series: Series,
+    access: SeriesAccess,
     meeting: Meeting,
     *,
     choose_form: ChooseParticipantsForm | None = None,
@@ -184,7 +186,7 @@ def _participants_page(
     status: int = 200,
 ) -> HttpResponse:
     participants = participants_of(meeting)
-    editable = can_prepare(measure, access, meeting)
+    editable = can_prepare(series, access, meeting)
     rows = [
         {
             "participant": p,
@@ -195,46 +197,48 @@ def _participants_page(
         for p in participants
     ]
     if editable and choose_form is None:
-        choose_form = _choose_form(measure, meeting, None)
+        choose_form = _choose_form(series, meeting, None)
     if editable and new_form is None:
         new_form = NewPersonForm(prefix="new")
-    context = meeting_context(measure, access, meeting)
+    context = meeting_context(series, access, meeting)
     context.update(
         {
             "rows": rows,
             "participants": participants,
-            "balance": services.balance(participants, leader_id=measure.leader_id),
+            "balance": services.balance(participants, leader_id=series.leader_id),
             "choose_form": choose_form if editable else None,
             "new_form": new_form if editable else None,
-            "network_url": network_url(measure, access),
+            "network_url": network_url(series, access),
             "can_answer": access.can_run_meetings
-            and measure.is_open
+            and series.is_open
             and meeting.status == MeetingStatus.PLANNED,
         }
     )
     return render(request, "meetings/participants.html", context, status=status)
 
 
-def _choose_form(measure: Measure, meeting: Meeting, data: Any) -> ChooseParticipantsForm:
+def _choose_form(series: Series, meeting: Meeting, data: Any) -> ChooseParticipantsForm:
     invited = Participant.objects.filter(meeting=meeting)
     members = (
-        NetworkMember.objects.filter(case_id=measure.case_id)
+        NetworkMember.objects.filter(case_id=series.case_id)
         .exclude(pk__in=invited.exclude(member=None).values("member_id"))
         .order_by("side", "ring", "name", "id")
     )
-    users = staff_candidates(measure).exclude(pk__in=invited.exclude(user=None).values("user_id"))
+    users = staff_candidates(series).exclude(pk__in=invited.exclude(user=None).values("user_id"))
     return ChooseParticipantsForm(data, members=members, users=users, prefix="choose")
 
 
 @login_required
-def participants(request: AuthenticatedHttpRequest, measure_id: int, meeting_id: int) -> HttpResponse:
+def participants(
+    request: AuthenticatedHttpRequest, case_id: int, measure_id: int, meeting_id: int
+) -> HttpResponse:
     require = "view" if request.method in READ_METHODS else "edit"
-    measure, access, meeting = open_meeting(request, measure_id, meeting_id, require)
+    series, access, meeting = open_meeting(request, case_id, measure_id, meeting_id, require)
     if request.method != "POST":
-        return _participants_page(request, measure, access, meeting)
-    form = _choose_form(measure, meeting, request.POST)
-    if not can_prepare(measure, access, meeting):
-        form.add_error(None, cannot_plan_reason(measure) or _("This meeting can no longer be changed."))
+        return _participants_page(request, series, access, meeting)
+    form = _choose_form(series, meeting, request.POST)
+    if not can_prepare(series, access, meeting):
+        form.add_error(None, cannot_plan_reason(series) or _("This meeting can no longer be changed."))
     elif form.is_valid():
         try:
             created = services.add_participants(
@@ -250,17 +254,19 @@ def participants(request: AuthenticatedHttpRequest, measure_id: int, meeting_id:
         else:
             messages.success(request, _("Invited: %(count)s.") % {"count": len(created)})
             return back_to_participants(meeting)
-    return _participants_page(request, measure, access, meeting, choose_form=form, status=400)
+    return _participants_page(request, series, access, meeting, choose_form=form, status=400)
 
 
 @login_required
-def participant_new(request: AuthenticatedHttpRequest, measure_id: int, meeting_id: int) -> HttpResponse:
-    measure, access, meeting = open_meeting(request, measure_id, meeting_id, "edit")
+def participant_new(
+    request: AuthenticatedHttpRequest, case_id: int, measure_id: int, meeting_id: int
+) -> HttpResponse:
+    series, access, meeting = open_meeting(request, case_id, measure_id, meeting_id, "edit")
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     form = NewPersonForm(request.POST, prefix="new")
-    if not (access.sees_case and can_prepare(measure, access, meeting)):
-        form.add_error(None, cannot_plan_reason(measure) or _("This meeting can no longer be changed."))
+    if not (access.sees_case and can_prepare(series, access, meeting)):
+        form.add_error(None, cannot_plan_reason(series) or _("This meeting can no longer be changed."))
     elif form.is_valid():
         data = form.cleaned_data
         try:
@@ -286,14 +292,14 @@ def participant_new(request: AuthenticatedHttpRequest, measure_id: int, meeting_
                 request, _("%(name)s was added to the network register and invited.") % {"name": data["name"]}
             )
             return back_to_participants(meeting)
-    return _participants_page(request, measure, access, meeting, new_form=form, status=400)
+    return _participants_page(request, series, access, meeting, new_form=form, status=400)
 
 
 @login_required
 def participant_edit(
-    request: AuthenticatedHttpRequest, measure_id: int, meeting_id: int, participant_id: int
+    request: AuthenticatedHttpRequest, case_id: int, measure_id: int, meeting_id: int, participant_id: int
 ) -> HttpResponse:
-    measure, access, meeting = open_meeting(request, measure_id, meeting_id, "edit")
+    series, access, meeting = open_meeting(request, case_id, measure_id, meeting_id, "edit")
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     participant = get_participant(meeting, participant_id)
@@ -319,9 +325,9 @@ def participant_edit(
 
 @login_required
 def participant_remove(
-    request: AuthenticatedHttpRequest, measure_id: int, meeting_id: int, participant_id: int
+    request: AuthenticatedHttpRequest, case_id: int, measure_id: int, meeting_id: int, participant_id: int
 ) -> HttpResponse:
-    measure, access, meeting = open_meeting(request, measure_id, meeting_id, "edit")
+    series, access, meeting = open_meeting(request, case_id, measure_id, meeting_id, "edit")
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     participant = get_participant(meeting, participant_id)
@@ -338,19 +344,19 @@ def participant_remove(
 
 @login_required
 def response(
-    request: AuthenticatedHttpRequest, measure_id: int, meeting_id: int, participant_id: int
+    request: AuthenticatedHttpRequest, case_id: int, measure_id: int, meeting_id: int, participant_id: int
 ) -> HttpResponse:
     require = "view" if request.method in READ_METHODS else "run"
-    measure, access, meeting = open_meeting(request, measure_id, meeting_id, require)
+    series, access, meeting = open_meeting(request, case_id, measure_id, meeting_id, require)
     participant = get_participant(meeting, participant_id)
-    can_answer = access.can_run_meetings and measure.is_open and meeting.status == MeetingStatus.PLANNED
+    can_answer = access.can_run_meetings and series.is_open and meeting.status == MeetingStatus.PLANNED
     form = ResponseForm(
         request.POST if request.method == "POST" else None,
         initial={"response": participant.response, "response_note": participant.response_note},
     )
     if request.method == "POST":
         if not can_answer:
-            form.add_error(None, cannot_plan_reason(measure) or _("This meeting can no longer be changed."))
+            form.add_error(None, cannot_plan_reason(series) or _("This meeting can no longer be changed."))
         elif form.is_valid():
             try:
                 services.set_response(
@@ -368,15 +374,15 @@ def response(
                     request, _("The answer from %(name)s was saved.") % {"name": participant.name}
                 )
                 return back_to_participants(meeting)
-    context = meeting_context(measure, access, meeting)
+    context = meeting_context(series, access, meeting)
     context.update({"participant": participant, "form": form if can_answer else None})
     return render(request, "meetings/response.html", context, status=400 if form.errors else 200)
 
 
-M = "<int:measure_id>/moter/<int:meeting_id>/"
+M = "saker/<int:case_id>/tiltak/<int:measure_id>/moter/<int:meeting_id>/"
 
 urlpatterns = [
-    path("<int:measure_id>/moter/ny/", meeting_new, name="meeting_new"),
+    path("saker/<int:case_id>/tiltak/<int:measure_id>/moter/ny/", meeting_new, name="meeting_new"),
     path(M + "forberedelse/", prepare, name="prepare"),
     path(M + "deltakere/", participants, name="participants"),
     path(M + "deltakere/ny/", participant_new, name="participant_new"),

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from sirkel.accounts.models import Service
 from sirkel.accounts.selectors import role_in_service, services_for_user
+from sirkel.actions import selectors as plan_selectors
 from sirkel.audit.models import AuditAction
 from sirkel.audit.services import record_event
 from sirkel.cases.models import Case
@@ -26,18 +27,17 @@ from sirkel.core.types import AuthenticatedHttpRequest
 from sirkel.meetings import selectors
 from sirkel.meetings.forms_series import (
     ConsentForm,
-    EndMeasureForm,
+    EndSeriesForm,
     LeaderForm,
     ScreeningForm,
-    StartMeasureForm,
+    StartSeriesForm,
     TrainedLeaderForm,
     WithdrawForm,
 )
 from sirkel.meetings.kinds import kind_config
-from sirkel.meetings.models import Measure, Screening
+from sirkel.meetings.models import Screening, Series
 from sirkel.meetings.services import series as services
-from sirkel.meetings.views.common import READ_METHODS, open_measure
-from sirkel.plans import selectors as plan_selectors
+from sirkel.meetings.views.common import READ_METHODS, open_series
 
 
 def _open_case(
@@ -47,12 +47,12 @@ def _open_case(
         return get_case_for_user(user=request.user, case_id=case_id, require_edit=edit, part="measures")
 
 
-def _screening(measure: Measure) -> Screening:
+def _screening(series: Series) -> Screening:
     try:
-        return measure.screening
+        return series.screening
     except Screening.DoesNotExist:
         # Measures made before screening rows existed: show an empty screening.
-        return Screening(measure=measure)
+        return Screening(series=series)
 
 
 # --- A case's measures and starting one ----------------------------------------------------------------
@@ -63,25 +63,25 @@ def case_measures(request: AuthenticatedHttpRequest, case_id: int) -> HttpRespon
     case, access = _open_case(request, case_id)  # who may not see it gets 404 whatever the method
     if request.method not in READ_METHODS:
         return HttpResponseNotAllowed(READ_METHODS)
-    measures = list(selectors.measures_for_case(case=case))
+    series_list = list(selectors.series_for_case(case=case))
     return render(
         request,
         "meetings/case_measures.html",
-        {"case": case, "access": access, "measures": measures},
+        {"case": case, "access": access, "series_list": series_list},
     )
 
 
 @login_required
 def start(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     case, _access = _open_case(request, case_id, edit=True)
-    form = StartMeasureForm(
+    form = StartSeriesForm(
         request.POST if request.method == "POST" else None,
         case=case,
         initial={"caseworker": case.caseworker_id},
     )
     if request.method == "POST" and form.is_valid():
         try:
-            measure = services.start_measure(
+            series = services.start_series(
                 acting_user=request.user,
                 case=case,
                 kind=form.cleaned_data["kind"],
@@ -95,7 +95,7 @@ def start(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
             raise Http404 from exc
         else:
             messages.success(request, _("The measure was started. Begin with the screening."))
-            return redirect("meetings:screening", measure_id=measure.pk)
+            return redirect("meetings:screening", case_id=series.case_id, measure_id=series.measure_id)
     return render(request, "meetings/start.html", {"case": case, "form": form})
 
 
@@ -103,64 +103,66 @@ def start(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
 
 
 @login_required
-def detail(request: AuthenticatedHttpRequest, measure_id: int) -> HttpResponse:
-    measure, access = open_measure(request, measure_id, "view")
+def detail(request: AuthenticatedHttpRequest, case_id: int, measure_id: int) -> HttpResponse:
+    series, access = open_series(request, case_id, measure_id, "view")
     if request.method not in READ_METHODS:
         return HttpResponseNotAllowed(READ_METHODS)
-    screening = _screening(measure)
+    screening = _screening(series)
     context: dict[str, Any] = {
-        "measure": measure,
-        "case": measure.case,
+        "series": series,
+        "case": series.case,
         "access": access,
-        "config": kind_config(measure.kind),
+        "config": kind_config(series.kind),
         "screening": screening,
         "guidance": services.screening_guidance(screening),
-        "consent": services.consent_status(measure),
-        "meetings": selectors.meetings_for_measure(measure=measure),
-        "plan_summary": plan_selectors.plan_summary(measure=measure),
-        "participation": plan_selectors.participation_over_time(measure=measure),
-        "leader_form": LeaderForm(measure=measure, initial={"leader": measure.leader_id})
-        if access.can_edit and measure.is_open
+        "consent": services.consent_status(series),
+        "meetings": selectors.meetings_for_series(series=series),
+        "plan_summary": plan_selectors.plan_summary(series=series),
+        "participation": plan_selectors.participation_over_time(series=series),
+        "leader_form": LeaderForm(series=series, initial={"leader": series.leader_id})
+        if access.can_edit and series.is_open
         else None,
     }
     return render(request, "meetings/detail.html", context)
 
 
 @login_required
-def set_leader(request: AuthenticatedHttpRequest, measure_id: int) -> HttpResponse:
-    measure, _access = open_measure(request, measure_id, "edit")
+def set_leader(request: AuthenticatedHttpRequest, case_id: int, measure_id: int) -> HttpResponse:
+    series, _access = open_series(request, case_id, measure_id, "edit")
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    form = LeaderForm(request.POST, measure=measure)
+    form = LeaderForm(request.POST, series=series)
     if form.is_valid():
         try:
-            services.set_leader(acting_user=request.user, measure=measure, leader=form.cleaned_data["leader"])
+            services.set_leader(acting_user=request.user, series=series, leader=form.cleaned_data["leader"])
         except ValidationError as exc:
             add_service_errors(form, exc)
         except PermissionDenied as exc:
             raise Http404 from exc
         else:
             messages.success(request, _("The meeting leader was saved."))
-            return redirect("meetings:detail", measure_id=measure.pk)
+            return redirect("meetings:detail", case_id=series.case_id, measure_id=series.measure_id)
     messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-    return redirect("meetings:detail", measure_id=measure.pk)
+    return redirect("meetings:detail", case_id=series.case_id, measure_id=series.measure_id)
 
 
 # --- Screening ------------------------------------------------------------------------------------------
 
 
 @login_required
-def screening(request: AuthenticatedHttpRequest, measure_id: int) -> HttpResponse:
-    measure, access = open_measure(request, measure_id, "view" if request.method in READ_METHODS else "edit")
-    current = _screening(measure)
-    can_edit = access.can_edit and not measure.is_stopped
+def screening(request: AuthenticatedHttpRequest, case_id: int, measure_id: int) -> HttpResponse:
+    series, access = open_series(
+        request, case_id, measure_id, "view" if request.method in READ_METHODS else "edit"
+    )
+    current = _screening(series)
+    can_edit = access.can_edit and not series.is_stopped
     form = ScreeningForm(request.POST if request.method == "POST" else None, instance=current)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
             services.save_screening(
                 acting_user=request.user,
-                measure=measure,
+                series=series,
                 violence_unacknowledged=data["violence_unacknowledged"],
                 severe_conflict=data["severe_conflict"],
                 parent_cognitive_difficulties=data["parent_cognitive_difficulties"],
@@ -177,20 +179,20 @@ def screening(request: AuthenticatedHttpRequest, measure_id: int) -> HttpRespons
             raise Http404 from exc
         else:
             messages.success(request, _("The screening was saved."))
-            return redirect("meetings:detail", measure_id=measure.pk)
+            return redirect("meetings:detail", case_id=series.case_id, measure_id=series.measure_id)
     # Guidance follows what is ticked in the form, so a rejected form still shows the advice it triggers.
     shown = current
     if form.is_bound:
         shown = Screening(
-            measure=measure,
+            series=series,
             **{f: bool(form.data.get(f)) for f in services.SCREENING_FLAGS},
         )
     return render(
         request,
         "meetings/screening.html",
         {
-            "measure": measure,
-            "case": measure.case,
+            "series": series,
+            "case": series.case,
             "access": access,
             "screening": current,
             "guidance": services.screening_guidance(shown),
@@ -204,12 +206,12 @@ def screening(request: AuthenticatedHttpRequest, measure_id: int) -> HttpRespons
 
 
 @login_required
-def consent_add(request: AuthenticatedHttpRequest, measure_id: int) -> HttpResponse:
-    measure, _access = open_measure(request, measure_id, "edit")
-    status = services.consent_status(measure)
+def consent_add(request: AuthenticatedHttpRequest, case_id: int, measure_id: int) -> HttpResponse:
+    series, _access = open_series(request, case_id, measure_id, "edit")
+    status = services.consent_status(series)
     form = ConsentForm(
         request.POST if request.method == "POST" else None,
-        measure=measure,
+        series=series,
         initial={"informed_by": request.user.pk},
     )
     if request.method == "POST" and form.is_valid():
@@ -217,7 +219,7 @@ def consent_add(request: AuthenticatedHttpRequest, measure_id: int) -> HttpRespo
         try:
             services.add_consent(
                 acting_user=request.user,
-                measure=measure,
+                series=series,
                 party=data["party"],
                 party_name=data["party_name"],
                 informed_about=list(data["informed_about"]),
@@ -231,23 +233,25 @@ def consent_add(request: AuthenticatedHttpRequest, measure_id: int) -> HttpRespo
             raise Http404 from exc
         else:
             messages.success(request, _("The consent was recorded."))
-            return redirect("meetings:detail", measure_id=measure.pk)
+            return redirect("meetings:detail", case_id=series.case_id, measure_id=series.measure_id)
     return render(
         request,
         "meetings/consent_form.html",
-        {"measure": measure, "case": measure.case, "form": form, "consent": status},
+        {"series": series, "case": series.case, "form": form, "consent": status},
     )
 
 
 @login_required
-def consent_withdraw(request: AuthenticatedHttpRequest, measure_id: int, consent_id: int) -> HttpResponse:
-    measure, _access = open_measure(request, measure_id, "run")
-    consent = selectors.get_consent(measure=measure, consent_id=consent_id)
+def consent_withdraw(
+    request: AuthenticatedHttpRequest, case_id: int, measure_id: int, consent_id: int
+) -> HttpResponse:
+    series, _access = open_series(request, case_id, measure_id, "run")
+    consent = selectors.get_consent(series=series, consent_id=consent_id)
     form = WithdrawForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.withdraw_consent(
-                acting_user=request.user, measure=measure, consent=consent, reason=form.cleaned_data["reason"]
+                acting_user=request.user, series=series, consent=consent, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
@@ -255,26 +259,26 @@ def consent_withdraw(request: AuthenticatedHttpRequest, measure_id: int, consent
             raise Http404 from exc
         else:
             messages.warning(request, _("Consent was withdrawn. The measure is stopped."))
-            return redirect("meetings:detail", measure_id=measure.pk)
+            return redirect("meetings:detail", case_id=series.case_id, measure_id=series.measure_id)
     return render(
         request,
         "meetings/consent_withdraw.html",
-        {"measure": measure, "case": measure.case, "consent_item": consent, "form": form},
+        {"series": series, "case": series.case, "consent_item": consent, "form": form},
     )
 
 
 @login_required
-def end(request: AuthenticatedHttpRequest, measure_id: int) -> HttpResponse:
+def end(request: AuthenticatedHttpRequest, case_id: int, measure_id: int) -> HttpResponse:
     """End a measure that has run its course, with the reason and what happens next."""
-    measure, _access = open_measure(request, measure_id, "edit")
-    form = EndMeasureForm(
+    series, _access = open_series(request, case_id, measure_id, "edit")
+    form = EndSeriesForm(
         request.POST if request.method == "POST" else None, initial={"ended_on": timezone.localdate()}
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.end_measure(
+            services.end_series(
                 acting_user=request.user,
-                measure=measure,
+                series=series,
                 reason=form.cleaned_data["reason"],
                 ended_on=form.cleaned_data["ended_on"],
             )
@@ -284,8 +288,8 @@ def end(request: AuthenticatedHttpRequest, measure_id: int) -> HttpResponse:
             raise Http404 from exc
         else:
             messages.success(request, _("The measure is ended."))
-            return redirect("meetings:detail", measure_id=measure.pk)
-    return render(request, "meetings/end.html", {"measure": measure, "case": measure.case, "form": form})
+            return redirect("meetings:detail", case_id=series.case_id, measure_id=series.measure_id)
+    return render(request, "meetings/end.html", {"series": series, "case": series.case, "form": form})
 
 
 # --- The register of trained meeting leaders ------------------------------------------------------------
@@ -411,14 +415,18 @@ def leader_edit(request: AuthenticatedHttpRequest, leader_id: int) -> HttpRespon
 
 
 urlpatterns = [
-    path("sak/<int:case_id>/", case_measures, name="case_measures"),
-    path("sak/<int:case_id>/ny/", start, name="start"),
+    path("saker/<int:case_id>/tiltak/", case_measures, name="case_measures"),
+    path("saker/<int:case_id>/tiltak/nettverk/ny/", start, name="start"),
     path("moteledere/", leaders, name="leaders"),
     path("moteledere/<int:leader_id>/", leader_edit, name="leader_edit"),
-    path("<int:measure_id>/", detail, name="detail"),
-    path("<int:measure_id>/moteleder/", set_leader, name="set_leader"),
-    path("<int:measure_id>/egnethet/", screening, name="screening"),
-    path("<int:measure_id>/avslutt/", end, name="end"),
-    path("<int:measure_id>/samtykke/ny/", consent_add, name="consent_add"),
-    path("<int:measure_id>/samtykke/<int:consent_id>/trekk/", consent_withdraw, name="consent_withdraw"),
+    path("saker/<int:case_id>/tiltak/<int:measure_id>/", detail, name="detail"),
+    path("saker/<int:case_id>/tiltak/<int:measure_id>/moteleder/", set_leader, name="set_leader"),
+    path("saker/<int:case_id>/tiltak/<int:measure_id>/egnethet/", screening, name="screening"),
+    path("saker/<int:case_id>/tiltak/<int:measure_id>/avslutt/", end, name="end"),
+    path("saker/<int:case_id>/tiltak/<int:measure_id>/samtykke/ny/", consent_add, name="consent_add"),
+    path(
+        "saker/<int:case_id>/tiltak/<int:measure_id>/samtykke/<int:consent_id>/trekk/",
+        consent_withdraw,
+        name="consent_withdraw",
+    ),
 ]

@@ -9,9 +9,9 @@ from django.urls import reverse
 
 from sirkel.accounts.models import User
 from sirkel.cases.models import Case
-from sirkel.core.testing import client_for
 from sirkel.network import services
 from sirkel.network.compare import Comparison, compare
+from sirkel.testing.fixtures import client_for
 
 
 def m(id: int, name: str, **fields: Any) -> dict[str, Any]:

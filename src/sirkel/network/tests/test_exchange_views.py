@@ -19,10 +19,10 @@ from django.utils import timezone
 from sirkel.accounts.models import Service, User
 from sirkel.audit.models import AuditAction, AuditEvent
 from sirkel.cases.models import BreakGlassAccess, Case
-from sirkel.core.testing import client_for, make_user
 from sirkel.network import exchange, services
 from sirkel.network.models import NetworkMember, NetworkTie
 from sirkel.network.tests.test_exchange import THREE_PEOPLE, build_network, network_zip, person, tie
+from sirkel.testing.fixtures import client_for, make_user
 
 
 def english(user: User) -> Client:

@@ -13,10 +13,10 @@ from django.utils import translation
 
 from sirkel.accounts.models import User
 from sirkel.cases.models import Case
-from sirkel.core.testing import client_for
 from sirkel.network import layout, services
 from sirkel.network.layout import NODE_R, Placement, accessible_name, build_map, place_members, sector_angles
 from sirkel.network.models import NetworkMember, Sector, Side, SupportType
+from sirkel.testing.fixtures import client_for
 
 SECTORS = [s.value for s in Sector]
 

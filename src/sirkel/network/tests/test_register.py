@@ -17,9 +17,9 @@ from django.utils.translation import gettext
 from sirkel.accounts.models import Service, User
 from sirkel.audit.models import AuditAction, AuditEvent
 from sirkel.cases.models import BreakGlassAccess, Case
-from sirkel.core.testing import client_for
 from sirkel.network import services
 from sirkel.network.models import NetworkMember, NetworkTie
+from sirkel.testing.fixtures import client_for
 
 HX = {"HX-Request": "true"}
 PLAIN: dict[str, str] = {}

@@ -17,9 +17,9 @@ from django.utils.html import escape
 from sirkel.accounts.models import Service, User
 from sirkel.audit.models import AuditEvent
 from sirkel.cases.models import BreakGlassAccess, Case
-from sirkel.core.testing import client_for
 from sirkel.network import services
 from sirkel.network.models import NetworkSnapshot, SnapshotSource
+from sirkel.testing.fixtures import client_for
 
 
 @pytest.fixture

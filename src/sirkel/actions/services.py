@@ -1,0 +1,288 @@
+"""Writes to action actions: agreed actions, who answers for follow-up, and reviews at follow-up meetings.
+
+Every write requires edit access to the measure, or run access for its meeting leader (who records what
+the meeting agreed), is refused on a stopped measure, and is audited in the same transaction.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils.translation import gettext as _
+
+from sirkel.accounts.models import Membership, User
+from sirkel.accounts.selectors import CASE_ROLES
+from sirkel.actions.models import Action, ActionReview, ActionStatus
+from sirkel.actions.selectors import meeting_date, unreviewed_actions
+from sirkel.audit.models import AuditAction
+from sirkel.meetings.models import Meeting, MeetingKind, MeetingStatus, Series
+from sirkel.meetings.services import guards
+from sirkel.network.models import NetworkMember, SupportType
+
+# What a follow-up meeting can conclude about an action.
+REVIEW_OUTCOMES = (ActionStatus.DONE, ActionStatus.PARTLY, ActionStatus.NOT_DONE, ActionStatus.DROPPED)
+# Outcomes after which the action may stay on the plan with a new due date.
+KEEP_OPEN_OUTCOMES = (ActionStatus.PARTLY, ActionStatus.NOT_DONE)
+
+ACTION_FIELDS = ("what", "owner_member", "owner_user", "due_on", "support_type", "status", "meeting")
+
+
+class ConflictError(Exception):
+    """Someone else changed the action since it was opened."""
+
+
+def _check_writable(*, user: User, series: Series) -> None:
+    guards.require(user=user, series=series, what="run")
+    guards.ensure_open(series=series)
+
+
+def _check_owner(*, series: Series, owner_member: NetworkMember | None, owner_user: User | None) -> None:
+    if (owner_member is None) == (owner_user is None):
+        raise ValidationError({"owner": _("Choose one person who carries out the action.")})
+    if owner_member is not None and owner_member.case_id != series.case_id:
+        raise ValidationError({"owner": _("Choose someone from this child's network register.")})
+    if (
+        owner_user is not None
+        and owner_user.pk != series.leader_id  # the meeting leader, who may come from another service
+        and not Membership.objects.filter(
+            user=owner_user, service_id=series.case.service_id, role__in=CASE_ROLES, user__is_active=True
+        ).exists()
+    ):
+        raise ValidationError({"owner": _("Choose a staff member of the child welfare service.")})
+
+
+def _check_followup_owner(
+    *, series: Series, owner_member: NetworkMember | None, owner_user: User | None
+) -> None:
+    if owner_member is not None and owner_user is not None:
+        raise ValidationError({"owner": _("Choose one person, not two.")})
+    if owner_member is None and owner_user is None:
+        return
+    _check_owner(series=series, owner_member=owner_member, owner_user=owner_user)
+
+
+def _check_meeting(*, series: Series, meeting: Meeting | None) -> None:
+    if meeting is None:
+        raise ValidationError({"meeting": _("Choose the meeting where the action was agreed.")})
+    if meeting.series_id != series.pk:
+        raise ValidationError({"meeting": _("Choose a meeting of this measure.")})
+    if meeting.status not in (MeetingStatus.HELD, MeetingStatus.PLANNED):
+        raise ValidationError({"meeting": _("A cancelled meeting cannot agree on actions.")})
+
+
+def _check_due(*, due_on: datetime.date, meeting: Meeting) -> None:
+    held = meeting_date(meeting)
+    if held is not None and due_on < held:
+        raise ValidationError(
+            {"due_on": _("The due date cannot be before the meeting where the action was agreed.")}
+        )
+
+
+def _check_support(support_type: str) -> None:
+    if support_type and support_type not in SupportType.values:
+        raise ValidationError({"support_type": _("Unknown support type.")})
+
+
+def _check_reviewed_first(*, meeting: Meeting) -> None:
+    """A follow-up meeting reviews every earlier open action before adding new ones."""
+    if meeting.kind != MeetingKind.FOLLOW_UP:
+        return
+    left = unreviewed_actions(meeting=meeting).count()
+    if left:
+        raise ValidationError(
+            _(
+                "Review the open actions from earlier meetings first: %(count)s not reviewed yet at this "
+                "follow-up meeting. New actions can be added when they are reviewed."
+            )
+            % {"count": left}
+        )
+
+
+@transaction.atomic
+def add_action(
+    *,
+    acting_user: User,
+    series: Series,
+    what: str,
+    due_on: datetime.date,
+    meeting: Meeting | None,
+    owner_member: NetworkMember | None = None,
+    owner_user: User | None = None,
+    support_type: str = "",
+) -> Action:
+    """Record an action agreed at a meeting of the measure."""
+    _check_writable(user=acting_user, series=series)
+    what = what.strip()
+    if not what:
+        raise ValidationError({"what": _("Say what is to be done.")})
+    _check_owner(series=series, owner_member=owner_member, owner_user=owner_user)
+    _check_meeting(series=series, meeting=meeting)
+    assert meeting is not None  # noqa: S101 (checked above; for the type checker)
+    _check_due(due_on=due_on, meeting=meeting)
+    _check_support(support_type)
+    _check_reviewed_first(meeting=meeting)
+    action = Action.objects.create(
+        series=series,
+        meeting=meeting,
+        what=what,
+        owner_member=owner_member,
+        owner_user=owner_user,
+        due_on=due_on,
+        support_type=support_type,
+    )
+    guards.audit(
+        user=acting_user,
+        series=series,
+        action=AuditAction.CREATE,
+        object_type="action",
+        object_id=action.pk,
+        meeting=meeting.pk,
+    )
+    return action
+
+
+@transaction.atomic
+def update_action(
+    *, acting_user: User, action: Action, expected_version: int | None = None, **fields: Any
+) -> Action:
+    """Change an action; with `expected_version`, refuse if someone saved in between."""
+    unknown = set(fields) - set(ACTION_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown action fields: {sorted(unknown)}")
+    series = action.series
+    _check_writable(user=acting_user, series=series)
+    stored = Action.objects.select_for_update().get(pk=action.pk)
+    if expected_version is not None and stored.version != expected_version:
+        raise ConflictError
+    if "what" in fields:
+        fields["what"] = (fields["what"] or "").strip()
+        if not fields["what"]:
+            raise ValidationError({"what": _("Say what is to be done.")})
+    if "owner_member" in fields or "owner_user" in fields:
+        _check_owner(
+            series=series,
+            owner_member=fields.get("owner_member", stored.owner_member),
+            owner_user=fields.get("owner_user", stored.owner_user),
+        )
+    meeting = fields.get("meeting", stored.meeting)
+    if "meeting" in fields and fields["meeting"] != stored.meeting:
+        _check_meeting(series=series, meeting=meeting)
+    if "due_on" in fields and meeting is not None:
+        _check_due(due_on=fields["due_on"], meeting=meeting)
+    if "support_type" in fields:
+        _check_support(fields["support_type"])
+    if "status" in fields and fields["status"] not in ActionStatus.values:
+        raise ValidationError({"status": _("Unknown status.")})
+    changed = sorted(k for k, v in fields.items() if getattr(stored, k) != v)
+    for k, v in fields.items():
+        setattr(stored, k, v)
+    stored.version += 1
+    stored.save()
+    guards.audit(
+        user=acting_user,
+        series=series,
+        action=AuditAction.UPDATE,
+        object_type="action",
+        object_id=stored.pk,
+        fields=changed,
+    )
+    return stored
+
+
+@transaction.atomic
+def set_followup_owner(
+    *,
+    acting_user: User,
+    series: Series,
+    owner_user: User | None = None,
+    owner_member: NetworkMember | None = None,
+) -> Series:
+    """Who is accountable for checking that the plan is carried out (a staff member or someone in the
+    network); both empty clears it."""
+    _check_writable(user=acting_user, series=series)
+    _check_followup_owner(series=series, owner_member=owner_member, owner_user=owner_user)
+    Series.objects.filter(pk=series.pk).update(
+        followup_owner=owner_user, followup_owner_member=owner_member, version=F("version") + 1
+    )
+    series.refresh_from_db(fields=["followup_owner", "followup_owner_member", "version", "updated_at"])
+    guards.audit(
+        user=acting_user,
+        series=series,
+        action=AuditAction.UPDATE,
+        object_type="series",
+        object_id=series.pk,
+        fields=["followup_owner"],
+    )
+    return series
+
+
+@transaction.atomic
+def review_action(
+    *,
+    acting_user: User,
+    action: Action,
+    meeting: Meeting,
+    outcome: str,
+    note: str = "",
+    keep_open: bool = False,
+    new_due_on: datetime.date | None = None,
+) -> ActionReview:
+    """Record at a follow-up meeting how an earlier action went, and update the action.
+
+    Partly done or not done actions may stay on the plan with a new due date (`keep_open`).
+    """
+    series = action.series
+    _check_writable(user=acting_user, series=series)
+    if meeting.series_id != series.pk or meeting.kind != MeetingKind.FOLLOW_UP:
+        raise ValidationError(_("Actions are reviewed at a follow-up meeting of the same measure."))
+    if meeting.status == MeetingStatus.CANCELLED:
+        raise ValidationError(_("The meeting was cancelled."))
+    stored = Action.objects.select_for_update(of=("self",)).select_related("meeting").get(pk=action.pk)
+    if ActionReview.objects.filter(action=stored, meeting=meeting).exists():
+        raise ValidationError(_("This action has already been reviewed at this meeting."))
+    if stored.status != ActionStatus.OPEN or (
+        stored.meeting is not None and stored.meeting.sequence >= meeting.sequence
+    ):
+        raise ValidationError(_("Only open actions from earlier meetings are reviewed here."))
+    if outcome not in REVIEW_OUTCOMES:
+        raise ValidationError({"outcome": _("Choose how it went.")})
+    if keep_open:
+        if outcome not in KEEP_OPEN_OUTCOMES:
+            raise ValidationError(
+                {"keep_open": _("Only actions that are partly done or not done can stay on the plan.")}
+            )
+        if new_due_on is None:
+            raise ValidationError({"new_due_on": _("Give a new due date for the action that stays open.")})
+        held = meeting_date(meeting)
+        if held is not None and new_due_on < held:
+            raise ValidationError({"new_due_on": _("The new due date cannot be before this meeting.")})
+    try:
+        with transaction.atomic():
+            review = ActionReview.objects.create(
+                action=stored, meeting=meeting, outcome=outcome, note=note.strip(), reviewed_by=acting_user
+            )
+    except IntegrityError as exc:
+        raise ValidationError(_("This action has already been reviewed at this meeting.")) from exc
+    if keep_open:
+        assert new_due_on is not None  # noqa: S101 (checked above; for the type checker)
+        stored.due_on = new_due_on
+    else:
+        stored.status = outcome
+    stored.version += 1
+    stored.save(update_fields=["status", "due_on", "version", "updated_at"])
+    guards.audit(
+        user=acting_user,
+        series=series,
+        action=AuditAction.CREATE,
+        object_type="action_review",
+        object_id=review.pk,
+        action_id=stored.pk,
+        meeting=meeting.pk,
+        outcome=outcome,
+        kept_open=keep_open,
+    )
+    return review
