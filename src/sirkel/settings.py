@@ -116,6 +116,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "sirkel.core.context_processors.sirkel",
+                "sirkel.accounts.context_processors.accounts",
             ],
         },
     },
