@@ -72,8 +72,9 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_otp",
-    "django_otp.plugins.otp_totp",
-    "axes",
+    # django-otp's TOTP plugin and django-axes, under Sirkel's names for them in the admin.
+    "sirkel.accounts.apps.OtpTotpConfig",
+    "sirkel.accounts.apps.AxesConfig",
     "sirkel.core",
     "sirkel.accounts",
     "sirkel.audit",
