@@ -160,7 +160,8 @@ def case_edit(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
                 acting_user=request.user,
                 case=case,
                 expected_version=form.cleaned_data.get("version") or case.version,
-                caseworker=form.cleaned_data["caseworker"],
+                # None keeps the stored caseworker: whoever may not choose one never changes it.
+                caseworker=None if form.fields["caseworker"].disabled else form.cleaned_data["caseworker"],
                 assigned=list(form.cleaned_data["assigned"]),
                 **form.case_fields(),
             )
