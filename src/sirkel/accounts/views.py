@@ -22,6 +22,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from sirkel.accounts.forms import LoginForm, TokenForm
+from sirkel.accounts.login_context import login_context
 from sirkel.accounts.models import Membership
 from sirkel.accounts.selectors import is_verified
 from sirkel.accounts.services import (
@@ -31,7 +32,6 @@ from sirkel.accounts.services import (
     pending_totp_device,
 )
 from sirkel.core.types import AuthenticatedHttpRequest
-from sirkel.demo.data import DEMO_PASSWORD, DEMO_USERS
 
 
 class LoginView(auth_views.LoginView):
@@ -40,11 +40,8 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        if settings.DEMO_MODE:
-            context["demo_users"] = DEMO_USERS
-            context["demo_password"] = DEMO_PASSWORD
-        return context
+        # What other apps add (the demo's logins) never replaces the form or the view's own entries.
+        return {**login_context(self.request), **super().get_context_data(**kwargs)}
 
 
 def _safe_next(request: HttpRequest) -> str:

@@ -66,8 +66,16 @@ class CaseForm(forms.ModelForm[Case]):
         cast(UsersChoiceField, self.fields["assigned"]).queryset = User.objects.filter(pk__in=ids).order_by(
             "first_name", "last_name"
         )
+        # `caseworker` is not a model field of the form (Meta.fields), so the instance does not fill it in.
+        current = self.instance.caseworker_id if self.instance.pk else None
+        if current is not None:
+            self.initial.setdefault("caseworker", current)
         if not can_choose_caseworker:
+            # A disabled field takes its value from `initial`, never from the POST. It only shows who is
+            # responsible, so the current caseworker stays a valid choice even after a change of role.
             self.fields["caseworker"].disabled = True
+            if current is not None:
+                cast(UserChoiceField, self.fields["caseworker"]).queryset = User.objects.filter(pk=current)
         cast(forms.ChoiceField, self.fields["phase"]).choices = Phase.choices
 
     def clean_birth_date(self) -> Any:

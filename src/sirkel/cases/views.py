@@ -51,6 +51,14 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         )
     can_create = bool(service_ids_with_role(user=request.user, roles=CREATING_ROLES))
     can_break_glass = bool(service_ids_with_role(user=request.user, roles=WORKING_ROLES))
+    # An empty list says why: the search hid the cases, or there are none to see at all. Only an empty
+    # filtered list costs the one extra query that tells the two apart.
+    if page.paginator.count:
+        has_any_case = True
+    elif any(filters.values()):
+        has_any_case = selectors.list_cases(user=request.user).exists()
+    else:
+        has_any_case = False
     params = request.GET.copy()
     params.pop("side", None)
     context = {
@@ -58,6 +66,10 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "page": page,
         "can_create": can_create,
         "can_break_glass": can_break_glass,
+        "has_any_case": has_any_case,
+        "role_sees_cases": bool(
+            service_ids_with_role(user=request.user, roles=WORKING_ROLES | {Role.LEADER.value})
+        ),
         "querystring": params.urlencode(),
     }
     template = "cases/partials/case_table.html" if is_htmx(request) else "cases/case_list.html"
@@ -147,7 +159,8 @@ def case_edit(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
                 acting_user=request.user,
                 case=case,
                 expected_version=form.cleaned_data.get("version") or case.version,
-                caseworker=form.cleaned_data["caseworker"],
+                # None keeps the stored caseworker: whoever may not choose one never changes it.
+                caseworker=None if form.fields["caseworker"].disabled else form.cleaned_data["caseworker"],
                 assigned=list(form.cleaned_data["assigned"]),
                 **form.case_fields(),
             )

@@ -1,4 +1,4 @@
-"""Template context every page needs: the user's roles and the environment."""
+"""Template context every page needs from core: the environment. Roles come from accounts' processor."""
 
 from __future__ import annotations
 
@@ -7,19 +7,9 @@ from typing import Any
 from django.conf import settings
 from django.http import HttpRequest
 
-from sirkel.accounts.models import Role
-from sirkel.accounts.selectors import roles_by_service
-
 
 def sirkel(request: HttpRequest) -> dict[str, Any]:
-    user = getattr(request, "user", None)
-    roles: set[str] = set()
-    if user is not None and user.is_authenticated:
-        roles = set(roles_by_service(user=user).values())
     return {
         "sirkel_env": settings.SIRKEL_ENV,
         "demo_mode": settings.DEMO_MODE,
-        "user_roles": roles,
-        "is_leader": Role.LEADER.value in roles,
-        "login_cooloff_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
     }

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
+from django.conf import settings
+from django.http import HttpRequest
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -49,3 +52,11 @@ DEMO_USERS = [
         "nabokonsulent", "Håkon", "Eide", Role.CONSULTANT, NEIGHBOUR_SERVICE.name, _("Network consultant")
     ),
 ]
+
+
+def demo_login_context(request: HttpRequest) -> dict[str, Any]:
+    """The sign-in page's list of demo logins, installed by the demo app in demo mode."""
+    # Checked again here: the shared password must never reach a page outside demo mode.
+    if not settings.DEMO_MODE:
+        return {}
+    return {"demo_users": DEMO_USERS, "demo_password": DEMO_PASSWORD}
