@@ -127,7 +127,8 @@ class constant:
         self.value = value
 
     def __get__(self, instance: object, owner: type[_T]) -> _T:
-        # Only reached while the class body runs; afterwards the attribute is the member itself.
+        # This tells the type checker that `Side.PRIVATE` is a `Side`. At run time the class has already
+        # replaced the descriptor with the member, so this is only a fallback.
         return owner(self.value)
 
 
