@@ -14,7 +14,6 @@ from sirkel.network.models import (
     ContactFrequency,
     Direction,
     NetworkMember,
-    Sector,
     Side,
     SupportType,
     TieKind,
@@ -62,26 +61,15 @@ def _language_key() -> str:
 
 def relation_suggestions() -> list[RelationSuggestion]:
     """Relations and public services from the taxonomy, in the active language, with the side and sector
-    each suggests. A public service suggests the school sector when its name is part of that sector's
-    name (school, kindergarten), else the public services sector."""
+    each suggests: the side by the list it is in, the sector as the taxonomy gives it (network.yaml)."""
     data = load("network")
     lang = _language_key()
-    school_words = {
-        w.strip().casefold()
-        for s in data["sectors"]
-        if s["key"] == Sector.SCHOOL
-        for w in str(s[lang]).split("/")
-    }
     public = [
-        RelationSuggestion(
-            label=str(item[lang]),
-            side=Side.PUBLIC,
-            sector=Sector.SCHOOL if str(item[lang]).casefold() in school_words else Sector.SERVICES,
-        )
+        RelationSuggestion(label=str(item[lang]), side=Side.PUBLIC, sector=str(item.get("sector") or ""))
         for item in data["public_services"]
     ]
     private = [
-        RelationSuggestion(label=str(item[lang]), side=Side.PRIVATE, sector="")
+        RelationSuggestion(label=str(item[lang]), side=Side.PRIVATE, sector=str(item.get("sector") or ""))
         for item in data["private_relations"]
     ]
     return private + public

@@ -18,13 +18,14 @@ from django.db.models import TextChoices
 from django.utils.functional import Promise
 
 from sirkel.network.models import Direction, NetworkMember, NetworkTie, Sector, Side, SupportType, Valence
+from sirkel.taxonomy.choices import TaxonomyChoices
 
 SUPPORT_TYPES: tuple[str, ...] = tuple(t.value for t in SupportType)
 SECTORS: tuple[str, ...] = tuple(s.value for s in Sector)
 STRESS_VALENCES = frozenset({Valence.STRESS.value, Valence.BOTH.value})
 
 
-def choice_label(choices: type[TextChoices], value: str) -> str | Promise:
+def choice_label(choices: type[TextChoices] | type[TaxonomyChoices], value: str) -> str | Promise:
     """The display label of a choice value, or the value itself if it is not (or no longer) a choice."""
     try:
         label: str | Promise = choices(value).label

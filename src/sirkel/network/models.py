@@ -10,25 +10,28 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from sirkel.core.models import TimeStampedModel
+from sirkel.taxonomy.choices import ChoicesFrom, TaxonomyChoices, constant, keys
 
 
-class Side(models.TextChoices):
-    PRIVATE = "private", _("Private network")
-    PUBLIC = "public", _("Public network")
+# Sides, sectors and support types are the taxonomy's (network.yaml): values, order and labels come from
+# there. The constants name the keys code branches on.
+class Side(TaxonomyChoices, vocabulary="network", key="sides"):
+    PRIVATE = constant("private")
+    PUBLIC = constant("public")
 
 
-class Sector(models.TextChoices):
-    FAMILY = "family", _("Family/relatives")
-    FRIENDS = "friends", _("Friends/neighbours")
-    SCHOOL = "school", _("School/kindergarten/work/leisure")
-    SERVICES = "services", _("Public services")
+class Sector(TaxonomyChoices, vocabulary="network", key="sectors"):
+    FAMILY = constant("family")
+    FRIENDS = constant("friends")
+    SCHOOL = constant("school")
+    SERVICES = constant("services")
 
 
-class SupportType(models.TextChoices):
-    EMOTIONAL = "emotional", _("Emotional")
-    PRACTICAL = "practical", _("Practical")
-    INFORMATIONAL = "informational", _("Informational")
-    APPRAISAL = "appraisal", _("Appraisal/recognition")
+class SupportType(TaxonomyChoices, vocabulary="network", key="support_types"):
+    EMOTIONAL = constant("emotional")
+    PRACTICAL = constant("practical")
+    INFORMATIONAL = constant("informational")
+    APPRAISAL = constant("appraisal")
 
 
 class Valence(models.TextChoices):
@@ -73,8 +76,12 @@ class NetworkMember(TimeStampedModel):
 
     case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="network_members")
     name = models.CharField(_("name"), max_length=200)
-    side = models.CharField(_("side"), max_length=10, choices=Side.choices, default=Side.PRIVATE)
-    sector = models.CharField(_("sector"), max_length=10, choices=Sector.choices, default=Sector.FAMILY)
+    side = models.CharField(
+        _("side"), max_length=10, choices=ChoicesFrom("network", "sides"), default=Side.PRIVATE
+    )
+    sector = models.CharField(
+        _("sector"), max_length=10, choices=ChoicesFrom("network", "sectors"), default=Sector.FAMILY
+    )
     relation = models.CharField(_("relation or role"), max_length=200, blank=True)
     ring = models.PositiveSmallIntegerField(
         _("closeness"), default=2, help_text=_("1 is closest to the child, 3 furthest away.")
@@ -107,10 +114,10 @@ class NetworkMember(TimeStampedModel):
         constraints = [
             models.CheckConstraint(condition=models.Q(ring__gte=1, ring__lte=3), name="member_ring_1_to_3"),
             models.CheckConstraint(
-                condition=models.Q(side__in=[s.value for s in Side]), name="member_side_valid"
+                condition=models.Q(side__in=keys("network", "sides")), name="member_side_valid"
             ),
             models.CheckConstraint(
-                condition=models.Q(sector__in=[s.value for s in Sector]), name="member_sector_valid"
+                condition=models.Q(sector__in=keys("network", "sectors")), name="member_sector_valid"
             ),
             models.CheckConstraint(
                 condition=models.Q(map_offset__isnull=True) | models.Q(map_offset__gte=0, map_offset__lte=1),
