@@ -383,9 +383,8 @@ def test_a_whole_network_meeting_series(page: Page, sign_in: SignIn, assert_acce
     assert_accessible(page)  # the minutes
     page.goto(meeting_url)
     with page.expect_download(timeout=30_000) as download_info:
-        page.locator(
-            f"a[href='{reverse('meetings:minutes_pdf', args=[series.case_id, series.measure_id, meeting.pk])}']"
-        ).first.click()
+        minutes_pdf = reverse("meetings:minutes_pdf", args=[series.case_id, series.measure_id, meeting.pk])
+        page.locator(f"a[href='{minutes_pdf}']").first.click()
     pdf = PdfReader(io.BytesIO(download_info.value.path().read_bytes()))
     text = " ".join(" ".join((page_.extract_text() or "").split()) for page_ in pdf.pages)
     for name in ("Elin Olsen", "Morten Olsen", "Rune Strand", "Gunn Aasen"):

@@ -8,7 +8,10 @@ class ActionsConfig(AppConfig):
     verbose_name = _("Agreed actions")
 
     def ready(self) -> None:
+        from sirkel.actions import meeting_page
         from sirkel.actions.case_page import contributor
         from sirkel.cases import composition
+        from sirkel.meetings import panels
 
         composition.register(contributor)
+        panels.register("actions", series=meeting_page.series_panel, meeting=meeting_page.meeting_panel)

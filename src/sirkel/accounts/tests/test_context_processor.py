@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 
 from sirkel.accounts.models import User
-from sirkel.core.testing import client_for
+from sirkel.testing.fixtures import client_for
 
 
 @pytest.mark.django_db

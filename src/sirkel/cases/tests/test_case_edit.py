@@ -14,7 +14,7 @@ from django.urls import reverse
 
 from sirkel.accounts.models import Membership, Role, Service, User
 from sirkel.cases.models import Case
-from sirkel.core.testing import client_for
+from sirkel.testing.fixtures import client_for
 
 
 def as_a_browser_submits(form: forms.BaseForm) -> dict[str, Any]:

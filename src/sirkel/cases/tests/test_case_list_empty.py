@@ -10,7 +10,7 @@ from django.utils.translation import gettext
 
 from sirkel.accounts.models import User
 from sirkel.cases.models import Case
-from sirkel.core.testing import client_for
+from sirkel.testing.fixtures import client_for
 
 FILTER_HINT = "No cases match. Change the search or the filters."
 NO_CASES = (

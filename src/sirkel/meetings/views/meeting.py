@@ -20,13 +20,12 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sirkel.actions.models import Action
 from sirkel.audit.models import AuditAction
 from sirkel.core.forms import add_service_errors
 from sirkel.core.pdf import pdf_response
 from sirkel.core.types import AuthenticatedHttpRequest
 from sirkel.meetings import guide as meeting_guide
-from sirkel.meetings import selectors, selectors_meeting
+from sirkel.meetings import panels, selectors, selectors_meeting
 from sirkel.meetings.forms_meeting import AttendanceForm, CloseMeetingForm, MeetingNotesForm, WaiverForm
 from sirkel.meetings.kinds import kind_config
 from sirkel.meetings.models import (
@@ -41,7 +40,6 @@ from sirkel.meetings.models import (
 from sirkel.meetings.selectors import SeriesAccess
 from sirkel.meetings.services import meeting as services
 from sirkel.meetings.views.common import READ_METHODS, open_meeting
-from sirkel.network.models import SupportType
 
 # The order people are listed in on the page and in the documents: the family first, the helpers last.
 ROLE_ORDER: dict[str, int] = {
@@ -140,7 +138,7 @@ def _meeting_page(
     can_close = _can_close(series, access, meeting)
     if can_close and close_form is None:
         close_form = CloseMeetingForm(initial={"held_on": _default_held_on(meeting)})
-    actions = selectors_meeting.actions_for_minutes(meeting)
+    context.update(panels.meeting_context(meeting=meeting))  # the agreed actions, from `actions`
     context.update(
         {
             "participants": participants,
@@ -153,7 +151,6 @@ def _meeting_page(
             "close_form": close_form if can_close else None,
             "can_close": can_close,
             "saved_version": saved_version,
-            "actions": actions,
             "plan_url": _url_or_none("actions:plan", series.case_id, series.measure_id),
             "review_url": _url_or_none("actions:review", series.case_id, series.measure_id, meeting.pk)
             if meeting.kind == MeetingKind.FOLLOW_UP
@@ -476,31 +473,14 @@ def guide(request: AuthenticatedHttpRequest, case_id: int, measure_id: int, meet
 # --- The minutes ----------------------------------------------------------------------------------------
 
 
-def _owner(action: Action) -> str:
-    if action.owner_member is not None:
-        return action.owner_member.name
-    if action.owner_user is not None:
-        return action.owner_user.display_name()
-    return ""
-
-
-def _support(action: Action) -> Any:
-    """The support type's label, lazily: the document translates it into its own language."""
-    return SupportType(action.support_type).label if action.support_type in SupportType.values else ""
-
-
 def _minutes_context(series: Series, meeting: Meeting) -> dict[str, Any]:
     participants = [p for p in _participants(meeting) if p.invited]
-    actions = selectors_meeting.actions_for_minutes(meeting)
-    for action in actions.all:
-        action.owner_name = _owner(action)  # type: ignore[attr-defined]
-        action.support_label = _support(action)  # type: ignore[attr-defined]
     return {
+        **panels.meeting_context(meeting=meeting),  # the agreed actions, from `actions`
         "series": series,
         "meeting": meeting,
         "participants": participants,
         "present_count": sum(1 for p in participants if p.attended),
-        "actions": actions,
         "next_meeting": selectors_meeting.next_meeting(meeting),
         "purpose": (meeting.purpose or series.purpose).strip(),
         "leader": series.leader,

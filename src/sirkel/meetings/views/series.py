@@ -17,14 +17,13 @@ from django.utils.translation import gettext as _
 
 from sirkel.accounts.models import Service
 from sirkel.accounts.selectors import role_in_service, services_for_user
-from sirkel.actions import selectors as plan_selectors
 from sirkel.audit.models import AuditAction
 from sirkel.audit.services import record_event
 from sirkel.cases.models import Case
 from sirkel.cases.selectors import CaseAccess, get_case_for_user
 from sirkel.core.forms import add_service_errors
 from sirkel.core.types import AuthenticatedHttpRequest
-from sirkel.meetings import selectors
+from sirkel.meetings import panels, selectors
 from sirkel.meetings.forms_series import (
     ConsentForm,
     EndSeriesForm,
@@ -117,8 +116,7 @@ def detail(request: AuthenticatedHttpRequest, case_id: int, measure_id: int) -> 
         "guidance": services.screening_guidance(screening),
         "consent": services.consent_status(series),
         "meetings": selectors.meetings_for_series(series=series),
-        "plan_summary": plan_selectors.plan_summary(series=series),
-        "participation": plan_selectors.participation_over_time(series=series),
+        **panels.series_context(series=series),  # the plan summary and participation, from `actions`
         "leader_form": LeaderForm(series=series, initial={"leader": series.leader_id})
         if access.can_edit and series.is_open
         else None,

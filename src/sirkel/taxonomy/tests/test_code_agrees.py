@@ -179,7 +179,28 @@ def test_the_ssb_network_categories_are_ssb_measure_categories_of_group_six() ->
 # keys("measures", "measures"))`, or a filtered list such as the network measures
 # `[m["key"] for m in measures() if m.get("network")]`.
 def measure_kind_lists() -> list[tuple[str, list[str], list[str]]]:
-    return []
+    from sirkel.cases.models import Measure, MeasureKind
+    from sirkel.meetings.kinds import KINDS, process_kind_choices
+
+    in_file = keys("measures", "measures")
+    return [
+        ("cases.Measure.kind", choice_keys(Measure._meta.get_field("kind").choices), in_file),
+        (
+            "the keys code names",
+            [k for k in in_file if k in {m.value for m in MeasureKind}],
+            sorted((m.value for m in MeasureKind), key=in_file.index),
+        ),
+        (
+            "kinds with a process",
+            [k for k, _label in process_kind_choices()],
+            [k for k in in_file if k in KINDS],
+        ),
+        (
+            "processes are network measures",
+            sorted(KINDS),
+            sorted(m["key"] for m in measures() if m.get("network") and m["key"] in KINDS),
+        ),
+    ]
 
 
 @pytest.mark.parametrize(
