@@ -20,7 +20,8 @@ from sirkel.accounts.models import Service, User
 from sirkel.audit.models import AuditAction, AuditEvent
 from sirkel.cases.models import BreakGlassAccess, Case
 from sirkel.core.testing import client_for, make_user
-from sirkel.network import exchange, services
+from sirkel.network import services
+from sirkel.network.exchange.schema import MAX_UPLOAD_BYTES
 from sirkel.network.models import NetworkMember, NetworkTie
 from sirkel.network.tests.test_exchange import THREE_PEOPLE, build_network, network_zip, person, tie
 
@@ -140,7 +141,7 @@ def test_a_bad_upload_lists_the_problems_and_imports_nothing(caseworker: User, e
 
 @pytest.mark.django_db
 def test_an_upload_over_the_limit_is_refused_before_it_is_read(caseworker: User, empty_case: Case) -> None:
-    data = b"PK" + b"\0" * exchange.MAX_UPLOAD_BYTES
+    data = b"PK" + b"\0" * MAX_UPLOAD_BYTES
     response = client_for(caseworker).post(
         reverse("network:import", args=[empty_case.pk]), {"file": upload(data)}
     )
