@@ -6,11 +6,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.utils.formats import number_format
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from sirkel.network.layout import tie_kind_labels
 from sirkel.network.models import (
+    MAX_NOTE_CHARS,
     ContactFrequency,
     Direction,
     NetworkMember,
@@ -87,6 +89,14 @@ def relation_suggestions() -> list[RelationSuggestion]:
     return private + public
 
 
+class NoteField(forms.CharField):
+    """Text from a textarea, with its line breaks stored as LF. Browsers send a line break as CRLF but
+    count it as one character for `maxlength`; stored as LF, Sirkel counts the note as the browser did."""
+
+    def to_python(self, value: Any) -> str:
+        return (super().to_python(value) or "").replace("\r\n", "\n")
+
+
 class MemberForm(forms.ModelForm[NetworkMember]):
     """A person or institution. `short=True` gives the add form; otherwise every field, with the version
     the editor started from (optimistic locking)."""
@@ -104,6 +114,9 @@ class MemberForm(forms.ModelForm[NetworkMember]):
         widget=forms.RadioSelect,
         initial=2,
     )
+    # The length is checked by the model: one limit for the page, the services and the import. No
+    # `maxlength` on the textarea: it would cut a pasted text short without a word.
+    note = NoteField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
@@ -113,7 +126,6 @@ class MemberForm(forms.ModelForm[NetworkMember]):
             "side": forms.RadioSelect,
             "valence": forms.RadioSelect,
             "direction": forms.RadioSelect,
-            "note": forms.Textarea(attrs={"rows": 3}),
             "relation": forms.TextInput(attrs={"list": RELATION_LIST_ID, "autocomplete": "off"}),
             "name": forms.TextInput(attrs={"autocomplete": "off"}),
         }
@@ -133,7 +145,6 @@ class MemberForm(forms.ModelForm[NetworkMember]):
             "phone": _("Phone"),
             "email": _("E-mail"),
             "address": _("Address"),
-            "note": _("Note"),
         }
         help_texts = {
             "relation": _("Choose a suggestion or write your own, e.g. 'Mormor' or 'Kontaktlærer'."),
@@ -153,6 +164,10 @@ class MemberForm(forms.ModelForm[NetworkMember]):
                 if name not in ADD_FIELDS:
                     del self.fields[name]
         self.fields["ring"].help_text = _("1 is closest to the child, 3 furthest away.")
+        if "note" in self.fields:
+            self.fields["note"].help_text = _("At most %(limit)s characters.") % {
+                "limit": number_format(MAX_NOTE_CHARS, force_grouping=True)
+            }
         contact = self.fields.get("contact_frequency")
         if isinstance(contact, forms.ChoiceField):
             contact.choices = [("", _("Not stated")), *ContactFrequency.choices]

@@ -7,8 +7,20 @@ import uuid
 from dataclasses import dataclass
 from typing import Literal
 
+from django.db import models
+
 from sirkel.cases.models import Case
-from sirkel.network.models import ContactFrequency, Direction, Sector, Side, SupportType, TieKind, Valence
+from sirkel.network.models import (
+    MAX_NOTE_CHARS,
+    ContactFrequency,
+    Direction,
+    NetworkMember,
+    Sector,
+    Side,
+    SupportType,
+    TieKind,
+    Valence,
+)
 
 ExportFormat = Literal["csv", "graphml"]
 FORMATS: tuple[ExportFormat, ...] = ("csv", "graphml")
@@ -26,7 +38,6 @@ MAX_UNPACKED_TOTAL_BYTES = 10 * 1024 * 1024
 MAX_ZIP_ENTRIES = 10
 MAX_PEOPLE = 500
 MAX_TIES = 2000
-MAX_NOTE_CHARS = 10_000
 MAX_ID_CHARS = 100
 MAX_PROBLEMS = 50
 
@@ -93,7 +104,17 @@ PERSON_CHOICES: dict[str, tuple[str, ...]] = {
     "contact_frequency": ("", *ContactFrequency.values),
 }
 TIE_KINDS = tuple(TieKind.values)
-TEXT_LIMITS = {"name": 200, "relation": 200, "language": 100, "note": MAX_NOTE_CHARS}
+
+
+def _max_length(name: str) -> int:
+    field = NetworkMember._meta.get_field(name)
+    if not isinstance(field, models.CharField) or field.max_length is None:
+        raise TypeError(f"{name} is not a text field with a maximum length")
+    return field.max_length
+
+
+# The model's own limits, so that whatever Sirkel saves it can import again.
+TEXT_LIMITS = {**{f: _max_length(f) for f in ("name", "relation", "language")}, "note": MAX_NOTE_CHARS}
 TRUE_WORDS = frozenset({"true", "1", "yes", "ja"})
 FALSE_WORDS = frozenset({"false", "0", "no", "nei", ""})
 

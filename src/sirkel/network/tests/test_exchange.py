@@ -36,7 +36,8 @@ from sirkel.network.exchange.schema import (
     restore_formula,
 )
 from sirkel.network.exchange.validation import parse_csv_zip
-from sirkel.network.models import NetworkMember, NetworkTie
+from sirkel.network.forms import MemberForm
+from sirkel.network.models import MAX_NOTE_CHARS, NetworkMember, NetworkTie
 
 ATTRIBUTES = (
     "name",
@@ -400,6 +401,37 @@ def test_export_then_import_into_an_empty_case_gives_the_same_network(
     # Contact details are not in the format, so the imported people have none.
     assert not NetworkMember.objects.filter(case=empty_case).exclude(phone="", email="", address="").exists()
     assert not NetworkMember.objects.filter(case=empty_case, may_contact=True).exists()
+
+
+@pytest.mark.django_db
+def test_a_member_with_the_longest_note_the_page_accepts_exports_and_imports_again(
+    case: Case, caseworker: User, empty_case: Case
+) -> None:
+    """One limit for the page and the import. The note starts with a formula trigger, so its cell in the
+    file is one character longer (the escaping quote) than the note."""
+    note = "=" + "\n".join(["Ringer hver søndag."] * 400)
+    note += "x" * (MAX_NOTE_CHARS - len(note))
+    form = MemberForm(
+        {
+            "name": "Åse",
+            "relation": "Mormor",
+            "side": "private",
+            "sector": "family",
+            "ring": "1",
+            "valence": "resource",
+            "direction": "gives",
+            "note": note,
+        }
+    )
+    assert form.is_valid(), form.errors
+    services.add_member(acting_user=caseworker, case=case, **form.member_fields())
+    content = export_for_user(user=caseworker, case_id=case.pk, fmt="csv").content
+    _, rows = read_table(unzip(content)[f"{case.reference}_attributeList_person.csv"])
+    assert len(rows[0]["note"]) == MAX_NOTE_CHARS + 1
+    result = import_for_user(user=caseworker, case_id=empty_case.pk, data=content)
+    assert result.ok, result.problems
+    assert NetworkMember.objects.get(case=empty_case).note == note
+    assert TEXT_LIMITS["note"] == MAX_NOTE_CHARS
 
 
 @pytest.mark.django_db

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -19,7 +20,7 @@ from sirkel.audit.models import AuditAction, AuditEvent
 from sirkel.cases.models import BreakGlassAccess, Case
 from sirkel.core.testing import client_for
 from sirkel.network import services
-from sirkel.network.models import NetworkMember, NetworkTie
+from sirkel.network.models import MAX_NOTE_CHARS, NetworkMember, NetworkTie, note_too_long_message
 
 HX = {"HX-Request": "true"}
 PLAIN: dict[str, str] = {}
@@ -416,6 +417,47 @@ def test_an_edit_conflict_keeps_the_input_and_explains(
     again[f"m{kari.pk}-version"] = "2"
     assert client.post(url, again).status_code == 302
     assert NetworkMember.objects.get(pk=kari.pk).note == "Min merknad"
+
+
+@pytest.mark.django_db
+def test_a_note_over_the_limit_is_refused_with_a_message_and_nothing_is_saved(
+    case: Case, caseworker: User, kari: NetworkMember
+) -> None:
+    client = client_for(caseworker)
+    url = reverse("network:member_edit", args=[case.pk, kari.pk])
+    with translation.override("nb"):
+        expected = note_too_long_message(MAX_NOTE_CHARS + 1)
+    for extra in (PLAIN, HX):
+        response = client.post(url, edit_data(kari, note="n" * (MAX_NOTE_CHARS + 1)), headers=extra)
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert f'id="id_m{kari.pk}-note_error"' in html
+        assert expected in html
+        assert 'role="alert"' in html  # the error summary names it too
+    stored = NetworkMember.objects.get(pk=kari.pk)
+    assert (stored.note, stored.version) == ("", 1)
+
+
+@pytest.mark.django_db
+def test_a_note_at_the_limit_is_saved_counting_line_breaks_as_the_browser_does(
+    case: Case, caseworker: User, kari: NetworkMember
+) -> None:
+    """Browsers send a line break as CRLF but count it as one character; so does Sirkel."""
+    lines = ["Ringer hver søndag."] * 500
+    note = "\n".join(lines)
+    note += "x" * (MAX_NOTE_CHARS - len(note))
+    url = reverse("network:member_edit", args=[case.pk, kari.pk])
+    sent = edit_data(kari, note=note.replace("\n", "\r\n"))
+    assert client_for(caseworker).post(url, sent).status_code == 302
+    assert NetworkMember.objects.get(pk=kari.pk).note == note
+
+
+@pytest.mark.django_db
+def test_the_services_refuse_a_note_over_the_limit_too(case: Case, caseworker: User) -> None:
+    with pytest.raises(ValidationError) as refused:
+        add(case, caseworker, "Kari", note="n" * (MAX_NOTE_CHARS + 1))
+    assert "note" in refused.value.message_dict
+    assert not NetworkMember.objects.filter(case=case).exists()
 
 
 @pytest.mark.django_db
