@@ -1,7 +1,7 @@
 /* The network map's interaction: move people with the arrow keys or by dragging (D3), saved at once
-   through htmx (the server answers with out-of-band swaps and a message for the live region), and the
-   relation field's suggestion of side and sector. The page works without this file: the table and
-   forms post and redirect. */
+   through htmx (the server answers with out-of-band swaps and a message for the live region); the
+   relation field's suggestion of side and sector; and a word in the live region when the server refuses
+   a request before reading it. The page works without this file: the table and forms post and redirect. */
 (function () {
   "use strict";
 
@@ -243,6 +243,19 @@
   document.addEventListener("click", function (event) {
     if (event.target.closest && event.target.closest("[data-print]")) {
       window.print();
+    }
+  });
+  // A request the server refused before any view ran (too large: 413, or unreadable: 400) has
+  // changed nothing and htmx swaps nothing: say why in the live region; the form keeps what was typed.
+  document.addEventListener("htmx:responseError", function (event) {
+    var xhr = event.detail && event.detail.xhr;
+    if (!xhr || (xhr.status !== 413 && xhr.status !== 400)) {
+      return;
+    }
+    var page = new DOMParser().parseFromString(xhr.responseText || "", "text/html");
+    var message = page.querySelector("[data-error-message]");
+    if (message) {
+      say(message.textContent.trim());
     }
   });
   document.addEventListener("htmx:load", function (event) {
