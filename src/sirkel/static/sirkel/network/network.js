@@ -198,9 +198,13 @@
     if (!form || !list) {
       return;
     }
+    // As the server compares (relations.relation_key): spaces collapsed, case ignored; an option
+    // matches its whole label or any of its parts, in either language (data-keys).
+    var typed = input.value.trim().split(/\s+/).join(" ").toLowerCase();
     var match = null;
     list.querySelectorAll("option").forEach(function (option) {
-      if (option.value.toLowerCase() === input.value.trim().toLowerCase()) {
+      var keys = (option.dataset.keys || option.value.toLowerCase()).split("|");
+      if (!match && typed && keys.indexOf(typed) !== -1) {
         match = option;
       }
     });
