@@ -61,8 +61,9 @@ def _default(name: str) -> str:
 
 
 class NoteField(forms.CharField):
-    """Text from a textarea, with its line breaks stored as LF. Browsers send a line break as CRLF but
-    count it as one character for `maxlength`; stored as LF, Sirkel counts the note as the browser did."""
+    """Text from a textarea, with its line breaks stored as LF. Browsers send a line break as CRLF,
+    though it is one character to the person typing (and to the browser's own count); stored as LF, the
+    note's length is the one they see."""
 
     def to_python(self, value: Any) -> str:
         return (super().to_python(value) or "").replace("\r\n", "\n")

@@ -6,7 +6,8 @@ follows how many people it holds, so a crowded ring gets more room. Within a sec
 on one or more arcs ("rows"); the slots of the rows interleave, so neighbours alternate between rows and
 their labels get more room. A member's `map_offset` (0..1 across the sector, set by dragging) is kept as
 far as the minimum spacing allows. Labels are cut to the room they have; the full name stays in the
-accessible name.
+accessible name. Under the name, in smaller type, the relation or role where there is room for it. Ties
+are drawn by `routing.tie_path`: straight, or bent around the child's circle.
 """
 
 from __future__ import annotations
