@@ -1,7 +1,13 @@
 """URL configuration: Norwegian paths, one include per domain app."""
 
+from django.conf import settings
 from django.contrib import admin
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.template.defaultfilters import filesizeformat
 from django.urls import include, path
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.i18n import set_language
 
 from sirkel.core import views as core_views
@@ -20,3 +26,27 @@ urlpatterns = [
     path("sprak/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """A bad request in Sirkel's own layout, instead of Django's bare "Bad Request (400)".
+
+    A request over the upload limit (`RequestDataTooBig`: a form whose text fields together pass
+    DATA_UPLOAD_MAX_MEMORY_SIZE) says so, with the limit, and answers 413 Content Too Large. The link
+    back goes to the page the form was on, if the browser said which and it is one of Sirkel's own.
+    """
+    too_large = isinstance(exception, RequestDataTooBig)
+    referer = request.headers.get("Referer", "")
+    safe = url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    context = {
+        "too_large": too_large,
+        "limit": filesizeformat(limit) if limit is not None else "",
+        "back": referer if referer and safe else "",
+    }
+    return render(request, "400.html", context, status=413 if too_large else 400)
+
+
+handler400 = bad_request

@@ -10,8 +10,11 @@ import random
 import re
 
 import pytest
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext
 from playwright.sync_api import Page, expect
 
 from sirkel.accounts.models import User
@@ -109,6 +112,34 @@ def test_map_a_network_with_the_keyboard_and_move_a_person_closer(
     ola = NetworkMember.objects.get(case=case, name="Ola Onkel")
     assert (ola.ring, ola.sector, ola.side) == (2, "family", "private")
 
+    # 4. A relation Sirkel does not know: the form asks where the coach belongs instead of guessing.
+    page.keyboard.type("Ole Sand")
+    page.keyboard.press("Tab")
+    page.keyboard.type("Trener, håndball")
+    page.keyboard.press("Escape")
+    page.keyboard.press("Enter")
+    expect(page.locator("#add-errors")).to_be_focused()
+    expect(page.locator("#add-errors")).to_contain_text("Trener, håndball")
+    expect(page.locator("#id_name")).to_have_value("Ole Sand")  # what was typed is kept
+    expect(page.locator("#id_relation")).to_have_value("Trener, håndball")
+    expect(page.locator("#id_side_0")).not_to_be_checked()
+    expect(page.locator("#id_sector")).to_have_value("")
+    assert not NetworkMember.objects.filter(case=case, name="Ole Sand").exists()
+    assert_accessible(page)  # the question, with its marked fields
+    tab_to(page, "#id_side_0")
+    page.keyboard.press("Space")
+    page.keyboard.press("Tab")
+    expect(page.locator("#id_sector")).to_be_focused()
+    for _ in range(3):  # (choose) → family → friends → school
+        page.keyboard.press("ArrowDown")
+    expect(page.locator("#id_sector")).to_have_value("school")
+    tab_to(page, "#member-add button[type=submit]")
+    page.keyboard.press("Enter")
+    expect(page.locator("#network-table")).to_contain_text("Ole Sand")
+    expect(page.locator("#id_name")).to_be_focused()
+    ole = NetworkMember.objects.get(case=case, name="Ole Sand")
+    assert (ole.side, ole.sector, ole.relation) == ("private", "school", "Trener, håndball")
+
     # A tie in conflict between the grandmother and the health nurse, chosen with the arrow keys.
     tab_to(page, "#id_tie-a")
     page.keyboard.press("ArrowDown")  # the first person in the list (ordered by ring): Kari
@@ -134,7 +165,7 @@ def test_map_a_network_with_the_keyboard_and_move_a_person_closer(
 
     # Everyone is on the map, with an accessible name that tells side, sector and ring.
     nodes = page.locator("svg.netmap .node")
-    expect(nodes).to_have_count(3)
+    expect(nodes).to_have_count(4)
     with translation.override("nb"):
         names = {m.pk: accessible_name(m) for m in NetworkMember.objects.filter(case=case)}
         public = str(Side.PUBLIC.label)
@@ -148,7 +179,7 @@ def test_map_a_network_with_the_keyboard_and_move_a_person_closer(
     assert services_sector in names[anne.pk] and public.split()[0].lower() in names[anne.pk].lower()
     expect(page.locator(f"svg.netmap #node-{anne.pk} rect.node__shape")).to_have_count(1)
     expect(page.locator(f"svg.netmap #node-{kari.pk} circle.node__shape")).to_have_count(1)
-    expect(page.locator("svg.netmap line.tie--conflict")).to_have_count(1)
+    expect(page.locator("svg.netmap path.tie--conflict")).to_have_count(1)
     screenshot(page, "network_page")
 
     # Move the uncle closer with the arrow keys: saved at once, announced, focus stays on him.
@@ -181,7 +212,7 @@ def test_map_a_network_with_the_keyboard_and_move_a_person_closer(
     screenshot(page, "network_page_moved")
 
     page.goto(reverse("network:map", args=[case.pk]))
-    expect(page.locator("svg.netmap .node")).to_have_count(3)
+    expect(page.locator("svg.netmap .node")).to_have_count(4)
     assert_accessible(page)
     screenshot(page, "network_map")
 
@@ -323,3 +354,99 @@ def test_a_map_of_sixty_people_stays_readable(
     ]
     assert len(pages) == 1, f"the map printed on {len(pages)} pages"
     assert sizes == [(842, 595)], sizes  # A4 landscape, in points
+
+
+# The page's width in CSS pixels against the window's, and the map's label size on screen.
+FIT_JS = """
+() => {
+  const svg = document.querySelector('svg.netmap');
+  const label = svg.querySelector('.node__label');
+  const role = svg.querySelector('.node__role');
+  const scale = svg.getScreenCTM().a;
+  const box = svg.closest('.map-scroll');
+  return {
+    page: document.documentElement.scrollWidth,
+    window: window.innerWidth,
+    label: parseFloat(getComputedStyle(label).fontSize) * scale,
+    role: role ? parseFloat(getComputedStyle(role).fontSize) * scale : 0,
+    mapScrolls: box.scrollWidth > box.clientWidth,
+  };
+}
+"""
+
+
+@pytest.mark.usefixtures("demo")
+def test_on_a_phone_the_network_pages_fit_the_screen_and_the_map_stays_readable(
+    page: Page, sign_in: SignIn, assert_accessible: AxeCheck, screenshot: Screenshot
+) -> None:
+    case = own_case("saksbehandler")
+    sara = User.objects.get(username="saksbehandler")
+    rng = random.Random(5)
+    people = []
+    for i in range(30):
+        sector = rng.choice(["family", "friends", "school", "services"])
+        people.append(
+            services.add_member(
+                acting_user=sara,
+                case=case,
+                name=f"{rng.choice(GIVEN)} {rng.choice(FAMILY)}",
+                relation=rng.choice(RELATIONS[sector]),
+                side="public" if sector == "services" else "private",
+                sector=sector,
+                ring=rng.choice([1, 2, 3]),
+                note="Se https://example.no/en/lang/adresse/uten/noe/mellomrom/i" if i == 0 else "",
+            )
+        )
+    services.add_member(acting_user=sara, case=case, name="Kristiansen-Haugland-Johannessen-Olsen", ring=1)
+    for _ in range(10):
+        a, b = rng.sample(people, 2)
+        services.add_tie(acting_user=sara, case=case, a=a, b=b, kind=rng.choice(["", "close", "conflict"]))
+    page.set_viewport_size({"width": 390, "height": 844})
+    sign_in(page, "saksbehandler")
+    for route in ("network:page", "network:map"):
+        page.goto(reverse(route, args=[case.pk]))
+        expect(page.locator("svg.netmap .node")).to_have_count(31)
+        fit = page.evaluate(FIT_JS)
+        assert fit["window"] == 390
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, fit
+        # The map is not shrunk to the phone: names at 12 px or more, roles not much smaller; it scrolls
+        # sideways in its own box instead.
+        assert fit["label"] >= 12 and fit["role"] >= 10, fit
+        assert fit["mapScrolls"], fit
+        assert_accessible(page)
+        screenshot(page, f"{route.replace(':', '_')}_phone")
+    # A person on the map reached with Tab is scrolled into view within the map's box.
+    page.goto(reverse("network:page", args=[case.pk]))
+    rightmost = page.evaluate(
+        "() => [...document.querySelectorAll('svg.netmap .node')]"
+        ".sort((a, b) => b.getBoundingClientRect().right - a.getBoundingClientRect().right)[0].id"
+    )
+    before = page.locator(f"#{rightmost}").bounding_box()
+    assert before is not None and before["x"] > 390  # off screen, to the right
+    tab_to(page, f"#{rightmost}", max_presses=120)
+    box = page.locator(f"#{rightmost}").bounding_box()
+    assert box is not None and 0 <= box["x"] and box["x"] + box["width"] <= 390
+
+
+@pytest.mark.usefixtures("demo")
+def test_a_change_too_large_to_send_is_explained_and_the_form_keeps_it(page: Page, sign_in: SignIn) -> None:
+    """With htmx a refused request swaps nothing; the live region says why, and nothing typed is lost."""
+    case = own_case("saksbehandler")
+    sara = User.objects.get(username="saksbehandler")
+    kari = services.add_member(acting_user=sara, case=case, name="Kari Nilsen", relation="Mormor")
+    sign_in(page, "saksbehandler")
+    page.goto(reverse("network:page", args=[case.pk]))
+    page.locator(f"#edit-{kari.pk}").click()
+    note = page.locator(f"#id_m{kari.pk}-note")
+    text = "Lang tekst. " * 250_000  # 3 MB: more than Django reads from a form
+    note.fill(text)
+    page.locator(f"#member-row-{kari.pk} button[type=submit]").click()
+    with translation.override("nb"):
+        expected = gettext(
+            "What you sent is larger than Sirkel accepts at once (at most %(limit)s), so nothing was saved."
+        ) % {"limit": filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)}
+    expect(page.locator("#network-status")).to_have_text(expected)
+    expect(note).to_be_visible()
+    assert page.evaluate(f"document.getElementById('id_m{kari.pk}-note').value.length") == len(text)
+    kari.refresh_from_db()
+    assert kari.note == "" and kari.version == 1

@@ -2,27 +2,30 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from django import forms
-from django.utils.translation import get_language
+from django.db import models
+from django.http import QueryDict
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from sirkel.network.layout import tie_kind_labels
 from sirkel.network.models import (
+    MAX_NOTE_CHARS,
     ContactFrequency,
     Direction,
     NetworkMember,
+    Sector,
     Side,
     SupportType,
     TieKind,
     Valence,
 )
-from sirkel.taxonomy.loader import load
+from sirkel.network.relations import match_relation
 
 # The short form on the register page: what a caseworker asks first, in the order they ask it.
-ADD_FIELDS = ["name", "relation", "side", "sector", "ring", "support", "valence"]
+ADD_FIELDS = ["name", "relation", "side", "sector", "ring", "support", "valence", "placement"]
 EDIT_FIELDS = [
     "name",
     "relation",
@@ -46,33 +49,24 @@ EDIT_FIELDS = [
 
 RING_CHOICES = [(1, _("1 (closest)")), (2, "2"), (3, _("3 (furthest away)"))]
 RELATION_LIST_ID = "relation-suggestions"
+# The add form's hidden `placement` once it has come back asking where a person belongs.
+ASKED = "asked"
 
 
-@dataclass(frozen=True)
-class RelationSuggestion:
-    label: str
-    side: str
-    sector: str  # "" = leave the sector as it is
+def _default(name: str) -> str:
+    field = NetworkMember._meta.get_field(name)
+    if not isinstance(field, models.Field):
+        raise TypeError(f"{name} is not a field")
+    return str(field.get_default())
 
 
-def _language_key() -> str:
-    return "en" if (get_language() or "nb").startswith("en") else "nb"
+class NoteField(forms.CharField):
+    """Text from a textarea, with its line breaks stored as LF. Browsers send a line break as CRLF,
+    though it is one character to the person typing (and to the browser's own count); stored as LF, the
+    note's length is the one they see."""
 
-
-def relation_suggestions() -> list[RelationSuggestion]:
-    """Relations and public services from the taxonomy, in the active language, with the side and sector
-    each suggests: the side by the list it is in, the sector as the taxonomy gives it (network.yaml)."""
-    data = load("network")
-    lang = _language_key()
-    public = [
-        RelationSuggestion(label=str(item[lang]), side=Side.PUBLIC, sector=str(item.get("sector") or ""))
-        for item in data["public_services"]
-    ]
-    private = [
-        RelationSuggestion(label=str(item[lang]), side=Side.PRIVATE, sector=str(item.get("sector") or ""))
-        for item in data["private_relations"]
-    ]
-    return private + public
+    def to_python(self, value: Any) -> str:
+        return (super().to_python(value) or "").replace("\r\n", "\n")
 
 
 class MemberForm(forms.ModelForm[NetworkMember]):
@@ -92,7 +86,11 @@ class MemberForm(forms.ModelForm[NetworkMember]):
         widget=forms.RadioSelect,
         initial=2,
     )
+    # The length is checked by the model: one limit for the page, the services and the import. No
+    # `maxlength` on the textarea: it would cut a pasted text short without a word.
+    note = NoteField(label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    placement = forms.CharField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = NetworkMember
@@ -101,7 +99,6 @@ class MemberForm(forms.ModelForm[NetworkMember]):
             "side": forms.RadioSelect,
             "valence": forms.RadioSelect,
             "direction": forms.RadioSelect,
-            "note": forms.Textarea(attrs={"rows": 3}),
             "relation": forms.TextInput(attrs={"list": RELATION_LIST_ID, "autocomplete": "off"}),
             "name": forms.TextInput(attrs={"autocomplete": "off"}),
         }
@@ -121,7 +118,6 @@ class MemberForm(forms.ModelForm[NetworkMember]):
             "phone": _("Phone"),
             "email": _("E-mail"),
             "address": _("Address"),
-            "note": _("Note"),
         }
         help_texts = {
             "relation": _("Choose a suggestion or write your own, e.g. 'Mormor' or 'Kontaktlærer'."),
@@ -140,7 +136,17 @@ class MemberForm(forms.ModelForm[NetworkMember]):
             for name in list(self.fields):
                 if name not in ADD_FIELDS:
                     del self.fields[name]
+            self.fields["side"].error_messages["required"] = _("Choose private or public network.")
+            self.fields["sector"].error_messages["required"] = _("Choose a sector.")
+            if self._value("placement") == ASKED:
+                self._offer_no_sector()
+        else:
+            del self.fields["placement"]
         self.fields["ring"].help_text = _("1 is closest to the child, 3 furthest away.")
+        if "note" in self.fields:
+            self.fields["note"].help_text = _("At most %(limit)s characters.") % {
+                "limit": number_format(MAX_NOTE_CHARS, force_grouping=True)
+            }
         contact = self.fields.get("contact_frequency")
         if isinstance(contact, forms.ChoiceField):
             contact.choices = [("", _("Not stated")), *ContactFrequency.choices]
@@ -165,11 +171,67 @@ class MemberForm(forms.ModelForm[NetworkMember]):
         data = super().clean() or {}
         if data.get("may_contact") and not (data.get("contact_consent_by") or "").strip():
             self.add_error("contact_consent_by", _("Say who agreed that this person may be contacted."))
+        if self.short and "side" not in self.errors and "sector" not in self.errors:
+            self._place(data)
         return data
 
+    def _place(self, data: dict[str, Any]) -> None:
+        """Side and sector of a new person: from the taxonomy when it knows the relation, else as chosen.
+
+        The form shows private and family to start with. Left so for a relation the taxonomy does not know
+        (e.g. "Trener, håndball"), they are a guess: the form comes back asking, with side and sector
+        cleared and what was typed kept. A relation the taxonomy knows places the person wherever the
+        form still shows the start values (the script does the same while typing); a choice made by hand
+        is kept. With no relation at all the start values stand, so that a name and Enter is enough.
+        """
+        relation, side, sector = data.get("relation") or "", data.get("side") or "", data.get("sector") or ""
+        asked = data.get("placement") == ASKED
+        match = match_relation(relation)
+        if match is not None and not asked:
+            if side == _default("side"):
+                data["side"] = match.side
+            if match.sector and sector == _default("sector"):
+                data["sector"] = match.sector
+            return
+        if relation and not asked and (side, sector) == (_default("side"), _default("sector")):
+            self._ask(relation)
+
+    def _ask(self, relation: str) -> None:
+        self.add_error(
+            None,
+            _(
+                "Sirkel does not know the relation “%(relation)s”, so it cannot tell where this person "
+                "belongs. Is the person in the private or the public network, and in which sector?"
+            )
+            % {"relation": relation},
+        )
+        for name in ("side", "sector"):
+            self.add_error(name, self.fields[name].error_messages["required"])
+        # Shown again with side and sector cleared: a choice, not the guess, goes in next time.
+        data: QueryDict | dict[str, Any] = (
+            self.data.copy() if isinstance(self.data, QueryDict) else dict(self.data)
+        )
+        for name in ("side", "sector"):
+            data.pop(self.add_prefix(name), None)
+        data[self.add_prefix("placement")] = ASKED
+        self.data = data
+        self._offer_no_sector()
+
+    def _value(self, name: str) -> str:
+        return str(self.data.get(self.add_prefix(name), "")) if self.is_bound else ""
+
+    def _offer_no_sector(self) -> None:
+        sector = self.fields["sector"]
+        if isinstance(sector, forms.ChoiceField):
+            sector.choices = [("", _("Choose a sector")), *Sector.choices]
+
     def member_fields(self) -> dict[str, Any]:
-        """The cleaned values to hand to the service (everything but the version)."""
-        return {k: v for k, v in self.cleaned_data.items() if k != "version" and k in self.fields}
+        """The cleaned values to hand to the service (everything but the version and the placement)."""
+        return {
+            k: v
+            for k, v in self.cleaned_data.items()
+            if k not in ("version", "placement") and k in self.fields
+        }
 
 
 def member_choice_label(member: NetworkMember) -> str:

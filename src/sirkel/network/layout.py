@@ -6,12 +6,14 @@ follows how many people it holds, so a crowded ring gets more room. Within a sec
 on one or more arcs ("rows"); the slots of the rows interleave, so neighbours alternate between rows and
 their labels get more room. A member's `map_offset` (0..1 across the sector, set by dragging) is kept as
 far as the minimum spacing allows. Labels are cut to the room they have; the full name stays in the
-accessible name.
+accessible name. Under the name, in smaller type, the relation or role where there is room for it. Ties
+are drawn by `routing.tie_path`: straight, or bent around the child's circle.
 """
 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -28,6 +30,7 @@ from sirkel.network.models import (
     TieKind,
     Valence,
 )
+from sirkel.network.routing import tie_path
 
 SIZE = 1000.0
 CENTRE = SIZE / 2
@@ -38,6 +41,7 @@ NODE_R = 16.0  # a member's circle radius (squares have the same half-width)
 ROW_H = 54.0  # radial room a row of members needs: node, label below it and a gap
 ROW_TIGHT = 2 * NODE_R + 6  # rows this close when a cell is crowded: labels may touch, nodes do not
 EMPTY_RING = 40.0  # the least width of a ring nobody is in
+TIE_CLEARANCE = INNER_R  # ties keep out of the room between the child and ring 1 (see routing.py)
 EDGE_PAD = 26.0  # distance (px) between a member and the sector's border lines
 DESIRED_SPACING = 92.0  # room along the arc that fits a node and a 12-character label
 MIN_SPACING = 2 * NODE_R + 3  # closer than this and two members would touch
@@ -48,6 +52,11 @@ HALO_R = NODE_R + 7  # a node with its stress ring: what a label must keep clear
 LABEL_H = 15.0  # a label's height above its baseline (plus the descenders below)
 LABEL_BELOW = HALO_R + 14
 LABEL_ABOVE = -HALO_R - 5
+# The relation or role, in a smaller type on a second line under the name (sizes as in network.css).
+ROLE_CHAR_W = 6.6
+ROLE_LINE = 14.0  # from the name's baseline to the role's
+ROLE_MIN_CHARS = 3  # fewer would say nothing: then the role is left out (it is in the accessible name)
+ROLE_KEEP_NAME = 8  # the role may cost the name characters, but not below this many
 
 # Clockwise from the top-left quadrant: Left/Right arrow keys step through this order.
 SECTOR_ORDER: tuple[str, ...] = (Sector.FAMILY, Sector.FRIENDS, Sector.SCHOOL, Sector.SERVICES)
@@ -84,7 +93,8 @@ class Placement:
     radius: float
     angle: float
     label_chars: int  # how many characters of the name fit beside the node
-    label_dy: float = LABEL_BELOW  # where the label's baseline is, relative to the node's centre
+    label_dy: float = LABEL_BELOW  # where the name's baseline is, relative to the node's centre
+    role_chars: int = 0  # how many characters of the relation fit on the line under the name; 0: none
 
 
 def _usable_arc(radius: float) -> float:
@@ -206,37 +216,91 @@ def _place_cell(members: list[NetworkMember], sector: str, band: Band) -> list[P
 Box = tuple[float, float, float, float]
 
 
-def _label_box(p: Placement, chars: int, dy: float) -> Box:
-    half = (chars * CHAR_W) / 2 + 2
-    return (p.x - half, p.y + dy - LABEL_H + 3, p.x + half, p.y + dy + 4)
+@dataclass(frozen=True)
+class _Label:
+    name_chars: int
+    role_chars: int
+    dy: float  # the name's baseline
+
+
+def _label_box(p: Placement, name: str, role: str, label: _Label) -> Box:
+    """The room a label takes: the name, and under it the role if it has one."""
+    width = max(min(len(name), label.name_chars) * CHAR_W, min(len(role), label.role_chars) * ROLE_CHAR_W)
+    half = width / 2 + 2
+    bottom = label.dy + (ROLE_LINE if label.role_chars else 0)
+    return (p.x - half, p.y + label.dy - LABEL_H + 3, p.x + half, p.y + bottom + 4)
 
 
 def _overlaps(a: Box, b: Box) -> bool:
     return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
 
 
-def _fit_labels(placed: list[Placement], names: dict[int, str]) -> list[Placement]:
+def _free(box: Box, taken: list[Box], nodes: list[Box]) -> bool:
+    return not any(_overlaps(box, other) for other in taken) and not any(_overlaps(box, n) for n in nodes)
+
+
+def _fit_labels(placed: list[Placement], names: dict[int, str], roles: dict[int, str]) -> list[Placement]:
     """Put each label below or above its node, as long as the room allows, clear of every node and of
-    the labels already placed (the map's border is no limit: labels may reach into the margin)."""
+    the labels already placed and of the child's circle (the map's border is no limit: labels may reach
+    into the margin).
+
+    Names first, for everyone; then a second line with the relation or role wherever it fits without
+    cutting the name short or touching anything: a role never takes room a name needs."""
     nodes = [(p.x - HALO_R, p.y - HALO_R, p.x + HALO_R, p.y + HALO_R) for p in placed]
-    taken: list[Box] = []
-    fitted = []
+    nodes.append((CENTRE - CHILD_R, CENTRE - CHILD_R, CENTRE + CHILD_R, CENTRE + CHILD_R))  # the child
+    taken: dict[int, Box] = {}
+    labels: dict[int, _Label] = {}
     # Crowded places first, so the most constrained labels choose before the others.
     order = sorted(placed, key=lambda p: (p.label_chars, p.member_id))
     for p in order:
-        wanted = max(LABEL_MIN_CHARS, min(LABEL_MAX_CHARS, len(names[p.member_id]), p.label_chars + 4))
-        best = (LABEL_MIN_CHARS, LABEL_BELOW)
+        name = names[p.member_id]
+        wanted = max(LABEL_MIN_CHARS, min(LABEL_MAX_CHARS, len(name), p.label_chars + 4))
+        best = _Label(LABEL_MIN_CHARS, 0, LABEL_BELOW)
         for dy in (LABEL_BELOW, LABEL_ABOVE):
-            for chars in range(wanted, best[0], -1):
-                box = _label_box(p, chars, dy)
-                if not any(_overlaps(box, other) for other in taken) and not any(
-                    _overlaps(box, n) for n in nodes
-                ):
-                    best = (chars, dy)
+            for chars in range(wanted, best.name_chars, -1):
+                if _free(_label_box(p, name, "", _Label(chars, 0, dy)), list(taken.values()), nodes):
+                    best = _Label(chars, 0, dy)
                     break
-        taken.append(_label_box(p, *best))
-        fitted.append(Placement(p.member_id, p.x, p.y, p.radius, p.angle, best[0], best[1]))
-    return fitted
+        labels[p.member_id] = best
+        taken[p.member_id] = _label_box(p, name, "", best)
+    for p in order:
+        name, role = names[p.member_id], roles.get(p.member_id, "")
+        if not role:
+            continue
+        others = [box for member_id, box in taken.items() if member_id != p.member_id]
+        with_role = _with_role(p, name, role, labels[p.member_id], others, nodes)
+        if with_role is not None:
+            labels[p.member_id] = with_role
+            taken[p.member_id] = _label_box(p, name, role, with_role)
+    return [
+        Placement(p.member_id, p.x, p.y, p.radius, p.angle, lab.name_chars, lab.dy, lab.role_chars)
+        for p in placed
+        for lab in [labels[p.member_id]]
+    ]
+
+
+def _with_role(
+    p: Placement, name: str, role: str, alone: _Label, taken: list[Box], nodes: list[Box]
+) -> _Label | None:
+    """The widest two-line label that fits and shows enough of both, or None. `alone` is the name's own
+    label: the role may cost it a few characters, but never below `ROLE_KEEP_NAME`."""
+    # The width is counted in name characters; the role, in smaller type, gets as many as fit in it.
+    role_wanted = math.ceil(len(role) * ROLE_CHAR_W / CHAR_W)
+    most = max(alone.name_chars, min(LABEL_MAX_CHARS, role_wanted, p.label_chars + 4))
+    enough = min(ROLE_KEEP_NAME, len(name))
+    if alone.name_chars < enough:
+        return None
+    for width in range(most, LABEL_MIN_CHARS - 1, -1):
+        name_chars = min(width, alone.name_chars)
+        role_chars = min(len(role), int(width * CHAR_W / ROLE_CHAR_W))
+        if name_chars < enough or role_chars < min(ROLE_MIN_CHARS, len(role)):
+            return None
+        # Below the node the role goes under the name; above it, the name moves up to make room.
+        for dy in (LABEL_BELOW, LABEL_ABOVE - ROLE_LINE):
+            label = _Label(max(name_chars, LABEL_MIN_CHARS), role_chars, dy)
+            if _free(_label_box(p, name, role, label), taken, nodes):
+                return label
+    return None
 
 
 def place_members(members: Sequence[NetworkMember]) -> tuple[list[Band], dict[int, Placement]]:
@@ -250,12 +314,23 @@ def place_members(members: Sequence[NetworkMember]) -> tuple[list[Band], dict[in
     for (sector, ring), cell in cells.items():
         placements.extend(_place_cell(cell, sector, by_ring[ring]))
     names = {m.pk: " ".join(m.name.split()) for m in members}
-    return bands, {p.member_id: p for p in _fit_labels(placements, names)}
+    roles = {m.pk: short_role(m.relation) for m in members if short_role(m.relation)}
+    return bands, {p.member_id: p for p in _fit_labels(placements, names, roles)}
 
 
 def truncate(name: str, chars: int) -> str:
     name = " ".join(name.split())
     return name if len(name) <= chars else name[: max(1, chars - 1)].rstrip() + "…"
+
+
+def short_role(relation: str) -> str:
+    """The relation as the map shows it: of "BUP (psykisk helsevern for barn og unge)" the shorter part,
+    "BUP"; anything else as it is, on one line."""
+    relation = " ".join(relation.split())
+    match = re.fullmatch(r"(.+?)\s*\((.+)\)", relation)
+    if match:
+        return min(match.groups(), key=len).strip()
+    return relation
 
 
 # --- What the template draws --------------------------------------------------------------------
@@ -275,6 +350,9 @@ class MapNode:
     badges: str
     accessible_name: str
     label_y: float
+    short_role: str = ""  # the relation or role under the name ("" when there is none, or no room)
+    role_y: float = 0.0
+    title: str = ""  # name and relation in full, when the map shows less of them
 
 
 @dataclass(frozen=True)
@@ -288,6 +366,7 @@ class MapEdge:
     y2: float
     kind: str
     kind_label: str
+    path: str  # straight, or bent around the child's circle
 
 
 @dataclass(frozen=True)
@@ -315,6 +394,7 @@ class NetworkMap:
     centre: float
     child_r: float
     outer_r: float
+    tie_clearance: float
     rings: list[MapRing]
     sectors: list[MapSector]
     nodes: list[MapNode]
@@ -385,6 +465,9 @@ def build_map(members: Sequence[NetworkMember], ties: Sequence[NetworkTie]) -> N
     nodes = []
     for m in members:
         p = placed[m.pk]
+        name = truncate(m.name, p.label_chars)
+        role = truncate(short_role(m.relation), p.role_chars) if p.role_chars else ""
+        cut = name != m.name or (bool(m.relation) and role != " ".join(m.relation.split()))
         nodes.append(
             MapNode(
                 member_id=m.pk,
@@ -394,29 +477,37 @@ def build_map(members: Sequence[NetworkMember], ties: Sequence[NetworkTie]) -> N
                 sector=m.sector,
                 is_public=m.side == Side.PUBLIC,
                 valence=m.valence,
-                short_name=truncate(m.name, p.label_chars),
+                short_name=name,
                 name=m.name,
                 badges="".join(support_letter(s) for s in m.support if s in SupportType.values),
                 accessible_name=accessible_name(m),
                 label_y=round(p.label_dy, 1),
+                short_role=role,
+                role_y=round(p.label_dy + ROLE_LINE, 1),
+                title=(f"{m.name} ({m.relation})" if m.relation else m.name) if cut else "",
             )
         )
     tie_labels = tie_kind_labels()
-    edges = [
-        MapEdge(
-            tie_id=t.pk,
-            a=t.a_id,
-            b=t.b_id,
-            x1=round(placed[t.a_id].x, 1),
-            y1=round(placed[t.a_id].y, 1),
-            x2=round(placed[t.b_id].x, 1),
-            y2=round(placed[t.b_id].y, 1),
-            kind=t.kind,
-            kind_label=str(tie_labels.get(t.kind, "")),
+    edges = []
+    for t in ties:
+        if t.a_id not in placed or t.b_id not in placed:
+            continue
+        x1, y1 = round(placed[t.a_id].x, 1), round(placed[t.a_id].y, 1)
+        x2, y2 = round(placed[t.b_id].x, 1), round(placed[t.b_id].y, 1)
+        edges.append(
+            MapEdge(
+                tie_id=t.pk,
+                a=t.a_id,
+                b=t.b_id,
+                x1=x1,
+                y1=y1,
+                x2=x2,
+                y2=y2,
+                kind=t.kind,
+                kind_label=str(tie_labels.get(t.kind, "")),
+                path=tie_path(x1, y1, x2, y2, centre=CENTRE, clearance=TIE_CLEARANCE).d,
+            )
         )
-        for t in ties
-        if t.a_id in placed and t.b_id in placed
-    ]
     sectors = [
         MapSector(
             key=s,
@@ -443,6 +534,7 @@ def build_map(members: Sequence[NetworkMember], ties: Sequence[NetworkTie]) -> N
         centre=CENTRE,
         child_r=CHILD_R,
         outer_r=OUTER_R,
+        tie_clearance=TIE_CLEARANCE,
         rings=rings,
         sectors=sectors,
         nodes=nodes,

@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -69,6 +71,16 @@ class Perspective(models.TextChoices):
 
 
 RINGS = (1, 2, 3)
+# The longest note Sirkel keeps: the page, the services and the import all hold to it, so that anything
+# saved can be exported and imported again.
+MAX_NOTE_CHARS = 10_000
+
+
+def note_too_long_message(length: int) -> str:
+    return _("The note is too long: it has %(length)s characters, and a note can have at most %(limit)s.") % {
+        "length": number_format(length, force_grouping=True),
+        "limit": number_format(MAX_NOTE_CHARS, force_grouping=True),
+    }
 
 
 class NetworkMember(TimeStampedModel):
@@ -130,6 +142,11 @@ class NetworkMember(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    def clean(self) -> None:
+        # Checked here, not by `max_length` on the field: Django does not validate a TextField's max_length.
+        if len(self.note) > MAX_NOTE_CHARS:
+            raise ValidationError({"note": note_too_long_message(len(self.note))})
 
     @property
     def is_stress(self) -> bool:

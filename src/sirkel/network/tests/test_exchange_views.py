@@ -11,6 +11,7 @@ import pytest
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
+from django.template.defaultfilters import filesizeformat
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -19,7 +20,8 @@ from django.utils import timezone
 from sirkel.accounts.models import Service, User
 from sirkel.audit.models import AuditAction, AuditEvent
 from sirkel.cases.models import BreakGlassAccess, Case
-from sirkel.network import exchange, services
+from sirkel.network import services
+from sirkel.network.exchange.schema import MAX_UPLOAD_BYTES
 from sirkel.network.models import NetworkMember, NetworkTie
 from sirkel.network.tests.test_exchange import THREE_PEOPLE, build_network, network_zip, person, tie
 from sirkel.testing.fixtures import client_for, make_user
@@ -140,7 +142,7 @@ def test_a_bad_upload_lists_the_problems_and_imports_nothing(caseworker: User, e
 
 @pytest.mark.django_db
 def test_an_upload_over_the_limit_is_refused_before_it_is_read(caseworker: User, empty_case: Case) -> None:
-    data = b"PK" + b"\0" * exchange.MAX_UPLOAD_BYTES
+    data = b"PK" + b"\0" * MAX_UPLOAD_BYTES
     response = client_for(caseworker).post(
         reverse("network:import", args=[empty_case.pk]), {"file": upload(data)}
     )
@@ -148,6 +150,55 @@ def test_an_upload_over_the_limit_is_refused_before_it_is_read(caseworker: User,
     assert "file" in response.context["form"].errors
     assert not NetworkMember.objects.filter(case=empty_case).exists()
     assert not AuditEvent.objects.filter(action=AuditAction.IMPORT).exists()
+
+
+@pytest.mark.django_db
+def test_a_request_over_the_upload_limit_gets_a_page_that_says_so_with_the_limit_and_a_way_back(
+    caseworker: User, empty_case: Case
+) -> None:
+    """Django refuses a form whose text passes DATA_UPLOAD_MAX_MEMORY_SIZE before any view runs."""
+    client = english(caseworker)
+    url = reverse("network:import", args=[empty_case.pk])
+    page = f"http://testserver{url}"
+    too_much = "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)
+    response = client.post(
+        url, {"file": upload(network_zip(THREE_PEOPLE)), "comment": too_much}, headers={"Referer": page}
+    )
+    assert response.status_code == 413
+    html = response.content.decode()
+    assert "<h1>The file is too large</h1>" in html
+    assert f"(at most {filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)})" in html
+    assert "MB" in filesizeformat(settings.DATA_UPLOAD_MAX_MEMORY_SIZE)
+    assert f'<a href="{page}">' in html
+    assert "Sign out" in html  # Sirkel's own layout, still signed in
+    assert not NetworkMember.objects.filter(case=empty_case).exists()
+    assert client.get(url).status_code == 200
+
+
+@pytest.mark.django_db
+def test_the_way_back_from_a_bad_request_never_leads_to_another_site(
+    caseworker: User, empty_case: Case
+) -> None:
+    response = english(caseworker).post(
+        reverse("network:import", args=[empty_case.pk]),
+        {"comment": "x" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1)},
+        headers={"Referer": "https://example.invalid/phish", "HX-Request": "true"},
+    )
+    assert response.status_code == 413
+    html = response.content.decode()
+    assert "example.invalid" not in html
+    assert f'<a href="{reverse("home")}">' in html
+    # The message the network pages announce when an htmx request is refused like this.
+    assert "<p data-error-message>What you sent is larger than Sirkel accepts at once" in html
+
+
+@pytest.mark.django_db
+def test_other_bad_requests_get_a_plain_page_too(caseworker: User, empty_case: Case) -> None:
+    fields = {f"f{i}": "x" for i in range(settings.DATA_UPLOAD_MAX_NUMBER_FIELDS + 1)}
+    response = english(caseworker).post(reverse("network:import", args=[empty_case.pk]), fields)
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "<h1>The request could not be read</h1>" in html and "Bad Request (400)" not in html
 
 
 @pytest.mark.django_db

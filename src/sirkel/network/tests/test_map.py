@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import random
+import re
 from collections.abc import Sequence
 from itertools import combinations
 
@@ -15,7 +16,7 @@ from sirkel.accounts.models import User
 from sirkel.cases.models import Case
 from sirkel.network import layout, services
 from sirkel.network.layout import NODE_R, Placement, accessible_name, build_map, place_members, sector_angles
-from sirkel.network.models import NetworkMember, Sector, Side, SupportType
+from sirkel.network.models import NetworkMember, NetworkTie, Sector, Side, SupportType
 from sirkel.testing.fixtures import client_for
 
 SECTORS = [s.value for s in Sector]
@@ -158,7 +159,12 @@ def test_accessible_name_says_side_sector_ring_support_and_valence() -> None:
 @pytest.mark.django_db
 def test_the_map_draws_every_member_with_shape_name_and_keyboard_access(case: Case, caseworker: User) -> None:
     kari = services.add_member(
-        acting_user=caseworker, case=case, name="Kari", ring=1, support=["emotional", "appraisal"]
+        acting_user=caseworker,
+        case=case,
+        name="Kari",
+        relation="Mormor",
+        ring=1,
+        support=["emotional", "appraisal"],
     )
     nav = services.add_member(
         acting_user=caseworker,
@@ -186,5 +192,159 @@ def test_the_map_draws_every_member_with_shape_name_and_keyboard_access(case: Ca
         assert '<rect class="node__shape"' in nav_node
         assert 'class="node__stress"' in nav_node and 'class="node__stress"' not in kari_node
         assert f">{kinds}</text>" in kari_node
+        assert 'class="node__role"' in kari_node and ">Mormor</text>" in kari_node
+        assert 'class="node__role"' not in nav_node  # no relation, no second line
         assert 'class="tie tie--conflict"' in svg
         assert 'role="group"' in html.split('<svg class="netmap"')[1].split(">")[0]
+
+
+# --- relation under the name ------------------------------------------------------------------------
+
+RELATIONS = ["Mormor", "Onkel", "Nabo", "Kontaktlærer", "Fotballtrener", "BUP", "Helsesykepleier", "PPT"]
+
+
+def with_relations(people: list[NetworkMember], rng: random.Random) -> list[NetworkMember]:
+    for m in people:
+        m.name = (
+            f"{rng.choice(['Kari', 'Ole', 'Aisha', 'Mohammed'])} {rng.choice(['Sand', 'Nilsen', 'Haugland'])}"
+        )
+        m.relation = rng.choice(RELATIONS)
+    return people
+
+
+Box = tuple[float, float, float, float]
+
+
+def collisions(people: list[NetworkMember]) -> tuple[dict[int, Placement], set[tuple[int, int]]]:
+    """Where everyone is, and each (label, other person) whose label touches the other's shape or label
+    (0 for the child's circle)."""
+    _bands, placed = place_members(people)
+    labels: dict[int, Box] = {}
+    shapes: dict[int, Box] = {}
+    for m in people:
+        p = placed[m.pk]
+        label = layout._Label(p.label_chars, p.role_chars, p.label_dy)
+        labels[m.pk] = layout._label_box(p, " ".join(m.name.split()), layout.short_role(m.relation), label)
+        r = layout.HALO_R
+        shapes[m.pk] = (p.x - r, p.y - r, p.x + r, p.y + r)
+    touching = {
+        (a.pk, b.pk)
+        for a in people
+        for b in people
+        if a.pk != b.pk
+        and (layout._overlaps(labels[a.pk], shapes[b.pk]) or layout._overlaps(labels[a.pk], labels[b.pk]))
+    }
+    c, r = layout.CENTRE, layout.CHILD_R
+    touching |= {(m.pk, 0) for m in people if layout._overlaps(labels[m.pk], (c - r, c - r, c + r, c + r))}
+    return placed, touching
+
+
+def test_the_relation_or_role_is_shown_under_the_name() -> None:
+    ole = NetworkMember(
+        id=1,
+        name="Ole Sand",
+        relation="BUP (psykisk helsevern for barn og unge)",
+        side=Side.PUBLIC,
+        sector=Sector.SERVICES,
+        ring=2,
+        support=[],
+    )
+    mor = NetworkMember(id=2, name="Kari", relation="", sector=Sector.FAMILY, ring=1, support=[])
+    drawn = {n.member_id: n for n in build_map([ole, mor], []).nodes}
+    assert (drawn[1].short_name, drawn[1].short_role) == ("Ole Sand", "BUP")  # the short part of the name
+    assert drawn[1].role_y == pytest.approx(drawn[1].label_y + layout.ROLE_LINE)
+    assert drawn[1].title == "Ole Sand (BUP (psykisk helsevern for barn og unge))"  # the full text on hover
+    assert drawn[2].short_role == "" and drawn[2].title == ""
+
+
+def test_names_with_roles_in_a_sixty_person_map_stay_inside_their_own_space() -> None:
+    rng = random.Random(3)
+    people = with_relations(members([(rng.choice(SECTORS), rng.choice([1, 2, 3])) for _ in range(60)]), rng)
+    placed, touching = collisions(people)
+    # A label with a role touches no other person's shape or label.
+    assert not {(a, b) for a, b in touching if placed[a].role_chars}
+    # And the roles take no room a name needed: the same names alone collide just as often (a crowded
+    # name that fits nowhere is cut to three letters and may touch a neighbour).
+    for m in people:
+        m.relation = ""
+    assert touching == collisions(people)[1]
+    # Most people show their role, and a role never takes the name below a readable length.
+    assert sum(1 for p in placed.values() if p.role_chars) >= 40
+    for m in people:
+        p = placed[m.pk]
+        if p.role_chars:
+            assert p.label_chars >= min(layout.ROLE_KEEP_NAME, len(m.name))
+
+
+def test_in_a_crowded_cell_the_role_gives_way_to_the_name() -> None:
+    rng = random.Random(5)
+    people = with_relations(members([(Sector.FAMILY, 1)] * 40), rng)
+    _bands, placed = place_members(people)
+    for m in people:
+        p = placed[m.pk]
+        assert p.role_chars == 0 or p.label_chars >= min(layout.ROLE_KEEP_NAME, len(m.name))
+
+
+# --- ties never pass under the child ----------------------------------------------------------------
+
+
+def path_points(d: str, steps: int = 2000) -> list[tuple[float, float]]:
+    """Points along a tie's path: "M x,y L x,y" or "M x,y Q cx,cy x,y"."""
+    numbers = [float(v) for v in re.findall(r"-?\d+(?:\.\d+)?", d)]
+    if " L" in d:
+        (ax, ay, bx, by), (px, py) = numbers, ((numbers[0] + numbers[2]) / 2, (numbers[1] + numbers[3]) / 2)
+    else:
+        ax, ay, px, py, bx, by = numbers
+    points = []
+    for i in range(steps + 1):
+        t = i / steps
+        u = 1 - t
+        points.append((u * u * ax + 2 * u * t * px + t * t * bx, u * u * ay + 2 * u * t * py + t * t * by))
+    return points
+
+
+def closest_to_centre(d: str) -> float:
+    return min(math.hypot(x - layout.CENTRE, y - layout.CENTRE) for x, y in path_points(d))
+
+
+def tie_between(a: NetworkMember, b: NetworkMember, pk: int = 1) -> NetworkTie:
+    low, high = sorted((a, b), key=lambda m: m.pk)
+    return NetworkTie(id=pk, a_id=low.pk, b_id=high.pk, kind="")
+
+
+def test_a_tie_between_two_people_on_opposite_sides_bends_around_the_child() -> None:
+    # Family top left and school bottom right, both alone in ring 1: exactly opposite each other.
+    mor, teacher = members([(Sector.FAMILY, 1), (Sector.SCHOOL, 1)])
+    drawn = build_map([mor, teacher], [tie_between(mor, teacher)])
+    a, b = drawn.nodes
+    straight_gap = abs(
+        (b.x - a.x) * (a.y - layout.CENTRE) - (a.x - layout.CENTRE) * (b.y - a.y)
+    ) / math.hypot(b.x - a.x, b.y - a.y)
+    assert straight_gap < 1  # the straight line would go right through the child
+    (edge,) = drawn.edges
+    assert " Q" in edge.path
+    assert edge.path.startswith(f"M{edge.x1:.1f},{edge.y1:.1f}") and edge.path.endswith(
+        f"{edge.x2:.1f},{edge.y2:.1f}"
+    )
+    assert closest_to_centre(edge.path) > layout.CHILD_R + 10
+    assert closest_to_centre(edge.path) >= layout.TIE_CLEARANCE - 1
+
+
+def test_a_tie_that_passes_clear_of_the_child_stays_straight() -> None:
+    aunt, uncle = members([(Sector.FAMILY, 2), (Sector.FAMILY, 3)])
+    (edge,) = build_map([aunt, uncle], [tie_between(aunt, uncle)]).edges
+    assert edge.path == f"M{edge.x1:.1f},{edge.y1:.1f} L{edge.x2:.1f},{edge.y2:.1f}"
+
+
+def test_no_tie_in_a_big_network_crosses_the_childs_circle() -> None:
+    rng = random.Random(17)
+    people = members([(rng.choice(SECTORS), rng.choice([1, 2, 3])) for _ in range(60)])
+    pairs = {tuple(sorted(rng.sample(range(60), 2))) for _ in range(400)}
+    ties = [tie_between(people[i], people[j], pk) for pk, (i, j) in enumerate(sorted(pairs), start=1)]
+    edges = build_map(people, ties).edges
+    assert len(edges) == len(ties)
+    bent = [e for e in edges if " Q" in e.path]
+    assert len(bent) >= 20  # many pairs sit across the centre from each other
+    for edge in edges:
+        assert closest_to_centre(edge.path) > layout.CHILD_R + 10, edge
+        assert closest_to_centre(edge.path) >= layout.TIE_CLEARANCE - 1, edge

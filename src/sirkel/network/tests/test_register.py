@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -18,7 +19,7 @@ from sirkel.accounts.models import Service, User
 from sirkel.audit.models import AuditAction, AuditEvent
 from sirkel.cases.models import BreakGlassAccess, Case
 from sirkel.network import services
-from sirkel.network.models import NetworkMember, NetworkTie
+from sirkel.network.models import MAX_NOTE_CHARS, NetworkMember, NetworkTie, note_too_long_message
 from sirkel.testing.fixtures import client_for
 
 HX = {"HX-Request": "true"}
@@ -237,6 +238,8 @@ def test_relation_suggestions_come_from_the_taxonomy(case: Case, caseworker: Use
         'value="BUP (psykisk helsevern for barn og unge)" data-side="public" data-sector="services"' in html
     )
     assert 'value="Barnehage" data-side="public" data-sector="school"' in html
+    # The texts each suggestion matches, for the script (the same the server matches).
+    assert 'data-keys="mormor/morfar/farmor/farfar|mormor|morfar|farmor|farfar|grandparent"' in html
     assert 'list="relation-suggestions"' in html
 
 
@@ -334,6 +337,106 @@ def test_add_form_errors_are_shown_and_nothing_is_saved(case: Case, caseworker: 
     assert not NetworkMember.objects.filter(case=case).exists()
 
 
+def quick_add(**fields: str) -> dict[str, str]:
+    """The add form as the browser sends it when only name and relation were typed."""
+    return {"side": "private", "sector": "family", "ring": "2", "valence": "resource", **fields}
+
+
+@pytest.mark.django_db
+def test_a_relation_the_taxonomy_does_not_know_is_asked_about_not_guessed(
+    case: Case, caseworker: User
+) -> None:
+    client = client_for(caseworker)
+    url = reverse("network:member_add", args=[case.pk])
+    data = quick_add(name="Ole Sand", relation="Trener, håndball", ring="3", support="practical")
+    with translation.override("nb"):
+        question = gettext(
+            "Sirkel does not know the relation “%(relation)s”, so it cannot tell where this person "
+            "belongs. Is the person in the private or the public network, and in which sector?"
+        ) % {"relation": "Trener, håndball"}
+    for extra in (PLAIN, HX):
+        response = client.post(url, data, headers=extra)
+        assert response.status_code == 200
+        html = response.content.decode()
+        form = html.split('id="member-add"')[1].split("</form>")[0]
+        assert question in form and 'role="alert"' in form
+        assert 'value="Ole Sand"' in form and 'value="Trener, håndball"' in form  # what was typed is kept
+        assert 'value="3" id="id_ring_2" required checked' in form
+        assert 'value="practical" id="id_support_1" checked' in form
+        assert 'name="placement" value="asked"' in form
+        # Side and sector are shown, marked, and no longer pre-filled with the guess.
+        side = form.split('id="id_side"')[1].split("</fieldset>")[0]
+        assert "checked" not in side and 'id="id_side_error"' in form
+        sector = form.split('id="id_sector"')[1].split("</select>")[0]
+        assert '<option value="" selected>' in sector and 'id="id_sector_error"' in form
+    assert not NetworkMember.objects.filter(case=case).exists()
+    # With the question answered, the person goes in where the user said.
+    answered = {**data, "placement": "asked", "side": "private", "sector": "school"}
+    for extra in (PLAIN, HX):
+        response = client.post(url, {**answered, "name": f"Ole Sand {len(extra)}"}, headers=extra)
+        assert response.status_code in (200, 302)
+        assert 'name="placement" value="asked"' not in response.content.decode()
+    members = NetworkMember.objects.filter(case=case)
+    assert {(m.relation, m.side, m.sector, m.ring, tuple(m.support)) for m in members} == {
+        ("Trener, håndball", "private", "school", 3, ("practical",))
+    }
+    assert members.count() == 2
+
+
+@pytest.mark.django_db
+def test_the_question_is_asked_again_until_side_and_sector_are_chosen(case: Case, caseworker: User) -> None:
+    data = {k: v for k, v in quick_add(name="Ole Sand", relation="Trener, håndball").items() if k != "sector"}
+    response = client_for(caseworker).post(
+        reverse("network:member_add", args=[case.pk]), {**data, "placement": "asked"}
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="id_sector_error"' in html and 'id="id_side_error"' not in html
+    assert 'name="placement" value="asked"' in html
+    assert not NetworkMember.objects.filter(case=case).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("relation", "side", "sector"),
+    [
+        ("BUP", "public", "services"),
+        ("Barnehage", "public", "school"),
+        ("  mormor ", "private", "family"),
+        ("Helsesykepleier", "public", "services"),
+    ],
+)
+def test_a_relation_the_taxonomy_knows_goes_straight_in_also_without_javascript(
+    case: Case, caseworker: User, relation: str, side: str, sector: str
+) -> None:
+    """Without the script nothing changed side and sector while typing: the server places the person."""
+    for extra in (PLAIN, HX):
+        response = client_for(caseworker).post(
+            reverse("network:member_add", args=[case.pk]),
+            quick_add(name=f"Person {len(extra)}", relation=relation),
+            headers=extra,
+        )
+        assert response.status_code in (200, 302)
+        assert 'name="placement" value="asked"' not in response.content.decode()
+    assert {(m.side, m.sector) for m in NetworkMember.objects.filter(case=case)} == {(side, sector)}
+    assert NetworkMember.objects.filter(case=case).count() == 2
+
+
+@pytest.mark.django_db
+def test_side_and_sector_chosen_by_hand_are_kept_whatever_the_relation(case: Case, caseworker: User) -> None:
+    url = reverse("network:member_add", args=[case.pk])
+    client = client_for(caseworker)
+    client.post(url, quick_add(name="Ole Sand", relation="Trener, håndball", side="public", sector="school"))
+    client.post(url, quick_add(name="Mor", relation="Mor", sector="friends"))
+    client.post(url, quick_add(name="Ola Onkel"))  # no relation: a name and Enter is enough
+    placed = {m.name: (m.side, m.sector) for m in NetworkMember.objects.filter(case=case)}
+    assert placed == {
+        "Ole Sand": ("public", "school"),
+        "Mor": ("private", "friends"),
+        "Ola Onkel": ("private", "family"),
+    }
+
+
 @pytest.mark.django_db
 def test_editing_a_member_saves_the_changes_and_is_audited(
     case: Case, caseworker: User, kari: NetworkMember
@@ -416,6 +519,47 @@ def test_an_edit_conflict_keeps_the_input_and_explains(
     again[f"m{kari.pk}-version"] = "2"
     assert client.post(url, again).status_code == 302
     assert NetworkMember.objects.get(pk=kari.pk).note == "Min merknad"
+
+
+@pytest.mark.django_db
+def test_a_note_over_the_limit_is_refused_with_a_message_and_nothing_is_saved(
+    case: Case, caseworker: User, kari: NetworkMember
+) -> None:
+    client = client_for(caseworker)
+    url = reverse("network:member_edit", args=[case.pk, kari.pk])
+    with translation.override("nb"):
+        expected = note_too_long_message(MAX_NOTE_CHARS + 1)
+    for extra in (PLAIN, HX):
+        response = client.post(url, edit_data(kari, note="n" * (MAX_NOTE_CHARS + 1)), headers=extra)
+        assert response.status_code == 200
+        html = response.content.decode()
+        assert f'id="id_m{kari.pk}-note_error"' in html
+        assert expected in html
+        assert 'role="alert"' in html  # the error summary names it too
+    stored = NetworkMember.objects.get(pk=kari.pk)
+    assert (stored.note, stored.version) == ("", 1)
+
+
+@pytest.mark.django_db
+def test_a_note_at_the_limit_is_saved_counting_line_breaks_as_the_browser_does(
+    case: Case, caseworker: User, kari: NetworkMember
+) -> None:
+    """Browsers send a line break as CRLF but count it as one character; so does Sirkel."""
+    lines = ["Ringer hver søndag."] * 500
+    note = "\n".join(lines)
+    note += "x" * (MAX_NOTE_CHARS - len(note))
+    url = reverse("network:member_edit", args=[case.pk, kari.pk])
+    sent = edit_data(kari, note=note.replace("\n", "\r\n"))
+    assert client_for(caseworker).post(url, sent).status_code == 302
+    assert NetworkMember.objects.get(pk=kari.pk).note == note
+
+
+@pytest.mark.django_db
+def test_the_services_refuse_a_note_over_the_limit_too(case: Case, caseworker: User) -> None:
+    with pytest.raises(ValidationError) as refused:
+        add(case, caseworker, "Kari", note="n" * (MAX_NOTE_CHARS + 1))
+    assert "note" in refused.value.message_dict
+    assert not NetworkMember.objects.filter(case=case).exists()
 
 
 @pytest.mark.django_db

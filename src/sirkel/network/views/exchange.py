@@ -18,7 +18,18 @@ from django.views.decorators.http import require_http_methods
 
 from sirkel.cases.selectors import get_case_for_user
 from sirkel.core.types import AuthenticatedHttpRequest
-from sirkel.network import exchange
+from sirkel.network.exchange.apply import import_into_case
+from sirkel.network.exchange.export import export_for_user, parse_format
+from sirkel.network.exchange.problems import Problem, too_large_message
+from sirkel.network.exchange.reference import column_reference
+from sirkel.network.exchange.schema import (
+    EGO_SUFFIX,
+    MAX_PEOPLE,
+    MAX_TIES,
+    MAX_UPLOAD_BYTES,
+    PEOPLE_SUFFIX,
+    TIES_SUFFIX,
+)
 from sirkel.network.selectors import network_for_case
 
 
@@ -31,22 +42,20 @@ class ImportForm(forms.Form):
 
     def clean_file(self) -> UploadedFile:
         upload: UploadedFile = self.cleaned_data["file"]
-        if upload.size is not None and upload.size > exchange.MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(exchange.too_large_message())
+        if upload.size is not None and upload.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(too_large_message())
         return upload
 
 
 def _format_context() -> dict[str, object]:
-    ego_name, people_name, ties_name = (
-        "…" + s for s in (exchange.EGO_SUFFIX, exchange.PEOPLE_SUFFIX, exchange.TIES_SUFFIX)
-    )
+    ego_name, people_name, ties_name = ("…" + s for s in (EGO_SUFFIX, PEOPLE_SUFFIX, TIES_SUFFIX))
     return {
         "ego_file": ego_name,
         "people_file": people_name,
         "ties_file": ties_name,
-        "max_people": exchange.MAX_PEOPLE,
-        "max_ties": exchange.MAX_TIES,
-        "max_size": exchange.MAX_UPLOAD_BYTES,
+        "max_people": MAX_PEOPLE,
+        "max_ties": MAX_TIES,
+        "max_size": MAX_UPLOAD_BYTES,
     }
 
 
@@ -58,7 +67,7 @@ def network_export(request: AuthenticatedHttpRequest, case_id: int) -> HttpRespo
         with transaction.atomic():
             get_case_for_user(user=request.user, case_id=case_id, part="network")
         return HttpResponseNotAllowed(["GET", "HEAD"])
-    fmt = exchange.parse_format(request.GET.get("format", ""))
+    fmt = parse_format(request.GET.get("format", ""))
     if fmt is None:
         with transaction.atomic():
             case, access = get_case_for_user(user=request.user, case_id=case_id, part="network")
@@ -69,7 +78,7 @@ def network_export(request: AuthenticatedHttpRequest, case_id: int) -> HttpRespo
             {"case": case, "access": access, **_format_context()},
             status=status,
         )
-    export = exchange.export_for_user(user=request.user, case_id=case_id, fmt=fmt)
+    export = export_for_user(user=request.user, case_id=case_id, fmt=fmt)
     return HttpResponse(
         export.content,
         content_type=export.content_type,
@@ -90,13 +99,13 @@ def network_import(request: AuthenticatedHttpRequest, case_id: int) -> HttpRespo
             user=request.user, case_id=case_id, require_edit=True, part="network"
         )
     form = ImportForm(request.POST or None, request.FILES or None)
-    problems: list[exchange.Problem] = []
+    problems: list[Problem] = []
     if request.method == "POST" and form.is_valid():
         upload: UploadedFile = form.cleaned_data["file"]
         # Never read more than the limit, whatever the client said about the size.
-        data = upload.read(exchange.MAX_UPLOAD_BYTES + 1)
+        data = upload.read(MAX_UPLOAD_BYTES + 1)
         try:
-            result = exchange.import_into_case(acting_user=request.user, case=case, data=data)
+            result = import_into_case(acting_user=request.user, case=case, data=data)
         except PermissionDenied as exc:  # access withdrawn since the case was opened
             raise Http404 from exc
         if result.ok:
@@ -118,7 +127,7 @@ def network_import(request: AuthenticatedHttpRequest, case_id: int) -> HttpRespo
         "problems": problems,
         "member_count": len(network.members),
         "tie_count": len(network.ties),
-        "columns": exchange.column_reference(),
+        "columns": column_reference(),
         **_format_context(),
     }
     return render(request, "network/import.html", context)

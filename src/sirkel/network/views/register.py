@@ -26,10 +26,11 @@ from sirkel.core.forms import add_service_errors
 from sirkel.core.htmx import is_htmx
 from sirkel.core.types import AuthenticatedHttpRequest
 from sirkel.network import selectors, services
-from sirkel.network.forms import MemberForm, TieForm, member_choice_label, relation_suggestions
+from sirkel.network.forms import MemberForm, TieForm, member_choice_label
 from sirkel.network.layout import accessible_name, build_map, tie_kind_labels
 from sirkel.network.metrics import metrics_for_network
 from sirkel.network.models import RINGS, NetworkMember, NetworkTie, Sector, Side, SupportType
+from sirkel.network.relations import relation_suggestions
 
 
 @dataclass(frozen=True)

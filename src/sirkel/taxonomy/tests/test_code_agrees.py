@@ -20,8 +20,9 @@ from sirkel.cases.forms import CaseFilterForm
 from sirkel.cases.models import Case
 from sirkel.meetings.guide import PHASES
 from sirkel.network import layout, metrics
-from sirkel.network.forms import MemberForm, relation_suggestions
+from sirkel.network.forms import MemberForm
 from sirkel.network.models import NetworkMember, Sector, Side, SupportType
+from sirkel.network.relations import relation_suggestions
 from sirkel.taxonomy.choices import ChoicesFrom, TaxonomyChoices, items, keys
 from sirkel.taxonomy.loader import load, measures, names
 

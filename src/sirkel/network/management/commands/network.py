@@ -12,7 +12,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.http import Http404
 
 from sirkel.accounts.models import User
-from sirkel.network import exchange
+from sirkel.network.exchange.apply import import_for_user
+from sirkel.network.exchange.export import export_for_user, parse_format
+from sirkel.network.exchange.schema import FORMATS, MAX_UPLOAD_BYTES
 
 HELP = """Export or import the network of one case, acting as a named Sirkel user.
 
@@ -53,9 +55,7 @@ class Command(BaseCommand):
         for sub in (export, import_):
             sub.add_argument("--user", required=True, help="User name of the Sirkel user you act as.")
             sub.add_argument("--case", type=int, required=True, help="The case's id (as in /saker/ID/).")
-        export.add_argument(
-            "--format", choices=exchange.FORMATS, required=True, help="csv (a zip) or graphml."
-        )
+        export.add_argument("--format", choices=FORMATS, required=True, help="csv (a zip) or graphml.")
         export.add_argument("--output", required=True, type=Path, help="The file to write.")
         export.add_argument("--force", action="store_true", help="Overwrite the output file if it exists.")
         import_.add_argument("path", type=Path, help="The zip to import.")
@@ -70,14 +70,14 @@ class Command(BaseCommand):
             self._import(user, options)
 
     def _export(self, user: User, options: dict[str, Any]) -> None:
-        fmt = exchange.parse_format(options["format"])
+        fmt = parse_format(options["format"])
         if fmt is None:  # argparse has checked already; this narrows the type
             raise CommandError(f"Unknown format {options['format']!r}.")
         output: Path = options["output"]
         if output.exists() and not options["force"]:
             raise CommandError(f"{output} exists already; choose another name or add --force.")
         try:
-            export = exchange.export_for_user(user=user, case_id=options["case"], fmt=fmt, via="cli")
+            export = export_for_user(user=user, case_id=options["case"], fmt=fmt, via="cli")
         except Http404 as exc:
             raise CommandError(
                 f"Case {options['case']} does not exist or {user.username} may not see it. "
@@ -95,11 +95,11 @@ class Command(BaseCommand):
         try:
             with path.open("rb") as handle:
                 # Read no more than the limit (plus one byte, so the check below sees that it is too big).
-                data = handle.read(exchange.MAX_UPLOAD_BYTES + 1)
+                data = handle.read(MAX_UPLOAD_BYTES + 1)
         except OSError as exc:
             raise CommandError(f"Cannot read {path}: {exc.strerror}.") from exc
         try:
-            result = exchange.import_for_user(user=user, case_id=options["case"], data=data, via="cli")
+            result = import_for_user(user=user, case_id=options["case"], data=data, via="cli")
         except (Http404, PermissionDenied) as exc:
             raise CommandError(
                 f"Case {options['case']} does not exist or {user.username} may not change it. "

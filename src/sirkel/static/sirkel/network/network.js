@@ -1,7 +1,7 @@
 /* The network map's interaction: move people with the arrow keys or by dragging (D3), saved at once
-   through htmx (the server answers with out-of-band swaps and a message for the live region), and the
-   relation field's suggestion of side and sector. The page works without this file: the table and
-   forms post and redirect. */
+   through htmx (the server answers with out-of-band swaps and a message for the live region); the
+   relation field's suggestion of side and sector; and a word in the live region when the server refuses
+   a request before reading it. The page works without this file: the table and forms post and redirect. */
 (function () {
   "use strict";
 
@@ -115,14 +115,64 @@
     return m ? [Number(m[1]), Number(m[2])] : [0, 0];
   }
 
+  // The distance from the origin to a quadratic curve a–(p)–b, checked at a few dozen points.
+  function curveDistance(ax, ay, px, py, bx, by) {
+    var least = Infinity;
+    for (var i = 0; i <= 48; i += 1) {
+      var t = i / 48;
+      var u = 1 - t;
+      var x = u * u * ax + 2 * u * t * px + t * t * bx;
+      var y = u * u * ay + 2 * u * t * py + t * t * by;
+      least = Math.min(least, Math.sqrt(x * x + y * y));
+    }
+    return least;
+  }
+
+  /* A tie's path, as routing.tie_path draws it: straight, or bent away from the child's circle when a
+     straight line would pass closer to the centre than the clearance. */
+  function tiePath(x1, y1, x2, y2, centre, clearance) {
+    var ax = x1 - centre, ay = y1 - centre, bx = x2 - centre, by = y2 - centre;
+    var dx = bx - ax, dy = by - ay;
+    var length2 = dx * dx + dy * dy;
+    var t = length2 === 0 ? 0 : Math.max(0, Math.min(1, -(ax * dx + ay * dy) / length2));
+    var fx = ax + t * dx, fy = ay + t * dy;
+    var distance = Math.sqrt(fx * fx + fy * fy);
+    var straight = "M" + x1.toFixed(1) + "," + y1.toFixed(1) + " L" + x2.toFixed(1) + "," + y2.toFixed(1);
+    if (!clearance || distance >= clearance) {
+      return straight;
+    }
+    var nx, ny;
+    if (distance > 1e-6) {
+      nx = fx / distance;
+      ny = fy / distance;
+    } else {
+      var length = Math.sqrt(length2) || 1;
+      nx = dy / length;
+      ny = -dx / length;
+    }
+    var mx = (ax + bx) / 2, my = (ay + by) / 2;
+    var apex = clearance + 6, px, py;
+    for (;;) {
+      px = 2 * apex * nx - mx;
+      py = 2 * apex * ny - my;
+      if (curveDistance(ax, ay, px, py, bx, by) >= clearance || apex > 20 * clearance) {
+        break;
+      }
+      apex += 6;
+    }
+    return "M" + x1.toFixed(1) + "," + y1.toFixed(1) + " Q" + (px + centre).toFixed(1) + "," +
+      (py + centre).toFixed(1) + " " + x2.toFixed(1) + "," + y2.toFixed(1);
+  }
+
   function moveTies(svg, id, x, y) {
-    svg.querySelectorAll('.tie[data-a="' + id + '"]').forEach(function (line) {
-      line.setAttribute("x1", x);
-      line.setAttribute("y1", y);
-    });
-    svg.querySelectorAll('.tie[data-b="' + id + '"]').forEach(function (line) {
-      line.setAttribute("x2", x);
-      line.setAttribute("y2", y);
+    var centre = Number(svg.dataset.centre);
+    var clearance = Number(svg.dataset.tieClearance);
+    svg.querySelectorAll('.tie[data-a="' + id + '"], .tie[data-b="' + id + '"]').forEach(function (tie) {
+      var end = tie.dataset.a === String(id) ? "1" : "2";
+      tie.dataset["x" + end] = x;
+      tie.dataset["y" + end] = y;
+      var d = tie.dataset;
+      tie.setAttribute("d", tiePath(Number(d.x1), Number(d.y1), Number(d.x2), Number(d.y2), centre, clearance));
     });
   }
 
@@ -198,9 +248,13 @@
     if (!form || !list) {
       return;
     }
+    // As the server compares (relations.relation_key): spaces collapsed, case ignored; an option
+    // matches its whole label or any of its parts, in either language (data-keys).
+    var typed = input.value.trim().split(/\s+/).join(" ").toLowerCase();
     var match = null;
     list.querySelectorAll("option").forEach(function (option) {
-      if (option.value.toLowerCase() === input.value.trim().toLowerCase()) {
+      var keys = (option.dataset.keys || option.value.toLowerCase()).split("|");
+      if (!match && typed && keys.indexOf(typed) !== -1) {
         match = option;
       }
     });
@@ -243,6 +297,19 @@
   document.addEventListener("click", function (event) {
     if (event.target.closest && event.target.closest("[data-print]")) {
       window.print();
+    }
+  });
+  // A request the server refused before any view ran (too large: 413, or unreadable: 400) has
+  // changed nothing and htmx swaps nothing: say why in the live region; the form keeps what was typed.
+  document.addEventListener("htmx:responseError", function (event) {
+    var xhr = event.detail && event.detail.xhr;
+    if (!xhr || (xhr.status !== 413 && xhr.status !== 400)) {
+      return;
+    }
+    var page = new DOMParser().parseFromString(xhr.responseText || "", "text/html");
+    var message = page.querySelector("[data-error-message]");
+    if (message) {
+      say(message.textContent.trim());
     }
   });
   document.addEventListener("htmx:load", function (event) {

@@ -1,0 +1,56 @@
+"""Network Canvas CSV writer: the three tables as CSV files (UTF-8 with BOM, CRLF) in one zip."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Iterable, Sequence
+from datetime import datetime
+
+from django.utils import timezone
+
+from sirkel.cases.models import Case
+from sirkel.network.exchange.schema import (
+    EGO_COLUMNS,
+    EGO_SUFFIX,
+    PEOPLE_COLUMNS,
+    PEOPLE_SUFFIX,
+    TIE_COLUMNS,
+    TIES_SUFFIX,
+    Tables,
+    neutralise_formula,
+)
+
+
+def csv_bytes(columns: Sequence[str], rows: Iterable[dict[str, str]]) -> bytes:
+    """One table as CSV: UTF-8 with a byte-order mark (so Excel shows æ, ø, å), a header, CRLF lines."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow([neutralise_formula(row[c]) for c in columns])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def csv_filenames(case: Case) -> tuple[str, str, str]:
+    ref = case.reference
+    return f"{ref}{EGO_SUFFIX}", f"{ref}{PEOPLE_SUFFIX}", f"{ref}{TIES_SUFFIX}"
+
+
+def csv_zip(*, case: Case, tables: Tables, exported_at: datetime) -> bytes:
+    ego_name, people_name, ties_name = csv_filenames(case)
+    files = (
+        (ego_name, csv_bytes(EGO_COLUMNS, [tables.ego])),
+        (people_name, csv_bytes(PEOPLE_COLUMNS, tables.people)),
+        (ties_name, csv_bytes(TIE_COLUMNS, tables.ties)),
+    )
+    date_time = timezone.localtime(exported_at).timetuple()[:6]
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data in files:
+            info = zipfile.ZipInfo(name, date_time=date_time)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o600 << 16  # readable by the owner only when unpacked
+            archive.writestr(info, data)
+    return buffer.getvalue()
