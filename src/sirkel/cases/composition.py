@@ -41,6 +41,10 @@ class CasePageContributor:
     name: str
     panels: Callable[..., list[Panel]] | None = None  # (user, case, access, measures) -> panels
     processes: Callable[..., dict[int, MeasureProcess]] | None = None  # (user, case, measures) -> by id
+    # Measure kinds this app runs as a process: it starts them on its own page (`start_url`) and keeps
+    # their period; the case's own measure form leaves them out.
+    process_kinds: frozenset[str] = frozenset()
+    start_url: Callable[..., str] | None = None  # (case) -> URL
 
 
 _contributors: dict[str, CasePageContributor] = {}
@@ -62,3 +66,17 @@ def compose(
         if contributor.processes is not None:
             processes.update(contributor.processes(user=user, case=case, measures=measures))
     return panels, processes
+
+
+def process_kinds() -> dict[str, CasePageContributor]:
+    """Which contributor runs each measure kind that has a process."""
+    return {kind: c for c in _contributors.values() for kind in c.process_kinds}
+
+
+def process_of(*, user: User, case: Case, measure: Measure) -> MeasureProcess | None:
+    for contributor in _contributors.values():
+        if contributor.processes is not None and measure.kind in contributor.process_kinds:
+            found = contributor.processes(user=user, case=case, measures=[measure]).get(measure.pk)
+            if found is not None:
+                return found
+    return None

@@ -86,3 +86,60 @@ def end_period(*, measure: Measure, on: date, reason: str) -> None:
     measure.status = MeasureStatus.ENDED
     measure.version += 1
     measure.save(update_fields=["ended_on", "end_reason", "status", "version", "updated_at"])
+
+
+@transaction.atomic
+def update_measure(
+    *,
+    acting_user: User,
+    measure: Measure,
+    expected_version: int,
+    legal_basis: str,
+    note: str,
+    started_on: date | None = None,
+    ended_on: date | None = None,
+    end_reason: str = "",
+    period_from_process: bool = False,
+) -> Measure:
+    """Change a measure's legal basis and note, and, unless a process keeps it (`period_from_process`:
+    a network measure's series starts and ends it), its period: a start date makes it ongoing, an end
+    date with the reason ends it."""
+    stored = Measure.objects.select_for_update().select_related("case").get(pk=measure.pk)
+    if not case_access(user=acting_user, case=stored.case).can_edit:
+        raise PermissionDenied
+    if stored.version != expected_version:
+        raise MeasureConflict
+    if legal_basis not in LegalBasis.values:
+        raise ValidationError({"legal_basis": _("Choose the legal basis.")})
+    changed = [
+        f for f, v in (("legal_basis", legal_basis), ("note", note.strip())) if getattr(stored, f) != v
+    ]
+    stored.legal_basis = legal_basis
+    stored.note = note.strip()
+    if not period_from_process:
+        end_reason = end_reason.strip()
+        if ended_on and not started_on:
+            raise ValidationError({"started_on": _("A measure that has ended must have a start date.")})
+        if ended_on and not end_reason:
+            raise ValidationError({"end_reason": _("Write why the measure ended.")})
+        if started_on and ended_on and ended_on < started_on:
+            raise ValidationError({"ended_on": _("The end date cannot be before the measure started.")})
+        for f, v in (("started_on", started_on), ("ended_on", ended_on), ("end_reason", end_reason)):
+            if getattr(stored, f) != v:
+                changed.append(f)
+                setattr(stored, f, v)
+        if ended_on:
+            stored.status = MeasureStatus.ENDED
+        elif started_on:
+            stored.status = MeasureStatus.ONGOING
+        else:
+            stored.status = MeasureStatus.PLANNED
+    stored.version += 1
+    stored.full_clean(exclude=["case", "created_by"])
+    stored.save()
+    _audit(user=acting_user, measure=stored, action=AuditAction.UPDATE, fields=sorted(changed))
+    return stored
+
+
+class MeasureConflict(Exception):
+    """Someone else saved the measure after this user opened it."""

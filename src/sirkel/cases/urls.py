@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sirkel.cases import views
+from sirkel.cases import measure_views, views
 
 app_name = "cases"
 
@@ -12,4 +12,6 @@ urlpatterns = [
     path("<int:case_id>/", views.case_detail, name="detail"),
     path("<int:case_id>/rediger/", views.case_edit, name="edit"),
     path("<int:case_id>/innsyn/", views.case_access_history, name="access_log"),
+    path("<int:case_id>/tiltak/ny/", measure_views.measure_add, name="measure_add"),
+    path("<int:case_id>/tiltak/<int:measure_id>/endre/", measure_views.measure_edit, name="measure_edit"),
 ]

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from django.urls import reverse
 
 from sirkel.cases.composition import CasePageContributor, MeasureProcess, Panel
-from sirkel.meetings.kinds import has_process
+from sirkel.meetings.kinds import KINDS, has_process
 from sirkel.meetings.models import Series
 
 if TYPE_CHECKING:
@@ -41,4 +41,10 @@ def processes(*, user: User, case: Case, measures: list[Measure]) -> dict[int, M
     }
 
 
-contributor = CasePageContributor(name="meetings", panels=panels, processes=processes)
+def start_url(*, case: Case) -> str:
+    return reverse("meetings:start", args=[case.pk])
+
+
+contributor = CasePageContributor(
+    name="meetings", panels=panels, processes=processes, process_kinds=frozenset(KINDS), start_url=start_url
+)

@@ -2,6 +2,7 @@
 
 A database that already has the `plans` tables keeps them and their rows: they are renamed to the
 `actions` names (and `measure_id` to `series_id`) instead of being created. A new database gets new tables.
+Going back drops them (there is no `plans` app to return them to).
 """
 
 import django.db.models.deletion
@@ -44,7 +45,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("meetings", "0002_series"),
+        ("meetings", "0003_series_measure_required"),
         ("network", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

@@ -5,13 +5,13 @@ how the work is done. Reversible: going back copies kind, case and period onto t
 """
 
 import django.db.models.deletion
-from django.conf import settings
 from django.db import migrations, models
 
-# Series status -> measure status: screening is planned; preparing (the screening said go ahead) and active are ongoing; the rest ended.
+# Series status -> measure status: screening is planned; preparing (the screening said go ahead)
+# and active are ongoing; the rest ended.
 STATUS = {
     "screening": "planned",
-    "preparing": "planned",
+    "preparing": "ongoing",
     "active": "ongoing",
     "not_started": "ended",
     "completed": "ended",
@@ -109,45 +109,4 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(create_measures, restore_series_fields),
-        migrations.AlterField(
-            model_name="series",
-            name="measure",
-            field=models.OneToOneField(
-                on_delete=django.db.models.deletion.CASCADE, related_name="series", to="cases.measure"
-            ),
-        ),
-        migrations.RemoveField(model_name="series", name="case"),
-        migrations.RemoveField(model_name="series", name="kind"),
-        migrations.RemoveField(model_name="series", name="started_on"),
-        migrations.RemoveField(model_name="series", name="ended_on"),
-        migrations.RemoveField(model_name="series", name="end_reason"),
-        migrations.AlterField(
-            model_name="series",
-            name="leader",
-            field=models.ForeignKey(
-                blank=True,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="led_series",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="meeting leader",
-            ),
-        ),
-        migrations.AddConstraint(
-            model_name="series",
-            constraint=models.CheckConstraint(
-                condition=models.Q(
-                    ("leader__isnull", True),
-                    models.Q(("leader", models.F("caseworker")), _negated=True),
-                    _connector="OR",
-                ),
-                name="series_leader_is_not_caseworker",
-            ),
-        ),
-        migrations.AddIndex(
-            model_name="series", index=models.Index(fields=["status"], name="series_status_idx")
-        ),
-        migrations.AddIndex(
-            model_name="series", index=models.Index(fields=["leader", "status"], name="series_leader_idx")
-        ),
     ]
