@@ -72,8 +72,8 @@ def test_ending_needs_a_reason_and_an_end_after_the_start(case: Case) -> None:
         client.post(url, {**base, "ended_on": "2026-11-01", "end_reason": "Målene er nådd."}).status_code
         == 302
     )
-    measure.refresh_from_db()
-    assert (measure.status, measure.ended_on, measure.end_reason) == (
+    ended = Measure.objects.get(pk=measure.pk)
+    assert (ended.status, ended.ended_on, ended.end_reason) == (
         MeasureStatus.ENDED,
         date(2026, 11, 1),
         "Målene er nådd.",

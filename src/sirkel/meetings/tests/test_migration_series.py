@@ -4,6 +4,7 @@ backwards on the test database."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from typing import Any
 
 import pytest
@@ -14,11 +15,11 @@ BEFORE = [("meetings", "0001_initial"), ("cases", "0001_initial"), ("actions", N
 AFTER = [("meetings", "0003_series_measure_required"), ("cases", "0002_measure"), ("actions", "0001_initial")]
 
 
-def migrate(targets: list[tuple[str, str | None]]) -> Any:
+def migrate(targets: Sequence[tuple[str, str | None]]) -> Any:
     """Migrate the test database to `targets`; the app registry of that state."""
     executor = MigrationExecutor(connection)
     executor.loader.build_graph()
-    return executor.migrate(targets).apps  # type: ignore[arg-type]
+    return executor.migrate(targets).apps
 
 
 @pytest.mark.django_db(transaction=True)
