@@ -10,8 +10,8 @@ from sirkel.cases.models import MeasureStatus
 
 if TYPE_CHECKING:
     from sirkel.accounts.models import User
+    from sirkel.cases.access import CaseAccess
     from sirkel.cases.models import Case, Measure
-    from sirkel.cases.selectors import CaseAccess
 
 
 def panels(*, user: User, case: Case, access: CaseAccess, measures: list[Measure]) -> list[Panel]:

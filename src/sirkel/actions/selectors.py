@@ -27,8 +27,8 @@ from django.utils.translation import gettext as _
 from sirkel.accounts.models import Role, User
 from sirkel.accounts.selectors import CASE_ROLES, service_ids_with_role, staff_of_service
 from sirkel.actions.models import Action, ActionReview, ActionStatus
+from sirkel.cases.access import visible_cases_q
 from sirkel.cases.models import Case
-from sirkel.cases.selectors import visible_cases_q
 from sirkel.meetings.models import (
     Attendance,
     Meeting,

@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from sirkel.accounts.models import User
+    from sirkel.cases.access import CaseAccess
     from sirkel.cases.models import Case, Measure
-    from sirkel.cases.selectors import CaseAccess
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,8 @@ from django.utils.translation import gettext as _
 from sirkel.accounts.models import User
 from sirkel.audit.models import AuditAction
 from sirkel.audit.services import record_event
+from sirkel.cases.access import case_access
 from sirkel.cases.models import Case, LegalBasis, Measure, MeasureStatus, Phase
-from sirkel.cases.selectors import case_access
 from sirkel.taxonomy import measures as measure_taxonomy
 
 

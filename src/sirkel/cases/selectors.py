@@ -2,61 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
-from django.utils import timezone
 
 from sirkel.accounts.models import Role, User
-from sirkel.accounts.selectors import roles_by_service, service_ids_with_role
+from sirkel.accounts.selectors import service_ids_with_role
 from sirkel.audit.models import AuditAction
 from sirkel.audit.services import record_event
+from sirkel.cases.access import CaseAccess, case_access, visible_cases_q
 from sirkel.cases.models import BreakGlassAccess, Case, CaseAssignment, Measure
-
-# Roles that may work on cases they own or are assigned to, and may break the glass.
-WORKING_ROLES = {Role.CASEWORKER.value, Role.CONSULTANT.value, Role.ADMINISTRATOR.value}
-CREATING_ROLES = {Role.CASEWORKER.value, Role.LEADER.value}
-EDITING_ROLES = {Role.CASEWORKER.value, Role.LEADER.value, Role.CONSULTANT.value}
-
-
-@dataclass(frozen=True)
-class CaseAccess:
-    can_view: bool
-    can_edit: bool
-    via_break_glass: bool
-    is_leader: bool
-
-
-def visible_cases_q(*, user: User) -> Q:
-    """The cases a user may see: all in services they lead, else their own, assigned or break-glass."""
-    leader_ids = service_ids_with_role(user=user, roles={Role.LEADER.value})
-    working_ids = service_ids_with_role(user=user, roles=WORKING_ROLES)
-    if not leader_ids and not working_ids:
-        return Q(pk__in=[])
-    assigned = CaseAssignment.objects.filter(case=OuterRef("pk"), user=user)
-    grant = BreakGlassAccess.objects.filter(case=OuterRef("pk"), user=user, expires_at__gt=timezone.now())
-    need_to_know = Q(caseworker=user) | Q(Exists(assigned)) | Q(Exists(grant))
-    return Q(service_id__in=leader_ids) | (Q(service_id__in=working_ids) & need_to_know)
-
-
-def case_access(*, user: User, case: Case) -> CaseAccess:
-    role = roles_by_service(user=user).get(case.service_id)
-    no = CaseAccess(False, False, False, False)
-    if role is None or role == Role.RESEARCHER.value:
-        return no
-    if role == Role.LEADER.value:
-        return CaseAccess(True, True, False, True)
-    # `has_assignments` is annotated by get_case_for_user; without it, ask the database.
-    maybe_assigned = getattr(case, "has_assignments", True)
-    if case.caseworker_id == user.pk or (
-        maybe_assigned and CaseAssignment.objects.filter(case=case, user=user).exists()
-    ):
-        return CaseAccess(True, role in EDITING_ROLES, False, False)
-    if BreakGlassAccess.objects.filter(case=case, user=user, expires_at__gt=timezone.now()).exists():
-        return CaseAccess(True, False, True, False)
-    return no
 
 
 def get_case_for_user(

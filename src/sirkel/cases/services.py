@@ -16,8 +16,8 @@ from sirkel.accounts.models import Role, Service, User
 from sirkel.accounts.selectors import role_in_service
 from sirkel.audit.models import AuditAction
 from sirkel.audit.services import record_event
+from sirkel.cases.access import CREATING_ROLES, WORKING_ROLES, case_access
 from sirkel.cases.models import BreakGlassAccess, Case, CaseAssignment
-from sirkel.cases.selectors import CREATING_ROLES, WORKING_ROLES, case_access
 
 CASE_FIELDS = (
     "child_given_name",

@@ -18,9 +18,9 @@ from sirkel.audit.models import AuditAction
 from sirkel.audit.selectors import case_access_log
 from sirkel.audit.services import record_event
 from sirkel.cases import composition, selectors
+from sirkel.cases.access import CREATING_ROLES, WORKING_ROLES
 from sirkel.cases.forms import BreakGlassForm, CaseFilterForm, CaseForm, ServiceChoiceForm
 from sirkel.cases.models import Case, Measure
-from sirkel.cases.selectors import CREATING_ROLES, WORKING_ROLES
 from sirkel.cases.services import ConflictError, break_glass, create_case, update_case
 from sirkel.core.forms import add_service_errors
 from sirkel.core.htmx import is_htmx

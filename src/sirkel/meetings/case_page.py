@@ -12,8 +12,8 @@ from sirkel.meetings.models import Series
 
 if TYPE_CHECKING:
     from sirkel.accounts.models import User
+    from sirkel.cases.access import CaseAccess
     from sirkel.cases.models import Case, Measure
-    from sirkel.cases.selectors import CaseAccess
 
 
 def _series_of(measures: list[Measure]) -> list[Series]:

@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from sirkel.accounts.models import Role, Service, User
+from sirkel.cases.access import EDITING_ROLES
 from sirkel.cases.models import Case, CaseAssignment
-from sirkel.cases.selectors import EDITING_ROLES
 from sirkel.meetings.kinds import process_kind_choices
 from sirkel.meetings.models import (
     ConsentParty,

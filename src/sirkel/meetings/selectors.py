@@ -6,39 +6,17 @@ another service's pool and then sees only the measures they lead, never the rest
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from sirkel.accounts.models import User
 from sirkel.audit.models import AuditAction
 from sirkel.audit.services import record_event
+from sirkel.cases.access import Basis, SeriesAccess, series_access, visible_cases_q
 from sirkel.cases.models import Case
-from sirkel.cases.selectors import case_access, visible_cases_q
 from sirkel.meetings.models import Consent, Meeting, Series, TrainedLeader
 
-
-@dataclass(frozen=True)
-class SeriesAccess:
-    can_view: bool
-    can_edit: bool  # may change the measure, its preparation and plan
-    can_run_meetings: bool  # may record attendance, notes, waivers (caseworker side or the leader)
-    sees_case: bool  # may also open the case itself
-    is_leader: bool
-
-
-NO_ACCESS = SeriesAccess(False, False, False, False, False)
-
-
-def series_access(*, user: User, series: Series) -> SeriesAccess:
-    access = case_access(user=user, case=series.case)
-    is_leader = series.leader_id == user.pk
-    if access.can_view:
-        return SeriesAccess(True, access.can_edit, access.can_edit or is_leader, True, is_leader)
-    if is_leader:
-        return SeriesAccess(True, False, True, False, True)
-    return NO_ACCESS
+MARKED = (Basis.BREAK_GLASS, Basis.MEASURE_LEADER)
 
 
 def get_series_for_user(
@@ -67,7 +45,8 @@ def get_series_for_user(
         action=audit_action,
         object_type="series",
         object_id=series.pk,
-        detail={"case": series.case_id, **({"basis": "meeting_leader"} if not access.sees_case else {})},
+        # Reads allowed outside plain need to know say so: break-glass, or a leader from outside the case.
+        detail={"case": series.case_id, **({"basis": access.basis} if access.basis in MARKED else {})},
     )
     return series, access
 

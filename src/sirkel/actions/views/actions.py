@@ -23,10 +23,11 @@ from sirkel.actions.forms import ActionForm, FollowupOwnerForm, ReviewForm, owne
 from sirkel.actions.models import Action
 from sirkel.audit.models import AuditAction
 from sirkel.audit.services import record_event
+from sirkel.cases.access import SeriesAccess
 from sirkel.core.forms import add_service_errors
 from sirkel.core.types import AuthenticatedHttpRequest
 from sirkel.meetings.models import MeetingKind, MeetingStatus, Series
-from sirkel.meetings.selectors import SeriesAccess, get_meeting, get_series_for_user
+from sirkel.meetings.selectors import get_meeting, get_series_for_user
 
 
 def _network_url(series: Series, access: SeriesAccess) -> str | None:

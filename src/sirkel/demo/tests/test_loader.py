@@ -12,6 +12,7 @@ from sirkel.actions.models import Action, ActionReview, ActionStatus
 from sirkel.actions.selectors import OPEN_MEASURE_STATUSES, overdue_q, today
 from sirkel.audit.models import AuditEvent
 from sirkel.audit.services import verify_chain
+from sirkel.cases.access import series_access
 from sirkel.cases.models import Case, Measure, MeasureKind, Phase
 from sirkel.demo.data import DEMO_USERS, NEIGHBOUR_SERVICE
 from sirkel.demo.loader import load_demo
@@ -26,7 +27,7 @@ from sirkel.meetings.models import (
     SeriesStatus,
     TrainedLeader,
 )
-from sirkel.meetings.selectors import series_access, series_for_user
+from sirkel.meetings.selectors import series_for_user
 from sirkel.meetings.services.preparation import preparation_checklist
 from sirkel.network.models import NetworkMember, NetworkSnapshot, NetworkTie, Sector, Side, TieKind
 

@@ -9,8 +9,8 @@ from django.utils.translation import gettext as _
 
 from sirkel.accounts.models import User
 from sirkel.audit.services import record_event
+from sirkel.cases.access import series_access
 from sirkel.meetings.models import Series
-from sirkel.meetings.selectors import series_access
 
 
 def require(*, user: User, series: Series, what: str = "edit") -> None:

@@ -19,9 +19,9 @@ from sirkel.accounts.models import Membership, Role, Service, User
 from sirkel.accounts.selectors import role_in_service
 from sirkel.audit.models import AuditAction
 from sirkel.audit.services import record_event
+from sirkel.cases.access import case_access
 from sirkel.cases.measures import add_measure, begin_period, end_period
 from sirkel.cases.models import Case, Phase
-from sirkel.cases.selectors import case_access
 from sirkel.meetings import selectors
 from sirkel.meetings.kinds import KINDS, kind_config
 from sirkel.meetings.models import (

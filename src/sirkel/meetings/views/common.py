@@ -12,6 +12,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from sirkel.audit.models import AuditAction
+from sirkel.cases.access import SeriesAccess
 from sirkel.core.types import AuthenticatedHttpRequest
 from sirkel.meetings import invitations, selectors
 from sirkel.meetings.kinds import kind_config
@@ -22,7 +23,6 @@ from sirkel.meetings.models import (
     Series,
     SeriesStatus,
 )
-from sirkel.meetings.selectors import SeriesAccess
 
 READ_METHODS = ("GET", "HEAD")
 

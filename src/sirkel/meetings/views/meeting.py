@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sirkel.audit.models import AuditAction
+from sirkel.cases.access import SeriesAccess
 from sirkel.core.forms import add_service_errors
 from sirkel.core.pdf import pdf_response
 from sirkel.core.types import AuthenticatedHttpRequest
@@ -37,7 +38,6 @@ from sirkel.meetings.models import (
     Series,
     SeriesStatus,
 )
-from sirkel.meetings.selectors import SeriesAccess
 from sirkel.meetings.services import meeting as services
 from sirkel.meetings.views.common import READ_METHODS, open_meeting
 

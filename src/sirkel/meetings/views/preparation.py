@@ -14,6 +14,7 @@ from django.shortcuts import render
 from django.urls import path
 from django.utils.translation import gettext as _
 
+from sirkel.cases.access import SeriesAccess
 from sirkel.core.forms import add_service_errors
 from sirkel.core.types import AuthenticatedHttpRequest
 from sirkel.meetings import selectors
@@ -34,7 +35,6 @@ from sirkel.meetings.models import (
     Participant,
     Series,
 )
-from sirkel.meetings.selectors import SeriesAccess
 from sirkel.meetings.services import preparation as services
 from sirkel.meetings.views import invitations as invitation_views
 from sirkel.meetings.views.common import (

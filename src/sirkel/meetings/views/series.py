@@ -19,8 +19,9 @@ from sirkel.accounts.models import Service
 from sirkel.accounts.selectors import role_in_service, services_for_user
 from sirkel.audit.models import AuditAction
 from sirkel.audit.services import record_event
+from sirkel.cases.access import CaseAccess
 from sirkel.cases.models import Case
-from sirkel.cases.selectors import CaseAccess, get_case_for_user
+from sirkel.cases.selectors import get_case_for_user
 from sirkel.core.forms import add_service_errors
 from sirkel.core.types import AuthenticatedHttpRequest
 from sirkel.meetings import panels, selectors

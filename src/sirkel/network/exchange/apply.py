@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 from sirkel.accounts.models import User
 from sirkel.audit.models import AuditAction
 from sirkel.audit.services import record_event
+from sirkel.cases.access import case_access
 from sirkel.cases.models import Case
-from sirkel.cases.selectors import case_access, get_case_for_user
+from sirkel.cases.selectors import get_case_for_user
 from sirkel.network.exchange.problems import ImportRejected, Problem, TableFile, row_message
 from sirkel.network.exchange.validation import ParsedNetwork, parse_csv_zip
 from sirkel.network.models import NetworkMember, NetworkTie

@@ -20,8 +20,9 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 
+from sirkel.cases.access import CaseAccess
 from sirkel.cases.models import Case
-from sirkel.cases.selectors import CaseAccess, get_case_for_user
+from sirkel.cases.selectors import get_case_for_user
 from sirkel.core.forms import add_service_errors
 from sirkel.core.htmx import is_htmx
 from sirkel.core.types import AuthenticatedHttpRequest

@@ -19,8 +19,9 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from sirkel.cases.access import CaseAccess
 from sirkel.cases.models import Case
-from sirkel.cases.selectors import CaseAccess, get_case_for_user
+from sirkel.cases.selectors import get_case_for_user
 from sirkel.core.types import AuthenticatedHttpRequest
 from sirkel.network import selectors, services
 from sirkel.network.compare import compare

@@ -1,0 +1,219 @@
+"""The one access policy: may this principal do this to this object?
+
+Every selector asks here; views never decide access. The principals Sirkel has, or will have:
+
+- `Staff`: a signed-in staff user, by role and need to know (own or assigned cases; every case of the
+  services they lead; researchers see no case);
+- break-glass: a staff user with a live `BreakGlassAccess` on a case sees it read-only, and every read it
+  allows is marked `break_glass` in the audit;
+- the leader of one measure, possibly from another service's shared pool: sees and runs that measure's
+  series and meetings, and of the case's network only the people invited to the meetings they lead;
+- `ResearchGrant`: a researcher with a granted project (the research issue): no case data at all here,
+  only the project's de-identified exports, which its own module decides;
+- `LinkToken`: a participant holding a link (the evaluation issue): nothing but what the link is for.
+
+Objects of other apps are recognised by their model label (`meetings.series`, `network.networkmember`),
+so the policy needs no import of the measure processes; anything it does not know is refused.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from django.apps import apps
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+from sirkel.accounts.models import Role, User
+from sirkel.accounts.selectors import roles_by_service
+from sirkel.cases.models import BreakGlassAccess, Case, CaseAssignment
+
+
+class Series(Protocol):
+    """What the policy reads of a measure's series (`meetings.Series`), without importing the process."""
+
+    @property
+    def case(self) -> Case: ...
+
+    leader_id: int | None
+
+
+# Roles that may work on cases they own or are assigned to, and may break the glass.
+WORKING_ROLES = {Role.CASEWORKER.value, Role.CONSULTANT.value, Role.ADMINISTRATOR.value}
+CREATING_ROLES = {Role.CASEWORKER.value, Role.LEADER.value}
+EDITING_ROLES = {Role.CASEWORKER.value, Role.LEADER.value, Role.CONSULTANT.value}
+
+
+class Basis(enum.StrEnum):
+    """Why a read or write was allowed; recorded in the audit where it is not plain need to know."""
+
+    NONE = ""
+    NEED_TO_KNOW = "need_to_know"
+    SERVICE_LEADER = "service_leader"
+    BREAK_GLASS = "break_glass"
+    MEASURE_LEADER = "meeting_leader"
+    RESEARCH_GRANT = "research_grant"
+    LINK_TOKEN = "link_token"  # noqa: S105 - a name, not a secret
+
+
+class Do(enum.StrEnum):
+    VIEW = "view"
+    EDIT = "edit"  # change the case, the measure, its preparation and actions
+    RUN = "run"  # record attendance, notes, waivers in a meeting (the caseworker side or the leader)
+
+
+@dataclass(frozen=True)
+class Staff:
+    user: User
+
+
+@dataclass(frozen=True)
+class ResearchGrant:
+    """A researcher acting for one granted project (built by the research issue)."""
+
+    user: User
+    project_id: int
+
+
+@dataclass(frozen=True)
+class LinkToken:
+    """A participant holding a link to answer for one series (built by the evaluation issue)."""
+
+    token_id: int
+    series_id: int
+
+
+Principal = Staff | ResearchGrant | LinkToken
+
+
+@dataclass(frozen=True)
+class CaseAccess:
+    can_view: bool
+    can_edit: bool
+    via_break_glass: bool
+    is_leader: bool  # leads the case's service
+    basis: Basis = Basis.NONE
+
+
+@dataclass(frozen=True)
+class SeriesAccess:
+    can_view: bool
+    can_edit: bool  # may change the measure, its preparation and plan
+    can_run_meetings: bool  # may record attendance, notes, waivers (caseworker side or the leader)
+    sees_case: bool  # may also open the case itself
+    is_leader: bool  # leads this measure's meetings
+    basis: Basis = Basis.NONE
+
+    def allows(self, action: str) -> bool:
+        return {Do.VIEW: self.can_view, Do.EDIT: self.can_edit, Do.RUN: self.can_run_meetings}[Do(action)]
+
+
+NO_CASE = CaseAccess(False, False, False, False)
+NO_SERIES = SeriesAccess(False, False, False, False, False)
+
+
+def as_principal(who: User | Principal) -> Principal:
+    return Staff(who) if isinstance(who, User) else who
+
+
+# --- Cases ----------------------------------------------------------------------------------------------
+
+
+def visible_cases_q(*, user: User) -> Q:
+    """The cases a staff user may see: all in services they lead, else their own, assigned or break-glass.
+    The query form of `case_access`, for lists."""
+    roles = roles_by_service(user=user)
+    leader_ids = [s for s, r in roles.items() if r == Role.LEADER.value]
+    working_ids = [s for s, r in roles.items() if r in WORKING_ROLES]
+    if not leader_ids and not working_ids:
+        return Q(pk__in=[])
+    assigned = CaseAssignment.objects.filter(case=OuterRef("pk"), user=user)
+    grant = BreakGlassAccess.objects.filter(case=OuterRef("pk"), user=user, expires_at__gt=timezone.now())
+    need_to_know = Q(caseworker=user) | Q(Exists(assigned)) | Q(Exists(grant))
+    return Q(service_id__in=leader_ids) | (Q(service_id__in=working_ids) & need_to_know)
+
+
+def case_access(*, user: User | Principal, case: Case) -> CaseAccess:
+    principal = as_principal(user)
+    if not isinstance(principal, Staff):
+        return NO_CASE  # research grants and link holders never see a case
+    staff = principal.user
+    role = roles_by_service(user=staff).get(case.service_id)
+    if role is None or role == Role.RESEARCHER.value:
+        return NO_CASE
+    if role == Role.LEADER.value:
+        return CaseAccess(True, True, False, True, Basis.SERVICE_LEADER)
+    # `has_assignments` is annotated by get_case_for_user; without it, ask the database.
+    maybe_assigned = getattr(case, "has_assignments", True)
+    if case.caseworker_id == staff.pk or (
+        maybe_assigned and CaseAssignment.objects.filter(case=case, user=staff).exists()
+    ):
+        return CaseAccess(True, role in EDITING_ROLES, False, False, Basis.NEED_TO_KNOW)
+    if BreakGlassAccess.objects.filter(case=case, user=staff, expires_at__gt=timezone.now()).exists():
+        return CaseAccess(True, False, True, False, Basis.BREAK_GLASS)  # read-only
+    return NO_CASE
+
+
+# --- A measure's series and what hangs on it -------------------------------------------------------------
+
+
+def series_access(*, user: User | Principal, series: Series) -> SeriesAccess:
+    principal = as_principal(user)
+    if not isinstance(principal, Staff):
+        return NO_SERIES
+    access = case_access(user=principal, case=series.case)
+    is_leader = series.leader_id == principal.user.pk
+    if access.can_view:
+        basis = access.basis
+        return SeriesAccess(True, access.can_edit, access.can_edit or is_leader, True, is_leader, basis)
+    if is_leader:
+        return SeriesAccess(True, False, True, False, True, Basis.MEASURE_LEADER)
+    return NO_SERIES
+
+
+def member_visible(*, user: User | Principal, member: Any, series: Series | None = None) -> bool:
+    """A person in a case's network register: whoever sees the case sees them; a measure's leader from
+    outside sees only the people invited to the meetings they lead."""
+    principal = as_principal(user)
+    if not isinstance(principal, Staff):
+        return False
+    if case_access(user=principal, case=member.case).can_view:
+        return True
+    visible = members_for_leader(user=principal.user, case_id=member.case_id, series=series)
+    return bool(visible.filter(pk=member.pk).exists())
+
+
+def members_for_leader(*, user: User, case_id: int, series: Series | None = None) -> Any:
+    """The network members a measure's leader without access to the case may see: those invited to the
+    meetings they lead (of `series`, when given)."""
+    member_model = apps.get_model("network", "NetworkMember")
+    participant_model = apps.get_model("meetings", "Participant")
+    invited = participant_model.objects.filter(member=OuterRef("pk"), meeting__series__leader=user)
+    if series is not None:
+        invited = invited.filter(meeting__series=series)
+    return member_model.objects.filter(case_id=case_id).filter(Exists(invited))
+
+
+_VIA_SERIES = {"meetings.meeting", "meetings.consent", "meetings.screening", "actions.action"}
+
+
+def may(*, user: User | Principal, action: str, obj: Any) -> bool:
+    """The one question: may `user` (or another principal) do `action` (view, edit, run) to `obj`?
+    Objects the policy does not know: no."""
+    label = obj._meta.label_lower
+    if label == "cases.case":
+        access = case_access(user=user, case=obj)
+        return access.can_edit if action == Do.EDIT else access.can_view and action == Do.VIEW
+    if label == "cases.measure":
+        return may(user=user, action=action, obj=obj.case)
+    if label == "meetings.series":
+        return series_access(user=user, series=obj).allows(action)
+    if label in _VIA_SERIES:
+        return series_access(user=user, series=obj.series).allows(action)
+    if label == "network.networkmember":
+        if action == Do.VIEW:
+            return member_visible(user=user, member=obj)
+        return case_access(user=user, case=obj.case).can_edit
+    return False
