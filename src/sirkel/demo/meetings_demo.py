@@ -42,8 +42,9 @@ from sirkel.meetings.models import (
     Series,
     TrainedLeader,
 )
+from sirkel.meetings.services import invitations, preparation
 from sirkel.meetings.services import meeting as meeting_services
-from sirkel.meetings.services import preparation
+from sirkel.meetings.services import participants as participants_services
 from sirkel.meetings.services import series as series_services
 from sirkel.network.models import NetworkMember, SupportType
 
@@ -146,10 +147,10 @@ def _invite(
     user = meeting.series.caseworker
     found: dict[str, Participant] = {}
     for name in names:
-        found[name] = preparation.add_participant(
+        found[name] = participants_services.add_participant(
             acting_user=user, meeting=meeting, member=members[name], close_to_problem=name in close
         )
-    for p in preparation.add_participants(acting_user=user, meeting=meeting, users=staff):
+    for p in participants_services.add_participants(acting_user=user, meeting=meeting, users=staff):
         found[p.name] = p
     return found
 
@@ -167,10 +168,10 @@ def _send(*, meeting: Meeting, participants: dict[str, Participant], declined: S
     """Invitations handed out, and the answers that came back."""
     user = meeting.series.caseworker
     outside = [p for p in participants.values() if p.role != ParticipantRole.STAFF]
-    preparation.mark_invitations_sent(acting_user=user, meeting=meeting, participants=outside, how="letter")
+    invitations.mark_invitations_sent(acting_user=user, meeting=meeting, participants=outside, how="letter")
     for p in outside:
         answer = Response.DECLINED if p.name in declined else Response.ACCEPTED
-        preparation.set_response(acting_user=user, participant=p, response=answer)
+        invitations.set_response(acting_user=user, participant=p, response=answer)
 
 
 def _hold(
@@ -702,7 +703,7 @@ def _amina(*, case: Case, m: Members, users: dict[str, User], today: date) -> No
         close=["Hodan Ahmed", "Abdi Ahmed"],
         staff=[sara, users["nabokonsulent"]],
     )
-    preparation.set_response(acting_user=sara, participant=people["Mahad Ahmed"], response=Response.ACCEPTED)
+    invitations.set_response(acting_user=sara, participant=people["Mahad Ahmed"], response=Response.ACCEPTED)
 
 
 def _lukas(*, case: Case, m: Members, users: dict[str, User], today: date) -> None:

@@ -27,7 +27,7 @@ from sirkel.meetings.models import (
     TrainedLeader,
 )
 from sirkel.meetings.selectors import series_access, series_for_user
-from sirkel.meetings.services.preparation import preparation_checklist
+from sirkel.meetings.services.checklist import preparation_checklist
 from sirkel.network.models import NetworkMember, NetworkSnapshot, NetworkTie, Sector, Side, TieKind
 
 COUNTED: list[type[Model]] = [

@@ -21,7 +21,7 @@ from sirkel.meetings.models import (
     SeriesStatus,
 )
 from sirkel.meetings.services import meeting as services
-from sirkel.meetings.services import preparation
+from sirkel.meetings.services import participants
 from sirkel.meetings.services import series as series_services
 from sirkel.meetings.tests.meeting_support import invite_family, plan_soon
 from sirkel.meetings.tests.preparation_support import meeting_leader, member, ready_series, reload
@@ -82,7 +82,7 @@ def test_attendance_refuses_people_from_another_meeting_and_unknown_values(
     people = invite_family(meeting)
     other = plan_soon(series)
     stranger = member(series.case, "Siv Annen")
-    outsider = preparation.add_participant(acting_user=series.caseworker, meeting=other, member=stranger)
+    outsider = participants.add_participant(acting_user=series.caseworker, meeting=other, member=stranger)
     with pytest.raises(ValidationError):
         services.record_attendance(
             acting_user=series.caseworker, meeting=meeting, attendance={outsider.pk: Attendance.IN_PERSON}
