@@ -42,13 +42,14 @@ from sirkel.meetings.models import (
     Series,
     TrainedLeader,
 )
-from sirkel.meetings.services import invitations, preparation
+from sirkel.meetings.services import consent, invitations, leaders, preparation
 from sirkel.meetings.services import meeting as meeting_services
 from sirkel.meetings.services import participants as participants_services
+from sirkel.meetings.services import screening as screening_services
 from sirkel.meetings.services import series as series_services
 from sirkel.network.models import NetworkMember, SupportType
 
-EVERYTHING_TOLD = [i.value for i in series_services.InformedAbout]
+EVERYTHING_TOLD = [i.value for i in consent.InformedAbout]
 PLACE = "Familiens hus, Storgata 12, møterom Sirkelen"
 # How many days before the load the active series' first meeting was held, and when its overdue action
 # was due (the brief for the demo: a meeting three to five weeks ago, an action due a week ago).
@@ -94,7 +95,7 @@ def _start(
         "small_network": False,
         **screening,
     }
-    series_services.save_screening(
+    screening_services.save_screening(
         acting_user=user,
         series=series,
         violence_unacknowledged=bool(flags["violence_unacknowledged"]),
@@ -123,7 +124,7 @@ def _consents(
 ) -> None:
     user = series.caseworker
     for party, name in parties:
-        series_services.add_consent(
+        consent.add_consent(
             acting_user=user,
             series=series,
             party=party,
@@ -284,7 +285,7 @@ def load_leaders(
     for keeper, service, username, trained_on, training, shared, note in entries:
         if TrainedLeader.objects.filter(user=users[username]).exists():
             continue
-        series_services.save_trained_leader(
+        leaders.save_trained_leader(
             acting_user=users[keeper],
             service=services[service],
             user=users[username],
@@ -731,7 +732,7 @@ def _lukas(*, case: Case, m: Members, users: dict[str, User], today: date) -> No
         staff=[sara, users["konsulent"]],
     )
     mother = series.consents.get(party=ConsentParty.MOTHER)
-    series_services.withdraw_consent(
+    consent.withdraw_consent(
         acting_user=sara,
         series=Series.objects.get(pk=series.pk),
         consent=mother,
@@ -751,7 +752,7 @@ def _sofie(*, case: Case, m: Members, users: dict[str, User], today: date) -> No
         leader=users["saksbehandler2"],
         purpose="Sofie skal ha god kontakt med begge foreldrene og trives på skolen.",
     )
-    series_services.save_screening(
+    screening_services.save_screening(
         acting_user=sara,
         series=series,
         violence_unacknowledged=False,

@@ -18,7 +18,7 @@ from sirkel.meetings.models import (
     ParticipantRole,
 )
 from sirkel.meetings.services.balance import balance
-from sirkel.meetings.services.series import consent_status
+from sirkel.meetings.services.consent import consent_status
 
 # ---------------------------------------------------------------------------------------------------------
 # The checklist

@@ -20,9 +20,9 @@ from sirkel.meetings.models import (
     Series,
     SeriesStatus,
 )
+from sirkel.meetings.services import consent as consent_services
 from sirkel.meetings.services import meeting as services
 from sirkel.meetings.services import participants
-from sirkel.meetings.services import series as series_services
 from sirkel.meetings.tests.meeting_support import invite_family, plan_soon
 from sirkel.meetings.tests.preparation_support import meeting_leader, member, ready_series, reload
 from sirkel.meetings.tests.series_support import consent, visiting_leader
@@ -226,7 +226,7 @@ def test_a_leader_from_another_service_closes_the_meeting_they_lead(
 def test_nothing_is_recorded_once_consent_is_withdrawn(series: Series, meeting: Meeting) -> None:
     people = invite_family(meeting)
     given = consent(series, ConsentParty.MOTHER)
-    series_services.withdraw_consent(
+    consent_services.withdraw_consent(
         acting_user=series.caseworker, series=series, consent=given, reason="Vil ikke"
     )
     meeting = reload(meeting)

@@ -26,8 +26,8 @@ from sirkel.meetings.models import (
     SeriesStatus,
 )
 from sirkel.meetings.services import balance as balance_rules
+from sirkel.meetings.services import consent as consent_services
 from sirkel.meetings.services import invitations, participants, preparation
-from sirkel.meetings.services import series as series_services
 from sirkel.meetings.services.balance import CLOSE_SHARE_HIGH, PRIVATE_SHARE_HIGH, PUBLIC_SHARE_HIGH, balance
 from sirkel.meetings.services.checklist import ChecklistItem, preparation_checklist
 from sirkel.meetings.services.preparation import ConflictError
@@ -155,7 +155,7 @@ def test_withdrawn_consent_stops_every_preparation_write(series: Series, meeting
     mother = member(series.case, "Mona Mor", relation="Mor")
     invited = participants.add_participant(acting_user=series.caseworker, meeting=meeting, member=mother)
     given = consent(series, ConsentParty.MOTHER)
-    series_services.withdraw_consent(
+    consent_services.withdraw_consent(
         acting_user=series.caseworker, series=series, consent=given, reason="Vil ikke."
     )
     series.refresh_from_db()

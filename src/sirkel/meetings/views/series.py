@@ -36,7 +36,10 @@ from sirkel.meetings.forms_series import (
 )
 from sirkel.meetings.kinds import kind_config
 from sirkel.meetings.models import Screening, Series
-from sirkel.meetings.services import series as services
+from sirkel.meetings.services import consent as consent_services
+from sirkel.meetings.services import leaders as leaders_services
+from sirkel.meetings.services import screening as screening_services
+from sirkel.meetings.services import series as series_services
 from sirkel.meetings.views.common import READ_METHODS, open_series
 
 
@@ -81,7 +84,7 @@ def start(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            series = services.start_series(
+            series = series_services.start_series(
                 acting_user=request.user,
                 case=case,
                 kind=form.cleaned_data["kind"],
@@ -114,8 +117,8 @@ def detail(request: AuthenticatedHttpRequest, case_id: int, measure_id: int) -> 
         "access": access,
         "config": kind_config(series.kind),
         "screening": screening,
-        "guidance": services.screening_guidance(screening),
-        "consent": services.consent_status(series),
+        "guidance": screening_services.screening_guidance(screening),
+        "consent": consent_services.consent_status(series),
         "meetings": selectors.meetings_for_series(series=series),
         "plan_summary": plan_selectors.plan_summary(series=series),
         "participation": plan_selectors.participation_over_time(series=series),
@@ -134,7 +137,9 @@ def set_leader(request: AuthenticatedHttpRequest, case_id: int, measure_id: int)
     form = LeaderForm(request.POST, series=series)
     if form.is_valid():
         try:
-            services.set_leader(acting_user=request.user, series=series, leader=form.cleaned_data["leader"])
+            leaders_services.set_leader(
+                acting_user=request.user, series=series, leader=form.cleaned_data["leader"]
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         except PermissionDenied as exc:
@@ -160,7 +165,7 @@ def screening(request: AuthenticatedHttpRequest, case_id: int, measure_id: int) 
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.save_screening(
+            screening_services.save_screening(
                 acting_user=request.user,
                 series=series,
                 violence_unacknowledged=data["violence_unacknowledged"],
@@ -185,7 +190,7 @@ def screening(request: AuthenticatedHttpRequest, case_id: int, measure_id: int) 
     if form.is_bound:
         shown = Screening(
             series=series,
-            **{f: bool(form.data.get(f)) for f in services.SCREENING_FLAGS},
+            **{f: bool(form.data.get(f)) for f in screening_services.SCREENING_FLAGS},
         )
     return render(
         request,
@@ -195,9 +200,9 @@ def screening(request: AuthenticatedHttpRequest, case_id: int, measure_id: int) 
             "case": series.case,
             "access": access,
             "screening": current,
-            "guidance": services.screening_guidance(shown),
+            "guidance": screening_services.screening_guidance(shown),
             "form": form if can_edit or form.errors else None,
-            "threshold": services.SMALL_NETWORK_THRESHOLD,
+            "threshold": screening_services.SMALL_NETWORK_THRESHOLD,
         },
     )
 
@@ -208,7 +213,7 @@ def screening(request: AuthenticatedHttpRequest, case_id: int, measure_id: int) 
 @login_required
 def consent_add(request: AuthenticatedHttpRequest, case_id: int, measure_id: int) -> HttpResponse:
     series, _access = open_series(request, case_id, measure_id, "edit")
-    status = services.consent_status(series)
+    status = consent_services.consent_status(series)
     form = ConsentForm(
         request.POST if request.method == "POST" else None,
         series=series,
@@ -217,7 +222,7 @@ def consent_add(request: AuthenticatedHttpRequest, case_id: int, measure_id: int
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            services.add_consent(
+            consent_services.add_consent(
                 acting_user=request.user,
                 series=series,
                 party=data["party"],
@@ -250,7 +255,7 @@ def consent_withdraw(
     form = WithdrawForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.withdraw_consent(
+            consent_services.withdraw_consent(
                 acting_user=request.user, series=series, consent=consent, reason=form.cleaned_data["reason"]
             )
         except ValidationError as exc:
@@ -276,7 +281,7 @@ def end(request: AuthenticatedHttpRequest, case_id: int, measure_id: int) -> Htt
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.end_series(
+            series_services.end_series(
                 acting_user=request.user,
                 series=series,
                 reason=form.cleaned_data["reason"],
@@ -310,7 +315,7 @@ def _register_service(request: AuthenticatedHttpRequest) -> Service:
 
 
 def _may_keep_register(request: AuthenticatedHttpRequest, service: Service) -> bool:
-    return role_in_service(user=request.user, service_id=service.pk) in services.REGISTER_KEEPERS
+    return role_in_service(user=request.user, service_id=service.pk) in leaders_services.REGISTER_KEEPERS
 
 
 def _leader_fields(form: TrainedLeaderForm) -> dict[str, Any]:
@@ -339,7 +344,7 @@ def leaders(request: AuthenticatedHttpRequest) -> HttpResponse:
     )
     if form is not None and request.method == "POST" and form.is_valid():
         try:
-            services.save_trained_leader(
+            leaders_services.save_trained_leader(
                 acting_user=request.user,
                 service=service,
                 user=form.cleaned_data["user"],
@@ -381,7 +386,8 @@ def leader_edit(request: AuthenticatedHttpRequest, leader_id: int) -> HttpRespon
     entry = selectors.get_trained_leader(leader_id=leader_id)
     if (
         entry is None
-        or role_in_service(user=request.user, service_id=entry.service_id) not in services.REGISTER_KEEPERS
+        or role_in_service(user=request.user, service_id=entry.service_id)
+        not in leaders_services.REGISTER_KEEPERS
     ):
         raise Http404
     form = TrainedLeaderForm(
@@ -399,7 +405,7 @@ def leader_edit(request: AuthenticatedHttpRequest, leader_id: int) -> HttpRespon
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.save_trained_leader(
+            leaders_services.save_trained_leader(
                 acting_user=request.user, service=entry.service, user=entry.user, **_leader_fields(form)
             )
         except ValidationError as exc:
