@@ -15,4 +15,3 @@ Dates are relative to the day of the load, so the overdue action stays overdue w
 The services stamp records with the time of the load; where a date is shown as history (when the measure
 started, when the network map was saved) it is set back afterwards to the day it stands for.
 """
-
