@@ -8,4 +8,6 @@ urlpatterns = [
     path("", include("sirkel.meetings.views.series")),
     path("", include("sirkel.meetings.views.preparation")),
     path("", include("sirkel.meetings.views.meeting")),
+    path("", include("sirkel.meetings.views.waiver")),
+    path("", include("sirkel.meetings.views.documents")),
 ]

@@ -26,6 +26,9 @@ from sirkel.meetings.selectors import SeriesAccess
 
 READ_METHODS = ("GET", "HEAD")
 
+MEETING_PATH = "saker/<int:case_id>/tiltak/<int:measure_id>/moter/<int:meeting_id>/"
+"""Where a meeting's pages live; the meeting page, waiver and documents modules route under it."""
+
 
 def open_series(
     request: AuthenticatedHttpRequest, case_id: int, measure_id: int, require: str, action: str | None = None
