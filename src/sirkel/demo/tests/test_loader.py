@@ -9,7 +9,7 @@ from django.db.models import Model
 
 from sirkel.accounts.models import Membership, Role, Service, User
 from sirkel.actions.models import Action, ActionReview, ActionStatus
-from sirkel.actions.selectors import OPEN_MEASURE_STATUSES, overdue_q, today
+from sirkel.actions.selectors.due import OPEN_MEASURE_STATUSES, overdue_q, today
 from sirkel.audit.models import AuditEvent
 from sirkel.audit.services import verify_chain
 from sirkel.cases.models import Case, Measure, MeasureKind, Phase

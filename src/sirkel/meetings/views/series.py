@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from sirkel.accounts.models import Service
 from sirkel.accounts.selectors import role_in_service, services_for_user
-from sirkel.actions import selectors as plan_selectors
+from sirkel.actions.selectors import progress
 from sirkel.audit.models import AuditAction
 from sirkel.audit.services import record_event
 from sirkel.cases.models import Case
@@ -120,8 +120,8 @@ def detail(request: AuthenticatedHttpRequest, case_id: int, measure_id: int) -> 
         "guidance": screening_services.screening_guidance(screening),
         "consent": consent_services.consent_status(series),
         "meetings": selectors.meetings_for_series(series=series),
-        "plan_summary": plan_selectors.plan_summary(series=series),
-        "participation": plan_selectors.participation_over_time(series=series),
+        "plan_summary": progress.plan_summary(series=series),
+        "participation": progress.participation_over_time(series=series),
         "leader_form": LeaderForm(series=series, initial={"leader": series.leader_id})
         if access.can_edit and series.is_open
         else None,
