@@ -26,7 +26,10 @@ from sirkel.meetings.selectors import SeriesAccess
 
 READ_METHODS = ("GET", "HEAD")
 
-MEETING_PATH = "saker/<int:case_id>/tiltak/<int:measure_id>/moter/<int:meeting_id>/"
+MEASURE_PATH = "saker/<int:case_id>/tiltak/<int:measure_id>/"
+"""Where a measure's pages live; the series, screening and consent modules route under it."""
+
+MEETING_PATH = MEASURE_PATH + "moter/<int:meeting_id>/"
 """Where a meeting's pages live; the meeting page, waiver and documents modules route under it."""
 
 
