@@ -4,18 +4,11 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import (
-    BooleanField,
-    ExpressionWrapper,
-    Q,
-    QuerySet,
-)
+from django.db.models import BooleanField, ExpressionWrapper, Q, QuerySet
 from django.utils import timezone
 
 from sirkel.actions.models import Action, ActionStatus
-from sirkel.meetings.models import (
-    SeriesStatus,
-)
+from sirkel.meetings.models import SeriesStatus
 
 # An open action whose due date is at most this many days ahead is "due soon".
 DUE_SOON_DAYS = 7

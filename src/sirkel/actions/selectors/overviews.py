@@ -30,11 +30,7 @@ from sirkel.actions.selectors.due import (
 )
 from sirkel.cases.models import Case
 from sirkel.cases.selectors import visible_cases_q
-from sirkel.meetings.models import (
-    Meeting,
-    MeetingStatus,
-    Series,
-)
+from sirkel.meetings.models import Meeting, MeetingStatus, Series
 
 # Overview tables show at most this many rows each (the total is always shown).
 OVERVIEW_LIMIT = 100

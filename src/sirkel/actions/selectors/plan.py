@@ -11,14 +11,8 @@ from sirkel.accounts.models import User
 from sirkel.accounts.selectors import CASE_ROLES, staff_of_service
 from sirkel.actions.models import Action, ActionReview
 from sirkel.actions.selectors.due import action_rows, today, with_flags
-from sirkel.meetings.models import (
-    Meeting,
-    MeetingStatus,
-    Series,
-)
+from sirkel.meetings.models import Meeting, MeetingStatus, Series
 from sirkel.network.models import NetworkMember, Side, SupportType
-
-# --- One measure's plan --------------------------------------------------------------------------------
 
 
 def actions_for_series(*, series: Series, on: datetime.date | None = None) -> list[Action]:

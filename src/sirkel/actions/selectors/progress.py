@@ -5,22 +5,12 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import (
-    Count,
-    Q,
-)
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 
 from sirkel.actions.models import Action
 from sirkel.actions.selectors.due import overdue_q, today
-from sirkel.meetings.models import (
-    Attendance,
-    Meeting,
-    MeetingStatus,
-    Participant,
-    ParticipantRole,
-    Series,
-)
+from sirkel.meetings.models import Attendance, Meeting, MeetingStatus, Participant, ParticipantRole, Series
 
 # Who counts as present at a meeting.
 PRESENT = (Attendance.IN_PERSON, Attendance.DIGITAL)

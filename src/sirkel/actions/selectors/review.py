@@ -5,21 +5,11 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import (
-    Exists,
-    OuterRef,
-    Q,
-    QuerySet,
-)
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from sirkel.actions.models import Action, ActionReview, ActionStatus
 from sirkel.actions.selectors.due import action_rows, today, with_flags
-from sirkel.meetings.models import (
-    Meeting,
-    MeetingKind,
-    MeetingStatus,
-    Series,
-)
+from sirkel.meetings.models import Meeting, MeetingKind, MeetingStatus, Series
 
 
 def actions_to_review_q(*, meeting: Meeting) -> Q:

@@ -15,12 +15,7 @@ from sirkel.demo.meetings.steps import (
     prepare,
     start_measure,
 )
-from sirkel.meetings.models import (
-    ConsentParty,
-    MeetingMode,
-    Response,
-    Series,
-)
+from sirkel.meetings.models import ConsentParty, MeetingMode, Response, Series
 from sirkel.meetings.services import consent, invitations, preparation
 from sirkel.meetings.services import screening as screening_services
 from sirkel.meetings.services import series as series_services

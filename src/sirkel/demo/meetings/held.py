@@ -23,17 +23,9 @@ from sirkel.demo.meetings.steps import (
     send_out,
     start_measure,
 )
-from sirkel.meetings.models import (
-    ChildParticipation,
-    ConsentParty,
-    Participant,
-    Series,
-)
+from sirkel.meetings.models import ChildParticipation, ConsentParty, Participant, Series
 from sirkel.meetings.services import preparation
 from sirkel.network.models import SupportType
-
-# ---------------------------------------------------------------------------------------------------------
-# The measures, one per case
 
 
 def build_emma(*, case: Case, m: Members, users: dict[str, User], today: date) -> None:

@@ -5,13 +5,8 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 from sirkel.accounts.models import Service, User
-from sirkel.meetings.models import (
-    TrainedLeader,
-)
+from sirkel.meetings.models import TrainedLeader
 from sirkel.meetings.services import leaders
-
-# ---------------------------------------------------------------------------------------------------------
-# The register of trained meeting leaders
 
 
 def load_leaders(

@@ -9,9 +9,7 @@ from sirkel.cases.models import Case
 from sirkel.demo.meetings.early import build_amina, build_lukas, build_sofie
 from sirkel.demo.meetings.held import build_emma, build_filip, build_jonas
 from sirkel.demo.meetings.steps import Members
-from sirkel.meetings.models import (
-    Series,
-)
+from sirkel.meetings.models import Series
 
 BUILDERS = {
     ("Emma", "Hansen"): build_emma,

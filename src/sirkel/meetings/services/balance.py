@@ -7,14 +7,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
-from sirkel.meetings.models import (
-    Participant,
-    ParticipantRole,
-    Response,
-)
-
-# ---------------------------------------------------------------------------------------------------------
-# Balance
+from sirkel.meetings.models import Participant, ParticipantRole, Response
 
 # The study (and the method descriptions it cites: Forsberg & Wallmark 2021; Fyrand 2005; Hjort 2019) finds
 # that network meetings work best with a good balance between the private and the public network, and

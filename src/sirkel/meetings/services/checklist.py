@@ -20,9 +20,6 @@ from sirkel.meetings.models import (
 from sirkel.meetings.services.balance import balance
 from sirkel.meetings.services.consent import consent_status
 
-# ---------------------------------------------------------------------------------------------------------
-# The checklist
-
 
 @dataclass(frozen=True)
 class ChecklistItem:

@@ -14,12 +14,7 @@ from django.utils.translation import gettext_lazy
 from sirkel.accounts.models import Membership, Role, User
 from sirkel.audit.models import AuditAction
 from sirkel.cases.measures import end_period
-from sirkel.meetings.models import (
-    Consent,
-    ConsentParty,
-    Series,
-    SeriesStatus,
-)
+from sirkel.meetings.models import Consent, ConsentParty, Series, SeriesStatus
 from sirkel.meetings.services import guards
 
 # A child becomes a party at 15 and must then consent to measures aimed at them too.

@@ -14,11 +14,7 @@ from django.utils.translation import gettext as _
 
 from sirkel.accounts.models import User
 from sirkel.audit.models import AuditAction
-from sirkel.meetings.models import (
-    Meeting,
-    Participant,
-    Response,
-)
+from sirkel.meetings.models import Meeting, Participant, Response
 from sirkel.meetings.services import guards
 from sirkel.meetings.services.checklist import time_place_missing
 from sirkel.meetings.services.preparation import ensure_planned, lock_meeting
@@ -54,10 +50,6 @@ def set_response(
         previous=previous,
     )
     return participant
-
-
-# ---------------------------------------------------------------------------------------------------------
-# Writes: invitations
 
 
 def may_email(participant: Participant) -> bool:

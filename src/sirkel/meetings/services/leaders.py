@@ -16,10 +16,7 @@ from sirkel.audit.services import record_event
 from sirkel.cases.models import Case
 from sirkel.meetings import selectors
 from sirkel.meetings.kinds import kind_config
-from sirkel.meetings.models import (
-    Series,
-    TrainedLeader,
-)
+from sirkel.meetings.models import Series, TrainedLeader
 from sirkel.meetings.services import guards
 
 # Who may keep the register of trained meeting leaders for a service.

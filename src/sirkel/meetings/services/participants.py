@@ -12,20 +12,12 @@ from django.utils.translation import gettext as _
 from sirkel.accounts.models import User
 from sirkel.audit.models import AuditAction
 from sirkel.meetings.kinds import kind_config
-from sirkel.meetings.models import (
-    Meeting,
-    Participant,
-    ParticipantRole,
-    Series,
-)
+from sirkel.meetings.models import Meeting, Participant, ParticipantRole, Series
 from sirkel.meetings.services import guards
 from sirkel.meetings.services.balance import side_for_role
 from sirkel.meetings.services.preparation import ensure_planned, lock_meeting
 from sirkel.network import services as network_services
 from sirkel.network.models import NetworkMember, Side
-
-# ---------------------------------------------------------------------------------------------------------
-# Writes: participants
 
 
 def guess_role(member: NetworkMember) -> str:

@@ -14,12 +14,7 @@ from sirkel.accounts.models import User
 from sirkel.audit.models import AuditAction
 from sirkel.cases.measures import begin_period, end_period
 from sirkel.cases.models import Case
-from sirkel.meetings.models import (
-    Screening,
-    ScreeningDecision,
-    Series,
-    SeriesStatus,
-)
+from sirkel.meetings.models import Screening, ScreeningDecision, Series, SeriesStatus
 from sirkel.meetings.services import guards
 from sirkel.network.models import NetworkMember, Side
 

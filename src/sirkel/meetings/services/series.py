@@ -15,11 +15,7 @@ from sirkel.cases.measures import add_measure, end_period
 from sirkel.cases.models import Case, Phase
 from sirkel.cases.selectors import case_access
 from sirkel.meetings.kinds import KINDS
-from sirkel.meetings.models import (
-    Screening,
-    Series,
-    SeriesStatus,
-)
+from sirkel.meetings.models import Screening, Series, SeriesStatus
 from sirkel.meetings.services import guards
 from sirkel.meetings.services.leaders import check_leader
 from sirkel.meetings.services.screening import SMALL_NETWORK_THRESHOLD, private_network_size

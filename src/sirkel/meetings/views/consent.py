@@ -13,14 +13,9 @@ from django.utils.translation import gettext as _
 from sirkel.core.forms import add_service_errors
 from sirkel.core.types import AuthenticatedHttpRequest
 from sirkel.meetings import selectors
-from sirkel.meetings.forms_series import (
-    ConsentForm,
-    WithdrawForm,
-)
+from sirkel.meetings.forms_series import ConsentForm, WithdrawForm
 from sirkel.meetings.services import consent as consent_services
 from sirkel.meetings.views.common import MEASURE_PATH, open_series
-
-# --- Consent --------------------------------------------------------------------------------------------
 
 
 @login_required

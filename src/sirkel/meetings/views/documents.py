@@ -16,10 +16,7 @@ from sirkel.core.pdf import pdf_response
 from sirkel.core.types import AuthenticatedHttpRequest
 from sirkel.meetings import guide as meeting_guide
 from sirkel.meetings import selectors_meeting
-from sirkel.meetings.models import (
-    Meeting,
-    Series,
-)
+from sirkel.meetings.models import Meeting, Series
 from sirkel.meetings.services import meeting as services
 from sirkel.meetings.views.common import MEETING_PATH, READ_METHODS, open_meeting
 from sirkel.meetings.views.meeting import base_context, document_name, no_store, ordered_participants

@@ -20,12 +20,8 @@ from sirkel.audit.services import record_event
 from sirkel.core.forms import add_service_errors
 from sirkel.core.types import AuthenticatedHttpRequest
 from sirkel.meetings import selectors
-from sirkel.meetings.forms_series import (
-    TrainedLeaderForm,
-)
+from sirkel.meetings.forms_series import TrainedLeaderForm
 from sirkel.meetings.services import leaders as leaders_services
-
-# --- The register of trained meeting leaders ------------------------------------------------------------
 
 
 def _register_service(request: AuthenticatedHttpRequest) -> Service:

@@ -12,9 +12,7 @@ from django.utils.translation import gettext as _
 
 from sirkel.core.forms import add_service_errors
 from sirkel.core.types import AuthenticatedHttpRequest
-from sirkel.meetings.forms_series import (
-    ScreeningForm,
-)
+from sirkel.meetings.forms_series import ScreeningForm
 from sirkel.meetings.models import Screening, Series
 from sirkel.meetings.services import screening as screening_services
 from sirkel.meetings.views.common import MEASURE_PATH, READ_METHODS, open_series
@@ -26,9 +24,6 @@ def screening_of(series: Series) -> Screening:
     except Screening.DoesNotExist:
         # Measures made before screening rows existed: show an empty screening.
         return Screening(series=series)
-
-
-# --- Screening ------------------------------------------------------------------------------------------
 
 
 @login_required

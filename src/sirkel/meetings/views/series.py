@@ -20,11 +20,7 @@ from sirkel.cases.selectors import CaseAccess, get_case_for_user
 from sirkel.core.forms import add_service_errors
 from sirkel.core.types import AuthenticatedHttpRequest
 from sirkel.meetings import selectors
-from sirkel.meetings.forms_series import (
-    EndSeriesForm,
-    LeaderForm,
-    StartSeriesForm,
-)
+from sirkel.meetings.forms_series import EndSeriesForm, LeaderForm, StartSeriesForm
 from sirkel.meetings.kinds import kind_config
 from sirkel.meetings.services import consent as consent_services
 from sirkel.meetings.services import leaders as leaders_services

@@ -19,10 +19,7 @@ from sirkel.core.pdf import pdf_response
 from sirkel.core.types import AuthenticatedHttpRequest
 from sirkel.meetings import selectors_meeting
 from sirkel.meetings.forms_meeting import WaiverForm
-from sirkel.meetings.models import (
-    Meeting,
-    Series,
-)
+from sirkel.meetings.models import Meeting, Series
 from sirkel.meetings.services import meeting as services
 from sirkel.meetings.views.common import MEETING_PATH, READ_METHODS, open_meeting
 from sirkel.meetings.views.meeting import (
@@ -32,8 +29,6 @@ from sirkel.meetings.views.meeting import (
     no_store,
     ordered_participants,
 )
-
-# --- The confidentiality waiver -------------------------------------------------------------------------
 
 
 def _waiver_context(series: Series, meeting: Meeting) -> dict[str, Any]:
