@@ -44,7 +44,7 @@ def local_time(day: date, hour: int, minute: int = 0) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(hour, minute)))
 
 
-def backdate_series(series: Series, *, started_on: date) -> None:
+def _backdate_series(series: Series, *, started_on: date) -> None:
     """Date the measure's start and its screening decision to the day they stand for (the services stamp
     the day of the load)."""
     created = local_time(started_on - timedelta(days=2), 10)
@@ -96,7 +96,7 @@ def start_measure(
         adaptations=adaptations,
     )
     series.refresh_from_db()
-    backdate_series(series, started_on=started_on)
+    _backdate_series(series, started_on=started_on)
     return series
 
 

@@ -38,7 +38,7 @@ class ConflictError(Exception):
     """Someone else saved the meeting since it was opened."""
 
 
-def ensure_can_plan(*, series: Series) -> None:
+def _ensure_can_plan(*, series: Series) -> None:
     guards.ensure_open(series=series)
     if series.status == SeriesStatus.SCREENING:
         raise ValidationError(_("Finish the screening first: record the decision to go ahead."))
@@ -49,7 +49,7 @@ def ensure_can_plan(*, series: Series) -> None:
 
 
 def ensure_planned(*, meeting: Meeting) -> None:
-    ensure_can_plan(series=meeting.series)
+    _ensure_can_plan(series=meeting.series)
     if meeting.status != MeetingStatus.PLANNED:
         raise ValidationError(
             _("This meeting is %(status)s: its preparation can no longer be changed.")
@@ -57,7 +57,7 @@ def ensure_planned(*, meeting: Meeting) -> None:
         )
 
 
-def check_mode(*, mode: str, video_link: str) -> None:
+def _check_mode(*, mode: str, video_link: str) -> None:
     if mode not in MeetingMode.values:
         raise ValidationError({"mode": _("Choose how the meeting is held.")})
     if video_link:
@@ -110,7 +110,7 @@ def create_meeting(
     """
     guards.require(user=acting_user, series=series)
     series = Series.objects.select_for_update(of=("self",)).select_related("measure__case").get(pk=series.pk)
-    ensure_can_plan(series=series)
+    _ensure_can_plan(series=series)
     config = kind_config(series.kind)
     if config.needs_leader and series.leader_id is None:
         raise ValidationError(
@@ -119,7 +119,7 @@ def create_meeting(
         )
     place, video_link, purpose = place.strip(), video_link.strip(), purpose.strip()
     if mode in (MeetingMode.DIGITAL, MeetingMode.HYBRID) or video_link:
-        check_mode(mode=mode, video_link=video_link)
+        _check_mode(mode=mode, video_link=video_link)
     elif mode not in MeetingMode.values:
         raise ValidationError({"mode": _("Choose how the meeting is held.")})
 
@@ -236,7 +236,9 @@ def _clean_section(section: str, values: Mapping[str, Any], *, meeting: Meeting)
                     % {"min": MIN_MINUTES, "max": MAX_MINUTES}
                 }
             )
-        check_mode(mode=data.get("mode", meeting.mode), video_link=data.get("video_link", meeting.video_link))
+        _check_mode(
+            mode=data.get("mode", meeting.mode), video_link=data.get("video_link", meeting.video_link)
+        )
     if section == "child":
         talked_on: date | None = data.get("child_talked_on")
         if talked_on is not None and talked_on > timezone.localdate():

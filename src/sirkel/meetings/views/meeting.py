@@ -67,7 +67,7 @@ def _can_close(series: Series, access: SeriesAccess, meeting: Meeting) -> bool:
     )
 
 
-def url_or_none(name: str, *args: int) -> str | None:
+def _url_or_none(name: str, *args: int) -> str | None:
     try:
         return reverse(name, args=args)
     except NoReverseMatch:
@@ -143,11 +143,11 @@ def _meeting_page(
             "can_close": can_close,
             "saved_version": saved_version,
             "actions": actions,
-            "plan_url": url_or_none("actions:plan", series.case_id, series.measure_id),
-            "review_url": url_or_none("actions:review", series.case_id, series.measure_id, meeting.pk)
+            "plan_url": _url_or_none("actions:plan", series.case_id, series.measure_id),
+            "review_url": _url_or_none("actions:review", series.case_id, series.measure_id, meeting.pk)
             if meeting.kind == MeetingKind.FOLLOW_UP
             else None,
-            "snapshots_url": url_or_none("network:snapshots", series.case_id) if access.sees_case else None,
+            "snapshots_url": _url_or_none("network:snapshots", series.case_id) if access.sees_case else None,
             "error_form": next((f for f in (notes_form, close_form) if f is not None and f.errors), None),
         }
     )

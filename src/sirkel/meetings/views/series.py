@@ -30,7 +30,7 @@ from sirkel.meetings.views.common import MEASURE_PATH, READ_METHODS, open_series
 from sirkel.meetings.views.screening import screening_of
 
 
-def open_case(
+def _open_case(
     request: AuthenticatedHttpRequest, case_id: int, *, edit: bool = False
 ) -> tuple[Case, CaseAccess]:
     with transaction.atomic():
@@ -42,7 +42,7 @@ def open_case(
 
 @login_required
 def case_measures(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
-    case, access = open_case(request, case_id)  # who may not see it gets 404 whatever the method
+    case, access = _open_case(request, case_id)  # who may not see it gets 404 whatever the method
     if request.method not in READ_METHODS:
         return HttpResponseNotAllowed(READ_METHODS)
     series_list = list(selectors.series_for_case(case=case))
@@ -55,7 +55,7 @@ def case_measures(request: AuthenticatedHttpRequest, case_id: int) -> HttpRespon
 
 @login_required
 def start(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
-    case, _access = open_case(request, case_id, edit=True)
+    case, _access = _open_case(request, case_id, edit=True)
     form = StartSeriesForm(
         request.POST if request.method == "POST" else None,
         case=case,
