@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from sirkel.actions.selectors import overdue_for_case
+from sirkel.actions.selectors.overviews import overdue_for_case
 from sirkel.cases.composition import CasePageContributor, Panel
 from sirkel.cases.models import MeasureStatus
 

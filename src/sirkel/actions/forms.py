@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from sirkel.accounts.models import User
 from sirkel.actions.models import ActionStatus
-from sirkel.actions.selectors import OwnerChoices, meeting_date
+from sirkel.actions.selectors.plan import OwnerChoices, meeting_date
 from sirkel.actions.services import KEEP_OPEN_OUTCOMES, REVIEW_OUTCOMES
 from sirkel.meetings.models import Meeting
 from sirkel.network.models import NetworkMember, SupportType

@@ -9,7 +9,7 @@ from typing import Any
 from django.db.models import Q
 
 from sirkel.actions.models import Action, ActionStatus
-from sirkel.actions.selectors import participation_over_time, plan_summary
+from sirkel.actions.selectors.progress import participation_over_time, plan_summary
 from sirkel.meetings.models import Meeting, Series
 from sirkel.network.models import SupportType
 

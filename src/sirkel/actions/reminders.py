@@ -20,14 +20,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from sirkel.actions.models import Action, ReminderLog
-from sirkel.actions.selectors import (
-    OPEN_MEASURE_STATUSES,
-    due_soon_q,
-    overdue_q,
-    today,
-    unscheduled_followups,
-    with_flags,
-)
+from sirkel.actions.selectors.due import OPEN_MEASURE_STATUSES, due_soon_q, overdue_q, today, with_flags
+from sirkel.actions.selectors.overviews import unscheduled_followups
 from sirkel.audit.models import AuditAction
 from sirkel.audit.services import record_event
 from sirkel.meetings.models import Series

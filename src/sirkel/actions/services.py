@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from sirkel.accounts.models import Membership, User
 from sirkel.accounts.selectors import CASE_ROLES
 from sirkel.actions.models import Action, ActionReview, ActionStatus
-from sirkel.actions.selectors import meeting_date, unreviewed_actions
+from sirkel.actions.selectors.plan import meeting_date
+from sirkel.actions.selectors.review import unreviewed_actions
 from sirkel.audit.models import AuditAction
 from sirkel.meetings.models import Meeting, MeetingKind, MeetingStatus, Series
 from sirkel.meetings.services import guards

@@ -1,5 +1,5 @@
 """Load the demo data set: two services, the demo users and about 20 fictional cases, with networks,
-trained meeting leaders and network measures in several states (see network_demo and meetings_demo).
+trained meeting leaders and network measures in several states (see network_demo and the meetings package).
 
 Idempotent: users and services are matched by name, and cases are only created for a service that
 has none yet; a network is only registered for a case that has none, a measure only built for a case
@@ -20,7 +20,8 @@ from sirkel.accounts.models import Membership, Role, Service, User
 from sirkel.cases.models import Birthplace, Case, LivesWith, Phase, Sex
 from sirkel.cases.services import create_case
 from sirkel.demo.data import DEMO_PASSWORD, DEMO_SERVICE, DEMO_USERS, NEIGHBOUR_SERVICE, DemoService
-from sirkel.demo.meetings_demo import load_leaders, load_measures
+from sirkel.demo.meetings.leaders import load_leaders
+from sirkel.demo.meetings.measures import load_measures
 from sirkel.demo.network_demo import load_networks
 
 # (given name, family name, sex, age, lives_with, birthplace, phase, years in contact, owner, flags)

@@ -21,7 +21,7 @@ from sirkel.meetings.models import (
     Response,
     Series,
 )
-from sirkel.meetings.services.series import YOUTH_CONSENT_AGE
+from sirkel.meetings.services.consent import YOUTH_CONSENT_AGE
 from sirkel.network.models import NetworkMember, Side
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"

@@ -20,7 +20,8 @@ from sirkel.meetings.models import (
     Series,
 )
 from sirkel.meetings.selectors import leader_candidates
-from sirkel.meetings.services.series import YOUTH_CONSENT_AGE, InformedAbout, kinds_for_case
+from sirkel.meetings.services.consent import YOUTH_CONSENT_AGE, InformedAbout
+from sirkel.meetings.services.series import kinds_for_case
 
 # Everyone in a service except researchers, who do not work with families.
 STAFF_ROLES = [r.value for r in Role if r != Role.RESEARCHER]

@@ -6,6 +6,11 @@ app_name = "meetings"
 
 urlpatterns = [
     path("", include("sirkel.meetings.views.series")),
+    path("", include("sirkel.meetings.views.screening")),
+    path("", include("sirkel.meetings.views.consent")),
+    path("", include("sirkel.meetings.views.leaders")),
     path("", include("sirkel.meetings.views.preparation")),
     path("", include("sirkel.meetings.views.meeting")),
+    path("", include("sirkel.meetings.views.waiver")),
+    path("", include("sirkel.meetings.views.documents")),
 ]

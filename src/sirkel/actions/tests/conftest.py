@@ -13,7 +13,7 @@ import pytest
 from sirkel.accounts.models import Role, Service, User
 from sirkel.actions import services
 from sirkel.actions.models import Action
-from sirkel.actions.selectors import today
+from sirkel.actions.selectors.due import today
 from sirkel.cases.models import Case, MeasureKind
 from sirkel.meetings.models import (
     Attendance,

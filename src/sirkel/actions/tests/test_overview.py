@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from sirkel.accounts.models import Service, User
 from sirkel.actions.models import Action, ActionStatus
-from sirkel.actions.selectors import overview_for_user, unscheduled_followups
+from sirkel.actions.selectors.overviews import overview_for_user, unscheduled_followups
 from sirkel.audit.models import AuditAction, AuditEvent
 from sirkel.cases.models import Case, MeasureKind
 from sirkel.meetings.models import (

@@ -13,7 +13,7 @@ from django.urls import reverse
 from sirkel.accounts.models import User
 from sirkel.actions import services
 from sirkel.actions.models import Action, ActionReview, ActionStatus
-from sirkel.actions.selectors import unreviewed_actions
+from sirkel.actions.selectors.review import unreviewed_actions
 from sirkel.actions.tests.conftest import days
 from sirkel.audit.models import AuditAction, AuditEvent
 from sirkel.meetings.models import Meeting, MeetingStatus, Series

@@ -8,12 +8,9 @@ import pytest
 from django.template.loader import render_to_string
 
 from sirkel.actions.models import Action, ActionStatus
-from sirkel.actions.selectors import (
-    DUE_SOON_DAYS,
-    actions_for_series,
-    participation_over_time,
-    plan_summary,
-)
+from sirkel.actions.selectors.due import DUE_SOON_DAYS
+from sirkel.actions.selectors.plan import actions_for_series
+from sirkel.actions.selectors.progress import participation_over_time, plan_summary
 from sirkel.actions.tests.conftest import add_participants
 from sirkel.meetings.models import Meeting, Series
 

@@ -18,9 +18,12 @@ from django.utils.translation import ngettext
 
 from sirkel.accounts.models import Role
 from sirkel.accounts.selectors import roles_by_service
-from sirkel.actions import selectors, services
+from sirkel.actions import services
 from sirkel.actions.forms import ActionForm, FollowupOwnerForm, ReviewForm, owner_value
 from sirkel.actions.models import Action
+from sirkel.actions.selectors import due, overviews, progress
+from sirkel.actions.selectors import plan as plan_selectors
+from sirkel.actions.selectors import review as review_selectors
 from sirkel.audit.models import AuditAction
 from sirkel.audit.services import record_event
 from sirkel.cases.access import SeriesAccess
@@ -66,7 +69,7 @@ def plan(request: AuthenticatedHttpRequest, case_id: int, measure_id: int) -> Ht
     if context["can_write"]:
         form = FollowupOwnerForm(
             request.POST if request.method == "POST" else None,
-            owners=selectors.owner_choices(series=series),
+            owners=plan_selectors.owner_choices(series=series),
             initial={
                 "owner": owner_value(
                     member_id=series.followup_owner_member_id, user_id=series.followup_owner_id
@@ -96,14 +99,14 @@ def plan(request: AuthenticatedHttpRequest, case_id: int, measure_id: int) -> Ht
                 return redirect("actions:plan", case_id=series.case_id, measure_id=series.measure_id)
     context.update(
         form=form,
-        actions=selectors.actions_for_series(series=series),
-        plan_summary=selectors.plan_summary(series=series),
-        participation=selectors.participation_over_time(series=series),
-        followup_meetings=selectors.followup_meetings(series=series),
+        actions=plan_selectors.actions_for_series(series=series),
+        plan_summary=progress.plan_summary(series=series),
+        participation=progress.participation_over_time(series=series),
+        followup_meetings=review_selectors.followup_meetings(series=series),
         followup_owner=(
             series.followup_owner.display_name() if series.followup_owner else series.followup_owner_member
         ),
-        due_soon_days=selectors.DUE_SOON_DAYS,
+        due_soon_days=due.DUE_SOON_DAYS,
     )
     return render(request, "actions/plan.html", context)
 
@@ -127,7 +130,7 @@ def _action_form_page(
     if series.is_stopped:
         messages.error(request, _("This measure is stopped and cannot be changed."))
         return redirect("actions:plan", case_id=series.case_id, measure_id=series.measure_id)
-    meetings = selectors.meetings_for_plan(series=series)
+    meetings = plan_selectors.meetings_for_plan(series=series)
     if action is not None and action.meeting is not None and action.meeting not in meetings:
         meetings = sorted([*meetings, action.meeting], key=lambda m: m.sequence)
     initial: dict[str, Any] = {}
@@ -151,7 +154,7 @@ def _action_form_page(
             initial["meeting"] = chosen.pk
     form = ActionForm(
         request.POST if request.method == "POST" else None,
-        owners=selectors.owner_choices(series=series),
+        owners=plan_selectors.owner_choices(series=series),
         meetings=meetings,
         editing=action is not None,
         initial=initial,
@@ -198,7 +201,7 @@ def _action_form_page(
         selected = form.data.get("meeting") if form.is_bound else initial.get("meeting")
         meeting = next((m for m in meetings if str(m.pk) == str(selected)), None)
         if meeting is not None and meeting.kind == MeetingKind.FOLLOW_UP:
-            left = selectors.unreviewed_actions(meeting=meeting).count()
+            left = review_selectors.unreviewed_actions(meeting=meeting).count()
             if left:
                 pending_review = {"meeting": meeting, "count": left}
     context = _base_context(series, access)
@@ -231,7 +234,7 @@ def review(request: AuthenticatedHttpRequest, case_id: int, measure_id: int, mee
     if request.method == "POST" and series.is_stopped:
         messages.error(request, _("This measure is stopped and cannot be changed."))
         return redirect("actions:plan", case_id=series.case_id, measure_id=series.measure_id)
-    items = selectors.review_items(meeting=meeting)
+    items = review_selectors.review_items(meeting=meeting)
     data = request.POST if request.method == "POST" else None
     rows: list[dict[str, Any]] = []
     for item in items:
@@ -267,7 +270,7 @@ def review(request: AuthenticatedHttpRequest, case_id: int, measure_id: int, mee
                 except PermissionDenied as exc:
                     raise Http404 from exc
                 else:
-                    left = selectors.unreviewed_actions(meeting=meeting).count()
+                    left = review_selectors.unreviewed_actions(meeting=meeting).count()
                     messages.success(
                         request,
                         ngettext("%(count)s action reviewed.", "%(count)s actions reviewed.", len(filled))
@@ -306,7 +309,7 @@ def overview(request: AuthenticatedHttpRequest) -> HttpResponse:
         raise Http404
     form = OverviewFilter(request.GET or None)
     mine = bool(form.is_valid() and form.cleaned_data["mine"])
-    data = selectors.overview_for_user(user=request.user, mine=mine)
+    data = overviews.overview_for_user(user=request.user, mine=mine)
     with transaction.atomic():
         record_event(
             actor=request.user,
@@ -321,7 +324,7 @@ def overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     return render(
         request,
         "actions/overview.html",
-        {"form": form, "overview": data, "mine": mine, "due_soon_days": selectors.DUE_SOON_DAYS},
+        {"form": form, "overview": data, "mine": mine, "due_soon_days": due.DUE_SOON_DAYS},
     )
 
 

@@ -9,7 +9,7 @@ from django.db.models import Model
 
 from sirkel.accounts.models import Membership, Role, Service, User
 from sirkel.actions.models import Action, ActionReview, ActionStatus
-from sirkel.actions.selectors import OPEN_MEASURE_STATUSES, overdue_q, today
+from sirkel.actions.selectors.due import OPEN_MEASURE_STATUSES, overdue_q, today
 from sirkel.audit.models import AuditEvent
 from sirkel.audit.services import verify_chain
 from sirkel.cases.access import series_access
@@ -28,7 +28,7 @@ from sirkel.meetings.models import (
     TrainedLeader,
 )
 from sirkel.meetings.selectors import series_for_user
-from sirkel.meetings.services.preparation import preparation_checklist
+from sirkel.meetings.services.checklist import preparation_checklist
 from sirkel.network.models import NetworkMember, NetworkSnapshot, NetworkTie, Sector, Side, TieKind
 
 COUNTED: list[type[Model]] = [

@@ -1,1 +1,2 @@
-"""Writes for network measures, split by stage: series (start, screening, consent), preparation, meeting."""
+"""Writes for network measures, one module per responsibility: series, screening, consent, leaders,
+preparation, checklist, participants, balance, invitations, meeting; shared rules in guards."""

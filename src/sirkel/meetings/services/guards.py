@@ -26,6 +26,13 @@ def ensure_open(*, series: Series) -> None:
         raise ValidationError(_("Consent has been withdrawn: this measure is stopped and cannot be changed."))
 
 
+def ensure_running(*, series: Series) -> None:
+    """Stopped, ended or never started: nothing more happens in the measure."""
+    ensure_open(series=series)
+    if not series.is_open:
+        raise ValidationError(_("This measure has ended and cannot be changed."))
+
+
 def audit(
     *, user: User, series: Series, action: str, object_type: str, object_id: int, **detail: Any
 ) -> None:

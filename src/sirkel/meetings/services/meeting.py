@@ -33,7 +33,7 @@ from sirkel.meetings.models import (
     SeriesStatus,
 )
 from sirkel.meetings.services import guards
-from sirkel.meetings.services.series import YOUTH_CONSENT_AGE
+from sirkel.meetings.services.consent import YOUTH_CONSENT_AGE
 from sirkel.network.models import SnapshotSource
 from sirkel.network.services import _take_snapshot_unchecked
 

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 from sirkel.accounts.models import User
 from sirkel.actions.models import Action, ActionStatus
 from sirkel.meetings.models import Meeting, Participant, Series
-from sirkel.meetings.services import preparation
+from sirkel.meetings.services import participants
 from sirkel.meetings.tests.preparation_support import member, plan
 from sirkel.network.models import NetworkMember, Side
 
@@ -42,7 +42,7 @@ def invite(
     **fields: str,
 ) -> Participant:
     person = member(meeting.series.case, name, side=side, relation=relation, **fields)
-    return preparation.add_participant(
+    return participants.add_participant(
         acting_user=meeting.series.caseworker, meeting=meeting, member=person, role=role
     )
 
@@ -70,7 +70,7 @@ def invite_many(meeting: Meeting, count: int, *, prefix: str = "Person") -> list
         )
         for i in range(count)
     ]
-    return preparation.add_participants(
+    return participants.add_participants(
         acting_user=meeting.series.caseworker, meeting=meeting, members=members
     )
 

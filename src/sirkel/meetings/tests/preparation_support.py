@@ -12,8 +12,7 @@ import pytest
 from sirkel.accounts.models import Role, Service, User
 from sirkel.cases.models import Case
 from sirkel.meetings.models import Meeting, ScreeningDecision, Series
-from sirkel.meetings.services import preparation
-from sirkel.meetings.services import series as series_services
+from sirkel.meetings.services import preparation, screening
 from sirkel.meetings.tests.series_support import start, train
 from sirkel.network import services as network_services
 from sirkel.network.models import NetworkMember
@@ -26,7 +25,7 @@ PURPOSE = "Emma skal ha gode skoledager, og mor skal få nok avlastning."
 
 
 def go_ahead(series: Series, by: User | None = None) -> Series:
-    series_services.save_screening(
+    screening.save_screening(
         acting_user=by or series.caseworker,
         series=series,
         violence_unacknowledged=False,

@@ -15,8 +15,9 @@ from sirkel.meetings.models import (
     Series,
     TrainedLeader,
 )
+from sirkel.meetings.services import consent as consent_services
 from sirkel.meetings.services import series as series_services
-from sirkel.meetings.services.series import InformedAbout
+from sirkel.meetings.services.consent import InformedAbout
 from sirkel.testing.fixtures import make_user
 
 EVERYTHING_TOLD = [i.value for i in InformedAbout]
@@ -51,7 +52,7 @@ def start(
 
 
 def consent(series: Series, party: str = ConsentParty.MOTHER, *, by: User | None = None) -> Consent:
-    return series_services.add_consent(
+    return consent_services.add_consent(
         acting_user=by or series.caseworker,
         series=series,
         party=party,

@@ -15,9 +15,9 @@ from sirkel.accounts.models import Service, User
 from sirkel.audit.models import AuditAction, AuditEvent
 from sirkel.cases.models import Case
 from sirkel.meetings.models import Consent, ConsentParty, ScreeningDecision, Series, SeriesStatus
-from sirkel.meetings.services import guards
-from sirkel.meetings.services import series as series_services
-from sirkel.meetings.services.series import InformedAbout, consent_status
+from sirkel.meetings.services import consent as consent_services
+from sirkel.meetings.services import guards, leaders, screening
+from sirkel.meetings.services.consent import InformedAbout, consent_status
 from sirkel.meetings.tests.series_support import (
     EVERYTHING_TOLD,
     assert_404_for,
@@ -92,7 +92,7 @@ def test_a_guardian_stands_in_for_the_parents(case: Case) -> None:
 @pytest.mark.django_db
 def test_consent_records_what_they_were_told_when_and_by_whom(case: Case) -> None:
     series = start(case)
-    given = series_services.add_consent(
+    given = consent_services.add_consent(
         acting_user=case.caseworker,
         series=series,
         party=ConsentParty.MOTHER,
@@ -122,18 +122,18 @@ def test_consent_is_refused_with_a_future_date_or_an_outside_informer(case: Case
         "informed_about": EVERYTHING_TOLD,
     }
     with pytest.raises(ValidationError):
-        series_services.add_consent(
+        consent_services.add_consent(
             **common, informed_on=timezone.localdate() + timedelta(days=1), informed_by=case.caseworker
         )
     with pytest.raises(ValidationError):
-        series_services.add_consent(**common, informed_on=timezone.localdate(), informed_by=outsider)
+        consent_services.add_consent(**common, informed_on=timezone.localdate(), informed_by=outsider)
     assert not Consent.objects.exists()
 
 
 @pytest.mark.django_db
 def test_no_consent_is_recorded_on_a_measure_that_was_not_started(case: Case) -> None:
     series = start(case)
-    series_services.save_screening(
+    screening.save_screening(
         acting_user=case.caseworker,
         series=series,
         violence_unacknowledged=False,
@@ -160,7 +160,7 @@ def test_withdrawn_consent_stops_the_series_and_later_writes_are_refused(
     mother = consent(series, ConsentParty.MOTHER)
     consent(series, ConsentParty.FATHER)
 
-    series_services.withdraw_consent(
+    consent_services.withdraw_consent(
         acting_user=case.caseworker, series=series, consent=mother, reason="Vil ikke fortsette."
     )
 
@@ -178,9 +178,9 @@ def test_withdrawn_consent_stops_the_series_and_later_writes_are_refused(
     with pytest.raises(ValidationError):
         consent(series, ConsentParty.GUARDIAN)
     with pytest.raises(ValidationError):
-        series_services.set_leader(acting_user=case.caseworker, series=series, leader=None)
+        leaders.set_leader(acting_user=case.caseworker, series=series, leader=None)
     with pytest.raises(ValidationError):
-        series_services.save_screening(
+        screening.save_screening(
             acting_user=case.caseworker,
             series=series,
             violence_unacknowledged=False,
@@ -193,7 +193,7 @@ def test_withdrawn_consent_stops_the_series_and_later_writes_are_refused(
         )
     father = Consent.objects.get(series=series, party=ConsentParty.FATHER)
     with pytest.raises(ValidationError):
-        series_services.withdraw_consent(
+        consent_services.withdraw_consent(
             acting_user=case.caseworker, series=series, consent=father, reason="Også."
         )
     series.refresh_from_db()
@@ -205,7 +205,7 @@ def test_withdrawal_needs_a_reason(case: Case) -> None:
     series = start(case)
     mother = consent(series)
     with pytest.raises(ValidationError) as err:
-        series_services.withdraw_consent(
+        consent_services.withdraw_consent(
             acting_user=case.caseworker, series=series, consent=mother, reason=" "
         )
     assert "reason" in err.value.message_dict

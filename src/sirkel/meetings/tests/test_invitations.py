@@ -24,6 +24,8 @@ from sirkel.meetings.models import (
     Participant,
     Series,
 )
+from sirkel.meetings.services import invitations as invitations_services
+from sirkel.meetings.services import participants as participants_services
 from sirkel.meetings.services import preparation
 from sirkel.meetings.tests.preparation_support import (
     MEETING_START,
@@ -82,7 +84,7 @@ def invited(series: Series, meeting: Meeting) -> dict[str, Participant]:
         ),
         "grandma": member(case, "Gerd Mormor", relation="Mormor"),
     }
-    preparation.add_participants(
+    participants_services.add_participants(
         acting_user=series.caseworker, meeting=meeting, members=list(people.values())
     )
     Meeting.objects.filter(pk=meeting.pk).update(
@@ -291,9 +293,11 @@ def test_sending_emails_those_who_agreed_attaches_the_ics_and_lists_the_rest(
 def test_sending_only_to_those_not_sent_yet(meeting: Meeting, invited: dict[str, Participant]) -> None:
     participants = list(Participant.objects.filter(meeting=meeting).select_related("member"))
     user = meeting.series.caseworker
-    first = preparation.send_invitations(acting_user=user, meeting=reload(meeting), participants=participants)
+    first = invitations_services.send_invitations(
+        acting_user=user, meeting=reload(meeting), participants=participants
+    )
     participants = list(Participant.objects.filter(meeting=meeting).select_related("member"))
-    again = preparation.send_invitations(
+    again = invitations_services.send_invitations(
         acting_user=user, meeting=reload(meeting), participants=participants, only_unsent=True
     )
     assert [p.name for p in first.sent] == ["Mona Mor"]
@@ -305,7 +309,9 @@ def test_sending_only_to_those_not_sent_yet(meeting: Meeting, invited: dict[str,
 def test_invitations_cannot_go_out_without_a_time(series: Series, invited: dict[str, Participant]) -> None:
     meeting = plan(series, starts_at=None)
     with pytest.raises(ValidationError, match="date and time"):
-        preparation.send_invitations(acting_user=series.caseworker, meeting=reload(meeting), participants=[])
+        invitations_services.send_invitations(
+            acting_user=series.caseworker, meeting=reload(meeting), participants=[]
+        )
     response = client_for(series.caseworker).post(
         reverse("meetings:send_invitations", args=[series.case_id, series.measure_id, meeting.pk])
     )

@@ -12,7 +12,7 @@ from sirkel.accounts.models import Membership, Role, Service, User
 from sirkel.audit.models import AuditAction, AuditEvent
 from sirkel.meetings.models import TrainedLeader
 from sirkel.meetings.selectors import leader_candidates
-from sirkel.meetings.services.series import save_trained_leader
+from sirkel.meetings.services.leaders import save_trained_leader
 from sirkel.meetings.tests.series_support import train, visiting_leader
 from sirkel.testing.fixtures import client_for, make_user
 

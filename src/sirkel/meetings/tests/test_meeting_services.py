@@ -20,9 +20,9 @@ from sirkel.meetings.models import (
     Series,
     SeriesStatus,
 )
+from sirkel.meetings.services import consent as consent_services
 from sirkel.meetings.services import meeting as services
-from sirkel.meetings.services import preparation
-from sirkel.meetings.services import series as series_services
+from sirkel.meetings.services import participants
 from sirkel.meetings.tests.meeting_support import invite_family, plan_soon
 from sirkel.meetings.tests.preparation_support import meeting_leader, member, ready_series, reload
 from sirkel.meetings.tests.series_support import consent, visiting_leader
@@ -82,7 +82,7 @@ def test_attendance_refuses_people_from_another_meeting_and_unknown_values(
     people = invite_family(meeting)
     other = plan_soon(series)
     stranger = member(series.case, "Siv Annen")
-    outsider = preparation.add_participant(acting_user=series.caseworker, meeting=other, member=stranger)
+    outsider = participants.add_participant(acting_user=series.caseworker, meeting=other, member=stranger)
     with pytest.raises(ValidationError):
         services.record_attendance(
             acting_user=series.caseworker, meeting=meeting, attendance={outsider.pk: Attendance.IN_PERSON}
@@ -226,7 +226,7 @@ def test_a_leader_from_another_service_closes_the_meeting_they_lead(
 def test_nothing_is_recorded_once_consent_is_withdrawn(series: Series, meeting: Meeting) -> None:
     people = invite_family(meeting)
     given = consent(series, ConsentParty.MOTHER)
-    series_services.withdraw_consent(
+    consent_services.withdraw_consent(
         acting_user=series.caseworker, series=series, consent=given, reason="Vil ikke"
     )
     meeting = reload(meeting)

@@ -25,17 +25,12 @@ from sirkel.meetings.models import (
     Series,
     SeriesStatus,
 )
-from sirkel.meetings.services import preparation
-from sirkel.meetings.services import series as series_services
-from sirkel.meetings.services.preparation import (
-    CLOSE_SHARE_HIGH,
-    PRIVATE_SHARE_HIGH,
-    PUBLIC_SHARE_HIGH,
-    ChecklistItem,
-    ConflictError,
-    balance,
-    preparation_checklist,
-)
+from sirkel.meetings.services import balance as balance_rules
+from sirkel.meetings.services import consent as consent_services
+from sirkel.meetings.services import invitations, participants, preparation
+from sirkel.meetings.services.balance import CLOSE_SHARE_HIGH, PRIVATE_SHARE_HIGH, PUBLIC_SHARE_HIGH, balance
+from sirkel.meetings.services.checklist import ChecklistItem, preparation_checklist
+from sirkel.meetings.services.preparation import ConflictError
 from sirkel.meetings.tests.preparation_support import (
     MEETING_START,
     go_ahead,
@@ -101,7 +96,7 @@ def test_a_later_meeting_is_a_follow_up_with_the_next_number_and_the_same_people
 ) -> None:
     mother = member(series.case, "Mona Mor", relation="Mor")
     teacher = member(series.case, "Lars Lærer", side="public", sector="school", relation="Lærer")
-    preparation.add_participants(acting_user=series.caseworker, meeting=meeting, members=[mother, teacher])
+    participants.add_participants(acting_user=series.caseworker, meeting=meeting, members=[mother, teacher])
     Participant.objects.filter(meeting=meeting).update(response=Response.ACCEPTED)
 
     follow_up = plan(series, starts_at=MEETING_START + timedelta(weeks=6))
@@ -158,9 +153,9 @@ def test_no_meeting_can_be_planned_when_the_screening_said_no(series: Series) ->
 @pytest.mark.django_db
 def test_withdrawn_consent_stops_every_preparation_write(series: Series, meeting: Meeting) -> None:
     mother = member(series.case, "Mona Mor", relation="Mor")
-    invited = preparation.add_participant(acting_user=series.caseworker, meeting=meeting, member=mother)
+    invited = participants.add_participant(acting_user=series.caseworker, meeting=meeting, member=mother)
     given = consent(series, ConsentParty.MOTHER)
-    series_services.withdraw_consent(
+    consent_services.withdraw_consent(
         acting_user=series.caseworker, series=series, consent=given, reason="Vil ikke."
     )
     series.refresh_from_db()
@@ -171,14 +166,14 @@ def test_withdrawn_consent_stops_every_preparation_write(series: Series, meeting
     attempts: list[Callable[[], object]] = [
         lambda: plan(series),
         lambda: save(meeting, "speech", network_speech="Vi er her for Emma."),
-        lambda: preparation.add_participants(acting_user=user, meeting=meeting, users=[user]),
-        lambda: preparation.update_participant(
+        lambda: participants.add_participants(acting_user=user, meeting=meeting, users=[user]),
+        lambda: participants.update_participant(
             acting_user=user, participant=invited, role=ParticipantRole.PRIVATE, close_to_problem=True
         ),
-        lambda: preparation.remove_participant(acting_user=user, participant=invited),
-        lambda: preparation.set_response(acting_user=user, participant=invited, response=Response.ACCEPTED),
-        lambda: preparation.mark_invitations_sent(acting_user=user, meeting=meeting, participants=[invited]),
-        lambda: preparation.send_invitations(acting_user=user, meeting=meeting, participants=[invited]),
+        lambda: participants.remove_participant(acting_user=user, participant=invited),
+        lambda: invitations.set_response(acting_user=user, participant=invited, response=Response.ACCEPTED),
+        lambda: invitations.mark_invitations_sent(acting_user=user, meeting=meeting, participants=[invited]),
+        lambda: invitations.send_invitations(acting_user=user, meeting=meeting, participants=[invited]),
     ]
     for attempt in attempts:
         with pytest.raises(ValidationError, match="withdrawn"):
@@ -204,10 +199,10 @@ def test_only_the_caseworker_side_may_prepare(series: Series, meeting: Meeting, 
     leader = series.leader
     assert leader is not None
     with pytest.raises(PermissionDenied):
-        preparation.add_participants(acting_user=leader, meeting=meeting, users=[leader])
-    invited = preparation.add_participants(acting_user=series.caseworker, meeting=meeting, users=[leader])[0]
+        participants.add_participants(acting_user=leader, meeting=meeting, users=[leader])
+    invited = participants.add_participants(acting_user=series.caseworker, meeting=meeting, users=[leader])[0]
     invited.meeting = meeting
-    preparation.set_response(acting_user=leader, participant=invited, response=Response.MAYBE, note="Ringer")
+    invitations.set_response(acting_user=leader, participant=invited, response=Response.MAYBE, note="Ringer")
     assert Participant.objects.get(pk=invited.pk).response == Response.MAYBE
 
 
@@ -299,11 +294,11 @@ def test_the_checklist_flags_each_missing_item_and_clears_it_when_done(series: S
 
     # Invitations: someone private and someone public.
     mother = member(case, "Mona Mor", relation="Mor")
-    preparation.add_participants(acting_user=series.caseworker, meeting=meeting, members=[mother])
+    participants.add_participants(acting_user=series.caseworker, meeting=meeting, members=[mother])
     items = checklist(meeting)
     assert not items["invitations"].done and "public" in items["invitations"].hint
     teacher = member(case, "Lars Lærer", side="public", sector="school", relation="Lærer")
-    preparation.add_participants(acting_user=series.caseworker, meeting=meeting, members=[teacher])
+    participants.add_participants(acting_user=series.caseworker, meeting=meeting, members=[teacher])
     items = checklist(meeting)
     assert items["invitations"].done and items["balance"].done
 
@@ -334,7 +329,7 @@ def test_the_checklist_flags_each_missing_item_and_clears_it_when_done(series: S
 
     # Sent: everyone outside the service has had an invitation.
     rows = list(Participant.objects.filter(meeting=meeting))
-    preparation.mark_invitations_sent(
+    invitations.mark_invitations_sent(
         acting_user=series.caseworker, meeting=reload(meeting), participants=rows
     )
     items = checklist(meeting)
@@ -347,10 +342,10 @@ def test_inviting_the_father_clears_the_parents_item_without_a_reason(
 ) -> None:
     mother = member(series.case, "Mona Mor", relation="Mor")
     father = member(series.case, "Frank Far", relation="Far, bor i Bergen")
-    preparation.add_participants(acting_user=series.caseworker, meeting=meeting, members=[mother])
+    participants.add_participants(acting_user=series.caseworker, meeting=meeting, members=[mother])
     assert not checklist(meeting)["parents"].done
 
-    preparation.add_participants(acting_user=series.caseworker, meeting=meeting, members=[father])
+    participants.add_participants(acting_user=series.caseworker, meeting=meeting, members=[father])
 
     assert Participant.objects.get(member=father).role == ParticipantRole.FATHER
     assert checklist(meeting)["parents"].done
@@ -391,7 +386,7 @@ def test_a_youth_from_15_must_consent_too(
 
 def test_the_thresholds_follow_the_advice_and_are_documented() -> None:
     assert (PUBLIC_SHARE_HIGH, PRIVATE_SHARE_HIGH, CLOSE_SHARE_HIGH) == (0.60, 0.85, 2 / 3)
-    assert "Hjort" in (preparation.__doc__ or "") + open(preparation.__file__, encoding="utf-8").read()
+    assert "Hjort" in (balance_rules.__doc__ or "") + open(balance_rules.__file__, encoding="utf-8").read()
 
 
 def test_mostly_professionals_is_flagged() -> None:
@@ -454,7 +449,7 @@ def test_nobody_invited_gives_no_hint_and_no_division_by_zero() -> None:
 @pytest.mark.django_db
 def test_staff_count_as_public_and_roles_set_the_side(series: Series, meeting: Meeting) -> None:
     aunt = member(series.case, "Tone Tante", relation="Tante", email="tone@example.no")
-    created = preparation.add_participants(
+    created = participants.add_participants(
         acting_user=series.caseworker, meeting=meeting, members=[aunt], users=[series.caseworker]
     )
     staff = next(p for p in created if p.user_id)
@@ -466,7 +461,7 @@ def test_staff_count_as_public_and_roles_set_the_side(series: Series, meeting: M
     invited = next(p for p in created if p.member_id)
     assert (invited.email, invited.is_public) == ("tone@example.no", False)
     invited.meeting = reload(meeting)
-    updated = preparation.update_participant(
+    updated = participants.update_participant(
         acting_user=series.caseworker,
         participant=invited,
         role=ParticipantRole.PUBLIC,
@@ -482,7 +477,7 @@ def test_a_member_of_another_case_cannot_be_invited(
     other_case = make_case(owner=caseworker, service=service, child_given_name="Ola")
     stranger = member(other_case, "Fremmed Person")
     with pytest.raises(PermissionDenied):
-        preparation.add_participants(acting_user=series.caseworker, meeting=meeting, members=[stranger])
+        participants.add_participants(acting_user=series.caseworker, meeting=meeting, members=[stranger])
     assert not Participant.objects.exists()
 
 

@@ -13,6 +13,7 @@ from django.urls import reverse
 from sirkel.accounts.models import Service, User
 from sirkel.cases.models import Case
 from sirkel.meetings.models import Meeting, MeetingKind, Participant, ParticipantRole, Response, Series
+from sirkel.meetings.services import participants as participants_services
 from sirkel.meetings.services import preparation
 from sirkel.meetings.tests.preparation_support import (
     MEETING_START,
@@ -69,7 +70,9 @@ HOSTILE = {
 @pytest.fixture
 def invited(series: Series, meeting: Meeting) -> Participant:
     mother = member(series.case, "Mona Mor", relation="Mor", email="mona@example.no")
-    return preparation.add_participant(acting_user=series.caseworker, meeting=meeting, member=mother)
+    return participants_services.add_participant(
+        acting_user=series.caseworker, meeting=meeting, member=mother
+    )
 
 
 def assert_untouched(meeting: Meeting, participant: Participant) -> None:
@@ -107,7 +110,9 @@ def test_a_leader_from_another_service_sees_only_the_meetings_they_lead(
     led = ready_series(case, visitor)
     led_meeting = plan(led)
     mother = member(case, "Mona Mor", relation="Mor")
-    invited = preparation.add_participant(acting_user=led.caseworker, meeting=led_meeting, member=mother)
+    invited = participants_services.add_participant(
+        acting_user=led.caseworker, meeting=led_meeting, member=mother
+    )
     other_meeting = plan(ready_series(case, meeting_leader))
     client = client_for(visitor)
     m, g = [led.case_id, led.measure_id], led_meeting.pk
@@ -410,7 +415,7 @@ def test_the_balance_warning_shows_on_both_pages(meeting: Meeting) -> None:
         member(series.case, f"Fagperson {n}", side="public", sector="services", relation="BUP")
         for n in range(4)
     ]
-    preparation.add_participants(
+    participants_services.add_participants(
         acting_user=series.caseworker,
         meeting=meeting,
         members=[member(series.case, "Mona Mor"), *professionals],
@@ -434,7 +439,7 @@ def _invite_many(series: Series, meeting: Meeting, count: int) -> None:
         )
         for n in range(count)
     ]
-    preparation.add_participants(acting_user=series.caseworker, meeting=meeting, members=people)
+    participants_services.add_participants(acting_user=series.caseworker, meeting=meeting, members=people)
 
 
 def _queries(client: Client, url: str) -> int:

@@ -14,8 +14,8 @@ from sirkel.accounts.models import Service, User
 from sirkel.audit.models import AuditAction, AuditEvent
 from sirkel.cases.models import Case
 from sirkel.meetings.models import Screening, ScreeningDecision, Series, SeriesStatus
-from sirkel.meetings.services import series as series_services
-from sirkel.meetings.services.series import GuidanceLevel, screening_guidance
+from sirkel.meetings.services import screening as screening_services
+from sirkel.meetings.services.screening import GuidanceLevel, screening_guidance
 from sirkel.meetings.tests.series_support import assert_404_for, start, visiting_leader
 from sirkel.testing.fixtures import client_for
 
@@ -42,7 +42,7 @@ def levels(**flags: bool) -> list[str]:
 
 def save(series: Series, **kwargs: Any) -> Screening:
     fields: dict[str, Any] = {**NO_FLAGS, **kwargs}
-    return series_services.save_screening(acting_user=series.caseworker, series=series, **fields)
+    return screening_services.save_screening(acting_user=series.caseworker, series=series, **fields)
 
 
 # --- Guidance -------------------------------------------------------------------------------------------

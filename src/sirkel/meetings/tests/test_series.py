@@ -24,8 +24,9 @@ from sirkel.meetings.models import (
     Series,
     SeriesStatus,
 )
+from sirkel.meetings.services import leaders
 from sirkel.meetings.services import series as series_services
-from sirkel.meetings.services.series import SMALL_NETWORK_THRESHOLD
+from sirkel.meetings.services.screening import SMALL_NETWORK_THRESHOLD
 from sirkel.meetings.tests.series_support import assert_404_for, consent, start, train, visiting_leader
 from sirkel.network.models import NetworkMember, Side
 from sirkel.testing.factories import make_series
@@ -152,7 +153,7 @@ def test_the_leader_can_be_chosen_later(case: Case, service: Service, consultant
     series = start(case)
     assert series.leader is None
     train(consultant, service)
-    series_services.set_leader(acting_user=case.caseworker, series=series, leader=consultant)
+    leaders.set_leader(acting_user=case.caseworker, series=series, leader=consultant)
     series.refresh_from_db()
     assert series.leader == consultant
     assert AuditEvent.objects.filter(object_type="series", detail__field="leader").exists()
@@ -166,7 +167,7 @@ def test_the_leader_cannot_be_removed_once_a_meeting_is_planned(
     series = start(case, leader=consultant)
     Meeting.objects.create(series=series, sequence=1)
     with pytest.raises(ValidationError):
-        series_services.set_leader(acting_user=case.caseworker, series=series, leader=None)
+        leaders.set_leader(acting_user=case.caseworker, series=series, leader=None)
 
 
 @pytest.mark.django_db

@@ -17,7 +17,7 @@ from sirkel.audit.models import AuditAction, AuditEvent
 from sirkel.cases.models import Case
 from sirkel.meetings.models import ConsentParty, Meeting, Participant, ParticipantRole, Series
 from sirkel.meetings.services import meeting as services
-from sirkel.meetings.services import preparation
+from sirkel.meetings.services import participants
 from sirkel.meetings.tests.meeting_support import (
     PHONE,
     child_born,
@@ -76,7 +76,7 @@ def sign(meeting: Meeting, user: User, released: list[Participant], signed_by: l
 def test_the_waiver_lists_only_the_public_participants(
     meeting: Meeting, people: dict[str, Participant], meeting_leader: User
 ) -> None:
-    preparation.add_participants(
+    participants.add_participants(
         acting_user=meeting.series.caseworker,
         meeting=meeting,
         users=[meeting.series.caseworker, meeting_leader],

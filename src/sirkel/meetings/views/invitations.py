@@ -19,7 +19,8 @@ from sirkel.meetings.models import (
     Participant,
     ParticipantRole,
 )
-from sirkel.meetings.services import preparation as services
+from sirkel.meetings.services import checklist
+from sirkel.meetings.services import invitations as invitations_services
 from sirkel.meetings.views.common import (
     READ_METHODS,
     back_to_prepare,
@@ -127,14 +128,14 @@ def send_invitations(
     require = "view" if request.method in READ_METHODS else "edit"
     series, access, meeting = open_meeting(request, case_id, measure_id, meeting_id, require)
     participants = participants_of(meeting)
-    result: services.SendResult | None = None
+    result: invitations_services.SendResult | None = None
     error = ""
     if request.method == "POST":
         if not can_prepare(series, access, meeting):
             error = cannot_plan_reason(series) or _("This meeting can no longer be changed.")
         else:
             try:
-                result = services.send_invitations(
+                result = invitations_services.send_invitations(
                     acting_user=request.user,
                     meeting=meeting,
                     participants=participants,
@@ -146,9 +147,11 @@ def send_invitations(
                 raise Http404 from exc
             else:
                 participants = participants_of(meeting)
-    by_email = [p for p in participants if services.may_email(p)]
+    by_email = [p for p in participants if invitations_services.may_email(p)]
     on_paper = [
-        (p, services.no_email_reason(p)) for p in _invitees(participants) if not services.may_email(p)
+        (p, invitations_services.no_email_reason(p))
+        for p in _invitees(participants)
+        if not invitations_services.may_email(p)
     ]
     context = meeting_context(series, access, meeting)
     context.update(
@@ -157,7 +160,7 @@ def send_invitations(
             "on_paper": on_paper,
             "result": result,
             "error": error,
-            "time_missing": services.time_place_missing(meeting),
+            "time_missing": checklist.time_place_missing(meeting),
             "unsent": [p for p in by_email if p.invitation_sent_at is None],
         }
     )
@@ -178,7 +181,9 @@ def mark_sent(
         messages.error(request, _("Tick whose letters were sent."))
     else:
         try:
-            services.mark_invitations_sent(acting_user=request.user, meeting=meeting, participants=chosen)
+            invitations_services.mark_invitations_sent(
+                acting_user=request.user, meeting=meeting, participants=chosen
+            )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         except PermissionDenied as exc:

@@ -1,14 +1,8 @@
-"""The meeting itself: attendance, notes, the reflecting team and decisions, marking it held; the
-confidentiality waiver; the leader's meeting guide; and the minutes for the people in the room.
-
-The meeting leader runs the meeting even when they come from another service's pool: they open these pages
-through the measure they lead and never see the rest of the case. Documents (waiver sheet, minutes) are in
-Bokmål and never carry internal notes, contact details, birth dates or the case number.
-"""
+"""The meeting page: attendance, closing the meeting, and the helpers the meeting's other pages share."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 from django.contrib import messages
@@ -20,14 +14,11 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sirkel.audit.models import AuditAction
 from sirkel.cases.access import SeriesAccess
 from sirkel.core.forms import add_service_errors
-from sirkel.core.pdf import pdf_response
 from sirkel.core.types import AuthenticatedHttpRequest
-from sirkel.meetings import guide as meeting_guide
 from sirkel.meetings import panels, selectors, selectors_meeting
-from sirkel.meetings.forms_meeting import AttendanceForm, CloseMeetingForm, MeetingNotesForm, WaiverForm
+from sirkel.meetings.forms_meeting import AttendanceForm, CloseMeetingForm, MeetingNotesForm
 from sirkel.meetings.kinds import kind_config
 from sirkel.meetings.models import (
     Meeting,
@@ -39,7 +30,7 @@ from sirkel.meetings.models import (
     SeriesStatus,
 )
 from sirkel.meetings.services import meeting as services
-from sirkel.meetings.views.common import READ_METHODS, open_meeting
+from sirkel.meetings.views.common import MEETING_PATH, READ_METHODS, open_meeting
 
 # The order people are listed in on the page and in the documents: the family first, the helpers last.
 ROLE_ORDER: dict[str, int] = {
@@ -59,7 +50,7 @@ ROLE_ORDER: dict[str, int] = {
 }
 
 
-def _participants(meeting: Meeting) -> list[Participant]:
+def ordered_participants(meeting: Meeting) -> list[Participant]:
     rows = selectors_meeting.participants_of(meeting)
     return sorted(rows, key=lambda p: (ROLE_ORDER.get(p.role, 99), p.name.lower(), p.pk))
 
@@ -83,12 +74,12 @@ def _url_or_none(name: str, *args: int) -> str | None:
         return None
 
 
-def _document_name(meeting: Meeting, what: str) -> str:
+def document_name(meeting: Meeting, what: str) -> str:
     # No names in file names: they end up in download folders and mail clients.
     return f"{what}-{meeting.series_id}-{meeting.sequence}"
 
 
-def _base_context(series: Series, access: SeriesAccess, meeting: Meeting) -> dict[str, Any]:
+def base_context(series: Series, access: SeriesAccess, meeting: Meeting) -> dict[str, Any]:
     return {
         "series": series,
         "case": series.case,
@@ -99,7 +90,7 @@ def _base_context(series: Series, access: SeriesAccess, meeting: Meeting) -> dic
     }
 
 
-def _no_store(response: HttpResponse) -> HttpResponse:
+def no_store(response: HttpResponse) -> HttpResponse:
     response["Cache-Control"] = "no-store"
     return response
 
@@ -122,8 +113,8 @@ def _meeting_page(
     saved_version: Meeting | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    participants = _participants(meeting)
-    context = _base_context(series, access, meeting)
+    participants = ordered_participants(meeting)
+    context = base_context(series, access, meeting)
     can_run = context["can_run"]
     if can_run and notes_form is None:
         notes_form = MeetingNotesForm(
@@ -160,7 +151,7 @@ def _meeting_page(
         }
     )
     context["form"] = context["error_form"]  # base.html marks the title of a page with errors
-    return _no_store(render(request, "meetings/meeting.html", context, status=status))
+    return no_store(render(request, "meetings/meeting.html", context, status=status))
 
 
 @login_required
@@ -177,7 +168,7 @@ def meeting(
     form = MeetingNotesForm(request.POST)
     if not _can_run(series, access, meeting):
         form.is_valid()
-        form.add_error(None, _refusal(series, meeting))
+        form.add_error(None, meeting_refusal(series, meeting))
         return _meeting_page(request, series, access, meeting, notes_form=form, status=400)
     if not form.is_valid():
         return _meeting_page(request, series, access, meeting, notes_form=form, status=400)
@@ -218,7 +209,7 @@ def meeting(
     )
 
 
-def _refusal(series: Series, meeting: Meeting) -> str:
+def meeting_refusal(series: Series, meeting: Meeting) -> str:
     """Why nothing can be recorded for this meeting now, in plain words."""
     if series.is_stopped:
         return _("Consent has been withdrawn: this measure is stopped and cannot be changed.")
@@ -239,12 +230,12 @@ def attendance(
         return redirect(back)
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    participants = _participants(meeting)
+    participants = ordered_participants(meeting)
     form = AttendanceForm(request.POST, participants=participants)
     error = ""
     saved = False
     if not _can_run(series, access, meeting):
-        error = _refusal(series, meeting)
+        error = meeting_refusal(series, meeting)
     elif not form.is_valid():
         error = _("Choose present, present digitally or absent.")
     else:
@@ -259,8 +250,8 @@ def attendance(
         else:
             saved = True
     if request.headers.get("HX-Request"):
-        participants = _participants(meeting) if saved else participants
-        context = _base_context(series, access, meeting)
+        participants = ordered_participants(meeting) if saved else participants
+        context = base_context(series, access, meeting)
         context.update(
             {
                 "participants": participants,
@@ -273,7 +264,7 @@ def attendance(
             }
         )
         # Always 200: htmx swaps only successful responses, and the part carries its own error message.
-        return _no_store(render(request, "meetings/partials/attendance.html", context))
+        return no_store(render(request, "meetings/partials/attendance.html", context))
     if saved:
         messages.success(request, _("Attendance was saved."))
     else:
@@ -324,217 +315,14 @@ def close_meeting(
 
 def _close_refusal(series: Series, meeting: Meeting) -> str:
     if series.is_stopped or meeting.status == MeetingStatus.CANCELLED:
-        return _refusal(series, meeting)
+        return meeting_refusal(series, meeting)
     if meeting.status == MeetingStatus.HELD:
         return _("This meeting is already marked as held.")
     return _("This measure is not running: its meetings cannot be marked as held.")
 
 
-# --- The confidentiality waiver -------------------------------------------------------------------------
-
-
-def _waiver_context(series: Series, meeting: Meeting) -> dict[str, Any]:
-    participants = _participants(meeting)
-    consents = selectors_meeting.active_consents(series)
-    return {
-        "series": series,
-        "meeting": meeting,
-        "participants": participants,
-        "listed": services.waiver_participants(participants, leader_id=series.leader_id),
-        "signatories": services.waiver_signatories(meeting, consents=consents, participants=participants),
-        "youth_signs": services.youth_signs(meeting),
-        "meeting_day": services.meeting_day(meeting),
-        "child_given_name": series.case.child_given_name,
-        "service_name": series.case.service.name,
-        "document_language": services.document_language(),
-    }
-
-
-def _signed_keys(meeting: Meeting, signatories: list[services.Signatory]) -> list[str]:
-    """Which signatories the stored "signed by" names match, to prefill the form."""
-    names = {n.strip() for n in meeting.waiver_signed_by.split(",") if n.strip()}
-    return [s.key for s in signatories if (s.name or s.label) in names]
-
-
-@login_required
-def waiver(request: AuthenticatedHttpRequest, case_id: int, measure_id: int, meeting_id: int) -> HttpResponse:
-    """Who the parents (and a youth from 15) released to speak freely in this meeting; record the sheet."""
-    require = "view" if request.method in READ_METHODS else "run"
-    series, access, meeting = open_meeting(request, case_id, measure_id, meeting_id, require)
-    if request.method not in (*READ_METHODS, "POST"):
-        return HttpResponseNotAllowed(["GET", "POST"])
-    context = _base_context(series, access, meeting)
-    context.update(_waiver_context(series, meeting))
-    can_run = context["can_run"]
-    form: WaiverForm | None = None
-    if can_run or request.method == "POST":
-        signed_at = meeting.waiver_signed_at or timezone.now()
-        form = WaiverForm(
-            request.POST if request.method == "POST" else None,
-            participants=context["listed"],
-            signatories=context["signatories"],
-            initial={
-                "released": [p.pk for p in context["listed"] if p.waiver_released],
-                "signed_by": _signed_keys(meeting, context["signatories"]),
-                "signed_at": timezone.localtime(signed_at).replace(second=0, microsecond=0),
-            },
-        )
-    if request.method == "POST" and form is not None:
-        if not can_run:
-            form.is_valid()
-            form.add_error(None, _refusal(series, meeting))
-        elif form.is_valid():
-            data = form.cleaned_data
-            try:
-                services.record_waiver(
-                    acting_user=request.user,
-                    meeting=meeting,
-                    released=data["released"],
-                    signed_by=data["signed_by"],
-                    signed_at=data["signed_at"],
-                )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            except PermissionDenied as exc:
-                raise Http404 from exc
-            else:
-                messages.success(request, _("The waiver was recorded."))
-                return redirect(
-                    "meetings:waiver",
-                    case_id=series.case_id,
-                    measure_id=series.measure_id,
-                    meeting_id=meeting.pk,
-                )
-    context["form"] = form
-    status = 400 if form is not None and form.errors else 200
-    return _no_store(render(request, "meetings/waiver.html", context, status=status))
-
-
-@login_required
-def waiver_sheet(
-    request: AuthenticatedHttpRequest, case_id: int, measure_id: int, meeting_id: int
-) -> HttpResponse:
-    """The waiver as a printable page, for signing in the meeting."""
-    series, _access, meeting = open_meeting(
-        request, case_id, measure_id, meeting_id, "view", AuditAction.EXPORT
-    )
-    if request.method not in READ_METHODS:
-        return HttpResponseNotAllowed(READ_METHODS)
-    context = _waiver_context(series, meeting)
-    context["back_url"] = reverse("meetings:waiver", args=[series.case_id, series.measure_id, meeting.pk])
-    return _no_store(render(request, "meetings/waiver_sheet.html", context))
-
-
-@login_required
-def waiver_pdf(
-    request: AuthenticatedHttpRequest, case_id: int, measure_id: int, meeting_id: int
-) -> HttpResponse:
-    series, _access, meeting = open_meeting(
-        request, case_id, measure_id, meeting_id, "view", AuditAction.EXPORT
-    )
-    if request.method not in READ_METHODS:
-        return HttpResponseNotAllowed(READ_METHODS)
-    return pdf_response(
-        "meetings/waiver_sheet.html",
-        _waiver_context(series, meeting),
-        filename=_document_name(meeting, "taushetsfritak"),
-        request=request,
-    )
-
-
-# --- The meeting guide ----------------------------------------------------------------------------------
-
-
-@login_required
-def guide(request: AuthenticatedHttpRequest, case_id: int, measure_id: int, meeting_id: int) -> HttpResponse:
-    """The leader's guide through the meeting, for a tablet: one column, large, works offline once loaded."""
-    series, access, meeting = open_meeting(request, case_id, measure_id, meeting_id, "view")
-    if request.method not in READ_METHODS:
-        return HttpResponseNotAllowed(READ_METHODS)
-    participants = _participants(meeting)
-    steps = meeting_guide.guide_steps()
-    following: list[meeting_guide.GuideStep | None] = [*steps[1:], None]
-    context = _base_context(series, access, meeting)
-    context.update(
-        {
-            "steps": list(zip(steps, following, strict=True)),
-            "opening": meeting_guide.OPENING,
-            "action_plan_step": meeting_guide.ACTION_PLAN,
-            "questions": meeting_guide.circular_questions(child=series.case.child_given_name),
-            "on_waiver": [p for p in participants if services.on_waiver(p, leader_id=series.leader_id)],
-            "waiver_recorded": meeting.waiver_signed_at is not None,
-            "youth_signs": services.youth_signs(meeting),
-            "child_age": services.child_age_at_meeting(meeting),
-        }
-    )
-    return _no_store(render(request, "meetings/guide.html", context))
-
-
-# --- The minutes ----------------------------------------------------------------------------------------
-
-
-def _minutes_context(series: Series, meeting: Meeting) -> dict[str, Any]:
-    participants = [p for p in _participants(meeting) if p.invited]
-    return {
-        **panels.meeting_context(meeting=meeting),  # the agreed actions, from `actions`
-        "series": series,
-        "meeting": meeting,
-        "participants": participants,
-        "present_count": sum(1 for p in participants if p.attended),
-        "next_meeting": selectors_meeting.next_meeting(meeting),
-        "purpose": (meeting.purpose or series.purpose).strip(),
-        "leader": series.leader,
-        "child_given_name": series.case.child_given_name,
-        "service_name": series.case.service.name,
-        "document_language": services.document_language(),
-        "ends_at": meeting.starts_at + timedelta(minutes=meeting.duration_minutes)
-        if meeting.starts_at
-        else None,
-    }
-
-
-@login_required
-def minutes(
-    request: AuthenticatedHttpRequest, case_id: int, measure_id: int, meeting_id: int
-) -> HttpResponse:
-    """The minutes as a printable page, in plain Bokmål, for the people in the room."""
-    series, _access, meeting = open_meeting(
-        request, case_id, measure_id, meeting_id, "view", AuditAction.EXPORT
-    )
-    if request.method not in READ_METHODS:
-        return HttpResponseNotAllowed(READ_METHODS)
-    context = _minutes_context(series, meeting)
-    context["back_url"] = reverse("meetings:meeting", args=[series.case_id, series.measure_id, meeting.pk])
-    return _no_store(render(request, "meetings/minutes.html", context))
-
-
-@login_required
-def minutes_pdf(
-    request: AuthenticatedHttpRequest, case_id: int, measure_id: int, meeting_id: int
-) -> HttpResponse:
-    series, _access, meeting = open_meeting(
-        request, case_id, measure_id, meeting_id, "view", AuditAction.EXPORT
-    )
-    if request.method not in READ_METHODS:
-        return HttpResponseNotAllowed(READ_METHODS)
-    return pdf_response(
-        "meetings/minutes.html",
-        _minutes_context(series, meeting),
-        filename=_document_name(meeting, "referat"),
-        request=request,
-    )
-
-
-M = "saker/<int:case_id>/tiltak/<int:measure_id>/moter/<int:meeting_id>/"
-
 urlpatterns = [
-    path(M, meeting, name="meeting"),
-    path(M + "oppmote/", attendance, name="attendance"),
-    path(M + "avholdt/", close_meeting, name="close_meeting"),
-    path(M + "fritak/", waiver, name="waiver"),
-    path(M + "fritak/skjema/", waiver_sheet, name="waiver_sheet"),
-    path(M + "fritak.pdf", waiver_pdf, name="waiver_pdf"),
-    path(M + "guide/", guide, name="guide"),
-    path(M + "referat/", minutes, name="minutes"),
-    path(M + "referat.pdf", minutes_pdf, name="minutes_pdf"),
+    path(MEETING_PATH, meeting, name="meeting"),
+    path(MEETING_PATH + "oppmote/", attendance, name="attendance"),
+    path(MEETING_PATH + "avholdt/", close_meeting, name="close_meeting"),
 ]

@@ -35,7 +35,8 @@ from sirkel.meetings.models import (
     Participant,
     Series,
 )
-from sirkel.meetings.services import preparation as services
+from sirkel.meetings.services import balance, checklist, invitations, preparation
+from sirkel.meetings.services import participants as participants_services
 from sirkel.meetings.views import invitations as invitation_views
 from sirkel.meetings.views.common import (
     READ_METHODS,
@@ -65,7 +66,7 @@ def meeting_new(request: AuthenticatedHttpRequest, case_id: int, measure_id: int
     if request.method == "POST" and not blocked and form.is_valid():
         data = form.cleaned_data
         try:
-            meeting = services.create_meeting(
+            meeting = preparation.create_meeting(
                 acting_user=request.user,
                 series=series,
                 starts_at=data["starts_at"],
@@ -119,14 +120,14 @@ def prepare(
         elif bound.is_valid():
             values = {k: v for k, v in bound.cleaned_data.items() if k != "version"}
             try:
-                services.save_preparation_section(
+                preparation.save_preparation_section(
                     acting_user=request.user,
                     meeting=meeting,
                     section=section,
                     values=values,
                     version=bound.cleaned_data["version"],
                 )
-            except services.ConflictError:
+            except preparation.ConflictError:
                 meeting.refresh_from_db()
                 meeting.series = series
                 data = request.POST.copy()
@@ -163,10 +164,10 @@ def prepare(
         {
             "sections": {s["key"]: s["form"] for s in sections},
             "error_form": bound if bound is not None and bound.errors else None,
-            "checklist": services.preparation_checklist(meeting, participants=participants),
-            "balance": services.balance(participants, leader_id=series.leader_id),
+            "checklist": checklist.preparation_checklist(meeting, participants=participants),
+            "balance": balance.balance(participants, leader_id=series.leader_id),
             "participants": participants,
-            "time_missing": services.time_place_missing(meeting),
+            "time_missing": checklist.time_place_missing(meeting),
         }
     )
     return render(request, "meetings/prepare.html", context, status=400 if context["error_form"] else 200)
@@ -191,8 +192,8 @@ def _participants_page(
         {
             "participant": p,
             "form": participant_form(p) if editable else None,
-            "may_email": services.may_email(p),
-            "no_email_reason": services.no_email_reason(p),
+            "may_email": invitations.may_email(p),
+            "no_email_reason": invitations.no_email_reason(p),
         }
         for p in participants
     ]
@@ -205,7 +206,7 @@ def _participants_page(
         {
             "rows": rows,
             "participants": participants,
-            "balance": services.balance(participants, leader_id=series.leader_id),
+            "balance": balance.balance(participants, leader_id=series.leader_id),
             "choose_form": choose_form if editable else None,
             "new_form": new_form if editable else None,
             "network_url": network_url(series, access),
@@ -241,7 +242,7 @@ def participants(
         form.add_error(None, cannot_plan_reason(series) or _("This meeting can no longer be changed."))
     elif form.is_valid():
         try:
-            created = services.add_participants(
+            created = participants_services.add_participants(
                 acting_user=request.user,
                 meeting=meeting,
                 members=list(form.cleaned_data["members"]),
@@ -270,7 +271,7 @@ def participant_new(
     elif form.is_valid():
         data = form.cleaned_data
         try:
-            services.add_member_and_invite(
+            participants_services.add_member_and_invite(
                 acting_user=request.user,
                 meeting=meeting,
                 role=data["role"],
@@ -306,7 +307,7 @@ def participant_edit(
     form = participant_form(participant, request.POST)
     if form.is_valid():
         try:
-            services.update_participant(
+            participants_services.update_participant(
                 acting_user=request.user,
                 participant=participant,
                 role=form.cleaned_data["role"],
@@ -332,7 +333,7 @@ def participant_remove(
         return HttpResponseNotAllowed(["POST"])
     participant = get_participant(meeting, participant_id)
     try:
-        services.remove_participant(acting_user=request.user, participant=participant)
+        participants_services.remove_participant(acting_user=request.user, participant=participant)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     except PermissionDenied as exc:
@@ -359,7 +360,7 @@ def response(
             form.add_error(None, cannot_plan_reason(series) or _("This meeting can no longer be changed."))
         elif form.is_valid():
             try:
-                services.set_response(
+                invitations.set_response(
                     acting_user=request.user,
                     participant=participant,
                     response=form.cleaned_data["response"],

@@ -1,5 +1,4 @@
-"""The series of a measure: starting it, its overview page, the leader, screening, consent, and the register
-of trained meeting leaders."""
+"""The series of a measure: a case's measures, starting one, its overview page, its leader and ending it."""
 
 from __future__ import annotations
 
@@ -11,33 +10,24 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
-from django.urls import path, reverse
+from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sirkel.accounts.models import Service
-from sirkel.accounts.selectors import role_in_service, services_for_user
-from sirkel.audit.models import AuditAction
-from sirkel.audit.services import record_event
 from sirkel.cases.access import CaseAccess
 from sirkel.cases.models import Case
 from sirkel.cases.selectors import get_case_for_user
 from sirkel.core.forms import add_service_errors
 from sirkel.core.types import AuthenticatedHttpRequest
 from sirkel.meetings import panels, selectors
-from sirkel.meetings.forms_series import (
-    ConsentForm,
-    EndSeriesForm,
-    LeaderForm,
-    ScreeningForm,
-    StartSeriesForm,
-    TrainedLeaderForm,
-    WithdrawForm,
-)
+from sirkel.meetings.forms_series import EndSeriesForm, LeaderForm, StartSeriesForm
 from sirkel.meetings.kinds import kind_config
-from sirkel.meetings.models import Screening, Series
-from sirkel.meetings.services import series as services
-from sirkel.meetings.views.common import READ_METHODS, open_series
+from sirkel.meetings.services import consent as consent_services
+from sirkel.meetings.services import leaders as leaders_services
+from sirkel.meetings.services import screening as screening_services
+from sirkel.meetings.services import series as series_services
+from sirkel.meetings.views.common import MEASURE_PATH, READ_METHODS, open_series
+from sirkel.meetings.views.screening import screening_of
 
 
 def _open_case(
@@ -45,14 +35,6 @@ def _open_case(
 ) -> tuple[Case, CaseAccess]:
     with transaction.atomic():
         return get_case_for_user(user=request.user, case_id=case_id, require_edit=edit, part="measures")
-
-
-def _screening(series: Series) -> Screening:
-    try:
-        return series.screening
-    except Screening.DoesNotExist:
-        # Measures made before screening rows existed: show an empty screening.
-        return Screening(series=series)
 
 
 # --- A case's measures and starting one ----------------------------------------------------------------
@@ -81,7 +63,7 @@ def start(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            series = services.start_series(
+            series = series_services.start_series(
                 acting_user=request.user,
                 case=case,
                 kind=form.cleaned_data["kind"],
@@ -107,15 +89,15 @@ def detail(request: AuthenticatedHttpRequest, case_id: int, measure_id: int) -> 
     series, access = open_series(request, case_id, measure_id, "view")
     if request.method not in READ_METHODS:
         return HttpResponseNotAllowed(READ_METHODS)
-    screening = _screening(series)
+    screening = screening_of(series)
     context: dict[str, Any] = {
         "series": series,
         "case": series.case,
         "access": access,
         "config": kind_config(series.kind),
         "screening": screening,
-        "guidance": services.screening_guidance(screening),
-        "consent": services.consent_status(series),
+        "guidance": screening_services.screening_guidance(screening),
+        "consent": consent_services.consent_status(series),
         "meetings": selectors.meetings_for_series(series=series),
         **panels.series_context(series=series),  # the plan summary and participation, from `actions`
         "leader_form": LeaderForm(series=series, initial={"leader": series.leader_id})
@@ -133,7 +115,9 @@ def set_leader(request: AuthenticatedHttpRequest, case_id: int, measure_id: int)
     form = LeaderForm(request.POST, series=series)
     if form.is_valid():
         try:
-            services.set_leader(acting_user=request.user, series=series, leader=form.cleaned_data["leader"])
+            leaders_services.set_leader(
+                acting_user=request.user, series=series, leader=form.cleaned_data["leader"]
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         except PermissionDenied as exc:
@@ -145,127 +129,6 @@ def set_leader(request: AuthenticatedHttpRequest, case_id: int, measure_id: int)
     return redirect("meetings:detail", case_id=series.case_id, measure_id=series.measure_id)
 
 
-# --- Screening ------------------------------------------------------------------------------------------
-
-
-@login_required
-def screening(request: AuthenticatedHttpRequest, case_id: int, measure_id: int) -> HttpResponse:
-    series, access = open_series(
-        request, case_id, measure_id, "view" if request.method in READ_METHODS else "edit"
-    )
-    current = _screening(series)
-    can_edit = access.can_edit and not series.is_stopped
-    form = ScreeningForm(request.POST if request.method == "POST" else None, instance=current)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.save_screening(
-                acting_user=request.user,
-                series=series,
-                violence_unacknowledged=data["violence_unacknowledged"],
-                severe_conflict=data["severe_conflict"],
-                parent_cognitive_difficulties=data["parent_cognitive_difficulties"],
-                minority_background=data["minority_background"],
-                small_network=data["small_network"],
-                other_concerns=data["other_concerns"],
-                decision=data["decision"],
-                reasoning=data["reasoning"],
-                adaptations=data["adaptations"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except PermissionDenied as exc:
-            raise Http404 from exc
-        else:
-            messages.success(request, _("The screening was saved."))
-            return redirect("meetings:detail", case_id=series.case_id, measure_id=series.measure_id)
-    # Guidance follows what is ticked in the form, so a rejected form still shows the advice it triggers.
-    shown = current
-    if form.is_bound:
-        shown = Screening(
-            series=series,
-            **{f: bool(form.data.get(f)) for f in services.SCREENING_FLAGS},
-        )
-    return render(
-        request,
-        "meetings/screening.html",
-        {
-            "series": series,
-            "case": series.case,
-            "access": access,
-            "screening": current,
-            "guidance": services.screening_guidance(shown),
-            "form": form if can_edit or form.errors else None,
-            "threshold": services.SMALL_NETWORK_THRESHOLD,
-        },
-    )
-
-
-# --- Consent --------------------------------------------------------------------------------------------
-
-
-@login_required
-def consent_add(request: AuthenticatedHttpRequest, case_id: int, measure_id: int) -> HttpResponse:
-    series, _access = open_series(request, case_id, measure_id, "edit")
-    status = services.consent_status(series)
-    form = ConsentForm(
-        request.POST if request.method == "POST" else None,
-        series=series,
-        initial={"informed_by": request.user.pk},
-    )
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            services.add_consent(
-                acting_user=request.user,
-                series=series,
-                party=data["party"],
-                party_name=data["party_name"],
-                informed_about=list(data["informed_about"]),
-                information_note=data["information_note"],
-                informed_on=data["informed_on"],
-                informed_by=data["informed_by"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except PermissionDenied as exc:
-            raise Http404 from exc
-        else:
-            messages.success(request, _("The consent was recorded."))
-            return redirect("meetings:detail", case_id=series.case_id, measure_id=series.measure_id)
-    return render(
-        request,
-        "meetings/consent_form.html",
-        {"series": series, "case": series.case, "form": form, "consent": status},
-    )
-
-
-@login_required
-def consent_withdraw(
-    request: AuthenticatedHttpRequest, case_id: int, measure_id: int, consent_id: int
-) -> HttpResponse:
-    series, _access = open_series(request, case_id, measure_id, "run")
-    consent = selectors.get_consent(series=series, consent_id=consent_id)
-    form = WithdrawForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.withdraw_consent(
-                acting_user=request.user, series=series, consent=consent, reason=form.cleaned_data["reason"]
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except PermissionDenied as exc:
-            raise Http404 from exc
-        else:
-            messages.warning(request, _("Consent was withdrawn. The measure is stopped."))
-            return redirect("meetings:detail", case_id=series.case_id, measure_id=series.measure_id)
-    return render(
-        request,
-        "meetings/consent_withdraw.html",
-        {"series": series, "case": series.case, "consent_item": consent, "form": form},
-    )
-
-
 @login_required
 def end(request: AuthenticatedHttpRequest, case_id: int, measure_id: int) -> HttpResponse:
     """End a measure that has run its course, with the reason and what happens next."""
@@ -275,7 +138,7 @@ def end(request: AuthenticatedHttpRequest, case_id: int, measure_id: int) -> Htt
     )
     if request.method == "POST" and form.is_valid():
         try:
-            services.end_series(
+            series_services.end_series(
                 acting_user=request.user,
                 series=series,
                 reason=form.cleaned_data["reason"],
@@ -291,141 +154,10 @@ def end(request: AuthenticatedHttpRequest, case_id: int, measure_id: int) -> Htt
     return render(request, "meetings/end.html", {"series": series, "case": series.case, "form": form})
 
 
-# --- The register of trained meeting leaders ------------------------------------------------------------
-
-
-def _register_service(request: AuthenticatedHttpRequest) -> Service:
-    """The service whose register is shown: the one asked for, else the user's first."""
-    services_ = services_for_user(user=request.user)
-    if not services_:
-        raise Http404
-    wanted = request.GET.get("tjeneste") or request.POST.get("tjeneste")
-    if wanted:
-        chosen = [s for s in services_ if str(s.pk) == wanted]
-        if not chosen:
-            raise Http404
-        return chosen[0]
-    return services_[0]
-
-
-def _may_keep_register(request: AuthenticatedHttpRequest, service: Service) -> bool:
-    return role_in_service(user=request.user, service_id=service.pk) in services.REGISTER_KEEPERS
-
-
-def _leader_fields(form: TrainedLeaderForm) -> dict[str, Any]:
-    data = form.cleaned_data
-    return {
-        "trained_on": data["trained_on"],
-        "training": data["training"],
-        "shared": data["shared"],
-        "active": data["active"],
-        "note": data["note"],
-    }
-
-
-@login_required
-def leaders(request: AuthenticatedHttpRequest) -> HttpResponse:
-    service = _register_service(request)
-    can_keep = _may_keep_register(request, service)
-    if request.method == "POST" and not can_keep:
-        raise Http404
-    form = (
-        TrainedLeaderForm(
-            request.POST if request.method == "POST" else None, service=service, initial={"active": True}
-        )
-        if can_keep
-        else None
-    )
-    if form is not None and request.method == "POST" and form.is_valid():
-        try:
-            services.save_trained_leader(
-                acting_user=request.user,
-                service=service,
-                user=form.cleaned_data["user"],
-                **_leader_fields(form),
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except PermissionDenied as exc:
-            raise Http404 from exc
-        else:
-            messages.success(request, _("The register was updated."))
-            return redirect(f"{request.path}?tjeneste={service.pk}")
-    own = selectors.trained_leaders_of_service(service_id=service.pk)
-    shared = selectors.shared_leaders_elsewhere(service_id=service.pk)
-    with transaction.atomic():
-        record_event(
-            actor=request.user,
-            service=service,
-            action=AuditAction.LIST,
-            object_type="trained_leader",
-            detail={"leaders": [e.pk for e in own]},
-        )
-    return render(
-        request,
-        "meetings/leaders.html",
-        {
-            "service": service,
-            "services": services_for_user(user=request.user),
-            "own": own,
-            "shared": shared,
-            "form": form,
-            "can_keep": can_keep,
-        },
-    )
-
-
-@login_required
-def leader_edit(request: AuthenticatedHttpRequest, leader_id: int) -> HttpResponse:
-    entry = selectors.get_trained_leader(leader_id=leader_id)
-    if (
-        entry is None
-        or role_in_service(user=request.user, service_id=entry.service_id) not in services.REGISTER_KEEPERS
-    ):
-        raise Http404
-    form = TrainedLeaderForm(
-        request.POST if request.method == "POST" else None,
-        service=entry.service,
-        fixed_user=entry.user,
-        initial={
-            "user": entry.user_id,
-            "trained_on": entry.trained_on,
-            "training": entry.training,
-            "shared": entry.shared,
-            "active": entry.active,
-            "note": entry.note,
-        },
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.save_trained_leader(
-                acting_user=request.user, service=entry.service, user=entry.user, **_leader_fields(form)
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except PermissionDenied as exc:
-            raise Http404 from exc
-        else:
-            messages.success(request, _("The register was updated."))
-            return redirect(f"{reverse('meetings:leaders')}?tjeneste={entry.service_id}")
-    return render(
-        request, "meetings/leader_edit.html", {"entry": entry, "form": form, "service": entry.service}
-    )
-
-
 urlpatterns = [
     path("saker/<int:case_id>/tiltak/", case_measures, name="case_measures"),
     path("saker/<int:case_id>/tiltak/nettverk/ny/", start, name="start"),
-    path("moteledere/", leaders, name="leaders"),
-    path("moteledere/<int:leader_id>/", leader_edit, name="leader_edit"),
-    path("saker/<int:case_id>/tiltak/<int:measure_id>/", detail, name="detail"),
-    path("saker/<int:case_id>/tiltak/<int:measure_id>/moteleder/", set_leader, name="set_leader"),
-    path("saker/<int:case_id>/tiltak/<int:measure_id>/egnethet/", screening, name="screening"),
-    path("saker/<int:case_id>/tiltak/<int:measure_id>/avslutt/", end, name="end"),
-    path("saker/<int:case_id>/tiltak/<int:measure_id>/samtykke/ny/", consent_add, name="consent_add"),
-    path(
-        "saker/<int:case_id>/tiltak/<int:measure_id>/samtykke/<int:consent_id>/trekk/",
-        consent_withdraw,
-        name="consent_withdraw",
-    ),
+    path(MEASURE_PATH, detail, name="detail"),
+    path(MEASURE_PATH + "moteleder/", set_leader, name="set_leader"),
+    path(MEASURE_PATH + "avslutt/", end, name="end"),
 ]

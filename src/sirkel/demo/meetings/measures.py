@@ -1,0 +1,39 @@
+"""Building each demo measure once, one builder per demo case."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sirkel.accounts.models import User
+from sirkel.cases.models import Case
+from sirkel.demo.meetings.early import build_amina, build_lukas, build_sofie
+from sirkel.demo.meetings.held import build_emma, build_filip, build_jonas
+from sirkel.demo.meetings.steps import Members
+from sirkel.meetings.models import Series
+
+BUILDERS = {
+    ("Emma", "Hansen"): build_emma,
+    ("Jonas", "Johansen"): build_jonas,
+    ("Filip", "Larsen"): build_filip,
+    ("Amina", "Ahmed"): build_amina,
+    ("Lukas", "Andersen"): build_lukas,
+    ("Sofie", "Pedersen"): build_sofie,
+}
+
+
+def load_measures(
+    *,
+    cases: dict[tuple[str, str], Case],
+    members: dict[tuple[str, str], Members],
+    users: dict[str, User],
+    today: date,
+) -> int:
+    """Build each demo measure once (a case that has a measure already is left alone); returns how many."""
+    created = 0
+    for key, build in BUILDERS.items():
+        case = cases.get(key)
+        if case is None or Series.objects.filter(measure__case=case).exists():
+            continue
+        build(case=case, m=members.get(key, {}), users=users, today=today)
+        created += 1
+    return created

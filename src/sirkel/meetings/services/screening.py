@@ -1,0 +1,250 @@
+"""Screening a measure before it starts: the study's guidance for this family and the screening record."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from sirkel.accounts.models import User
+from sirkel.audit.models import AuditAction
+from sirkel.cases.measures import begin_period, end_period
+from sirkel.cases.models import Case
+from sirkel.meetings.models import Screening, ScreeningDecision, Series, SeriesStatus
+from sirkel.meetings.services import guards
+from sirkel.network.models import NetworkMember, Side
+
+# A private network with fewer people than this is "small": the screening suggests widening the circle.
+SMALL_NETWORK_THRESHOLD = 4
+
+
+class GuidanceLevel(models.TextChoices):
+    NOT_ADVISED = "not_advised", gettext_lazy("Not advised")
+    CAUTION = "caution", gettext_lazy("Caution")
+    ADAPT = "adapt", gettext_lazy("Adapt")
+    INFO = "info", gettext_lazy("Good to know")
+
+
+@dataclass(frozen=True)
+class Guidance:
+    level: str  # a GuidanceLevel value
+    text: str  # the finding, in plain language
+    advice: tuple[str, ...] = ()  # what to do about it
+
+    @property
+    def level_label(self) -> str:
+        return str(GuidanceLevel(self.level).label)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Readings
+
+
+def screening_guidance(screening: Screening) -> list[Guidance]:
+    """What the study advises for this family, most serious first."""
+    found: list[Guidance] = []
+    if screening.violence_unacknowledged:
+        found.append(
+            Guidance(
+                GuidanceLevel.NOT_ADVISED,
+                _(
+                    "A network meeting is not advised: violence or sexual abuse is suspected, and the person "
+                    "responsible is unknown or does not acknowledge it."
+                ),
+                (
+                    _("Protect the child first. Consider other measures until the situation is clearer."),
+                    _("If you still consider going ahead, write down carefully why the child is safe."),
+                ),
+            )
+        )
+    if screening.severe_conflict:
+        found.append(
+            Guidance(
+                GuidanceLevel.CAUTION,
+                _(
+                    "The conflict in the network may be so severe that a meeting brings more conflict "
+                    "than help."
+                ),
+                (
+                    _(
+                        "Talk with the parents and the meeting leader about whether the conflict can be "
+                        "handled."
+                    ),
+                    _(
+                        "Consider separate talks with those in conflict first, or a smaller meeting to begin "
+                        "with."
+                    ),
+                ),
+            )
+        )
+    if screening.parent_cognitive_difficulties:
+        found.append(
+            Guidance(
+                GuidanceLevel.ADAPT,
+                _(
+                    "A parent has cognitive difficulties. A network meeting asks a lot: following and making "
+                    "sense of what happens in the room. Their limits can be crossed without anyone noticing."
+                ),
+                (
+                    _("Keep the sessions shorter, with breaks."),
+                    _("Use plain language, and write down what is agreed."),
+                    _("Check along the way that the parent has understood – ask, do not assume."),
+                    _("Let the parent bring a support person they trust."),
+                ),
+            )
+        )
+    if screening.minority_background:
+        found.append(
+            Guidance(
+                GuidanceLevel.ADAPT,
+                _("The family has a minority background. A good interpreter is essential."),
+                (
+                    _("Book a qualified interpreter, and consider a cultural interpreter as well."),
+                    _(
+                        "Give more information about roles: what the child welfare service is, what the "
+                        "meeting leader does, what a network meeting is."
+                    ),
+                    _("Trust in the service may be low: take time to build it."),
+                    _("Relatives abroad may be important voices: they can take part digitally."),
+                ),
+            )
+        )
+    if screening.small_network:
+        found.append(
+            Guidance(
+                GuidanceLevel.INFO,
+                _("The family's private network is small."),
+                (
+                    _("Widen the circle to public actors the family trusts, such as a teacher."),
+                    _("Consider resource persons, a support contact or a visiting home."),
+                    _("A small network is a common reason families say no: talk about it openly."),
+                ),
+            )
+        )
+    if not found:
+        found.append(
+            Guidance(
+                GuidanceLevel.INFO,
+                _(
+                    "Nothing recorded speaks against a network meeting. Most families are suited. "
+                    "Taking part is voluntary."
+                ),
+            )
+        )
+    return found
+
+
+def private_network_size(*, case: Case) -> int:
+    return NetworkMember.objects.filter(case=case, side=Side.PRIVATE).count()
+
+
+SCREENING_FLAGS = (
+    "violence_unacknowledged",
+    "severe_conflict",
+    "parent_cognitive_difficulties",
+    "minority_background",
+    "small_network",
+)
+
+
+@transaction.atomic
+def save_screening(
+    *,
+    acting_user: User,
+    series: Series,
+    violence_unacknowledged: bool,
+    severe_conflict: bool,
+    parent_cognitive_difficulties: bool,
+    minority_background: bool,
+    small_network: bool,
+    other_concerns: str = "",
+    decision: str = "",
+    reasoning: str = "",
+    adaptations: str = "",
+) -> Screening:
+    """Record the screening; a decision moves the measure on (go ahead) or ends it before it starts."""
+    guards.require(user=acting_user, series=series)
+    guards.ensure_open(series=series)
+    if series.status == SeriesStatus.COMPLETED:
+        raise ValidationError(_("This measure has ended and cannot be changed."))
+    reasoning = reasoning.strip()
+    adaptations = adaptations.strip()
+    if decision and decision not in ScreeningDecision.values:
+        raise ValidationError({"decision": _("Choose a decision.")})
+    if decision and not reasoning:
+        raise ValidationError({"reasoning": _("Write the reasoning for the decision.")})
+    if decision == ScreeningDecision.PROCEED and violence_unacknowledged:
+        raise ValidationError(
+            {
+                "decision": _(
+                    "You cannot simply go ahead while violence or abuse is suspected and the person "
+                    "responsible is unknown or does not acknowledge it. Choose “not advised”, or go ahead "
+                    "with adaptations and explain in the reasoning why it is safe for the child."
+                )
+            }
+        )
+    if decision == ScreeningDecision.ADAPT and not adaptations:
+        raise ValidationError({"adaptations": _("Write which adaptations were agreed.")})
+    negative = decision in (ScreeningDecision.NOT_ADVISED, ScreeningDecision.DECLINED)
+    if negative and series.status == SeriesStatus.ACTIVE:
+        raise ValidationError(
+            {
+                "decision": _(
+                    "The meetings have already started. If the family no longer wants the measure, record "
+                    "that consent is withdrawn."
+                )
+            }
+        )
+
+    screening, _created = Screening.objects.select_for_update().get_or_create(series=series)
+    previous_decision = screening.decision
+    screening.violence_unacknowledged = violence_unacknowledged
+    screening.severe_conflict = severe_conflict
+    screening.parent_cognitive_difficulties = parent_cognitive_difficulties
+    screening.minority_background = minority_background
+    screening.small_network = small_network
+    screening.other_concerns = other_concerns.strip()
+    screening.decision = decision
+    screening.reasoning = reasoning
+    screening.adaptations = adaptations
+    if decision:
+        screening.decided_by = acting_user
+        screening.decided_at = timezone.now()
+    else:
+        screening.decided_by = None
+        screening.decided_at = None
+    screening.full_clean()
+    screening.save()
+
+    previous_status = series.status
+    today = timezone.localdate()
+    if decision in (ScreeningDecision.PROCEED, ScreeningDecision.ADAPT):
+        if series.status in (SeriesStatus.SCREENING, SeriesStatus.NOT_STARTED):
+            series.status = SeriesStatus.PREPARING
+            begin_period(measure=series.measure, on=today)
+    elif negative:
+        series.status = SeriesStatus.NOT_STARTED
+        end_period(
+            measure=series.measure, on=today, reason=f"{ScreeningDecision(decision).label}: {reasoning}"
+        )
+    if series.status != previous_status or negative:
+        series.version += 1
+        series.save(update_fields=["status", "version", "updated_at"])
+
+    guards.audit(
+        user=acting_user,
+        series=series,
+        action=AuditAction.UPDATE,
+        object_type="screening",
+        object_id=screening.pk,
+        flags=[f for f in SCREENING_FLAGS if getattr(screening, f)],
+        decision=decision,
+        previous_decision=previous_decision,
+        status=series.status,
+        previous_status=previous_status,
+    )
+    return screening

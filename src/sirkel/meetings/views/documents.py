@@ -1,0 +1,110 @@
+"""The meeting's documents: the guide for the leader and the minutes, on screen and as PDF."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import render
+from django.urls import path, reverse
+
+from sirkel.audit.models import AuditAction
+from sirkel.core.pdf import pdf_response
+from sirkel.core.types import AuthenticatedHttpRequest
+from sirkel.meetings import guide as meeting_guide
+from sirkel.meetings import panels, selectors_meeting
+from sirkel.meetings.models import Meeting, Series
+from sirkel.meetings.services import meeting as services
+from sirkel.meetings.views.common import MEETING_PATH, READ_METHODS, open_meeting
+from sirkel.meetings.views.meeting import base_context, document_name, no_store, ordered_participants
+
+# --- The meeting guide ----------------------------------------------------------------------------------
+
+
+@login_required
+def guide(request: AuthenticatedHttpRequest, case_id: int, measure_id: int, meeting_id: int) -> HttpResponse:
+    """The leader's guide through the meeting, for a tablet: one column, large, works offline once loaded."""
+    series, access, meeting = open_meeting(request, case_id, measure_id, meeting_id, "view")
+    if request.method not in READ_METHODS:
+        return HttpResponseNotAllowed(READ_METHODS)
+    participants = ordered_participants(meeting)
+    steps = meeting_guide.guide_steps()
+    following: list[meeting_guide.GuideStep | None] = [*steps[1:], None]
+    context = base_context(series, access, meeting)
+    context.update(
+        {
+            "steps": list(zip(steps, following, strict=True)),
+            "opening": meeting_guide.OPENING,
+            "action_plan_step": meeting_guide.ACTION_PLAN,
+            "questions": meeting_guide.circular_questions(child=series.case.child_given_name),
+            "on_waiver": [p for p in participants if services.on_waiver(p, leader_id=series.leader_id)],
+            "waiver_recorded": meeting.waiver_signed_at is not None,
+            "youth_signs": services.youth_signs(meeting),
+            "child_age": services.child_age_at_meeting(meeting),
+        }
+    )
+    return no_store(render(request, "meetings/guide.html", context))
+
+
+# --- The minutes ----------------------------------------------------------------------------------------
+
+
+def _minutes_context(series: Series, meeting: Meeting) -> dict[str, Any]:
+    participants = [p for p in ordered_participants(meeting) if p.invited]
+    return {
+        **panels.meeting_context(meeting=meeting),  # the agreed actions, from `actions`
+        "series": series,
+        "meeting": meeting,
+        "participants": participants,
+        "present_count": sum(1 for p in participants if p.attended),
+        "next_meeting": selectors_meeting.next_meeting(meeting),
+        "purpose": (meeting.purpose or series.purpose).strip(),
+        "leader": series.leader,
+        "child_given_name": series.case.child_given_name,
+        "service_name": series.case.service.name,
+        "document_language": services.document_language(),
+        "ends_at": meeting.starts_at + timedelta(minutes=meeting.duration_minutes)
+        if meeting.starts_at
+        else None,
+    }
+
+
+@login_required
+def minutes(
+    request: AuthenticatedHttpRequest, case_id: int, measure_id: int, meeting_id: int
+) -> HttpResponse:
+    """The minutes as a printable page, in plain Bokmål, for the people in the room."""
+    series, _access, meeting = open_meeting(
+        request, case_id, measure_id, meeting_id, "view", AuditAction.EXPORT
+    )
+    if request.method not in READ_METHODS:
+        return HttpResponseNotAllowed(READ_METHODS)
+    context = _minutes_context(series, meeting)
+    context["back_url"] = reverse("meetings:meeting", args=[series.case_id, series.measure_id, meeting.pk])
+    return no_store(render(request, "meetings/minutes.html", context))
+
+
+@login_required
+def minutes_pdf(
+    request: AuthenticatedHttpRequest, case_id: int, measure_id: int, meeting_id: int
+) -> HttpResponse:
+    series, _access, meeting = open_meeting(
+        request, case_id, measure_id, meeting_id, "view", AuditAction.EXPORT
+    )
+    if request.method not in READ_METHODS:
+        return HttpResponseNotAllowed(READ_METHODS)
+    return pdf_response(
+        "meetings/minutes.html",
+        _minutes_context(series, meeting),
+        filename=document_name(meeting, "referat"),
+        request=request,
+    )
+
+
+urlpatterns = [
+    path(MEETING_PATH + "guide/", guide, name="guide"),
+    path(MEETING_PATH + "referat/", minutes, name="minutes"),
+    path(MEETING_PATH + "referat.pdf", minutes_pdf, name="minutes_pdf"),
+]
