@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.db.models import Q
 from django.utils import timezone
 
 from sirkel.accounts.models import User
 from sirkel.accounts.selectors import CASE_ROLES, staff_of_service
 from sirkel.actions.models import Action, ActionReview
 from sirkel.actions.selectors.due import action_rows, today, with_flags
+from sirkel.cases.access import members_for_leader, series_access
 from sirkel.meetings.models import Meeting, MeetingStatus, Series
 from sirkel.network.models import NetworkMember, Side, SupportType
 
@@ -62,9 +64,22 @@ class OwnerChoices:
     staff: list[User]
 
 
-def owner_choices(*, series: Series) -> OwnerChoices:
-    """Who can carry an action: the case's network register (private and public) and the service's staff."""
-    members = list(NetworkMember.objects.filter(case_id=series.case_id).order_by("side", "name", "id"))
+def owner_choices(*, series: Series, user: User) -> OwnerChoices:
+    """Who can carry an action: the case's network register (private and public) and the service's staff.
+
+    A meeting leader who may not open the case (from another service's pool) is offered only the people
+    invited to the meetings they lead, and those who already carry one of this measure's actions: never
+    the rest of the family's network register.
+    """
+    if series_access(user=user, series=series).sees_case:
+        visible = NetworkMember.objects.filter(case_id=series.case_id)
+    else:
+        invited = members_for_leader(user=user, case_id=series.case_id, series=series).values("pk")
+        carrying = Action.objects.filter(series=series, owner_member__isnull=False).values("owner_member_id")
+        visible = NetworkMember.objects.filter(case_id=series.case_id).filter(
+            Q(pk__in=invited) | Q(pk__in=carrying)
+        )
+    members = list(visible.order_by("side", "name", "id"))
     staff = staff_of_service(service_id=series.case.service_id, roles=CASE_ROLES)
     leader = series.leader if series.leader_id is not None else None
     if leader is not None and all(u.pk != leader.pk for u in staff):

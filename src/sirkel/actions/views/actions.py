@@ -69,7 +69,7 @@ def plan(request: AuthenticatedHttpRequest, case_id: int, measure_id: int) -> Ht
     if context["can_write"]:
         form = FollowupOwnerForm(
             request.POST if request.method == "POST" else None,
-            owners=plan_selectors.owner_choices(series=series),
+            owners=plan_selectors.owner_choices(series=series, user=request.user),
             initial={
                 "owner": owner_value(
                     member_id=series.followup_owner_member_id, user_id=series.followup_owner_id
@@ -154,7 +154,7 @@ def _action_form_page(
             initial["meeting"] = chosen.pk
     form = ActionForm(
         request.POST if request.method == "POST" else None,
-        owners=plan_selectors.owner_choices(series=series),
+        owners=plan_selectors.owner_choices(series=series, user=request.user),
         meetings=meetings,
         editing=action is not None,
         initial=initial,
