@@ -3,6 +3,7 @@ meeting) release them for this meeting, the signing is recorded, and the sheet p
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from datetime import timedelta
 
@@ -11,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from pypdf import PdfReader
 
 from sirkel.accounts.models import Service, User
 from sirkel.audit.models import AuditAction, AuditEvent
@@ -269,3 +271,25 @@ def test_the_waiver_pdf_is_for_signing_and_carries_no_contact_details(
     assert PHONE not in text and "mona@example.no" not in text
     assert "Testesen" not in text  # the child's family name: no more than the given name is needed
     assert AuditEvent.objects.filter(action=AuditAction.EXPORT, object_type="series").exists()
+
+
+@pytest.mark.django_db
+def test_the_signatures_stay_together_on_one_page_however_long_the_list(
+    meeting: Meeting, people: dict[str, Participant], caseworker: User
+) -> None:
+    """With enough helpers on the list the signatures reach a page break: the mother's line must not be
+    left on one page and the father's on the next."""
+    url = reverse("meetings:waiver_pdf", args=[meeting.series.case_id, meeting.series.measure_id, meeting.pk])
+    client = client_for(caseworker)
+    pages_seen = set()
+    for i in range(16):
+        invite(meeting, f"Hjelper {i}", side=Side.PUBLIC, relation="Spesialpedagog")
+        reader = PdfReader(io.BytesIO(client.get(url).content))
+        texts = [page.extract_text() for page in reader.pages]
+        pages_seen.add(len(texts))
+        with_mother = [n for n, text in enumerate(texts) if "Mona Mor" in text]
+        with_father = [n for n, text in enumerate(texts) if "Frank Far" in text]
+        assert with_mother == with_father, (
+            f"{i + 3} helpers: mother on {with_mother}, father on {with_father}"
+        )
+    assert max(pages_seen) > 1  # the list did reach a second page
