@@ -13,7 +13,8 @@ from sirkel.meetings.models import Participant, ParticipantRole, Response
 # that network meetings work best with a good balance between the private and the public network, and
 # between people closely involved in the problem and people further from it: it evens out power and helps
 # the group find shared solutions. It gives no numbers, so the thresholds below are rules of thumb that only
-# trigger a hint, never a block.
+# trigger a hint, never a block. A good balance also needs someone close to the problem: with nobody close to
+# it, the people the problem concerns are missing from the meeting.
 
 PUBLIC_SHARE_HIGH = 0.60
 """Above this share of professionals, the family's own network is outnumbered: suggest inviting more of it."""
@@ -114,7 +115,14 @@ def balance(participants: Iterable[Participant], *, leader_id: int | None = None
                     "trusts, such as a teacher or the health nurse."
                 )
             )
-        if close / counted > CLOSE_SHARE_HIGH:
+        if not close:
+            hints.append(
+                _(
+                    "No one invited is marked as close to the problem: invite the people the problem "
+                    "concerns most, such as the child and the parents, or mark them as close to it."
+                )
+            )
+        elif close / counted > CLOSE_SHARE_HIGH:
             hints.append(
                 _(
                     "Most of those invited are close to the problem: invite someone further from it, who can "

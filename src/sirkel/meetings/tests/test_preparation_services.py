@@ -300,7 +300,15 @@ def test_the_checklist_flags_each_missing_item_and_clears_it_when_done(series: S
     teacher = member(case, "Lars Lærer", side="public", sector="school", relation="Lærer")
     participants.add_participants(acting_user=series.caseworker, meeting=meeting, members=[teacher])
     items = checklist(meeting)
-    assert items["invitations"].done and items["balance"].done
+    # Chosen from both sides, but nobody is marked as close to the problem yet: not a good balance.
+    assert items["invitations"].done and not items["balance"].done
+    assert "close to the problem" in items["balance"].hint
+    mother_row = meeting.participants.get(name="Mona Mor")
+    participants.update_participant(
+        acting_user=series.caseworker, participant=mother_row, role=mother_row.role, close_to_problem=True
+    )
+    assert checklist(meeting)["balance"].done
+    items = checklist(meeting)
 
     # Both parents: the child lives with the mother, so the father is easily forgotten.
     assert not items["parents"].done
@@ -391,7 +399,9 @@ def test_the_thresholds_follow_the_advice_and_are_documented() -> None:
 
 def test_mostly_professionals_is_flagged() -> None:
     # 2 private, 4 public: public share 4/6 = 67 % > 60 %.
-    people = [person("mother"), person("private")] + [person("public", public=True) for _ in range(4)]
+    people = [person("mother", close=True), person("private")] + [
+        person("public", public=True) for _ in range(4)
+    ]
     result = balance(people)
     assert (result.private, result.public, result.public_percent) == (2, 4, 67)
     assert result.lopsided
@@ -400,7 +410,9 @@ def test_mostly_professionals_is_flagged() -> None:
 
 def test_exactly_sixty_percent_public_is_still_balanced() -> None:
     # 2 private, 3 public: 3/5 = 60 %, not above the threshold.
-    people = [person("mother"), person("father")] + [person("public", public=True) for _ in range(3)]
+    people = [person("mother", close=True), person("father")] + [
+        person("public", public=True) for _ in range(3)
+    ]
     result = balance(people)
     assert result.public_share == pytest.approx(0.6)
     assert not result.lopsided
@@ -408,8 +420,16 @@ def test_exactly_sixty_percent_public_is_still_balanced() -> None:
 
 def test_almost_only_private_network_is_flagged() -> None:
     # 6 private, 1 public: 6/7 = 85.7 % > 85 %. With 5 private it is 83.3 %: fine.
-    lopsided = balance([person("private") for _ in range(6)] + [person("public", public=True)])
-    fine = balance([person("private") for _ in range(5)] + [person("public", public=True)])
+    lopsided = balance(
+        [person("mother", close=True)]
+        + [person("private") for _ in range(5)]
+        + [person("public", public=True)]
+    )
+    fine = balance(
+        [person("mother", close=True)]
+        + [person("private") for _ in range(4)]
+        + [person("public", public=True)]
+    )
     assert lopsided.private_percent == 86 and len(lopsided.hints) == 1
     assert "public actor" in lopsided.hints[0]
     assert not fine.lopsided
@@ -429,7 +449,7 @@ def test_too_many_close_to_the_problem_is_flagged() -> None:
 
 def test_interpreters_the_leader_and_those_who_said_no_are_not_counted() -> None:
     people = [
-        person("mother"),
+        person("mother", close=True),
         person("public", public=True),
         person("interpreter", public=True),
         person("public", public=True, response=Response.DECLINED),
@@ -439,6 +459,16 @@ def test_interpreters_the_leader_and_those_who_said_no_are_not_counted() -> None
     result = balance(people, leader_id=99)
     assert (result.private, result.public, result.counted) == (1, 1, 2)
     assert not result.lopsided
+
+
+def test_a_good_balance_needs_someone_close_to_the_problem() -> None:
+    # Private and public are balanced, but 0 % are close to the problem: not a good balance.
+    nobody_close = balance([person("mother"), person("father"), person("public", public=True)])
+    assert nobody_close.close_percent == 0
+    assert nobody_close.lopsided
+    assert any("close to the problem" in hint for hint in nobody_close.hints)
+    one_close = balance([person("mother", close=True), person("father"), person("public", public=True)])
+    assert not one_close.lopsided
 
 
 def test_nobody_invited_gives_no_hint_and_no_division_by_zero() -> None:
