@@ -16,7 +16,7 @@ from datetime import date, datetime
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 
 from sirkel.accounts.models import User
@@ -331,6 +331,16 @@ def close_meeting(*, acting_user: User, meeting: Meeting, held_on: date | None =
         held_on = min(meeting_day(current), today)
     if held_on > today:
         raise ValidationError({"held_on": _("A meeting cannot be marked as held on a future day.")})
+    if current.starts_at is not None and held_on < (planned := timezone.localdate(current.starts_at)):
+        raise ValidationError(
+            {
+                "held_on": _(
+                    "A meeting cannot be marked as held before its planned day (%(planned)s). "
+                    "If it was moved, change the meeting's date first."
+                )
+                % {"planned": formats.date_format(planned, "SHORT_DATE_FORMAT")}
+            }
+        )
     with translation.override(document_language()):
         label = _("Meeting %(number)s") % {"number": current.sequence}
     snapshot = _take_snapshot_unchecked(

@@ -32,6 +32,16 @@ def plan_soon(series: Series, *, days: int = 0) -> Meeting:
     return plan(series, starts_at=soon() + timedelta(days=days))
 
 
+def day_has_come(meeting: Meeting) -> Meeting:
+    """Move the planned start to this morning, as if the day of the meeting has come (a meeting cannot be
+    marked as held before its planned day)."""
+    today = timezone.localdate()
+    starts_at = datetime(today.year, today.month, today.day, 0, 5, tzinfo=OSLO)
+    Meeting.objects.filter(pk=meeting.pk).update(starts_at=starts_at)
+    meeting.starts_at = starts_at
+    return meeting
+
+
 def invite(
     meeting: Meeting,
     name: str,

@@ -23,7 +23,7 @@ from sirkel.meetings.models import (
 from sirkel.meetings.services import consent as consent_services
 from sirkel.meetings.services import meeting as services
 from sirkel.meetings.services import participants
-from sirkel.meetings.tests.meeting_support import invite_family, plan_soon
+from sirkel.meetings.tests.meeting_support import day_has_come, invite_family, plan_soon
 from sirkel.meetings.tests.preparation_support import meeting_leader, member, ready_series, reload
 from sirkel.meetings.tests.series_support import consent, visiting_leader
 from sirkel.network.models import NetworkSnapshot, SnapshotSource
@@ -177,10 +177,10 @@ def test_closing_the_first_meeting_takes_a_snapshot_and_activates_the_measure(
 ) -> None:
     member(series.case, "Mona Mor", relation="Mor")
     assert series.status == SeriesStatus.PREPARING
-    closed = services.close_meeting(acting_user=meeting_leader, meeting=meeting)
+    closed = services.close_meeting(acting_user=meeting_leader, meeting=day_has_come(meeting))
     stored = reload(meeting)
     assert stored.status == MeetingStatus.HELD
-    assert stored.held_on == timezone.localdate()  # planned for later, held today
+    assert stored.held_on == timezone.localdate()  # planned for today, held today
     snapshot = NetworkSnapshot.objects.get()
     assert stored.snapshot_id == snapshot.pk == closed.snapshot_id
     assert snapshot.source == SnapshotSource.MEETING
@@ -201,10 +201,27 @@ def test_a_meeting_is_held_only_once_and_never_on_a_future_day(meeting: Meeting,
             acting_user=caseworker, meeting=meeting, held_on=timezone.localdate() + timedelta(days=1)
         )
     assert reload(meeting).status == MeetingStatus.PLANNED
+    day_has_come(meeting)
     services.close_meeting(acting_user=caseworker, meeting=meeting, held_on=timezone.localdate())
     with pytest.raises(ValidationError):
         services.close_meeting(acting_user=caseworker, meeting=meeting)
     assert NetworkSnapshot.objects.count() == 1
+
+
+@pytest.mark.django_db
+def test_a_meeting_cannot_be_marked_as_held_before_its_planned_day(
+    meeting: Meeting, caseworker: User
+) -> None:
+    # Planned two days from now: marking it as held today (or any day before) would make the minutes
+    # disagree with the plan.
+    assert meeting.starts_at is not None and timezone.localdate(meeting.starts_at) > timezone.localdate()
+    for held_on in (None, timezone.localdate(), timezone.localdate() - timedelta(days=3)):
+        with pytest.raises(ValidationError) as error:
+            services.close_meeting(acting_user=caseworker, meeting=meeting, held_on=held_on)
+        assert "before its planned day" in str(error.value)
+    stored = reload(meeting)
+    assert (stored.status, stored.held_on) == (MeetingStatus.PLANNED, None)
+    assert not NetworkSnapshot.objects.exists()
 
 
 @pytest.mark.django_db
@@ -213,7 +230,7 @@ def test_a_leader_from_another_service_closes_the_meeting_they_lead(
 ) -> None:
     visitor = visiting_leader(other_service)
     series = ready_series(case, visitor)
-    meeting = plan_soon(series)
+    meeting = day_has_come(plan_soon(series))
     services.close_meeting(acting_user=visitor, meeting=meeting)
     snapshot = NetworkSnapshot.objects.get()
     assert snapshot.created_by_id == visitor.pk

@@ -20,6 +20,7 @@ from sirkel.meetings.services import meeting as services
 from sirkel.meetings.tests.meeting_support import (
     INTERNAL,
     add_action,
+    day_has_come,
     invite_family,
     invite_many,
     plan_soon,
@@ -120,7 +121,7 @@ def test_a_leader_from_another_service_runs_this_meeting_but_sees_nothing_else(
 ) -> None:
     visitor = visiting_leader(other_service)
     led = ready_series(case, visitor)
-    meeting = plan_soon(led)
+    meeting = day_has_come(plan_soon(led))
     people = invite_family(meeting)
     other_series = ready_series(case, meeting_leader)
     other_meeting = plan_soon(other_series)
@@ -290,6 +291,7 @@ def test_a_conflicting_save_keeps_what_was_written_and_shows_the_colleagues_vers
 def test_marking_the_meeting_as_held_from_the_page(
     series: Series, meeting: Meeting, caseworker: User
 ) -> None:
+    day_has_come(meeting)
     url = reverse("meetings:close_meeting", args=[series.case_id, series.measure_id, meeting.pk])
     response = client_for(caseworker).post(url, {"held_on": timezone.localdate().isoformat()})
     assert response.status_code == 302
@@ -317,6 +319,20 @@ def test_a_future_day_is_refused_with_an_explanation(meeting: Meeting, caseworke
     assert response.status_code == 400
     assert "A meeting cannot be marked as held on a future day." in response.content.decode()
     assert reload(meeting).status == MeetingStatus.PLANNED
+
+
+@pytest.mark.django_db
+def test_a_day_before_the_planned_day_is_refused_with_an_explanation(
+    meeting: Meeting, caseworker: User
+) -> None:
+    url = reverse(
+        "meetings:close_meeting", args=[meeting.series.case_id, meeting.series.measure_id, meeting.pk]
+    )
+    response = english(caseworker).post(url, {"held_on": timezone.localdate().isoformat()})
+    assert response.status_code == 400
+    assert "A meeting cannot be marked as held before its planned day" in response.content.decode()
+    stored = reload(meeting)
+    assert (stored.status, stored.held_on) == (MeetingStatus.PLANNED, None)
 
 
 @pytest.mark.django_db
@@ -380,7 +396,7 @@ def test_a_follow_up_meeting_points_to_the_review_of_open_actions(
 ) -> None:
     people = invite_family(meeting)
     add_action(meeting, "Tante henter på skolen", owner=people["aunt"])
-    services.close_meeting(acting_user=caseworker, meeting=meeting)
+    services.close_meeting(acting_user=caseworker, meeting=day_has_come(meeting))
     follow_up = plan_soon(series, days=30)
     text = (
         english(caseworker)

@@ -22,6 +22,7 @@ from sirkel.meetings.tests.meeting_support import (
     INTERNAL,
     PHONE,
     add_action,
+    day_has_come,
     invite_family,
     invite_many,
     pdf_text,
@@ -74,7 +75,7 @@ def held(series: Series, meeting_leader: User) -> tuple[Meeting, dict[str, Parti
         support_type="informational",
     )
     add_action(meeting, "Saksbehandler søker om avlastning", owner_user=series.caseworker)
-    services.close_meeting(acting_user=meeting_leader, meeting=meeting)
+    services.close_meeting(acting_user=meeting_leader, meeting=day_has_come(meeting))
     meeting.refresh_from_db()
     return meeting, people
 
