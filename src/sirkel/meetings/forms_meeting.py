@@ -8,6 +8,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from sirkel.meetings.dates import check_meeting_day
 from sirkel.meetings.forms_preparation import DATETIME_FORMAT, DateTimeInput
 from sirkel.meetings.forms_series import DateInput
 from sirkel.meetings.models import Attendance, Participant
@@ -78,7 +79,7 @@ class MeetingNotesForm(forms.Form):
 
 
 class CloseMeetingForm(forms.Form):
-    held_on = forms.DateField(label=_("Held on"), widget=DateInput())
+    held_on = forms.DateField(label=_("Held on"), widget=DateInput(), validators=[check_meeting_day])
 
 
 class WaiverForm(forms.Form):

@@ -3,6 +3,7 @@ their answers."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any, cast
 
 from django import forms
@@ -10,6 +11,7 @@ from django.db.models import Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from sirkel.accounts.models import User
+from sirkel.meetings.dates import check_meeting_day
 from sirkel.meetings.forms_series import DateInput, case_editors
 from sirkel.meetings.models import (
     ChildParticipation,
@@ -34,8 +36,20 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(format=DATETIME_FORMAT, **kwargs)
 
 
+class MeetingDateTimeField(forms.DateTimeField):
+    """A meeting's date and time, between 2000 and five years ahead (see `meetings.dates`)."""
+
+    default_validators = [check_meeting_day]
+
+    def to_python(self, value: Any) -> datetime | None:
+        try:
+            return super().to_python(value)
+        except (OverflowError, ValueError) as exc:  # year 1: no room for the time zone
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from exc
+
+
 def _datetime_field(**kwargs: Any) -> forms.DateTimeField:
-    return forms.DateTimeField(
+    return MeetingDateTimeField(
         widget=DateTimeInput(), input_formats=[DATETIME_FORMAT, "%Y-%m-%d %H:%M"], **kwargs
     )
 

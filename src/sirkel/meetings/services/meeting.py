@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from sirkel.accounts.models import User
 from sirkel.audit.models import AuditAction
+from sirkel.meetings.dates import check_meeting_day
 from sirkel.meetings.models import (
     Attendance,
     Consent,
@@ -331,6 +332,10 @@ def close_meeting(*, acting_user: User, meeting: Meeting, held_on: date | None =
         held_on = min(meeting_day(current), today)
     if held_on > today:
         raise ValidationError({"held_on": _("A meeting cannot be marked as held on a future day.")})
+    try:
+        check_meeting_day(held_on)
+    except ValidationError as exc:
+        raise ValidationError({"held_on": exc.messages}) from exc
     if current.starts_at is not None and held_on < (planned := timezone.localdate(current.starts_at)):
         raise ValidationError(
             {

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from sirkel.accounts.models import User
 from sirkel.audit.models import AuditAction
+from sirkel.meetings.dates import check_meeting_day
 from sirkel.meetings.kinds import kind_config
 from sirkel.meetings.models import (
     ChildParticipation,
@@ -117,6 +118,7 @@ def create_meeting(
             _("Choose the %(leader)s before the meeting is planned.")
             % {"leader": str(config.leader_label).lower()}
         )
+    _check_starts_at(starts_at)
     place, video_link, purpose = place.strip(), video_link.strip(), purpose.strip()
     if mode in (MeetingMode.DIGITAL, MeetingMode.HYBRID) or video_link:
         _check_mode(mode=mode, video_link=video_link)
@@ -216,6 +218,13 @@ SECTION_FIELDS: dict[str, tuple[str, ...]] = {
 MIN_MINUTES, MAX_MINUTES = 15, 600
 
 
+def _check_starts_at(starts_at: datetime | None) -> None:
+    try:
+        check_meeting_day(starts_at)
+    except ValidationError as exc:
+        raise ValidationError({"starts_at": exc.messages}) from exc
+
+
 def _clean_section(section: str, values: Mapping[str, Any], *, meeting: Meeting) -> dict[str, Any]:
     fields = SECTION_FIELDS.get(section)
     if fields is None:
@@ -228,6 +237,7 @@ def _clean_section(section: str, values: Mapping[str, Any], *, meeting: Meeting)
         if isinstance(value, str):
             data[name] = value.strip()
     if section == "time":
+        _check_starts_at(data.get("starts_at"))
         minutes = data.get("duration_minutes", meeting.duration_minutes)
         if not MIN_MINUTES <= int(minutes) <= MAX_MINUTES:
             raise ValidationError(

@@ -322,6 +322,21 @@ def test_a_future_day_is_refused_with_an_explanation(meeting: Meeting, caseworke
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("held_on", ["0001-01-01", "1999-12-31"])
+def test_a_held_day_out_of_range_is_refused_with_an_explanation(
+    meeting: Meeting, caseworker: User, held_on: str
+) -> None:
+    url = reverse(
+        "meetings:close_meeting", args=[meeting.series.case_id, meeting.series.measure_id, meeting.pk]
+    )
+    response = english(caseworker).post(url, {"held_on": held_on})
+    assert response.status_code == 400
+    assert "Choose a date between" in response.content.decode()
+    stored = reload(meeting)
+    assert (stored.status, stored.held_on) == (MeetingStatus.PLANNED, None)
+
+
+@pytest.mark.django_db
 def test_a_day_before_the_planned_day_is_refused_with_an_explanation(
     meeting: Meeting, caseworker: User
 ) -> None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -33,6 +33,7 @@ from sirkel.meetings.services.checklist import ChecklistItem, preparation_checkl
 from sirkel.meetings.services.preparation import ConflictError
 from sirkel.meetings.tests.preparation_support import (
     MEETING_START,
+    OSLO,
     go_ahead,
     meeting,
     meeting_leader,
@@ -387,6 +388,18 @@ def test_a_youth_from_15_must_consent_too(
     assert not item.done and "youth" in item.hint.lower()
     consent(series, ConsentParty.YOUTH)
     assert checklist(meeting)["consent"].done
+
+
+@pytest.mark.django_db
+def test_the_services_refuse_a_meeting_date_out_of_range(series: Series, meeting: Meeting) -> None:
+    for starts_at in (datetime(9999, 6, 4, 9, 0, tzinfo=OSLO), datetime(1999, 12, 31, 9, 0, tzinfo=OSLO)):
+        with pytest.raises(ValidationError) as error:
+            plan(series, starts_at=starts_at)
+        assert "starts_at" in error.value.message_dict
+        with pytest.raises(ValidationError):
+            save(meeting, "time", starts_at=starts_at)
+    assert Meeting.objects.filter(series=series).count() == 1
+    assert reload(meeting).starts_at == MEETING_START
 
 
 # --- The balance ----------------------------------------------------------------------------------------

@@ -198,6 +198,40 @@ def test_planning_the_first_and_a_follow_up_meeting(series: Series) -> None:
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("starts_at", ["9999-06-04T09:00", "0001-06-04T09:00", "1999-12-31T09:00"])
+def test_a_meeting_date_out_of_range_is_refused_on_the_page(series: Series, starts_at: str) -> None:
+    client = client_for(series.caseworker)
+    url = reverse("meetings:meeting_new", args=[series.case_id, series.measure_id])
+    response = client.post(url, {"starts_at": starts_at, "mode": "in_person", "place": "Familiens hus"})
+    assert response.status_code == 200
+    assert "Choose a date between" in response.content.decode()
+    assert not Meeting.objects.filter(series=series).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("starts_at", ["9999-06-04T09:00", "0001-06-04T09:00"])
+def test_moving_a_meeting_out_of_range_is_refused_on_the_page(meeting: Meeting, starts_at: str) -> None:
+    client = client_for(meeting.series.caseworker)
+    url = reverse("meetings:prepare", args=[meeting.series.case_id, meeting.series.measure_id, meeting.pk])
+    response = client.post(
+        url,
+        {
+            "section": "time",
+            "time-version": str(meeting.version),
+            "time-starts_at": starts_at,
+            "time-duration_minutes": "180",
+            "time-mode": "in_person",
+            "time-place": "Familiens hus, Storgata 1",
+            "time-video_link": "",
+        },
+    )
+    assert response.status_code == 400  # an invalid section answers 400 (see above), with the message
+    assert "Choose a date between" in response.content.decode()
+    assert reload(meeting).starts_at == MEETING_START
+    assert client.get(url).status_code == 200
+
+
+@pytest.mark.django_db
 def test_planning_is_refused_with_a_reason_during_screening(case: Case, meeting_leader: User) -> None:
     series = start(case, leader=meeting_leader)
     client = client_for(case.caseworker)
