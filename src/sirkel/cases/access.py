@@ -105,6 +105,7 @@ class SeriesAccess:
     sees_case: bool  # may also open the case itself
     is_leader: bool  # leads this measure's meetings
     basis: Basis = Basis.NONE
+    from_other_service: bool = False  # leads it, but is not a member of the case's service
 
     def allows(self, action: str) -> bool:
         return {Do.VIEW: self.can_view, Do.EDIT: self.can_edit, Do.RUN: self.can_run_meetings}[Do(action)]
@@ -169,7 +170,10 @@ def series_access(*, user: User | Principal, series: Series) -> SeriesAccess:
         basis = access.basis
         return SeriesAccess(True, access.can_edit, access.can_edit or is_leader, True, is_leader, basis)
     if is_leader:
-        return SeriesAccess(True, False, True, False, True, Basis.MEASURE_LEADER)
+        in_house = series.case.service_id in roles_by_service(user=principal.user)
+        return SeriesAccess(
+            True, False, True, False, True, Basis.MEASURE_LEADER, from_other_service=not in_house
+        )
     return NO_SERIES
 
 

@@ -163,6 +163,20 @@ def test_the_visiting_leader_is_told_why_the_case_is_not_shown(case: Case, other
     assert f'href="{reverse("cases:detail", args=[case.pk])}"' not in text
 
 
+@pytest.mark.django_db
+def test_an_in_house_leader_is_not_told_they_lead_for_another_service(
+    case: Case, meeting_leader: User
+) -> None:
+    series = ready_series(case, meeting_leader)
+    meeting = plan_soon(series)
+    client = english(meeting_leader)
+    text = client.get(
+        reverse("meetings:meeting", args=[series.case_id, series.measure_id, meeting.pk])
+    ).content.decode()
+    assert "for another service" not in text
+    assert "You lead this meeting." in text
+
+
 # --- Attendance -----------------------------------------------------------------------------------------
 
 
