@@ -20,7 +20,7 @@ from sirkel.meetings.models import (
     Series,
 )
 from sirkel.meetings.selectors import leader_candidates
-from sirkel.meetings.services.consent import YOUTH_CONSENT_AGE, InformedAbout
+from sirkel.meetings.services.consent import YOUTH_CONSENT_AGE, InformedAbout, voluntary_required_message
 from sirkel.meetings.services.series import kinds_for_case
 
 # Everyone in a service except researchers, who do not work with families.
@@ -204,6 +204,12 @@ class ConsentForm(forms.Form):
             .distinct()
             .order_by("first_name", "last_name", "username")
         )
+
+    def clean_informed_about(self) -> list[str]:
+        told: list[str] = self.cleaned_data["informed_about"]
+        if InformedAbout.VOLUNTARY.value not in told:
+            raise forms.ValidationError(voluntary_required_message(), code="voluntary_required")
+        return told
 
 
 class WithdrawForm(forms.Form):

@@ -32,6 +32,14 @@ class InformedAbout(models.TextChoices):
     CHILD_ROLE = "child_role", gettext_lazy("The child's role")
 
 
+def voluntary_required_message() -> str:
+    """Consent is only informed when the party was told that it is voluntary and can be withdrawn."""
+    return _(
+        "Consent can only be recorded when the person was told that taking part is voluntary and that "
+        "consent can be withdrawn at any time. Tell them, then tick it."
+    )
+
+
 @dataclass(frozen=True)
 class ConsentRow:
     consent: Consent
@@ -128,6 +136,8 @@ def add_consent(
     valid = {i.value for i in InformedAbout}
     if any(item not in valid for item in informed_about):
         raise ValidationError({"informed_about": _("Unknown item in the checklist.")})
+    if InformedAbout.VOLUNTARY.value not in informed_about:
+        raise ValidationError({"informed_about": voluntary_required_message()})
     in_service = (
         Membership.objects.filter(user=informed_by, service_id=series.case.service_id)
         .exclude(role=Role.RESEARCHER)

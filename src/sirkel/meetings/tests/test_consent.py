@@ -112,6 +112,44 @@ def test_consent_records_what_they_were_told_when_and_by_whom(case: Case) -> Non
 
 
 @pytest.mark.django_db
+def test_consent_is_refused_unless_they_were_told_it_is_voluntary(case: Case) -> None:
+    series = start(case)
+    not_voluntary = [i.value for i in InformedAbout if i != InformedAbout.VOLUNTARY]
+    with pytest.raises(ValidationError) as error:
+        consent_services.add_consent(
+            acting_user=case.caseworker,
+            series=series,
+            party=ConsentParty.MOTHER,
+            party_name="Kari",
+            informed_about=not_voluntary,
+            informed_on=timezone.localdate(),
+            informed_by=case.caseworker,
+        )
+    assert "voluntary" in error.value.message_dict["informed_about"][0]
+    assert not Consent.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_consent_page_refuses_consent_unless_voluntary_is_ticked(case: Case) -> None:
+    series = start(case)
+    url = reverse("meetings:consent_add", args=[series.case_id, series.measure_id])
+    response = client_for(case.caseworker).post(
+        url,
+        {
+            "party": ConsentParty.MOTHER,
+            "party_name": "Kari",
+            "informed_about": [i.value for i in InformedAbout if i != InformedAbout.VOLUNTARY],
+            "information_note": "",
+            "informed_on": timezone.localdate().isoformat(),
+            "informed_by": case.caseworker.pk,
+        },
+    )
+    assert response.status_code == 200  # the form again, with the message
+    assert "taking part is voluntary and that consent can be withdrawn" in response.content.decode()
+    assert not Consent.objects.exists()
+
+
+@pytest.mark.django_db
 def test_consent_is_refused_with_a_future_date_or_an_outside_informer(case: Case, outsider: User) -> None:
     series = start(case)
     common: dict[str, Any] = {
