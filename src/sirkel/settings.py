@@ -118,6 +118,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "sirkel.core.context_processors.sirkel",
                 "sirkel.accounts.context_processors.accounts",
+                "sirkel.meetings.context_processors.meetings",
             ],
         },
     },

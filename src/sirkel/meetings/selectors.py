@@ -6,7 +6,7 @@ another service's pool and then sees only the measures they lead, never the rest
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from sirkel.accounts.models import User
@@ -73,6 +73,25 @@ def series_for_user(*, user: User) -> QuerySet[Series]:
         Series.objects.filter(Q(measure__case__in=visible_cases) | Q(leader=user))
         .select_related("measure__case__service", "leader", "caseworker")
         .order_by("-updated_at", "-id")
+    )
+
+
+def series_led_by(*, user: User) -> QuerySet[Series]:
+    """The measures the user leads, also for other services, with their meetings in order (for "My
+    meetings"). Leading is what gives access here, so nothing else of the cases is read."""
+    return (
+        Series.objects.filter(leader=user)
+        .select_related("measure__case__service")
+        .prefetch_related(Prefetch("meetings", queryset=Meeting.objects.order_by("sequence")))
+        .order_by("-updated_at", "-id")
+    )
+
+
+def leads_or_is_trained(*, user: User) -> bool:
+    """Whether the user leads any measure or is an active trained meeting leader (for the menu)."""
+    return (
+        Series.objects.filter(leader=user).exists()
+        or TrainedLeader.objects.filter(user=user, active=True).exists()
     )
 
 

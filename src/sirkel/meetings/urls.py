@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("sirkel.meetings.views.meeting")),
     path("", include("sirkel.meetings.views.waiver")),
     path("", include("sirkel.meetings.views.documents")),
+    path("", include("sirkel.meetings.views.my_meetings")),
 ]
