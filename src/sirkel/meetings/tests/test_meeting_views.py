@@ -203,6 +203,18 @@ def test_attendance_for_everyone_is_saved_with_one_form(meeting: Meeting, meetin
 
 
 @pytest.mark.django_db
+def test_saving_attendance_confirms_it_on_the_meeting_page(meeting: Meeting, caseworker: User) -> None:
+    people = invite_family(meeting)
+    url = reverse("meetings:attendance", args=[meeting.series.case_id, meeting.series.measure_id, meeting.pk])
+    response = english(caseworker).post(url, {f"p{people['mother'].pk}": Attendance.IN_PERSON}, follow=True)
+    assert response.status_code == 200
+    assert [(m.level_tag, str(m)) for m in response.context["messages"]] == [
+        ("success", "Attendance was saved.")
+    ]
+    assert 'class="messages"' in response.content.decode()
+
+
+@pytest.mark.django_db
 def test_attendance_with_htmx_returns_the_part_with_a_confirmation(
     meeting: Meeting, caseworker: User
 ) -> None:
