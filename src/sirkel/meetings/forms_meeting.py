@@ -50,12 +50,6 @@ class AttendanceForm(forms.Form):
 
 class MeetingNotesForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    notes = forms.CharField(
-        label=_("Notes from the meeting"),
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 8}),
-        help_text=_("What was said and what happened. Kept with the meeting; not printed in the minutes."),
-    )
     reflecting_team_notes = forms.CharField(
         label=_("The reflecting team (meeting in the meeting)"),
         required=False,
@@ -73,8 +67,11 @@ class MeetingNotesForm(forms.Form):
     internal_notes = forms.CharField(
         label=_("Internal notes: never printed"),
         required=False,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("For the service only. Never shown in the minutes or any other document."),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_(
+            "What was said and what happened, for the service only. Never shown in the minutes or any "
+            "other document."
+        ),
     )
 
 

@@ -307,7 +307,6 @@ class Meeting(TimeStampedModel):
     child_may_leave = models.BooleanField(_("the child may leave during the meeting"), default=True)
     youth_leads = models.BooleanField(_("the youth leads their own meeting"), default=False)
     # The meeting itself
-    notes = models.TextField(_("notes"), blank=True)
     reflecting_team_notes = models.TextField(_("the reflecting team (meeting in the meeting)"), blank=True)
     decisions = models.TextField(_("decisions"), blank=True)
     internal_notes = models.TextField(

@@ -193,10 +193,9 @@ def hold_meeting(
         acting_user=leader,
         meeting=meeting,
         version=meeting.version,
-        notes=notes,
         reflecting_team_notes=reflecting,
         decisions=decisions,
-        internal_notes=internal,
+        internal_notes="\n\n".join(text for text in (notes, internal) if text),  # one internal note
     )
     held = meeting_services.close_meeting(acting_user=leader, meeting=meeting, held_on=held_on)
     assert held.snapshot is not None  # noqa: S101 (closing a meeting always saves one)

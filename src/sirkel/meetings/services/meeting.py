@@ -38,7 +38,7 @@ from sirkel.meetings.services.consent import YOUTH_CONSENT_AGE
 from sirkel.network.models import SnapshotSource
 from sirkel.network.services import _take_snapshot_unchecked
 
-NOTE_FIELDS = ("notes", "reflecting_team_notes", "decisions", "internal_notes")
+NOTE_FIELDS = ("reflecting_team_notes", "decisions", "internal_notes")
 
 # Interpreters translate what others say; they bring no information of their own to release.
 NOT_ON_WAIVER_ROLES = frozenset({ParticipantRole.INTERPRETER.value})
@@ -204,12 +204,12 @@ def save_meeting_notes(
     acting_user: User,
     meeting: Meeting,
     version: int,
-    notes: str,
     reflecting_team_notes: str,
     decisions: str,
     internal_notes: str,
 ) -> Meeting:
-    """Save the notes, the reflecting team, the decisions and the internal notes.
+    """Save the reflecting team and the decisions (both printed in the minutes) and the internal notes (never
+    printed).
 
     `version` is the meeting version the form was opened at: if a colleague saved in between, ConflictError
     is raised and nothing is written, so the caller can show the text again with the colleague's version.
@@ -220,7 +220,6 @@ def save_meeting_notes(
     if current.version != version:
         raise ConflictError
     values = {
-        "notes": notes.strip(),
         "reflecting_team_notes": reflecting_team_notes.strip(),
         "decisions": decisions.strip(),
         "internal_notes": internal_notes.strip(),

@@ -111,13 +111,12 @@ def test_only_those_who_may_run_the_meeting_record_anything(
                 acting_user=user,
                 meeting=meeting,
                 version=meeting.version,
-                notes="x",
                 reflecting_team_notes="",
                 decisions="",
                 internal_notes="",
             )
     assert reload(meeting).status == MeetingStatus.PLANNED
-    assert reload(meeting).notes == ""
+    assert reload(meeting).internal_notes == ""
 
 
 # --- Notes ----------------------------------------------------------------------------------------------
@@ -129,17 +128,16 @@ def test_notes_are_saved_and_bump_the_version(meeting: Meeting, meeting_leader: 
         acting_user=meeting_leader,
         meeting=meeting,
         version=meeting.version,
-        notes="  Alle fikk si sitt.  ",
         reflecting_team_notes="Teamet hørte at skolen og hjemmet vil samarbeide.",
         decisions="Nytt møte om seks uker.",
-        internal_notes="Kun for tjenesten.",
+        internal_notes="  Kun for tjenesten.  ",
     )
     stored = reload(meeting)
-    assert stored.notes == "Alle fikk si sitt."
+    assert stored.internal_notes == "Kun for tjenesten."
     assert stored.decisions == "Nytt møte om seks uker."
     assert stored.version == meeting.version + 1 == saved.version
     (event,) = [e for e in events("meeting") if e.detail.get("part") == "notes"]
-    assert set(event.detail["fields"]) == {"notes", "reflecting_team_notes", "decisions", "internal_notes"}
+    assert set(event.detail["fields"]) == {"reflecting_team_notes", "decisions", "internal_notes"}
     assert "Kun for tjenesten." not in str(event.detail)  # the audit trail names fields, never content
 
 
@@ -150,22 +148,20 @@ def test_a_stale_version_is_refused_and_nothing_is_overwritten(meeting: Meeting,
         acting_user=caseworker,
         meeting=meeting,
         version=opened_at,
-        notes="Kollegaens notat",
         reflecting_team_notes="",
         decisions="",
-        internal_notes="",
+        internal_notes="Kollegaens notat",
     )
     with pytest.raises(services.ConflictError):
         services.save_meeting_notes(
             acting_user=caseworker,
             meeting=meeting,
             version=opened_at,
-            notes="Mitt notat",
             reflecting_team_notes="",
             decisions="",
-            internal_notes="",
+            internal_notes="Mitt notat",
         )
-    assert reload(meeting).notes == "Kollegaens notat"
+    assert reload(meeting).internal_notes == "Kollegaens notat"
 
 
 # --- Marking the meeting as held ------------------------------------------------------------------------
@@ -258,7 +254,6 @@ def test_nothing_is_recorded_once_consent_is_withdrawn(series: Series, meeting: 
             acting_user=user,
             meeting=meeting,
             version=meeting.version,
-            notes="x",
             reflecting_team_notes="",
             decisions="",
             internal_notes="",

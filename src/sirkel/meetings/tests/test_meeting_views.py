@@ -68,7 +68,6 @@ def routes(meeting: Meeting) -> list[str]:
 def notes_data(meeting: Meeting, **values: str) -> dict[str, str]:
     data = {
         "version": str(meeting.version),
-        "notes": "",
         "reflecting_team_notes": "",
         "decisions": "",
         "internal_notes": "",
@@ -86,7 +85,7 @@ def test_people_without_access_get_404_everywhere_and_change_nothing(
 ) -> None:
     people = invite_family(meeting)
     hostile = {
-        **notes_data(meeting, notes="Hacket", internal_notes="Hacket"),
+        **notes_data(meeting, decisions="Hacket", internal_notes="Hacket"),
         f"p{people['mother'].pk}": Attendance.ABSENT,
         "held_on": timezone.localdate().isoformat(),
         "released": str(people["teacher"].pk),
@@ -96,7 +95,7 @@ def test_people_without_access_get_404_everywhere_and_change_nothing(
     for url in routes(meeting):
         assert_404_for(clients, url, hostile)
     stored = reload(meeting)
-    assert (stored.notes, stored.internal_notes, stored.status) == ("", "", MeetingStatus.PLANNED)
+    assert (stored.decisions, stored.internal_notes, stored.status) == ("", "", MeetingStatus.PLANNED)
     assert not Participant.objects.filter(meeting=meeting).exclude(attendance="").exists()
     assert not Participant.objects.filter(meeting=meeting, waiver_released=True).exists()
 
@@ -255,11 +254,16 @@ def test_notes_are_saved_from_the_page(meeting: Meeting, meeting_leader: User) -
     url = reverse("meetings:meeting", args=[meeting.series.case_id, meeting.series.measure_id, meeting.pk])
     response = client_for(meeting_leader).post(
         url,
-        notes_data(meeting, notes="Godt møte", decisions="Oppfølging om seks uker", internal_notes=INTERNAL),
+        notes_data(
+            meeting,
+            reflecting_team_notes="Godt møte",
+            decisions="Oppfølging om seks uker",
+            internal_notes=INTERNAL,
+        ),
     )
     assert response.status_code == 302
     stored = reload(meeting)
-    assert (stored.notes, stored.decisions, stored.internal_notes) == (
+    assert (stored.reflecting_team_notes, stored.decisions, stored.internal_notes) == (
         "Godt møte",
         "Oppfølging om seks uker",
         INTERNAL,
@@ -281,6 +285,19 @@ def test_internal_notes_are_clearly_marked_as_never_printed(meeting: Meeting, ca
 
 
 @pytest.mark.django_db
+def test_the_meeting_has_one_internal_note_field(meeting: Meeting, caseworker: User) -> None:
+    url = reverse("meetings:meeting", args=[meeting.series.case_id, meeting.series.measure_id, meeting.pk])
+    text = english(caseworker).get(url).content.decode()
+    assert text.count('name="internal_notes"') == 1
+    assert 'name="notes"' not in text and "Notes from the meeting" not in text
+    assert (
+        english(caseworker).post(url, notes_data(meeting, internal_notes="Mor virket sliten.")).status_code
+        == 302
+    )
+    assert reload(meeting).internal_notes == "Mor virket sliten."
+
+
+@pytest.mark.django_db
 def test_a_conflicting_save_keeps_what_was_written_and_shows_the_colleagues_version(
     meeting: Meeting, caseworker: User, meeting_leader: User
 ) -> None:
@@ -289,13 +306,12 @@ def test_a_conflicting_save_keeps_what_was_written_and_shows_the_colleagues_vers
         acting_user=caseworker,
         meeting=meeting,
         version=meeting.version,
-        notes="Kollegaens tekst",
         reflecting_team_notes="",
         decisions="",
-        internal_notes="",
+        internal_notes="Kollegaens tekst",
     )
     url = reverse("meetings:meeting", args=[meeting.series.case_id, meeting.series.measure_id, meeting.pk])
-    mine = {**opened, "notes": "Min lange tekst fra møtet", "decisions": "Mitt vedtak"}
+    mine = {**opened, "internal_notes": "Min lange tekst fra møtet", "decisions": "Mitt vedtak"}
     response = english(meeting_leader).post(url, mine)
     assert response.status_code == 409
     text = response.content.decode()
@@ -303,11 +319,11 @@ def test_a_conflicting_save_keeps_what_was_written_and_shows_the_colleagues_vers
     assert "Min lange tekst fra møtet" in text and "Mitt vedtak" in text  # nothing lost
     assert "Kollegaens tekst" in text  # the colleague's version to compare with
     assert f'name="version" value="{reload(meeting).version}"' in text  # saving again now succeeds
-    assert reload(meeting).notes == "Kollegaens tekst"
+    assert reload(meeting).internal_notes == "Kollegaens tekst"
 
     again = {**mine, "version": str(reload(meeting).version)}
     assert english(meeting_leader).post(url, again).status_code == 302
-    assert reload(meeting).notes == "Min lange tekst fra møtet"
+    assert reload(meeting).internal_notes == "Min lange tekst fra møtet"
 
 
 # --- Marking the meeting as held ------------------------------------------------------------------------
@@ -386,10 +402,10 @@ def test_a_stopped_measure_shows_the_meeting_read_only(
     client = english(caseworker)
     text = client.get(url).content.decode()
     assert "Stopped: consent has been withdrawn" in text
-    assert 'name="notes"' not in text and 'type="radio"' not in text
-    response = client.post(url, notes_data(meeting, notes="Etter stopp"))
+    assert 'name="internal_notes"' not in text and 'type="radio"' not in text
+    response = client.post(url, notes_data(meeting, internal_notes="Etter stopp"))
     assert response.status_code == 400
-    assert reload(meeting).notes == ""
+    assert reload(meeting).internal_notes == ""
     close = client.post(
         reverse("meetings:close_meeting", args=[series.case_id, series.measure_id, meeting.pk]),
         {"held_on": timezone.localdate().isoformat()},

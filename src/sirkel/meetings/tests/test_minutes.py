@@ -35,7 +35,6 @@ __all__ = ["meeting_leader"]  # fixtures used by name
 
 DECISIONS = "Familien og skolen møtes hver fredag."
 REFLECTION = "Teamet hørte mye vilje til å hjelpe."
-NOTES = "Møtenotat: bestemor gråt da hun fortalte om sommeren."
 
 
 @pytest.fixture
@@ -62,7 +61,6 @@ def held(series: Series, meeting_leader: User) -> tuple[Meeting, dict[str, Parti
         acting_user=meeting_leader,
         meeting=meeting,
         version=meeting.version,
-        notes=NOTES,
         reflecting_team_notes=REFLECTION,
         decisions=DECISIONS,
         internal_notes=INTERNAL,
@@ -114,7 +112,6 @@ def test_the_minutes_never_carry_internal_notes_or_contact_details(
     text, disposition = minutes_pdf(client_for(caseworker), meeting)
     flat = " ".join(text.split())
     assert INTERNAL not in flat and "Intern vurdering" not in flat
-    assert NOTES not in flat  # the working notes stay with the service
     assert PHONE not in flat and "912 34 567" not in flat and "mona@example.no" not in flat
     assert case.reference not in flat
     assert str(case.birth_date.year) not in flat
@@ -139,7 +136,7 @@ def test_the_printable_minutes_are_the_same_document_in_bokmaal(
     text = response.content.decode()
     assert '<section class="minutes" lang="nb">' in text
     assert people["teacher"].name in text and DECISIONS in text
-    assert INTERNAL not in text and PHONE not in text and NOTES not in text
+    assert INTERNAL not in text and PHONE not in text
 
 
 @pytest.mark.django_db

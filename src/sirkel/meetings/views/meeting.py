@@ -120,7 +120,6 @@ def _meeting_page(
         notes_form = MeetingNotesForm(
             initial={
                 "version": meeting.version,
-                "notes": meeting.notes,
                 "reflecting_team_notes": meeting.reflecting_team_notes,
                 "decisions": meeting.decisions,
                 "internal_notes": meeting.internal_notes,
@@ -178,7 +177,6 @@ def meeting(
             acting_user=request.user,
             meeting=meeting,
             version=data["version"],
-            notes=data["notes"],
             reflecting_team_notes=data["reflecting_team_notes"],
             decisions=data["decisions"],
             internal_notes=data["internal_notes"],
