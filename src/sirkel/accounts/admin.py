@@ -20,7 +20,7 @@ class MembershipInline(admin.TabularInline[Membership, User]):
 
 @admin.register(Service)
 class ServiceAdmin(admin.ModelAdmin[Service]):
-    list_display = ["name", "municipality_numbers", "population"]
+    list_display = ["name", "municipality_numbers", "population", "phone"]
     search_fields = ["name", "municipality_numbers"]
 
 

@@ -35,6 +35,14 @@ class Service(models.Model):
         _("municipality numbers"), max_length=200, validators=[municipality_numbers_validator]
     )
     population = models.PositiveIntegerField(_("population"), default=0)
+    phone = models.CharField(
+        _("switchboard phone"),
+        max_length=30,
+        blank=True,
+        help_text=_(
+            "The service's switchboard: printed in invitations, so the family can call with questions."
+        ),
+    )
 
     class Meta:
         ordering = ["name"]

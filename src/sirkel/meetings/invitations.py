@@ -109,6 +109,7 @@ class Letter:
     contact_email: str
     answer: str
     service_name: str
+    contact_phone: str = ""  # the service's switchboard
 
     def as_text(self) -> str:
         """The letter as plain text, for the e-mail body."""
@@ -127,7 +128,12 @@ class Letter:
         lines += ["", _("What is a network meeting?"), *self.about, ""]
         if self.leader:
             lines.append(self.leader)
-        lines += [self.contact, self.answer, "", self.service_name]
+        lines.append(self.contact)
+        if self.contact_email:
+            lines.append(f"{_('E-mail')}: {self.contact_email}")
+        if self.contact_phone:
+            lines.append(f"{_('Phone')}: {self.contact_phone}")
+        lines += [self.answer, "", self.service_name]
         return "\n".join(lines).strip() + "\n"
 
 
@@ -184,6 +190,7 @@ def build_letter(*, meeting: Meeting, participant: Participant | None) -> Letter
         leader=leader,
         contact=contact,
         contact_email=contact_email,
+        contact_phone=case.service.phone.strip(),
         answer=_("Please let us know whether you can come."),
         service_name=case.service.name,
     )
@@ -239,7 +246,8 @@ def meeting_ics(meeting: Meeting) -> bytes:
         if meeting.video_link and meeting.mode != MeetingMode.IN_PERSON:
             event.add("url", meeting.video_link)
         contact, email = _contact_line(meeting.series)
-        event.add("description", "\n".join(filter(None, [contact, email])))
+        phone = meeting.series.case.service.phone.strip()
+        event.add("description", "\n".join(filter(None, [contact, email, phone])))
         event.add("status", "CANCELLED" if meeting.status == MeetingStatus.CANCELLED else "CONFIRMED")
         cal.add_component(event)
         cal.add_missing_timezones()

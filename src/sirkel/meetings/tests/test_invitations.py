@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils import translation
 from pypdf import PdfReader
 
+from sirkel.accounts.models import Service, User
 from sirkel.cases.models import MeasureKind
 from sirkel.meetings import invitations
 from sirkel.meetings.models import (
@@ -88,7 +89,7 @@ def invited(series: Series, meeting: Meeting) -> dict[str, Participant]:
         acting_user=series.caseworker, meeting=meeting, members=list(people.values())
     )
     Meeting.objects.filter(pk=meeting.pk).update(
-        internal_notes=SECRET, notes=SECRET + "-notes", reflecting_team_notes=SECRET + "-team"
+        internal_notes=SECRET, reflecting_team_notes=SECRET + "-team"
     )
     return {key: Participant.objects.get(meeting=meeting, member=m) for key, m in people.items()}
 
@@ -244,6 +245,27 @@ def test_the_letter_explains_a_network_meeting_in_plain_words(meeting: Meeting) 
     assert "about 3 hours" in about and "circle" in about and "plan" in about
     assert "confidentiality" in about
     assert meeting.series.caseworker.display_name() in letter.contact
+
+
+@pytest.mark.django_db
+def test_the_letter_and_the_email_give_the_caseworkers_email_and_the_services_phone(
+    meeting: Meeting, invited: dict[str, Participant]
+) -> None:
+    series = meeting.series
+    User.objects.filter(pk=series.caseworker_id).update(email="sara.berg@bv.example.no")
+    Service.objects.filter(pk=series.case.service_id).update(phone="+47 22 00 00 00")
+    with translation.override("en"):
+        letter = invitations.build_letter(meeting=reload(meeting), participant=None)
+    text = letter.as_text()
+    assert "E-mail: sara.berg@bv.example.no" in text and "Phone: +47 22 00 00 00" in text
+    client = client_for(series.caseworker)
+    page = client.get(
+        reverse("meetings:invitations_print", args=[series.case_id, series.measure_id, meeting.pk])
+    ).content.decode()
+    assert "sara.berg@bv.example.no" in page and "+47 22 00 00 00" in page
+    client.post(reverse("meetings:send_invitations", args=[series.case_id, series.measure_id, meeting.pk]))
+    body = str(mail.outbox[0].body)
+    assert "sara.berg@bv.example.no" in body and "+47 22 00 00 00" in body
 
 
 def test_durations_read_naturally() -> None:
