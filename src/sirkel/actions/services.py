@@ -20,6 +20,7 @@ from sirkel.actions.models import Action, ActionReview, ActionStatus
 from sirkel.actions.selectors.plan import meeting_date
 from sirkel.actions.selectors.review import unreviewed_actions
 from sirkel.audit.models import AuditAction
+from sirkel.core.versioning import update_versioned
 from sirkel.meetings.models import Meeting, MeetingKind, MeetingStatus, Series
 from sirkel.meetings.services import guards
 from sirkel.network.models import NetworkMember, SupportType
@@ -30,10 +31,6 @@ REVIEW_OUTCOMES = (ActionStatus.DONE, ActionStatus.PARTLY, ActionStatus.NOT_DONE
 KEEP_OPEN_OUTCOMES = (ActionStatus.PARTLY, ActionStatus.NOT_DONE)
 
 ACTION_FIELDS = ("what", "owner_member", "owner_user", "due_on", "support_type", "status", "meeting")
-
-
-class ConflictError(Exception):
-    """Someone else changed the action since it was opened."""
 
 
 def _check_writable(*, user: User, series: Series) -> None:
@@ -157,8 +154,8 @@ def update_action(
     series = action.series
     _check_writable(user=acting_user, series=series)
     stored = Action.objects.select_for_update().get(pk=action.pk)
-    if expected_version is not None and stored.version != expected_version:
-        raise ConflictError
+    if expected_version is None:
+        expected_version = stored.version
     if "what" in fields:
         fields["what"] = (fields["what"] or "").strip()
         if not fields["what"]:
@@ -181,8 +178,7 @@ def update_action(
     changed = sorted(k for k, v in fields.items() if getattr(stored, k) != v)
     for k, v in fields.items():
         setattr(stored, k, v)
-    stored.version += 1
-    stored.save()
+    update_versioned(stored, expected_version=expected_version, fields=list(fields))
     guards.audit(
         user=acting_user,
         series=series,

@@ -18,6 +18,7 @@ from sirkel.audit.models import AuditAction
 from sirkel.audit.services import record_event
 from sirkel.cases.access import CREATING_ROLES, WORKING_ROLES, case_access
 from sirkel.cases.models import BreakGlassAccess, Case, CaseAssignment
+from sirkel.core.versioning import update_versioned
 
 CASE_FIELDS = (
     "child_given_name",
@@ -36,10 +37,6 @@ CASE_FIELDS = (
     "interpreter_needed",
     "cultural_interpreter_needed",
 )
-
-
-class ConflictError(Exception):
-    """Someone else saved the case after this user opened it."""
 
 
 def _check_staff(*, service: Service, users: list[User], field: str) -> None:
@@ -124,15 +121,7 @@ def update_case(
     elif caseworker is None or caseworker.pk == stored.caseworker_id:
         case.caseworker_id = stored.caseworker_id
     case.full_clean(exclude=["service", "number", "version"])
-    updated = Case.objects.filter(pk=case.pk, version=expected_version).update(
-        **{k: getattr(case, k) for k in CASE_FIELDS},
-        caseworker=case.caseworker,
-        version=expected_version + 1,
-        updated_at=timezone.now(),
-    )
-    if updated == 0:
-        raise ConflictError
-    case.version = expected_version + 1
+    update_versioned(case, expected_version=expected_version, fields=[*CASE_FIELDS, "caseworker"])
     if assigned is not None:
         wanted = {u.pk: u for u in assigned if u.pk != case.caseworker_id}
         _check_staff(service=case.service, users=list(wanted.values()), field="assigned")

@@ -21,10 +21,11 @@ from sirkel.cases import composition, selectors
 from sirkel.cases.access import CREATING_ROLES, WORKING_ROLES
 from sirkel.cases.forms import BreakGlassForm, CaseFilterForm, CaseForm, ServiceChoiceForm
 from sirkel.cases.models import Case, Measure
-from sirkel.cases.services import ConflictError, break_glass, create_case, update_case
+from sirkel.cases.services import break_glass, create_case, update_case
 from sirkel.core.forms import add_service_errors
 from sirkel.core.htmx import is_htmx
 from sirkel.core.types import AuthenticatedHttpRequest
+from sirkel.core.versioning import ConflictError
 
 PAGE_SIZE = 25
 

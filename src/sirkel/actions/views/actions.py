@@ -29,6 +29,7 @@ from sirkel.audit.services import record_event
 from sirkel.cases.access import SeriesAccess
 from sirkel.core.forms import add_service_errors
 from sirkel.core.types import AuthenticatedHttpRequest
+from sirkel.core.versioning import ConflictError
 from sirkel.meetings.models import MeetingKind, MeetingStatus, Series
 from sirkel.meetings.selectors import get_meeting, get_series_for_user
 
@@ -170,7 +171,7 @@ def _action_form_page(
                     expected_version=form.cleaned_data.get("version") or action.version,
                     **form.action_fields(),
                 )
-        except services.ConflictError:
+        except ConflictError:
             form.add_error(
                 None,
                 _(

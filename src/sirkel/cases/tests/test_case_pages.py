@@ -14,7 +14,8 @@ from django.urls import reverse
 from sirkel.accounts.models import Service, User
 from sirkel.audit.models import AuditAction, AuditEvent
 from sirkel.cases.models import Case, CaseAssignment
-from sirkel.cases.services import ConflictError, update_case
+from sirkel.cases.services import update_case
+from sirkel.core.versioning import ConflictError
 from sirkel.testing.fixtures import client_for
 
 FORM: dict[str, Any] = {

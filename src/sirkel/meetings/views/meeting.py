@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from sirkel.cases.access import SeriesAccess
 from sirkel.core.forms import add_service_errors
 from sirkel.core.types import AuthenticatedHttpRequest
+from sirkel.core.versioning import ConflictError
 from sirkel.meetings import panels, selectors, selectors_meeting
 from sirkel.meetings.forms_meeting import AttendanceForm, CloseMeetingForm, MeetingNotesForm
 from sirkel.meetings.kinds import kind_config
@@ -183,7 +184,7 @@ def meeting(
             decisions=data["decisions"],
             internal_notes=data["internal_notes"],
         )
-    except services.ConflictError:
+    except ConflictError:
         saved = selectors.get_meeting(series=series, meeting_id=meeting.pk)
         saved.series = series
         kept = request.POST.copy()

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from sirkel.cases.access import SeriesAccess
 from sirkel.core.forms import add_service_errors
 from sirkel.core.types import AuthenticatedHttpRequest
+from sirkel.core.versioning import ConflictError
 from sirkel.meetings import selectors
 from sirkel.meetings.forms_preparation import (
     SECTION_FORMS,
@@ -127,7 +128,7 @@ def prepare(
                     values=values,
                     version=bound.cleaned_data["version"],
                 )
-            except preparation.ConflictError:
+            except ConflictError:
                 meeting.refresh_from_db()
                 meeting.series = series
                 data = request.POST.copy()

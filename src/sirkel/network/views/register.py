@@ -26,6 +26,7 @@ from sirkel.cases.selectors import get_case_for_user
 from sirkel.core.forms import add_service_errors
 from sirkel.core.htmx import is_htmx
 from sirkel.core.types import AuthenticatedHttpRequest
+from sirkel.core.versioning import ConflictError
 from sirkel.network import selectors, services
 from sirkel.network.forms import MemberForm, TieForm, member_choice_label
 from sirkel.network.layout import accessible_name, build_map, tie_kind_labels
@@ -207,7 +208,7 @@ def member_edit(request: AuthenticatedHttpRequest, case_id: int, member_id: int)
                 saved = services.update_member(
                     acting_user=request.user, member=member, expected_version=version, **form.member_fields()
                 )
-            except services.ConflictError:
+            except ConflictError:
                 stored = selectors.get_member(case=case, member_id=member_id)
                 form.add_error(None, _conflict_message())
                 data = request.POST.copy()
