@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from sirkel.core.forms import add_service_errors
 from sirkel.core.types import AuthenticatedHttpRequest
+from sirkel.core.versioning import ConflictError
 from sirkel.meetings.forms_series import ScreeningForm
 from sirkel.meetings.models import Screening, Series
 from sirkel.meetings.services import screening as screening_services
@@ -49,7 +50,13 @@ def screening(request: AuthenticatedHttpRequest, case_id: int, measure_id: int) 
                 decision=data["decision"],
                 reasoning=data["reasoning"],
                 adaptations=data["adaptations"],
+                expected_version=data.get("version") or current.version,
             )
+        except ConflictError as exc:
+            form.add_error(None, exc.message)
+            data = request.POST.copy()
+            data["version"] = str(screening_of(series).version)
+            form.data = data
         except ValidationError as exc:
             add_service_errors(form, exc)
         except PermissionDenied as exc:
