@@ -15,7 +15,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 
 from sirkel.cases.access import SeriesAccess
-from sirkel.core.forms import add_service_errors
+from sirkel.core.forms import add_service_errors, service_errors
 from sirkel.core.types import AuthenticatedHttpRequest
 from sirkel.core.versioning import ConflictError
 from sirkel.meetings import selectors
@@ -66,7 +66,7 @@ def meeting_new(request: AuthenticatedHttpRequest, case_id: int, measure_id: int
     blocked = cannot_plan_reason(series)
     if request.method == "POST" and not blocked and form.is_valid():
         data = form.cleaned_data
-        try:
+        with service_errors(form) as outcome:
             meeting = preparation.create_meeting(
                 acting_user=request.user,
                 series=series,
@@ -77,11 +77,7 @@ def meeting_new(request: AuthenticatedHttpRequest, case_id: int, measure_id: int
                 purpose=data["purpose"],
                 copy_participants=bool(data.get("copy_participants")),
             )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except PermissionDenied as exc:
-            raise Http404 from exc
-        else:
+        if outcome.ok:
             messages.success(request, _("The meeting was planned. Work through the checklist to prepare it."))
             return back_to_prepare(meeting)
     return render(
@@ -242,18 +238,14 @@ def participants(
     if not can_prepare(series, access, meeting):
         form.add_error(None, cannot_plan_reason(series) or _("This meeting can no longer be changed."))
     elif form.is_valid():
-        try:
+        with service_errors(form) as outcome:
             created = participants_services.add_participants(
                 acting_user=request.user,
                 meeting=meeting,
                 members=list(form.cleaned_data["members"]),
                 users=list(form.cleaned_data["users"]),
             )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except PermissionDenied as exc:
-            raise Http404 from exc
-        else:
+        if outcome.ok:
             messages.success(request, _("Invited: %(count)s.") % {"count": len(created)})
             return back_to_participants(meeting)
     return _participants_page(request, series, access, meeting, choose_form=form, status=400)
@@ -271,7 +263,7 @@ def participant_new(
         form.add_error(None, cannot_plan_reason(series) or _("This meeting can no longer be changed."))
     elif form.is_valid():
         data = form.cleaned_data
-        try:
+        with service_errors(form) as outcome:
             participants_services.add_member_and_invite(
                 acting_user=request.user,
                 meeting=meeting,
@@ -285,11 +277,7 @@ def participant_new(
                 may_contact=data["may_contact"],
                 contact_consent_by=data["contact_consent_by"],
             )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except PermissionDenied as exc:
-            raise Http404 from exc
-        else:
+        if outcome.ok:
             messages.success(
                 request, _("%(name)s was added to the network register and invited.") % {"name": data["name"]}
             )
@@ -360,18 +348,14 @@ def response(
         if not can_answer:
             form.add_error(None, cannot_plan_reason(series) or _("This meeting can no longer be changed."))
         elif form.is_valid():
-            try:
+            with service_errors(form) as outcome:
                 invitations.set_response(
                     acting_user=request.user,
                     participant=participant,
                     response=form.cleaned_data["response"],
                     note=form.cleaned_data["response_note"],
                 )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            except PermissionDenied as exc:
-                raise Http404 from exc
-            else:
+            if outcome.ok:
                 messages.success(
                     request, _("The answer from %(name)s was saved.") % {"name": participant.name}
                 )
