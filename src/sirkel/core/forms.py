@@ -7,8 +7,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, QueryDict
+from django.http import Http404, HttpRequest, QueryDict
 
 from sirkel.core.versioning import ConflictError
 
@@ -70,5 +71,23 @@ def service_errors(
     except ValidationError as exc:
         outcome.ok = False
         add_service_errors(form, exc)
+    except PermissionDenied as exc:
+        raise Http404 from exc
+
+
+@contextmanager
+def service_messages(request: HttpRequest) -> Iterator[ServiceOutcome]:
+    """As `service_errors`, for a button without a form: a refusal becomes an error message on the next
+    page (validation and conflict alike), a refused permission a 404."""
+    outcome = ServiceOutcome()
+    try:
+        yield outcome
+    except ConflictError as exc:
+        outcome.ok = False
+        outcome.conflict = True
+        messages.error(request, exc.message)
+    except ValidationError as exc:
+        outcome.ok = False
+        messages.error(request, " ".join(exc.messages))
     except PermissionDenied as exc:
         raise Http404 from exc

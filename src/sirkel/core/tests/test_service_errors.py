@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import pytest
 from django import forms
+from django.contrib.messages import get_messages
+from django.contrib.messages.storage.fallback import FallbackStorage
+from django.contrib.sessions.backends.db import SessionStore
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, QueryDict
+from django.http import Http404, HttpRequest, QueryDict
+from django.test import RequestFactory
 
-from sirkel.core.forms import service_errors
+from sirkel.core.forms import service_errors, service_messages
 from sirkel.core.versioning import ConflictError
 
 
@@ -55,4 +59,24 @@ def test_a_page_may_say_more_about_the_conflict() -> None:
 
 def test_a_refused_permission_is_a_404() -> None:
     with pytest.raises(Http404), service_errors(bound()):
+        raise PermissionDenied
+
+
+def _request() -> HttpRequest:
+    request = RequestFactory().post("/")
+    request.session = SessionStore()
+    request._messages = FallbackStorage(request)  # type: ignore[attr-defined]
+    return request
+
+
+def test_a_button_without_a_form_gets_the_refusal_as_a_message() -> None:
+    request = _request()
+    with service_messages(request) as outcome:
+        raise ValidationError("This meeting can no longer be changed.")
+    assert not outcome.ok
+    assert [str(m) for m in get_messages(request)] == ["This meeting can no longer be changed."]
+
+
+def test_a_button_without_a_form_is_a_404_when_refused() -> None:
+    with pytest.raises(Http404), service_messages(_request()):
         raise PermissionDenied

@@ -15,7 +15,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 
 from sirkel.cases.access import SeriesAccess
-from sirkel.core.forms import add_service_errors, service_errors
+from sirkel.core.forms import add_service_errors, service_errors, service_messages
 from sirkel.core.types import AuthenticatedHttpRequest
 from sirkel.core.versioning import ConflictError
 from sirkel.meetings import selectors
@@ -295,18 +295,14 @@ def participant_edit(
     participant = get_participant(meeting, participant_id)
     form = participant_form(participant, request.POST)
     if form.is_valid():
-        try:
+        with service_messages(request) as outcome:
             participants_services.update_participant(
                 acting_user=request.user,
                 participant=participant,
                 role=form.cleaned_data["role"],
                 close_to_problem=form.cleaned_data["close_to_problem"],
             )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        except PermissionDenied as exc:
-            raise Http404 from exc
-        else:
+        if outcome.ok:
             messages.success(request, _("Saved: %(name)s.") % {"name": participant.name})
     else:
         messages.error(request, _("Choose a role."))
@@ -321,13 +317,9 @@ def participant_remove(
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     participant = get_participant(meeting, participant_id)
-    try:
+    with service_messages(request) as outcome:
         participants_services.remove_participant(acting_user=request.user, participant=participant)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    except PermissionDenied as exc:
-        raise Http404 from exc
-    else:
+    if outcome.ok:
         messages.success(request, _("%(name)s is no longer invited.") % {"name": participant.name})
     return back_to_participants(meeting)
 
