@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
+from enum import Enum
 from typing import Any
 
 from django.conf import settings
@@ -19,6 +20,15 @@ from sirkel.audit.services import record_event
 from sirkel.cases.access import CREATING_ROLES, WORKING_ROLES, case_access
 from sirkel.cases.models import BreakGlassAccess, Case, CaseAssignment
 from sirkel.core.versioning import update_versioned
+
+
+class Unchanged(Enum):
+    """The default of an update keyword: keep the stored value (None may be a value of its own)."""
+
+    UNCHANGED = "unchanged"
+
+
+UNCHANGED = Unchanged.UNCHANGED
 
 CASE_FIELDS = (
     "child_given_name",
@@ -98,12 +108,43 @@ def update_case(
     expected_version: int,
     caseworker: User | None = None,
     assigned: list[User] | None = None,
-    **fields: Any,
+    child_given_name: str | Unchanged = UNCHANGED,
+    child_family_name: str | Unchanged = UNCHANGED,
+    birth_date: date | Unchanged = UNCHANGED,
+    sex: str | Unchanged = UNCHANGED,
+    birthplace: str | Unchanged = UNCHANGED,
+    lives_with: str | Unchanged = UNCHANGED,
+    lives_with_other: str | Unchanged = UNCHANGED,
+    children_in_household: int | Unchanged = UNCHANGED,
+    first_contact_date: date | Unchanged = UNCHANGED,
+    phase: str | Unchanged = UNCHANGED,
+    minority_background: bool | Unchanged = UNCHANGED,
+    parent_cognitive_difficulties: bool | Unchanged = UNCHANGED,
+    language: str | Unchanged = UNCHANGED,
+    interpreter_needed: bool | Unchanged = UNCHANGED,
+    cultural_interpreter_needed: bool | Unchanged = UNCHANGED,
 ) -> Case:
-    """Save changes unless someone saved in between (optimistic locking on `version`)."""
-    unknown = set(fields) - set(CASE_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown case fields: {sorted(unknown)}")
+    """Save changes unless someone saved in between (optimistic locking on `version`).
+
+    Each case field is its own keyword; a field left out (UNCHANGED) keeps its stored value."""
+    given = {
+        "child_given_name": child_given_name,
+        "child_family_name": child_family_name,
+        "birth_date": birth_date,
+        "sex": sex,
+        "birthplace": birthplace,
+        "lives_with": lives_with,
+        "lives_with_other": lives_with_other,
+        "children_in_household": children_in_household,
+        "first_contact_date": first_contact_date,
+        "phase": phase,
+        "minority_background": minority_background,
+        "parent_cognitive_difficulties": parent_cognitive_difficulties,
+        "language": language,
+        "interpreter_needed": interpreter_needed,
+        "cultural_interpreter_needed": cultural_interpreter_needed,
+    }
+    fields = {k: v for k, v in given.items() if not isinstance(v, Unchanged)}
     # Decide and compare on the stored row: a bound ModelForm has already copied its data onto `case`.
     stored = Case.objects.get(pk=case.pk)
     access = case_access(user=acting_user, case=stored)
