@@ -8,16 +8,14 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
 from django.urls import path
 from django.utils.translation import gettext as _
 
 from sirkel.cases.access import SeriesAccess
-from sirkel.core.forms import add_service_errors, service_errors, service_messages
+from sirkel.core.forms import service_errors, service_messages
 from sirkel.core.types import AuthenticatedHttpRequest
-from sirkel.core.versioning import ConflictError
 from sirkel.meetings import selectors
 from sirkel.meetings.forms_preparation import (
     SECTION_FORMS,
@@ -116,7 +114,15 @@ def prepare(
             bound.add_error(None, cannot_plan_reason(series) or _("This meeting can no longer be changed."))
         elif bound.is_valid():
             values = {k: v for k, v in bound.cleaned_data.items() if k != "version"}
-            try:
+            with service_errors(
+                bound,
+                conflict_message=_(
+                    "Someone else saved changes to this meeting while you were working. "
+                    "Your text is kept here. Check the page in a new tab, "
+                    "then save again to keep your version."
+                ),
+                current_version=lambda: Meeting.objects.values_list("version", flat=True).get(pk=meeting.pk),
+            ) as outcome:
                 preparation.save_preparation_section(
                     acting_user=request.user,
                     meeting=meeting,
@@ -124,26 +130,10 @@ def prepare(
                     values=values,
                     version=bound.cleaned_data["version"],
                 )
-            except ConflictError:
+            if outcome.conflict:
                 meeting.refresh_from_db()
                 meeting.series = series
-                data = request.POST.copy()
-                data[f"{section}-version"] = str(meeting.version)
-                bound = section_form(section, meeting, data)
-                bound.is_valid()
-                bound.add_error(
-                    None,
-                    _(
-                        "Someone else saved changes to this meeting while you were working. "
-                        "Your text is kept here. Check the page in a new tab, "
-                        "then save again to keep your version."
-                    ),
-                )
-            except ValidationError as exc:
-                add_service_errors(bound, exc)
-            except PermissionDenied as exc:
-                raise Http404 from exc
-            else:
+            if outcome.ok:
                 messages.success(request, _("Saved."))
                 return back_to_prepare(meeting, f"section-{section}")
     participants = participants_of(meeting)
