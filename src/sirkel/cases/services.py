@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from enum import Enum
 from typing import Any
 
 from django.conf import settings
@@ -19,16 +18,8 @@ from sirkel.audit.models import AuditAction
 from sirkel.audit.services import record_event
 from sirkel.cases.access import CREATING_ROLES, WORKING_ROLES, case_access
 from sirkel.cases.models import BreakGlassAccess, Case, CaseAssignment
+from sirkel.core.types import UNCHANGED, Unchanged
 from sirkel.core.versioning import update_versioned
-
-
-class Unchanged(Enum):
-    """The default of an update keyword: keep the stored value (None may be a value of its own)."""
-
-    UNCHANGED = "unchanged"
-
-
-UNCHANGED = Unchanged.UNCHANGED
 
 CASE_FIELDS = (
     "child_given_name",
