@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 
 import pytest
@@ -386,3 +387,7 @@ def test_main_menu_has_follow_up_for_staff_but_not_researchers(caseworker: User,
     url = reverse("actions:overview")
     assert url in client_for(caseworker).get(reverse("cases:list")).content.decode()
     assert url not in client_for(researcher).get(reverse("cases:list")).content.decode()
+
+
+def test_every_action_field_is_its_own_keyword_of_update_action() -> None:
+    assert set(services.ACTION_FIELDS) <= set(inspect.signature(services.update_action).parameters)
