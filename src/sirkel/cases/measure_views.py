@@ -14,10 +14,12 @@ from sirkel.cases.measure_forms import MeasureAddForm, MeasureEditForm
 from sirkel.cases.measures import add_measure, update_measure
 from sirkel.cases.models import Measure
 from sirkel.core.forms import service_errors
+from sirkel.core.submissions import once_per_submission
 from sirkel.core.types import AuthenticatedHttpRequest
 
 
 @login_required
+@once_per_submission
 def measure_add(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     with transaction.atomic():
         case, _access = selectors.get_case_for_user(

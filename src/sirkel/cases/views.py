@@ -23,6 +23,7 @@ from sirkel.cases.models import Case, Measure
 from sirkel.cases.services import break_glass, create_case, update_case
 from sirkel.core.forms import service_errors
 from sirkel.core.htmx import is_htmx
+from sirkel.core.submissions import once_per_submission
 from sirkel.core.types import AuthenticatedHttpRequest
 
 PAGE_SIZE = 25
@@ -103,6 +104,7 @@ def case_detail(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse
 
 
 @login_required
+@once_per_submission
 def case_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     services = services_for_user(user=request.user, roles=CREATING_ROLES)
     if not services:

@@ -20,6 +20,7 @@ from sirkel.cases.models import Case, MeasureKind
 from sirkel.meetings.models import (
     Meeting,
     MeetingStatus,
+    Participant,
     Series,
     SeriesStatus,
 )
@@ -204,6 +205,8 @@ def test_meeting_leader_records_actions_agreed_in_the_meeting(
 ) -> None:
     client = client_for(consultant)  # leads the meeting, not assigned to the case
     assert client.get(reverse("cases:detail", args=[series.case_id])).status_code == 404
+    # Without the case, the leader is offered the people invited to their meetings: grandma is.
+    Participant.objects.create(meeting=first_meeting, member=grandma, name=grandma.name, role="private")
     response = client.post(
         reverse("actions:action_new", args=[series.case_id, series.measure_id]),
         action_post(first_meeting, f"m:{grandma.pk}"),

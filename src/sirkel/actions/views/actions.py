@@ -28,6 +28,7 @@ from sirkel.audit.models import AuditAction
 from sirkel.audit.services import record_event
 from sirkel.cases.access import SeriesAccess
 from sirkel.core.forms import add_service_errors, service_errors
+from sirkel.core.submissions import once_per_submission
 from sirkel.core.types import AuthenticatedHttpRequest
 from sirkel.meetings.models import MeetingKind, MeetingStatus, Series
 from sirkel.meetings.selectors import get_meeting, get_series_for_user
@@ -196,6 +197,7 @@ def _action_form_page(
 
 
 @login_required
+@once_per_submission
 def action_new(request: AuthenticatedHttpRequest, case_id: int, measure_id: int) -> HttpResponse:
     return _action_form_page(request, case_id, measure_id, None)
 

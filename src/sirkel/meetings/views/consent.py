@@ -10,6 +10,7 @@ from django.urls import path
 from django.utils.translation import gettext as _
 
 from sirkel.core.forms import service_errors
+from sirkel.core.submissions import once_per_submission
 from sirkel.core.types import AuthenticatedHttpRequest
 from sirkel.meetings import selectors
 from sirkel.meetings.forms_series import ConsentForm, WithdrawForm
@@ -18,6 +19,7 @@ from sirkel.meetings.views.common import MEASURE_PATH, open_series
 
 
 @login_required
+@once_per_submission
 def consent_add(request: AuthenticatedHttpRequest, case_id: int, measure_id: int) -> HttpResponse:
     series, _access = open_series(request, case_id, measure_id, "edit")
     status = consent_services.consent_status(series)

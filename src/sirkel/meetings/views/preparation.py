@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from sirkel.cases.access import SeriesAccess
 from sirkel.core.forms import service_errors, service_messages
+from sirkel.core.submissions import once_per_submission
 from sirkel.core.types import AuthenticatedHttpRequest
 from sirkel.meetings import selectors
 from sirkel.meetings.forms_preparation import (
@@ -56,6 +57,7 @@ from sirkel.network.models import NetworkMember
 
 
 @login_required
+@once_per_submission
 def meeting_new(request: AuthenticatedHttpRequest, case_id: int, measure_id: int) -> HttpResponse:
     series, access = open_series(request, case_id, measure_id, "edit")
     meetings = selectors.meetings_for_series(series=series)
@@ -217,6 +219,7 @@ def _choose_form(series: Series, meeting: Meeting, data: Any) -> ChooseParticipa
 
 
 @login_required
+@once_per_submission
 def participants(
     request: AuthenticatedHttpRequest, case_id: int, measure_id: int, meeting_id: int
 ) -> HttpResponse:
@@ -242,6 +245,7 @@ def participants(
 
 
 @login_required
+@once_per_submission
 def participant_new(
     request: AuthenticatedHttpRequest, case_id: int, measure_id: int, meeting_id: int
 ) -> HttpResponse:

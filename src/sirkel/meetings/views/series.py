@@ -17,6 +17,7 @@ from sirkel.cases.access import CaseAccess
 from sirkel.cases.models import Case
 from sirkel.cases.selectors import get_case_for_user
 from sirkel.core.forms import service_errors
+from sirkel.core.submissions import once_per_submission
 from sirkel.core.types import AuthenticatedHttpRequest
 from sirkel.meetings import panels, selectors
 from sirkel.meetings.forms_series import EndSeriesForm, LeaderForm, StartSeriesForm
@@ -53,6 +54,7 @@ def case_measures(request: AuthenticatedHttpRequest, case_id: int) -> HttpRespon
 
 
 @login_required
+@once_per_submission
 def start(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     case, _access = _open_case(request, case_id, edit=True)
     form = StartSeriesForm(

@@ -25,6 +25,7 @@ from sirkel.cases.models import Case
 from sirkel.cases.selectors import get_case_for_user
 from sirkel.core.forms import service_errors
 from sirkel.core.htmx import is_htmx
+from sirkel.core.submissions import once_per_submission
 from sirkel.core.types import AuthenticatedHttpRequest
 from sirkel.network import selectors, services
 from sirkel.network.forms import MemberForm, TieForm, member_choice_label
@@ -151,6 +152,7 @@ def network_map(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse
 
 
 @login_required
+@once_per_submission
 def member_add(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     case, access = _open(request, case_id, edit=True)
     if request.method != "POST":
@@ -320,6 +322,7 @@ def member_move(request: AuthenticatedHttpRequest, case_id: int, member_id: int)
 
 
 @login_required
+@once_per_submission
 def tie_add(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     case, access = _open(request, case_id, edit=True)
     if request.method != "POST":
