@@ -7,6 +7,7 @@ the meeting agreed), is refused on a stopped measure, and is audited in the same
 from __future__ import annotations
 
 import datetime
+from datetime import date
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -20,6 +21,8 @@ from sirkel.actions.models import Action, ActionReview, ActionStatus
 from sirkel.actions.selectors.plan import meeting_date
 from sirkel.actions.selectors.review import unreviewed_actions
 from sirkel.audit.models import AuditAction
+from sirkel.core.types import UNCHANGED, Unchanged
+from sirkel.core.versioning import update_versioned
 from sirkel.meetings.models import Meeting, MeetingKind, MeetingStatus, Series
 from sirkel.meetings.services import guards
 from sirkel.network.models import NetworkMember, SupportType
@@ -30,10 +33,6 @@ REVIEW_OUTCOMES = (ActionStatus.DONE, ActionStatus.PARTLY, ActionStatus.NOT_DONE
 KEEP_OPEN_OUTCOMES = (ActionStatus.PARTLY, ActionStatus.NOT_DONE)
 
 ACTION_FIELDS = ("what", "owner_member", "owner_user", "due_on", "support_type", "status", "meeting")
-
-
-class ConflictError(Exception):
-    """Someone else changed the action since it was opened."""
 
 
 def _check_writable(*, user: User, series: Series) -> None:
@@ -148,17 +147,35 @@ def add_action(
 
 @transaction.atomic
 def update_action(
-    *, acting_user: User, action: Action, expected_version: int | None = None, **fields: Any
+    *,
+    acting_user: User,
+    action: Action,
+    expected_version: int | None = None,
+    what: str | Unchanged = UNCHANGED,
+    owner_member: NetworkMember | None | Unchanged = UNCHANGED,
+    owner_user: User | None | Unchanged = UNCHANGED,
+    due_on: date | Unchanged = UNCHANGED,
+    support_type: str | Unchanged = UNCHANGED,
+    status: str | Unchanged = UNCHANGED,
+    meeting: Meeting | Unchanged = UNCHANGED,
 ) -> Action:
-    """Change an action; with `expected_version`, refuse if someone saved in between."""
-    unknown = set(fields) - set(ACTION_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown action fields: {sorted(unknown)}")
+    """Change an action; with `expected_version`, refuse if someone saved in between. A keyword left out
+    (UNCHANGED) keeps its stored value."""
+    given: dict[str, Any] = {
+        "what": what,
+        "owner_member": owner_member,
+        "owner_user": owner_user,
+        "due_on": due_on,
+        "support_type": support_type,
+        "status": status,
+        "meeting": meeting,
+    }
+    fields = {k: v for k, v in given.items() if not isinstance(v, Unchanged)}
     series = action.series
     _check_writable(user=acting_user, series=series)
     stored = Action.objects.select_for_update().get(pk=action.pk)
-    if expected_version is not None and stored.version != expected_version:
-        raise ConflictError
+    if expected_version is None:
+        expected_version = stored.version
     if "what" in fields:
         fields["what"] = (fields["what"] or "").strip()
         if not fields["what"]:
@@ -169,11 +186,11 @@ def update_action(
             owner_member=fields.get("owner_member", stored.owner_member),
             owner_user=fields.get("owner_user", stored.owner_user),
         )
-    meeting = fields.get("meeting", stored.meeting)
+    target = fields.get("meeting", stored.meeting)
     if "meeting" in fields and fields["meeting"] != stored.meeting:
-        _check_meeting(series=series, meeting=meeting)
-    if "due_on" in fields and meeting is not None:
-        _check_due(due_on=fields["due_on"], meeting=meeting)
+        _check_meeting(series=series, meeting=target)
+    if "due_on" in fields and target is not None:
+        _check_due(due_on=fields["due_on"], meeting=target)
     if "support_type" in fields:
         _check_support(fields["support_type"])
     if "status" in fields and fields["status"] not in ActionStatus.values:
@@ -181,8 +198,7 @@ def update_action(
     changed = sorted(k for k, v in fields.items() if getattr(stored, k) != v)
     for k, v in fields.items():
         setattr(stored, k, v)
-    stored.version += 1
-    stored.save()
+    update_versioned(stored, expected_version=expected_version, fields=list(fields))
     guards.audit(
         user=acting_user,
         series=series,

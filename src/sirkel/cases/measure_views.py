@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -12,13 +11,15 @@ from django.utils.translation import gettext as _
 
 from sirkel.cases import composition, selectors
 from sirkel.cases.measure_forms import MeasureAddForm, MeasureEditForm
-from sirkel.cases.measures import MeasureConflict, add_measure, update_measure
+from sirkel.cases.measures import add_measure, update_measure
 from sirkel.cases.models import Measure
-from sirkel.core.forms import add_service_errors
+from sirkel.core.forms import service_errors
+from sirkel.core.submissions import once_per_submission
 from sirkel.core.types import AuthenticatedHttpRequest
 
 
 @login_required
+@once_per_submission
 def measure_add(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     with transaction.atomic():
         case, _access = selectors.get_case_for_user(
@@ -27,7 +28,7 @@ def measure_add(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse
     runners = composition.process_kinds()
     form = MeasureAddForm(request.POST if request.method == "POST" else None, exclude_kinds=set(runners))
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(form) as outcome:
             add_measure(
                 acting_user=request.user,
                 case=case,
@@ -36,11 +37,7 @@ def measure_add(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse
                 started_on=form.cleaned_data["started_on"],
                 note=form.cleaned_data["note"],
             )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except PermissionDenied as exc:
-            raise Http404 from exc
-        else:
+        if outcome.ok:
             messages.success(request, _("The measure was registered."))
             return redirect("cases:detail", case_id=case.pk)
     starts = [c.start_url(case=case) for c in {id(c): c for c in runners.values()}.values() if c.start_url]
@@ -72,7 +69,14 @@ def measure_edit(request: AuthenticatedHttpRequest, case_id: int, measure_id: in
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with service_errors(
+            form,
+            conflict_message=_(
+                "Someone else saved this measure while you were editing it. Your changes are still in "
+                "the form: check the case page in a new tab, then save again."
+            ),
+            current_version=lambda: Measure.objects.values_list("version", flat=True).get(pk=measure.pk),
+        ) as outcome:
             update_measure(
                 acting_user=request.user,
                 measure=measure,
@@ -84,22 +88,7 @@ def measure_edit(request: AuthenticatedHttpRequest, case_id: int, measure_id: in
                 end_reason=data.get("end_reason", ""),
                 period_from_process=process is not None,
             )
-        except MeasureConflict:
-            form.add_error(
-                None,
-                _(
-                    "Someone else saved this measure while you were editing it. Your changes are still in "
-                    "the form: check the case page in a new tab, then save again."
-                ),
-            )
-            fresh = request.POST.copy()
-            fresh["version"] = str(Measure.objects.filter(pk=measure.pk).values_list("version", flat=True)[0])
-            form.data = fresh
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except PermissionDenied as exc:
-            raise Http404 from exc
-        else:
+        if outcome.ok:
             messages.success(request, _("The changes were saved."))
             return redirect("cases:detail", case_id=case.pk)
     context = {"case": case, "measure": measure, "form": form, "process": process}

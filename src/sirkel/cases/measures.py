@@ -18,6 +18,7 @@ from sirkel.audit.models import AuditAction
 from sirkel.audit.services import record_event
 from sirkel.cases.access import case_access
 from sirkel.cases.models import Case, LegalBasis, Measure, MeasureStatus, Phase
+from sirkel.core.versioning import update_versioned
 from sirkel.taxonomy import measures as measure_taxonomy
 
 
@@ -103,17 +104,19 @@ def update_measure(
 ) -> Measure:
     """Change a measure's legal basis and note, and, unless a process keeps it (`period_from_process`:
     a network measure's series starts and ends it), its period: a start date makes it ongoing, an end
-    date with the reason ends it."""
+    date with the reason ends it.
+
+    `expected_version` is the measure version the form was opened at: if someone saved in between,
+    ConflictError and nothing is written."""
     stored = Measure.objects.select_for_update().select_related("case").get(pk=measure.pk)
     if not case_access(user=acting_user, case=stored.case).can_edit:
         raise PermissionDenied
-    if stored.version != expected_version:
-        raise MeasureConflict
     if legal_basis not in LegalBasis.values:
         raise ValidationError({"legal_basis": _("Choose the legal basis.")})
     changed = [
         f for f, v in (("legal_basis", legal_basis), ("note", note.strip())) if getattr(stored, f) != v
     ]
+    fields = ["legal_basis", "note"]
     stored.legal_basis = legal_basis
     stored.note = note.strip()
     if not period_from_process:
@@ -134,12 +137,8 @@ def update_measure(
             stored.status = MeasureStatus.ONGOING
         else:
             stored.status = MeasureStatus.PLANNED
-    stored.version += 1
-    stored.full_clean(exclude=["case", "created_by"])
-    stored.save()
+        fields += ["started_on", "ended_on", "end_reason", "status"]
+    stored.full_clean(exclude=["case", "created_by", "version"])
+    update_versioned(stored, expected_version=expected_version, fields=fields)
     _audit(user=acting_user, measure=stored, action=AuditAction.UPDATE, fields=sorted(changed))
     return stored
-
-
-class MeasureConflict(Exception):
-    """Someone else saved the measure after this user opened it."""

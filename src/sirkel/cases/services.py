@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from django.conf import settings
@@ -18,6 +18,8 @@ from sirkel.audit.models import AuditAction
 from sirkel.audit.services import record_event
 from sirkel.cases.access import CREATING_ROLES, WORKING_ROLES, case_access
 from sirkel.cases.models import BreakGlassAccess, Case, CaseAssignment
+from sirkel.core.types import UNCHANGED, Unchanged
+from sirkel.core.versioning import update_versioned
 
 CASE_FIELDS = (
     "child_given_name",
@@ -36,10 +38,6 @@ CASE_FIELDS = (
     "interpreter_needed",
     "cultural_interpreter_needed",
 )
-
-
-class ConflictError(Exception):
-    """Someone else saved the case after this user opened it."""
 
 
 def _check_staff(*, service: Service, users: list[User], field: str) -> None:
@@ -101,12 +99,43 @@ def update_case(
     expected_version: int,
     caseworker: User | None = None,
     assigned: list[User] | None = None,
-    **fields: Any,
+    child_given_name: str | Unchanged = UNCHANGED,
+    child_family_name: str | Unchanged = UNCHANGED,
+    birth_date: date | Unchanged = UNCHANGED,
+    sex: str | Unchanged = UNCHANGED,
+    birthplace: str | Unchanged = UNCHANGED,
+    lives_with: str | Unchanged = UNCHANGED,
+    lives_with_other: str | Unchanged = UNCHANGED,
+    children_in_household: int | Unchanged = UNCHANGED,
+    first_contact_date: date | Unchanged = UNCHANGED,
+    phase: str | Unchanged = UNCHANGED,
+    minority_background: bool | Unchanged = UNCHANGED,
+    parent_cognitive_difficulties: bool | Unchanged = UNCHANGED,
+    language: str | Unchanged = UNCHANGED,
+    interpreter_needed: bool | Unchanged = UNCHANGED,
+    cultural_interpreter_needed: bool | Unchanged = UNCHANGED,
 ) -> Case:
-    """Save changes unless someone saved in between (optimistic locking on `version`)."""
-    unknown = set(fields) - set(CASE_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown case fields: {sorted(unknown)}")
+    """Save changes unless someone saved in between (optimistic locking on `version`).
+
+    Each case field is its own keyword; a field left out (UNCHANGED) keeps its stored value."""
+    given = {
+        "child_given_name": child_given_name,
+        "child_family_name": child_family_name,
+        "birth_date": birth_date,
+        "sex": sex,
+        "birthplace": birthplace,
+        "lives_with": lives_with,
+        "lives_with_other": lives_with_other,
+        "children_in_household": children_in_household,
+        "first_contact_date": first_contact_date,
+        "phase": phase,
+        "minority_background": minority_background,
+        "parent_cognitive_difficulties": parent_cognitive_difficulties,
+        "language": language,
+        "interpreter_needed": interpreter_needed,
+        "cultural_interpreter_needed": cultural_interpreter_needed,
+    }
+    fields = {k: v for k, v in given.items() if not isinstance(v, Unchanged)}
     # Decide and compare on the stored row: a bound ModelForm has already copied its data onto `case`.
     stored = Case.objects.get(pk=case.pk)
     access = case_access(user=acting_user, case=stored)
@@ -124,15 +153,7 @@ def update_case(
     elif caseworker is None or caseworker.pk == stored.caseworker_id:
         case.caseworker_id = stored.caseworker_id
     case.full_clean(exclude=["service", "number", "version"])
-    updated = Case.objects.filter(pk=case.pk, version=expected_version).update(
-        **{k: getattr(case, k) for k in CASE_FIELDS},
-        caseworker=case.caseworker,
-        version=expected_version + 1,
-        updated_at=timezone.now(),
-    )
-    if updated == 0:
-        raise ConflictError
-    case.version = expected_version + 1
+    update_versioned(case, expected_version=expected_version, fields=[*CASE_FIELDS, "caseworker"])
     if assigned is not None:
         wanted = {u.pk: u for u in assigned if u.pk != case.caseworker_id}
         _check_staff(service=case.service, users=list(wanted.values()), field="assigned")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Exists, OuterRef
@@ -21,9 +20,10 @@ from sirkel.cases import composition, selectors
 from sirkel.cases.access import CREATING_ROLES, WORKING_ROLES
 from sirkel.cases.forms import BreakGlassForm, CaseFilterForm, CaseForm, ServiceChoiceForm
 from sirkel.cases.models import Case, Measure
-from sirkel.cases.services import ConflictError, break_glass, create_case, update_case
-from sirkel.core.forms import add_service_errors
+from sirkel.cases.services import break_glass, create_case, update_case
+from sirkel.core.forms import service_errors
 from sirkel.core.htmx import is_htmx
+from sirkel.core.submissions import once_per_submission
 from sirkel.core.types import AuthenticatedHttpRequest
 
 PAGE_SIZE = 25
@@ -104,6 +104,7 @@ def case_detail(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse
 
 
 @login_required
+@once_per_submission
 def case_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     services = services_for_user(user=request.user, roles=CREATING_ROLES)
     if not services:
@@ -122,7 +123,7 @@ def case_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         initial={"caseworker": request.user.pk},
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(form) as outcome:
             case = create_case(
                 acting_user=request.user,
                 service=service,
@@ -130,11 +131,7 @@ def case_create(request: AuthenticatedHttpRequest) -> HttpResponse:
                 assigned=list(form.cleaned_data["assigned"]),
                 **form.case_fields(),
             )
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        except PermissionDenied as exc:
-            raise Http404 from exc
-        else:
+        if outcome.ok:
             messages.success(request, _("The case was created."))
             return redirect("cases:detail", case_id=case.pk)
     return render(request, "cases/case_form.html", {"form": form, "service": service, "case": None})
@@ -154,7 +151,14 @@ def case_edit(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
         initial=initial,
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(
+            form,
+            conflict_message=_(
+                "Someone else saved this case while you were editing it. Your changes are still in the "
+                "form: open the case in a new tab to see theirs, then save again."
+            ),
+            current_version=lambda: Case.objects.values_list("version", flat=True).get(pk=case.pk),
+        ) as outcome:
             update_case(
                 acting_user=request.user,
                 case=case,
@@ -164,22 +168,7 @@ def case_edit(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
                 assigned=list(form.cleaned_data["assigned"]),
                 **form.case_fields(),
             )
-        except ConflictError:
-            form.add_error(
-                None,
-                _(
-                    "Someone else saved this case while you were editing it. Your changes are still in the "
-                    "form: open the case in a new tab to see theirs, then save again."
-                ),
-            )
-            data = request.POST.copy()
-            data["version"] = str(Case.objects.filter(pk=case.pk).values_list("version", flat=True).first())
-            form.data = data
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        except PermissionDenied as exc:
-            raise Http404 from exc
-        else:
+        if outcome.ok:
             messages.success(request, _("The changes were saved."))
             return redirect("cases:detail", case_id=case.pk)
     return render(request, "cases/case_form.html", {"form": form, "service": case.service, "case": case})
@@ -203,18 +192,14 @@ def break_glass_view(request: AuthenticatedHttpRequest) -> HttpResponse:
         raise Http404
     form = BreakGlassForm(request.POST or None, services=services)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(form) as outcome:
             case = break_glass(
                 acting_user=request.user,
                 service=form.cleaned_data["service"],
                 number=form.cleaned_data["number"],
                 reason=form.cleaned_data["reason"],
             )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except PermissionDenied as exc:
-            raise Http404 from exc
-        else:
+        if outcome.ok:
             return redirect("cases:detail", case_id=case.pk)
     return render(request, "cases/break_glass.html", {"form": form})
 

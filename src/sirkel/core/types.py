@@ -1,7 +1,8 @@
-"""Typed request for views behind login."""
+"""Shared types: the request of views behind login, and the "leave unchanged" default of update keywords."""
 
 from __future__ import annotations
 
+from enum import Enum
 from typing import TYPE_CHECKING
 
 from django.http import HttpRequest
@@ -14,3 +15,12 @@ if TYPE_CHECKING:
 
 class AuthenticatedHttpRequest(HttpRequest):
     user: _User
+
+
+class Unchanged(Enum):
+    """The default of an update service's keyword: keep the stored value (None may be a value of its own)."""
+
+    UNCHANGED = "unchanged"
+
+
+UNCHANGED = Unchanged.UNCHANGED

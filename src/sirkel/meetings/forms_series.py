@@ -136,6 +136,8 @@ class ScreeningForm(forms.ModelForm[Screening]):
         choices=[("", _("Not decided yet")), *ScreeningDecision.choices],
         widget=forms.RadioSelect,
     )
+    # The version the form was opened at; a save from an older one is refused, not silently overwritten.
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Screening
@@ -160,6 +162,10 @@ class ScreeningForm(forms.ModelForm[Screening]):
             "adaptations": _("For example: shorter sessions, an interpreter, a support person for a parent."),
             "small_network": _("Fewer than four people in the private network register."),
         }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["version"].initial = self.instance.version
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

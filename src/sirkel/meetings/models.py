@@ -192,6 +192,8 @@ class Screening(TimeStampedModel):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
     )
     decided_at = models.DateTimeField(null=True, blank=True)
+    # Two people may write the screening at once (optimistic locking, see core.versioning).
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = _("screening")

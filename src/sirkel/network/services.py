@@ -14,6 +14,7 @@ from sirkel.audit.models import AuditAction
 from sirkel.audit.services import record_event
 from sirkel.cases.access import case_access
 from sirkel.cases.models import Case
+from sirkel.core.versioning import update_versioned
 from sirkel.network.models import (
     NetworkMember,
     NetworkSnapshot,
@@ -43,10 +44,6 @@ MEMBER_FIELDS = (
     "note",
     "map_offset",
 )
-
-
-class ConflictError(Exception):
-    """Someone else changed the member since it was opened."""
 
 
 def _require_edit(*, user: User, case: Case) -> None:
@@ -105,14 +102,13 @@ def update_member(
     _require_edit(user=acting_user, case=case)
     fields = _clean_fields(fields)
     stored = NetworkMember.objects.select_for_update().get(pk=member.pk)
-    if expected_version is not None and stored.version != expected_version:
-        raise ConflictError
+    if expected_version is None:
+        expected_version = stored.version
     changed = sorted(k for k, v in fields.items() if getattr(stored, k) != v)
     for k, v in fields.items():
         setattr(stored, k, v)
-    stored.version += 1
     stored.full_clean()
-    stored.save()
+    update_versioned(stored, expected_version=expected_version, fields=list(fields))
     _audit(
         user=acting_user,
         case=case,

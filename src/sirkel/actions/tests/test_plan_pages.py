@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 
 import pytest
@@ -19,6 +20,7 @@ from sirkel.cases.models import Case, MeasureKind
 from sirkel.meetings.models import (
     Meeting,
     MeetingStatus,
+    Participant,
     Series,
     SeriesStatus,
 )
@@ -203,6 +205,8 @@ def test_meeting_leader_records_actions_agreed_in_the_meeting(
 ) -> None:
     client = client_for(consultant)  # leads the meeting, not assigned to the case
     assert client.get(reverse("cases:detail", args=[series.case_id])).status_code == 404
+    # Without the case, the leader is offered the people invited to their meetings: grandma is.
+    Participant.objects.create(meeting=first_meeting, member=grandma, name=grandma.name, role="private")
     response = client.post(
         reverse("actions:action_new", args=[series.case_id, series.measure_id]),
         action_post(first_meeting, f"m:{grandma.pk}"),
@@ -386,3 +390,7 @@ def test_main_menu_has_follow_up_for_staff_but_not_researchers(caseworker: User,
     url = reverse("actions:overview")
     assert url in client_for(caseworker).get(reverse("cases:list")).content.decode()
     assert url not in client_for(researcher).get(reverse("cases:list")).content.decode()
+
+
+def test_every_action_field_is_its_own_keyword_of_update_action() -> None:
+    assert set(services.ACTION_FIELDS) <= set(inspect.signature(services.update_action).parameters)

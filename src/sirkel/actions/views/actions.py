@@ -27,7 +27,8 @@ from sirkel.actions.selectors import review as review_selectors
 from sirkel.audit.models import AuditAction
 from sirkel.audit.services import record_event
 from sirkel.cases.access import SeriesAccess
-from sirkel.core.forms import add_service_errors
+from sirkel.core.forms import add_service_errors, service_errors
+from sirkel.core.submissions import once_per_submission
 from sirkel.core.types import AuthenticatedHttpRequest
 from sirkel.meetings.models import MeetingKind, MeetingStatus, Series
 from sirkel.meetings.selectors import get_meeting, get_series_for_user
@@ -83,18 +84,14 @@ def plan(request: AuthenticatedHttpRequest, case_id: int, measure_id: int) -> Ht
                 return redirect("actions:plan", case_id=series.case_id, measure_id=series.measure_id)
             raise Http404
         if form.is_valid():
-            try:
+            with service_errors(form) as outcome:
                 services.set_followup_owner(
                     acting_user=request.user,
                     series=series,
                     owner_user=form.owner_user,
                     owner_member=form.owner_member,
                 )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            except PermissionDenied as exc:
-                raise Http404 from exc
-            else:
+            if outcome.ok:
                 messages.success(request, _("Saved who is accountable for follow-up."))
                 return redirect("actions:plan", case_id=series.case_id, measure_id=series.measure_id)
     context.update(
@@ -160,7 +157,14 @@ def _action_form_page(
         initial=initial,
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(
+            form,
+            conflict_message=_(
+                "Someone else saved this action while you were editing it. Your changes are still in "
+                "the form; open the plan in a new tab to see theirs, then save again."
+            ),
+            current_version=lambda: Action.objects.values_list("version", flat=True).get(pk=action_id or 0),
+        ) as outcome:
             if action is None:
                 services.add_action(acting_user=request.user, series=series, **form.action_fields())
             else:
@@ -170,24 +174,7 @@ def _action_form_page(
                     expected_version=form.cleaned_data.get("version") or action.version,
                     **form.action_fields(),
                 )
-        except services.ConflictError:
-            form.add_error(
-                None,
-                _(
-                    "Someone else saved this action while you were editing it. Your changes are still in "
-                    "the form; open the plan in a new tab to see theirs, then save again."
-                ),
-            )
-            data = request.POST.copy()
-            data["version"] = str(
-                Action.objects.filter(pk=action_id or 0).values_list("version", flat=True)[0]
-            )
-            form.data = data
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except PermissionDenied as exc:
-            raise Http404 from exc
-        else:
+        if outcome.ok:
             messages.success(
                 request, _("The action was added.") if action is None else _("The action was saved.")
             )
@@ -210,6 +197,7 @@ def _action_form_page(
 
 
 @login_required
+@once_per_submission
 def action_new(request: AuthenticatedHttpRequest, case_id: int, measure_id: int) -> HttpResponse:
     return _action_form_page(request, case_id, measure_id, None)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable
 from typing import Any
 from unittest import mock
@@ -14,7 +15,8 @@ from django.urls import reverse
 from sirkel.accounts.models import Service, User
 from sirkel.audit.models import AuditAction, AuditEvent
 from sirkel.cases.models import Case, CaseAssignment
-from sirkel.cases.services import ConflictError, update_case
+from sirkel.cases.services import CASE_FIELDS, update_case
+from sirkel.core.versioning import ConflictError
 from sirkel.testing.fixtures import client_for
 
 FORM: dict[str, Any] = {
@@ -229,3 +231,16 @@ def test_case_pages_are_never_cached_and_vary_on_htmx(case: Case, caseworker: Us
         response = client.get(url)
         assert "no-store" in response["Cache-Control"] and "private" in response["Cache-Control"]
         assert "HX-Request" in response["Vary"]
+
+
+def test_every_case_field_is_its_own_keyword_of_update_case() -> None:
+    keywords = set(inspect.signature(update_case).parameters)
+    assert set(CASE_FIELDS) <= keywords
+
+
+@pytest.mark.django_db
+def test_a_field_left_out_of_update_case_keeps_its_value(case: Case, leader: User) -> None:
+    given_name = case.child_given_name
+    update_case(acting_user=leader, case=Case.objects.get(pk=case.pk), expected_version=1, phase="care")
+    case.refresh_from_db()
+    assert case.phase == "care" and case.child_given_name == given_name

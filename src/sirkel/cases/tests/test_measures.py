@@ -11,7 +11,9 @@ from django.urls import reverse
 
 from sirkel.accounts.models import User
 from sirkel.audit.models import AuditAction, AuditEvent
+from sirkel.cases.measures import update_measure
 from sirkel.cases.models import Case, LegalBasis, Measure, MeasureKind, MeasureStatus
+from sirkel.core.versioning import ConflictError
 from sirkel.meetings.services.series import start_series
 from sirkel.testing.fixtures import client_for
 
@@ -89,9 +91,39 @@ def test_a_stale_form_is_refused_and_keeps_what_was_typed(case: Case) -> None:
     data = {"version": measure.version, "legal_basis": LegalBasis.IMPOSED, "started_on": "2026-09-01"}
     assert client.post(url, {**data, "note": "Først"}).status_code == 302
     page = client.post(url, {**data, "note": "Min tekst"})
-    assert page.status_code == 200 and "Min tekst" in page.content.decode()
+    body = page.content.decode()
+    assert page.status_code == 200 and "Min tekst" in body
+    assert "Someone else saved this measure while you were editing it." in body
+    assert f'name="version" value="{measure.version + 1}"' in body
     measure.refresh_from_db()
     assert measure.note == "Først" and measure.legal_basis == LegalBasis.IMPOSED
+
+
+@pytest.mark.django_db
+def test_a_save_from_an_older_version_raises_the_core_conflict_and_writes_nothing(case: Case) -> None:
+    register(client_for(case.caseworker), case)
+    measure = Measure.objects.get(case=case)
+    opened_at = measure.version
+    kept = update_measure(
+        acting_user=case.caseworker,
+        measure=measure,
+        expected_version=opened_at,
+        legal_basis=LegalBasis.VOLUNTARY,
+        note="Først",
+        started_on=date(2026, 9, 1),
+    )
+    assert kept.version == opened_at + 1
+    with pytest.raises(ConflictError):
+        update_measure(
+            acting_user=case.caseworker,
+            measure=measure,
+            expected_version=opened_at,
+            legal_basis=LegalBasis.IMPOSED,
+            note="Andre",
+            started_on=date(2026, 9, 1),
+        )
+    stored = Measure.objects.get(pk=measure.pk)
+    assert (stored.note, stored.legal_basis, stored.version) == ("Først", LegalBasis.VOLUNTARY, opened_at + 1)
 
 
 @pytest.mark.django_db

@@ -57,7 +57,7 @@ def split_notes(apps: Any, schema_editor: Any) -> None:
 
 
 class Migration(migrations.Migration):
-    dependencies = [("meetings", "0003_series_measure_required")]  # to become 0004_screening_version
+    dependencies = [("meetings", "0004_screening_version")]
 
     operations = [
         migrations.RunPython(merge_notes, split_notes, elidable=False),

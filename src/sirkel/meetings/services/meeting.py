@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from sirkel.accounts.models import User
 from sirkel.audit.models import AuditAction
+from sirkel.core.versioning import update_versioned
 from sirkel.meetings.dates import check_meeting_day
 from sirkel.meetings.models import (
     Attendance,
@@ -42,10 +43,6 @@ NOTE_FIELDS = ("reflecting_team_notes", "decisions", "internal_notes")
 
 # Interpreters translate what others say; they bring no information of their own to release.
 NOT_ON_WAIVER_ROLES = frozenset({ParticipantRole.INTERPRETER.value})
-
-
-class ConflictError(Exception):
-    """Someone else saved the meeting's notes since they were opened."""
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -217,8 +214,6 @@ def save_meeting_notes(
     guards.require(user=acting_user, series=meeting.series, what="run")
     series, current = _lock(meeting=meeting)
     _ensure_can_run(series=series, meeting=current)
-    if current.version != version:
-        raise ConflictError
     values = {
         "reflecting_team_notes": reflecting_team_notes.strip(),
         "decisions": decisions.strip(),
@@ -227,8 +222,7 @@ def save_meeting_notes(
     changed = [name for name, value in values.items() if getattr(current, name) != value]
     for name, value in values.items():
         setattr(current, name, value)
-    current.version += 1
-    current.save(update_fields=[*NOTE_FIELDS, "version", "updated_at"])
+    update_versioned(current, expected_version=version, fields=NOTE_FIELDS)
     guards.audit(
         user=acting_user,
         series=series,

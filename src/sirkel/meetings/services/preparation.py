@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from sirkel.accounts.models import User
 from sirkel.audit.models import AuditAction
+from sirkel.core.versioning import ConflictError, update_versioned
 from sirkel.meetings.dates import check_meeting_day
 from sirkel.meetings.kinds import kind_config
 from sirkel.meetings.models import (
@@ -33,10 +34,6 @@ from sirkel.meetings.services.consent import YOUTH_CONSENT_AGE
 
 # ---------------------------------------------------------------------------------------------------------
 # Checks
-
-
-class ConflictError(Exception):
-    """Someone else saved the meeting since it was opened."""
 
 
 def _ensure_can_plan(*, series: Series) -> None:
@@ -308,9 +305,8 @@ def save_preparation_section(
         if getattr(meeting, name) != value:
             setattr(meeting, name, value)
             changed.append(name)
-    meeting.version += 1
     meeting.full_clean()
-    meeting.save()
+    update_versioned(meeting, expected_version=meeting.version, fields=list(data))
     guards.audit(
         user=acting_user,
         series=series,

@@ -14,6 +14,7 @@ from sirkel.accounts.models import User
 from sirkel.audit.models import AuditAction
 from sirkel.cases.measures import begin_period, end_period
 from sirkel.cases.models import Case
+from sirkel.core.versioning import update_versioned
 from sirkel.meetings.models import Screening, ScreeningDecision, Series, SeriesStatus
 from sirkel.meetings.services import guards
 from sirkel.network.models import NetworkMember, Side
@@ -149,6 +150,10 @@ SCREENING_FLAGS = (
     "minority_background",
     "small_network",
 )
+SCREENING_FIELDS = (
+    *SCREENING_FLAGS,
+    *("other_concerns", "decision", "reasoning", "adaptations", "decided_by", "decided_at"),
+)
 
 
 @transaction.atomic
@@ -165,8 +170,12 @@ def save_screening(
     decision: str = "",
     reasoning: str = "",
     adaptations: str = "",
+    expected_version: int | None = None,
 ) -> Screening:
-    """Record the screening; a decision moves the measure on (go ahead) or ends it before it starts."""
+    """Record the screening; a decision moves the measure on (go ahead) or ends it before it starts.
+
+    `expected_version` is the screening version the form was opened at: if someone saved in between,
+    ConflictError and nothing is written. None (scripts, demo data) saves over the current version."""
     guards.require(user=acting_user, series=series)
     guards.ensure_open(series=series)
     if series.status == SeriesStatus.COMPLETED:
@@ -218,7 +227,11 @@ def save_screening(
         screening.decided_by = None
         screening.decided_at = None
     screening.full_clean()
-    screening.save()
+    update_versioned(
+        screening,
+        expected_version=screening.version if expected_version is None else expected_version,
+        fields=SCREENING_FIELDS,
+    )
 
     previous_status = series.status
     today = timezone.localdate()

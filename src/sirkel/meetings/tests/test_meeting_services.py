@@ -12,6 +12,7 @@ from django.utils import timezone
 from sirkel.accounts.models import Service, User
 from sirkel.audit.models import AuditEvent
 from sirkel.cases.models import Case
+from sirkel.core.versioning import ConflictError
 from sirkel.meetings.models import (
     Attendance,
     ConsentParty,
@@ -152,7 +153,7 @@ def test_a_stale_version_is_refused_and_nothing_is_overwritten(meeting: Meeting,
         decisions="",
         internal_notes="Kollegaens notat",
     )
-    with pytest.raises(services.ConflictError):
+    with pytest.raises(ConflictError):
         services.save_meeting_notes(
             acting_user=caseworker,
             meeting=meeting,

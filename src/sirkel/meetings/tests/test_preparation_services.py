@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from sirkel.accounts.models import Service, User
 from sirkel.audit.models import AuditAction, AuditEvent
 from sirkel.cases.models import Case
+from sirkel.core.versioning import ConflictError
 from sirkel.meetings.models import (
     ChildParticipation,
     ConsentParty,
@@ -30,7 +31,6 @@ from sirkel.meetings.services import consent as consent_services
 from sirkel.meetings.services import invitations, participants, preparation
 from sirkel.meetings.services.balance import CLOSE_SHARE_HIGH, PRIVATE_SHARE_HIGH, PUBLIC_SHARE_HIGH, balance
 from sirkel.meetings.services.checklist import ChecklistItem, preparation_checklist
-from sirkel.meetings.services.preparation import ConflictError
 from sirkel.meetings.tests.preparation_support import (
     MEETING_START,
     OSLO,

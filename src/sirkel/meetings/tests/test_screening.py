@@ -13,6 +13,7 @@ from django.utils import translation
 from sirkel.accounts.models import Service, User
 from sirkel.audit.models import AuditAction, AuditEvent
 from sirkel.cases.models import Case
+from sirkel.core.versioning import ConflictError
 from sirkel.meetings.models import Screening, ScreeningDecision, Series, SeriesStatus
 from sirkel.meetings.services import screening as screening_services
 from sirkel.meetings.services.screening import GuidanceLevel, screening_guidance
@@ -178,6 +179,17 @@ def test_flags_can_be_saved_before_deciding(case: Case) -> None:
     assert series.status == SeriesStatus.SCREENING
 
 
+@pytest.mark.django_db
+def test_two_saves_from_the_same_version_keep_the_first_and_refuse_the_second(case: Case) -> None:
+    series = start(case)
+    opened_at = Screening.objects.get(series=series).version
+    save(series, other_concerns="Første tekst.", expected_version=opened_at)
+    with pytest.raises(ConflictError):
+        save(series, other_concerns="Andre tekst.", expected_version=opened_at)
+    stored = Screening.objects.get(series=series)
+    assert stored.other_concerns == "Første tekst." and stored.version == opened_at + 1
+
+
 # --- The page -------------------------------------------------------------------------------------------
 
 
@@ -263,3 +275,20 @@ def test_a_visiting_leader_reads_the_screening_but_cannot_decide(case: Case, oth
         _form(decision="proceed", reasoning="Ja."),
     )
     assert posted.status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_conflicting_save_through_the_page_keeps_the_users_text(case: Case) -> None:
+    series = start(case)
+    url = reverse("meetings:screening", args=[series.case_id, series.measure_id])
+    opened_at = str(Screening.objects.get(series=series).version)
+    client = client_for(case.caseworker)
+    first = client.post(url, _form(other_concerns="Første tekst.", version=opened_at))
+    assert first.status_code == 302
+    second = client.post(url, _form(other_concerns="Andre tekst.", version=opened_at))
+    assert second.status_code == 200
+    body = second.content.decode()
+    assert "Someone else saved this while you were editing." in body
+    assert "Andre tekst." in body
+    assert f'name="version" value="{int(opened_at) + 1}"' in body
+    assert Screening.objects.get(series=series).other_concerns == "Første tekst."

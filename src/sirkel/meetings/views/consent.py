@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
 
-from sirkel.core.forms import add_service_errors
+from sirkel.core.forms import service_errors
+from sirkel.core.submissions import once_per_submission
 from sirkel.core.types import AuthenticatedHttpRequest
 from sirkel.meetings import selectors
 from sirkel.meetings.forms_series import ConsentForm, WithdrawForm
@@ -19,6 +19,7 @@ from sirkel.meetings.views.common import MEASURE_PATH, open_series
 
 
 @login_required
+@once_per_submission
 def consent_add(request: AuthenticatedHttpRequest, case_id: int, measure_id: int) -> HttpResponse:
     series, _access = open_series(request, case_id, measure_id, "edit")
     status = consent_services.consent_status(series)
@@ -29,7 +30,7 @@ def consent_add(request: AuthenticatedHttpRequest, case_id: int, measure_id: int
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with service_errors(form) as outcome:
             consent_services.add_consent(
                 acting_user=request.user,
                 series=series,
@@ -40,11 +41,7 @@ def consent_add(request: AuthenticatedHttpRequest, case_id: int, measure_id: int
                 informed_on=data["informed_on"],
                 informed_by=data["informed_by"],
             )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except PermissionDenied as exc:
-            raise Http404 from exc
-        else:
+        if outcome.ok:
             messages.success(request, _("The consent was recorded."))
             return redirect("meetings:detail", case_id=series.case_id, measure_id=series.measure_id)
     return render(
@@ -62,15 +59,11 @@ def consent_withdraw(
     consent = selectors.get_consent(series=series, consent_id=consent_id)
     form = WithdrawForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(form) as outcome:
             consent_services.withdraw_consent(
                 acting_user=request.user, series=series, consent=consent, reason=form.cleaned_data["reason"]
             )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except PermissionDenied as exc:
-            raise Http404 from exc
-        else:
+        if outcome.ok:
             messages.warning(request, _("Consent was withdrawn. The measure is stopped."))
             return redirect("meetings:detail", case_id=series.case_id, measure_id=series.measure_id)
     return render(

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from sirkel.audit.models import AuditAction
+from sirkel.core.forms import service_messages
 from sirkel.core.pdf import pdf_response
 from sirkel.core.types import AuthenticatedHttpRequest
 from sirkel.meetings import invitations
@@ -180,15 +181,11 @@ def mark_sent(
     if not chosen:
         messages.error(request, _("Tick whose letters were sent."))
     else:
-        try:
+        with service_messages(request) as outcome:
             invitations_services.mark_invitations_sent(
                 acting_user=request.user, meeting=meeting, participants=chosen
             )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        except PermissionDenied as exc:
-            raise Http404 from exc
-        else:
+        if outcome.ok:
             messages.success(request, _("Recorded as sent: %(count)s.") % {"count": len(chosen)})
     return redirect(
         "meetings:send_invitations",

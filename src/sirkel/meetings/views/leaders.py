@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -17,7 +16,7 @@ from sirkel.accounts.models import Service
 from sirkel.accounts.selectors import role_in_service, services_for_user
 from sirkel.audit.models import AuditAction
 from sirkel.audit.services import record_event
-from sirkel.core.forms import add_service_errors
+from sirkel.core.forms import service_errors
 from sirkel.core.types import AuthenticatedHttpRequest
 from sirkel.meetings import selectors
 from sirkel.meetings.forms_series import TrainedLeaderForm
@@ -67,18 +66,14 @@ def leaders(request: AuthenticatedHttpRequest) -> HttpResponse:
         else None
     )
     if form is not None and request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(form) as outcome:
             leaders_services.save_trained_leader(
                 acting_user=request.user,
                 service=service,
                 user=form.cleaned_data["user"],
                 **_leader_fields(form),
             )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except PermissionDenied as exc:
-            raise Http404 from exc
-        else:
+        if outcome.ok:
             messages.success(request, _("The register was updated."))
             return redirect(f"{request.path}?tjeneste={service.pk}")
     own = selectors.trained_leaders_of_service(service_id=service.pk)
@@ -128,15 +123,11 @@ def leader_edit(request: AuthenticatedHttpRequest, leader_id: int) -> HttpRespon
         },
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(form) as outcome:
             leaders_services.save_trained_leader(
                 acting_user=request.user, service=entry.service, user=entry.user, **_leader_fields(form)
             )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except PermissionDenied as exc:
-            raise Http404 from exc
-        else:
+        if outcome.ok:
             messages.success(request, _("The register was updated."))
             return redirect(f"{reverse('meetings:leaders')}?tjeneste={entry.service_id}")
     return render(

@@ -15,8 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sirkel.cases.access import SeriesAccess
-from sirkel.core.forms import add_service_errors
+from sirkel.core.forms import add_service_errors, service_errors
 from sirkel.core.types import AuthenticatedHttpRequest
+from sirkel.core.versioning import ConflictError
 from sirkel.meetings import panels, selectors, selectors_meeting
 from sirkel.meetings.forms_meeting import AttendanceForm, CloseMeetingForm, MeetingNotesForm
 from sirkel.meetings.kinds import kind_config
@@ -181,7 +182,7 @@ def meeting(
             decisions=data["decisions"],
             internal_notes=data["internal_notes"],
         )
-    except services.ConflictError:
+    except ConflictError:
         saved = selectors.get_meeting(series=series, meeting_id=meeting.pk)
         saved.series = series
         kept = request.POST.copy()
@@ -289,15 +290,11 @@ def close_meeting(
         form.add_error(None, _close_refusal(series, meeting))
         return _meeting_page(request, series, access, meeting, close_form=form, status=400)
     if form.is_valid():
-        try:
+        with service_errors(form) as outcome:
             services.close_meeting(
                 acting_user=request.user, meeting=meeting, held_on=form.cleaned_data["held_on"]
             )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except PermissionDenied as exc:
-            raise Http404 from exc
-        else:
+        if outcome.ok:
             messages.success(
                 request,
                 _("The meeting is marked as held. A snapshot of the network map at this meeting was saved."),

@@ -8,14 +8,14 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
 from django.urls import path
 from django.utils.translation import gettext as _
 
 from sirkel.cases.access import SeriesAccess
-from sirkel.core.forms import add_service_errors
+from sirkel.core.forms import service_errors, service_messages
+from sirkel.core.submissions import once_per_submission
 from sirkel.core.types import AuthenticatedHttpRequest
 from sirkel.meetings import selectors
 from sirkel.meetings.forms_preparation import (
@@ -57,6 +57,7 @@ from sirkel.network.models import NetworkMember
 
 
 @login_required
+@once_per_submission
 def meeting_new(request: AuthenticatedHttpRequest, case_id: int, measure_id: int) -> HttpResponse:
     series, access = open_series(request, case_id, measure_id, "edit")
     meetings = selectors.meetings_for_series(series=series)
@@ -65,7 +66,7 @@ def meeting_new(request: AuthenticatedHttpRequest, case_id: int, measure_id: int
     blocked = cannot_plan_reason(series)
     if request.method == "POST" and not blocked and form.is_valid():
         data = form.cleaned_data
-        try:
+        with service_errors(form) as outcome:
             meeting = preparation.create_meeting(
                 acting_user=request.user,
                 series=series,
@@ -76,11 +77,7 @@ def meeting_new(request: AuthenticatedHttpRequest, case_id: int, measure_id: int
                 purpose=data["purpose"],
                 copy_participants=bool(data.get("copy_participants")),
             )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except PermissionDenied as exc:
-            raise Http404 from exc
-        else:
+        if outcome.ok:
             messages.success(request, _("The meeting was planned. Work through the checklist to prepare it."))
             return back_to_prepare(meeting)
     return render(
@@ -119,7 +116,15 @@ def prepare(
             bound.add_error(None, cannot_plan_reason(series) or _("This meeting can no longer be changed."))
         elif bound.is_valid():
             values = {k: v for k, v in bound.cleaned_data.items() if k != "version"}
-            try:
+            with service_errors(
+                bound,
+                conflict_message=_(
+                    "Someone else saved changes to this meeting while you were working. "
+                    "Your text is kept here. Check the page in a new tab, "
+                    "then save again to keep your version."
+                ),
+                current_version=lambda: Meeting.objects.values_list("version", flat=True).get(pk=meeting.pk),
+            ) as outcome:
                 preparation.save_preparation_section(
                     acting_user=request.user,
                     meeting=meeting,
@@ -127,26 +132,10 @@ def prepare(
                     values=values,
                     version=bound.cleaned_data["version"],
                 )
-            except preparation.ConflictError:
+            if outcome.conflict:
                 meeting.refresh_from_db()
                 meeting.series = series
-                data = request.POST.copy()
-                data[f"{section}-version"] = str(meeting.version)
-                bound = section_form(section, meeting, data)
-                bound.is_valid()
-                bound.add_error(
-                    None,
-                    _(
-                        "Someone else saved changes to this meeting while you were working. "
-                        "Your text is kept here. Check the page in a new tab, "
-                        "then save again to keep your version."
-                    ),
-                )
-            except ValidationError as exc:
-                add_service_errors(bound, exc)
-            except PermissionDenied as exc:
-                raise Http404 from exc
-            else:
+            if outcome.ok:
                 messages.success(request, _("Saved."))
                 return back_to_prepare(meeting, f"section-{section}")
     participants = participants_of(meeting)
@@ -230,6 +219,7 @@ def _choose_form(series: Series, meeting: Meeting, data: Any) -> ChooseParticipa
 
 
 @login_required
+@once_per_submission
 def participants(
     request: AuthenticatedHttpRequest, case_id: int, measure_id: int, meeting_id: int
 ) -> HttpResponse:
@@ -241,24 +231,21 @@ def participants(
     if not can_prepare(series, access, meeting):
         form.add_error(None, cannot_plan_reason(series) or _("This meeting can no longer be changed."))
     elif form.is_valid():
-        try:
+        with service_errors(form) as outcome:
             created = participants_services.add_participants(
                 acting_user=request.user,
                 meeting=meeting,
                 members=list(form.cleaned_data["members"]),
                 users=list(form.cleaned_data["users"]),
             )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except PermissionDenied as exc:
-            raise Http404 from exc
-        else:
+        if outcome.ok:
             messages.success(request, _("Invited: %(count)s.") % {"count": len(created)})
             return back_to_participants(meeting)
     return _participants_page(request, series, access, meeting, choose_form=form, status=400)
 
 
 @login_required
+@once_per_submission
 def participant_new(
     request: AuthenticatedHttpRequest, case_id: int, measure_id: int, meeting_id: int
 ) -> HttpResponse:
@@ -270,7 +257,7 @@ def participant_new(
         form.add_error(None, cannot_plan_reason(series) or _("This meeting can no longer be changed."))
     elif form.is_valid():
         data = form.cleaned_data
-        try:
+        with service_errors(form) as outcome:
             participants_services.add_member_and_invite(
                 acting_user=request.user,
                 meeting=meeting,
@@ -284,11 +271,7 @@ def participant_new(
                 may_contact=data["may_contact"],
                 contact_consent_by=data["contact_consent_by"],
             )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except PermissionDenied as exc:
-            raise Http404 from exc
-        else:
+        if outcome.ok:
             messages.success(
                 request, _("%(name)s was added to the network register and invited.") % {"name": data["name"]}
             )
@@ -306,18 +289,14 @@ def participant_edit(
     participant = get_participant(meeting, participant_id)
     form = participant_form(participant, request.POST)
     if form.is_valid():
-        try:
+        with service_messages(request) as outcome:
             participants_services.update_participant(
                 acting_user=request.user,
                 participant=participant,
                 role=form.cleaned_data["role"],
                 close_to_problem=form.cleaned_data["close_to_problem"],
             )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        except PermissionDenied as exc:
-            raise Http404 from exc
-        else:
+        if outcome.ok:
             messages.success(request, _("Saved: %(name)s.") % {"name": participant.name})
     else:
         messages.error(request, _("Choose a role."))
@@ -332,13 +311,9 @@ def participant_remove(
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     participant = get_participant(meeting, participant_id)
-    try:
+    with service_messages(request) as outcome:
         participants_services.remove_participant(acting_user=request.user, participant=participant)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    except PermissionDenied as exc:
-        raise Http404 from exc
-    else:
+    if outcome.ok:
         messages.success(request, _("%(name)s is no longer invited.") % {"name": participant.name})
     return back_to_participants(meeting)
 
@@ -359,18 +334,14 @@ def response(
         if not can_answer:
             form.add_error(None, cannot_plan_reason(series) or _("This meeting can no longer be changed."))
         elif form.is_valid():
-            try:
+            with service_errors(form) as outcome:
                 invitations.set_response(
                     acting_user=request.user,
                     participant=participant,
                     response=form.cleaned_data["response"],
                     note=form.cleaned_data["response_note"],
                 )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            except PermissionDenied as exc:
-                raise Http404 from exc
-            else:
+            if outcome.ok:
                 messages.success(
                     request, _("The answer from %(name)s was saved.") % {"name": participant.name}
                 )

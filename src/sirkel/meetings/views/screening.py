@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils.translation import gettext as _
 
-from sirkel.core.forms import add_service_errors
+from sirkel.core.forms import service_errors
 from sirkel.core.types import AuthenticatedHttpRequest
 from sirkel.meetings.forms_series import ScreeningForm
 from sirkel.meetings.models import Screening, Series
@@ -36,7 +35,7 @@ def screening(request: AuthenticatedHttpRequest, case_id: int, measure_id: int) 
     form = ScreeningForm(request.POST if request.method == "POST" else None, instance=current)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        try:
+        with service_errors(form, current_version=lambda: screening_of(series).version) as outcome:
             screening_services.save_screening(
                 acting_user=request.user,
                 series=series,
@@ -49,12 +48,9 @@ def screening(request: AuthenticatedHttpRequest, case_id: int, measure_id: int) 
                 decision=data["decision"],
                 reasoning=data["reasoning"],
                 adaptations=data["adaptations"],
+                expected_version=data.get("version") or current.version,
             )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except PermissionDenied as exc:
-            raise Http404 from exc
-        else:
+        if outcome.ok:
             messages.success(request, _("The screening was saved."))
             return redirect("meetings:detail", case_id=series.case_id, measure_id=series.measure_id)
     # Guidance follows what is ticked in the form, so a rejected form still shows the advice it triggers.

@@ -6,9 +6,8 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import path
 from django.utils import timezone
@@ -17,7 +16,8 @@ from django.utils.translation import gettext as _
 from sirkel.cases.access import CaseAccess
 from sirkel.cases.models import Case
 from sirkel.cases.selectors import get_case_for_user
-from sirkel.core.forms import add_service_errors
+from sirkel.core.forms import service_errors
+from sirkel.core.submissions import once_per_submission
 from sirkel.core.types import AuthenticatedHttpRequest
 from sirkel.meetings import panels, selectors
 from sirkel.meetings.forms_series import EndSeriesForm, LeaderForm, StartSeriesForm
@@ -54,6 +54,7 @@ def case_measures(request: AuthenticatedHttpRequest, case_id: int) -> HttpRespon
 
 
 @login_required
+@once_per_submission
 def start(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     case, _access = _open_case(request, case_id, edit=True)
     form = StartSeriesForm(
@@ -62,7 +63,7 @@ def start(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
         initial={"caseworker": case.caseworker_id},
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(form) as outcome:
             series = series_services.start_series(
                 acting_user=request.user,
                 case=case,
@@ -71,11 +72,7 @@ def start(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
                 leader=form.cleaned_data["leader"],
                 purpose=form.cleaned_data["purpose"],
             )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except PermissionDenied as exc:
-            raise Http404 from exc
-        else:
+        if outcome.ok:
             messages.success(request, _("The measure was started. Begin with the screening."))
             return redirect("meetings:screening", case_id=series.case_id, measure_id=series.measure_id)
     return render(request, "meetings/start.html", {"case": case, "form": form})
@@ -114,15 +111,11 @@ def set_leader(request: AuthenticatedHttpRequest, case_id: int, measure_id: int)
         return HttpResponseNotAllowed(["POST"])
     form = LeaderForm(request.POST, series=series)
     if form.is_valid():
-        try:
+        with service_errors(form) as outcome:
             leaders_services.set_leader(
                 acting_user=request.user, series=series, leader=form.cleaned_data["leader"]
             )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except PermissionDenied as exc:
-            raise Http404 from exc
-        else:
+        if outcome.ok:
             messages.success(request, _("The meeting leader was saved."))
             return redirect("meetings:detail", case_id=series.case_id, measure_id=series.measure_id)
     messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
@@ -137,18 +130,14 @@ def end(request: AuthenticatedHttpRequest, case_id: int, measure_id: int) -> Htt
         request.POST if request.method == "POST" else None, initial={"ended_on": timezone.localdate()}
     )
     if request.method == "POST" and form.is_valid():
-        try:
+        with service_errors(form) as outcome:
             series_services.end_series(
                 acting_user=request.user,
                 series=series,
                 reason=form.cleaned_data["reason"],
                 ended_on=form.cleaned_data["ended_on"],
             )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except PermissionDenied as exc:
-            raise Http404 from exc
-        else:
+        if outcome.ok:
             messages.success(request, _("The measure is ended."))
             return redirect("meetings:detail", case_id=series.case_id, measure_id=series.measure_id)
     return render(request, "meetings/end.html", {"series": series, "case": series.case, "form": form})

@@ -6,15 +6,14 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse, HttpResponseNotAllowed
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sirkel.audit.models import AuditAction
-from sirkel.core.forms import add_service_errors
+from sirkel.core.forms import service_errors
 from sirkel.core.pdf import pdf_response
 from sirkel.core.types import AuthenticatedHttpRequest
 from sirkel.meetings import selectors_meeting
@@ -83,7 +82,7 @@ def waiver(request: AuthenticatedHttpRequest, case_id: int, measure_id: int, mee
             form.add_error(None, meeting_refusal(series, meeting))
         elif form.is_valid():
             data = form.cleaned_data
-            try:
+            with service_errors(form) as outcome:
                 services.record_waiver(
                     acting_user=request.user,
                     meeting=meeting,
@@ -91,11 +90,7 @@ def waiver(request: AuthenticatedHttpRequest, case_id: int, measure_id: int, mee
                     signed_by=data["signed_by"],
                     signed_at=data["signed_at"],
                 )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            except PermissionDenied as exc:
-                raise Http404 from exc
-            else:
+            if outcome.ok:
                 messages.success(request, _("The waiver was recorded."))
                 return redirect(
                     "meetings:waiver",

@@ -23,8 +23,9 @@ from django.utils.translation import gettext as _
 from sirkel.cases.access import CaseAccess
 from sirkel.cases.models import Case
 from sirkel.cases.selectors import get_case_for_user
-from sirkel.core.forms import add_service_errors
+from sirkel.core.forms import service_errors
 from sirkel.core.htmx import is_htmx
+from sirkel.core.submissions import once_per_submission
 from sirkel.core.types import AuthenticatedHttpRequest
 from sirkel.network import selectors, services
 from sirkel.network.forms import MemberForm, TieForm, member_choice_label
@@ -151,19 +152,16 @@ def network_map(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse
 
 
 @login_required
+@once_per_submission
 def member_add(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     case, access = _open(request, case_id, edit=True)
     if request.method != "POST":
         return redirect(_page_url(case, "member-add"))
     form = MemberForm(request.POST, short=True)
     if form.is_valid():
-        try:
+        with service_errors(form) as outcome:
             member = services.add_member(acting_user=request.user, case=case, **form.member_fields())
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except PermissionDenied as exc:
-            raise Http404 from exc
-        else:
+        if outcome.ok:
             status = _("%(name)s was added to the network.") % {"name": member.name}
             if is_htmx(request):
                 return _refresh(
@@ -203,21 +201,17 @@ def member_edit(request: AuthenticatedHttpRequest, case_id: int, member_id: int)
         form = MemberForm(request.POST, instance=member, prefix=prefix)
         if form.is_valid():
             version = form.cleaned_data.get("version") or member.version
-            try:
+            with service_errors(
+                form,
+                conflict_message=_conflict_message(),
+                current_version=lambda: selectors.get_member(case=case, member_id=member_id).version,
+            ) as outcome:
                 saved = services.update_member(
                     acting_user=request.user, member=member, expected_version=version, **form.member_fields()
                 )
-            except services.ConflictError:
+            if outcome.conflict:
                 stored = selectors.get_member(case=case, member_id=member_id)
-                form.add_error(None, _conflict_message())
-                data = request.POST.copy()
-                data[f"{prefix}-version"] = str(stored.version)
-                form.data = data
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            except PermissionDenied as exc:
-                raise Http404 from exc
-            else:
+            if outcome.ok:
                 status = _("The changes to %(name)s were saved.") % {"name": saved.name}
                 if is_htmx(request):
                     return _refresh(
@@ -328,6 +322,7 @@ def member_move(request: AuthenticatedHttpRequest, case_id: int, member_id: int)
 
 
 @login_required
+@once_per_submission
 def tie_add(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     case, access = _open(request, case_id, edit=True)
     if request.method != "POST":
@@ -336,13 +331,9 @@ def tie_add(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     form = TieForm(request.POST, members=network.members)
     if form.is_valid():
         a, b = form.members_chosen()
-        try:
+        with service_errors(form) as outcome:
             services.add_tie(acting_user=request.user, case=case, a=a, b=b, kind=form.cleaned_data["kind"])
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except PermissionDenied as exc:
-            raise Http404 from exc
-        else:
+        if outcome.ok:
             status = _("Tie between %(a)s and %(b)s saved.") % {"a": a.name, "b": b.name}
             if is_htmx(request):
                 return _refresh(request, case, access, status=status, focus="tie", refresh_ties=True)
