@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.paginator import Page, Paginator
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 
@@ -117,3 +119,41 @@ def measures_for_case(*, case: Case) -> list[Measure]:
     """Every measure of a case (any kind), newest first. The caller has already read the case through
     `get_case_for_user`, which audited the read."""
     return list(Measure.objects.filter(case=case).order_by("-started_on", "-created_at", "-id"))
+
+
+def case_list_page(
+    *,
+    user: User,
+    page_number: str | None,
+    page_size: int,
+    query: str = "",
+    phase: str = "",
+    mine: bool = False,
+    target_group: str = "",
+) -> Page[Case]:
+    """One page of the case list, with the ids of the cases shown recorded in the audit."""
+    qs = list_cases(user=user, query=query, phase=phase, mine=mine, target_group=target_group)
+    page = Paginator(qs, page_size).get_page(page_number)
+    with transaction.atomic():
+        record_event(
+            actor=user,
+            service=None,
+            action=AuditAction.LIST,
+            object_type="case",
+            detail={"cases": [c.pk for c in page.object_list]},
+        )
+    return page
+
+
+def break_glass_page(*, user: User, page_number: str | None, page_size: int = 50) -> Page[BreakGlassAccess]:
+    """One page of the leader's break-glass overview; the grants shown are recorded in the audit."""
+    page = Paginator(break_glass_for_leader(user=user), page_size).get_page(page_number)
+    with transaction.atomic():
+        record_event(
+            actor=user,
+            service=None,
+            action=AuditAction.LIST,
+            object_type="break_glass",
+            detail={"grants": [g.pk for g in page.object_list]},
+        )
+    return page

@@ -13,9 +13,7 @@ from django.utils.translation import gettext as _
 
 from sirkel.accounts.models import Role
 from sirkel.accounts.selectors import role_in_service, service_ids_with_role, services_for_user
-from sirkel.audit.models import AuditAction
 from sirkel.audit.selectors import case_access_log
-from sirkel.audit.services import record_event
 from sirkel.cases import composition, selectors
 from sirkel.cases.access import CREATING_ROLES, WORKING_ROLES
 from sirkel.cases.forms import BreakGlassForm, CaseFilterForm, CaseForm, ServiceChoiceForm
@@ -33,22 +31,15 @@ PAGE_SIZE = 25
 def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = CaseFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    qs = selectors.list_cases(
+    page = selectors.case_list_page(
         user=request.user,
+        page_number=request.GET.get("side"),
+        page_size=PAGE_SIZE,
         query=filters.get("q", ""),
         phase=filters.get("phase", ""),
         mine=bool(filters.get("mine")),
         target_group=filters.get("target", ""),
     )
-    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("side"))
-    with transaction.atomic():
-        record_event(
-            actor=request.user,
-            service=None,
-            action=AuditAction.LIST,
-            object_type="case",
-            detail={"cases": [c.pk for c in page.object_list]},
-        )
     can_create = bool(service_ids_with_role(user=request.user, roles=CREATING_ROLES))
     can_break_glass = bool(service_ids_with_role(user=request.user, roles=WORKING_ROLES))
     # An empty list says why: the search hid the cases, or there are none to see at all. Only an empty
@@ -209,15 +200,5 @@ def break_glass_overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The leader's list of break-glass openings in their services."""
     if not service_ids_with_role(user=request.user, roles={Role.LEADER.value}):
         raise Http404
-    page = Paginator(selectors.break_glass_for_leader(user=request.user), 50).get_page(
-        request.GET.get("side")
-    )
-    with transaction.atomic():
-        record_event(
-            actor=request.user,
-            service=None,
-            action=AuditAction.LIST,
-            object_type="break_glass",
-            detail={"grants": [g.pk for g in page.object_list]},
-        )
+    page = selectors.break_glass_page(user=request.user, page_number=request.GET.get("side"))
     return render(request, "cases/break_glass_overview.html", {"page": page})

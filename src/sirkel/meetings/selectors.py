@@ -6,6 +6,7 @@ another service's pool and then sees only the measures they lead, never the rest
 
 from __future__ import annotations
 
+from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
@@ -126,6 +127,21 @@ def trained_leaders_of_service(*, service_id: int) -> list[TrainedLeader]:
         .select_related("user")
         .order_by("-active", "user__first_name", "user__last_name", "user__username")
     )
+
+
+def leader_register(*, user: User, service_id: int) -> tuple[list[TrainedLeader], list[TrainedLeader]]:
+    """The service's register and the leaders other services share, for its register page; the entries
+    of the service's own register that were shown are recorded in the audit."""
+    own = trained_leaders_of_service(service_id=service_id)
+    with transaction.atomic():
+        record_event(
+            actor=user,
+            service=service_id,
+            action=AuditAction.LIST,
+            object_type="trained_leader",
+            detail={"leaders": [e.pk for e in own]},
+        )
+    return own, shared_leaders_elsewhere(service_id=service_id)
 
 
 def shared_leaders_elsewhere(*, service_id: int) -> list[TrainedLeader]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from django.db import transaction
 from django.db.models import (
     BooleanField,
     Count,
@@ -28,6 +29,8 @@ from sirkel.actions.selectors.due import (
     today,
     with_flags,
 )
+from sirkel.audit.models import AuditAction
+from sirkel.audit.services import record_event
 from sirkel.cases.access import visible_cases_q
 from sirkel.cases.models import Case
 from sirkel.meetings.models import Meeting, MeetingStatus, Series
@@ -163,7 +166,7 @@ def overview_for_user(*, user: User, mine: bool = False, on: datetime.date | Non
         overdue=Count("id", filter=overdue_q(on=on)), due_soon=Count("id", filter=due_soon_q(on=on))
     )
     leader_services = service_ids_with_role(user=user, roles={Role.LEADER.value})
-    return Overview(
+    found = Overview(
         overdue=list(overdue[:OVERVIEW_LIMIT]),
         overdue_total=counts["overdue"],
         due_soon=list(due_soon[:OVERVIEW_LIMIT]),
@@ -173,3 +176,15 @@ def overview_for_user(*, user: User, mine: bool = False, on: datetime.date | Non
         is_leader=bool(leader_services),
         several_services=len(service_ids_with_role(user=user)) > 1,
     )
+    with transaction.atomic():
+        record_event(
+            actor=user,
+            service=None,
+            action=AuditAction.LIST,
+            object_type="action",
+            detail={
+                "actions": [a.pk for a in [*found.overdue, *found.due_soon]],
+                "measures": [m.pk for m in found.unscheduled],
+            },
+        )
+    return found

@@ -24,8 +24,6 @@ from sirkel.actions.models import Action
 from sirkel.actions.selectors import due, overviews, progress
 from sirkel.actions.selectors import plan as plan_selectors
 from sirkel.actions.selectors import review as review_selectors
-from sirkel.audit.models import AuditAction
-from sirkel.audit.services import record_event
 from sirkel.cases.access import SeriesAccess
 from sirkel.core.forms import add_service_errors, service_errors
 from sirkel.core.submissions import once_per_submission
@@ -297,18 +295,7 @@ def overview(request: AuthenticatedHttpRequest) -> HttpResponse:
         raise Http404
     form = OverviewFilter(request.GET or None)
     mine = bool(form.is_valid() and form.cleaned_data["mine"])
-    data = overviews.overview_for_user(user=request.user, mine=mine)
-    with transaction.atomic():
-        record_event(
-            actor=request.user,
-            service=None,
-            action=AuditAction.LIST,
-            object_type="action",
-            detail={
-                "actions": [a.pk for a in [*data.overdue, *data.due_soon]],
-                "measures": [m.pk for m in data.unscheduled],
-            },
-        )
+    data = overviews.overview_for_user(user=request.user, mine=mine)  # audited there
     return render(
         request,
         "actions/overview.html",

@@ -139,3 +139,17 @@ def test_meetings_does_not_import_actions() -> None:
     from_actions = _offenders("actions", ("sirkel.meetings",))
     assert from_meetings == {}
     assert from_actions  # actions do point at meetings
+
+
+def test_views_record_no_audit_events_themselves() -> None:
+    """Reads are audited in the selectors that read (and writes in the services that write), once per
+    action: a view that called `record_event` would audit beside them."""
+    offenders = []
+    for views in sorted(SIRKEL_DIR.rglob("views*.py")) + sorted(SIRKEL_DIR.rglob("views/*.py")):
+        if "tests" in views.parts:
+            continue
+        if "record_event" in {
+            name.split(".")[-1] for name in imported_modules(views.read_text(), package="x")
+        }:
+            offenders.append(str(views.relative_to(SIRKEL_DIR)))
+    assert offenders == []

@@ -6,7 +6,6 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -14,8 +13,6 @@ from django.utils.translation import gettext as _
 
 from sirkel.accounts.models import Service
 from sirkel.accounts.selectors import role_in_service, services_for_user
-from sirkel.audit.models import AuditAction
-from sirkel.audit.services import record_event
 from sirkel.core.forms import service_errors
 from sirkel.core.types import AuthenticatedHttpRequest
 from sirkel.meetings import selectors
@@ -76,16 +73,7 @@ def leaders(request: AuthenticatedHttpRequest) -> HttpResponse:
         if outcome.ok:
             messages.success(request, _("The register was updated."))
             return redirect(f"{request.path}?tjeneste={service.pk}")
-    own = selectors.trained_leaders_of_service(service_id=service.pk)
-    shared = selectors.shared_leaders_elsewhere(service_id=service.pk)
-    with transaction.atomic():
-        record_event(
-            actor=request.user,
-            service=service,
-            action=AuditAction.LIST,
-            object_type="trained_leader",
-            detail={"leaders": [e.pk for e in own]},
-        )
+    own, shared = selectors.leader_register(user=request.user, service_id=service.pk)  # audited there
     return render(
         request,
         "meetings/leaders.html",
