@@ -283,6 +283,7 @@ def test_a_conflicting_save_through_the_page_keeps_the_users_text(case: Case) ->
     url = reverse("meetings:screening", args=[series.case_id, series.measure_id])
     opened_at = str(Screening.objects.get(series=series).version)
     client = client_for(case.caseworker)
+    client.cookies["django_language"] = "en"  # the assertion reads the English message
     first = client.post(url, _form(other_concerns="Første tekst.", version=opened_at))
     assert first.status_code == 302
     second = client.post(url, _form(other_concerns="Andre tekst.", version=opened_at))
