@@ -19,7 +19,7 @@ from sirkel.audit.services import record_event
 from sirkel.cases.access import Basis, SeriesAccess, series_access, visible_cases_q
 from sirkel.cases.models import Case
 from sirkel.meetings.models import Consent, Meeting, Series, TrainedLeader
-from sirkel.network.models import NetworkTie, TieKind
+from sirkel.network.models import NetworkMember, NetworkTie, Side, TieKind
 
 MARKED = (Basis.BREAK_GLASS, Basis.MEASURE_LEADER)
 
@@ -170,3 +170,23 @@ def screening_facts(*, case: Case) -> ScreeningFacts:
         if present
     ]
     return ScreeningFacts(conflicts=conflicts, case_facts=case_facts)
+
+
+# Relations in the register that name a parent (the taxonomy's "Mor"/"Far", "Mother"/"Father", and the
+# everyday words the participants page also reads), by consent party.
+PARENT_WORDS = {
+    "mother": frozenset({"mor", "mamma", "mother", "mum"}),
+    "father": frozenset({"far", "pappa", "father", "dad"}),
+}
+
+
+def known_parents(*, case: Case) -> list[tuple[str, NetworkMember]]:
+    """The mother and father as the case's network register names them: (consent party, member)."""
+    found: list[tuple[str, NetworkMember]] = []
+    for member in NetworkMember.objects.filter(case=case, side=Side.PRIVATE).order_by("name", "id"):
+        words = {w.strip(".,()/").casefold() for w in member.relation.split()}
+        for party, names in PARENT_WORDS.items():
+            if words & names:
+                found.append((party, member))
+                break
+    return found
