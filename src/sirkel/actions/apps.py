@@ -8,10 +8,12 @@ class ActionsConfig(AppConfig):
     verbose_name = _("Agreed actions")
 
     def ready(self) -> None:
-        from sirkel.actions import meeting_page
+        from sirkel.actions import meeting_page, member_release
         from sirkel.actions.case_page import contributor
         from sirkel.cases import composition
         from sirkel.meetings import panels
+        from sirkel.network import removal
 
         composition.register(contributor)
         panels.register("actions", series=meeting_page.series_panel, meeting=meeting_page.meeting_panel)
+        removal.register(member_release.holder)

@@ -25,11 +25,7 @@ class MeetingActions:
 
 
 def _owner(action: Action) -> str:
-    if action.owner_member is not None:
-        return action.owner_member.name
-    if action.owner_user is not None:
-        return action.owner_user.display_name()
-    return ""
+    return action.owner_display
 
 
 def _support(action: Action) -> Any:

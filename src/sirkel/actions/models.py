@@ -46,6 +46,9 @@ class Action(TimeStampedModel):
         related_name="actions",
         verbose_name=_("who (staff)"),
     )
+    # Kept when the person who carried the action is removed from the network register and the action
+    # is not given to someone else: the plan still says who it was.
+    former_owner_name = models.CharField(_("former owner"), max_length=200, blank=True)
     due_on = models.DateField(_("by when"))
     support_type = models.CharField(_("support it gives"), max_length=20, blank=True)
     status = models.CharField(
@@ -58,7 +61,12 @@ class Action(TimeStampedModel):
         constraints = [
             models.CheckConstraint(
                 condition=(models.Q(owner_member__isnull=False) & models.Q(owner_user__isnull=True))
-                | (models.Q(owner_member__isnull=True) & models.Q(owner_user__isnull=False)),
+                | (models.Q(owner_member__isnull=True) & models.Q(owner_user__isnull=False))
+                | (
+                    models.Q(owner_member__isnull=True)
+                    & models.Q(owner_user__isnull=True)
+                    & ~models.Q(former_owner_name="")
+                ),
                 name="action_exactly_one_owner",
             ),
         ]
@@ -71,6 +79,17 @@ class Action(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"action {self.pk} of series {self.series_id}"
+
+    @property
+    def owner_display(self) -> str:
+        """Who carries the action, by name; a removed network member as "(removed from the network)"."""
+        if self.owner_member is not None:
+            return self.owner_member.name
+        if self.owner_user is not None:
+            return self.owner_user.display_name()
+        if self.former_owner_name:
+            return _("%(name)s (removed from the network)") % {"name": self.former_owner_name}
+        return ""
 
 
 class ActionReview(models.Model):

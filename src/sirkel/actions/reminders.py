@@ -119,6 +119,9 @@ def collect(*, on: datetime.date | None = None) -> Plan:
             else:
                 reason = ""
             add(f"member:{member.pk}", member.name, member.email, False, item, reason)
+        elif action.former_owner_name:
+            # Nobody to send to: listed as skipped, so the caseworker sees the action needs a new owner.
+            add(f"former:{action.pk}", action.owner_display, "", False, item, _("removed from the network"))
 
     for series in _followups():
         worker = series.caseworker

@@ -7,6 +7,7 @@ the meeting agreed), is refused on a stopped measure, and is audited in the same
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
@@ -186,6 +187,8 @@ def update_action(
             owner_member=fields.get("owner_member", stored.owner_member),
             owner_user=fields.get("owner_user", stored.owner_user),
         )
+        if stored.former_owner_name:
+            fields["former_owner_name"] = ""  # someone carries it again
     target = fields.get("meeting", stored.meeting)
     if "meeting" in fields and fields["meeting"] != stored.meeting:
         _check_meeting(series=series, meeting=target)
@@ -303,3 +306,48 @@ def review_action(
         kept_open=keep_open,
     )
     return review
+
+
+@transaction.atomic
+def release_member(
+    *,
+    acting_user: User,
+    member: NetworkMember,
+    reassign_to: Mapping[int, NetworkMember | User | None],
+) -> None:
+    """Before a network member is removed: give each action they carry to someone else
+    (`reassign_to[action id]`), or, when None or left out, keep it with their name as its former owner."""
+    carried = list(
+        Action.objects.select_for_update()
+        .filter(owner_member=member)
+        .select_related("series__measure__case")
+        .order_by("id")
+    )
+    for action in carried:
+        series = action.series
+        guards.require(user=acting_user, series=series, what="edit")
+        target = reassign_to.get(action.pk)
+        if isinstance(target, NetworkMember):
+            if target.pk == member.pk:
+                raise ValidationError({"owner": _("Choose someone who stays in the network.")})
+            _check_owner(series=series, owner_member=target, owner_user=None)
+            action.owner_member, action.owner_user, action.former_owner_name = target, None, ""
+        elif target is not None:
+            _check_owner(series=series, owner_member=None, owner_user=target)
+            action.owner_member, action.owner_user, action.former_owner_name = None, target, ""
+        else:
+            action.owner_member, action.former_owner_name = None, member.name
+        action.version += 1
+        action.save(
+            update_fields=["owner_member", "owner_user", "former_owner_name", "version", "updated_at"]
+        )
+        guards.audit(
+            user=acting_user,
+            series=series,
+            action=AuditAction.UPDATE,
+            object_type="action",
+            object_id=action.pk,
+            fields=["owner"],
+            released_member=member.pk,
+            kept_as_former_owner=target is None,
+        )

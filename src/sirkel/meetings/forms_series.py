@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, cast
 
 from django import forms
@@ -22,6 +23,7 @@ from sirkel.meetings.models import (
 from sirkel.meetings.selectors import leader_candidates
 from sirkel.meetings.services.consent import YOUTH_CONSENT_AGE, InformedAbout, voluntary_required_message
 from sirkel.meetings.services.series import kinds_for_case
+from sirkel.network.models import NetworkMember
 
 # Everyone in a service except researchers, who do not work with families.
 STAFF_ROLES = [r.value for r in Role if r != Role.RESEARCHER]
@@ -175,8 +177,10 @@ class ScreeningForm(forms.ModelForm[Screening]):
 
 
 class ConsentForm(forms.Form):
+    # The parents already in the network register: choosing one fills party and name on the server.
+    from_register = forms.ChoiceField(label=_("From the network register"), required=False)
     party = forms.ChoiceField(label=_("Who consents"))
-    party_name = forms.CharField(label=_("Name"), max_length=200)
+    party_name = forms.CharField(label=_("Name"), max_length=200, required=False)
     informed_about = forms.MultipleChoiceField(
         label=_("They were told about"),
         choices=InformedAbout.choices,
@@ -191,10 +195,25 @@ class ConsentForm(forms.Form):
     informed_on = forms.DateField(label=_("Informed on"), widget=DateInput())
     informed_by = StaffChoiceField(queryset=User.objects.none(), label=_("Informed by"))
 
-    def __init__(self, *args: Any, series: Series, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        series: Series,
+        parents: Sequence[tuple[str, NetworkMember]] = (),
+        **kwargs: Any,
+    ) -> None:
         kwargs.setdefault("initial", {})
         kwargs["initial"].setdefault("informed_on", timezone.localdate())
         super().__init__(*args, **kwargs)
+        self.parents = {str(member.pk): (party, member) for party, member in parents}
+        if self.parents:
+            labels = dict(ConsentParty.choices)
+            cast(forms.ChoiceField, self.fields["from_register"]).choices = [
+                ("", _("Someone else: fill in below")),
+                *((pk, f"{m.name} ({labels[party]})") for pk, (party, m) in self.parents.items()),
+            ]
+        else:
+            del self.fields["from_register"]
         party_field = cast(forms.ChoiceField, self.fields["party"])
         youth_possible = series.case.age >= YOUTH_CONSENT_AGE
         party_field.choices = [
@@ -216,6 +235,17 @@ class ConsentForm(forms.Form):
         if InformedAbout.VOLUNTARY.value not in told:
             raise forms.ValidationError(voluntary_required_message(), code="voluntary_required")
         return told
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        chosen = self.parents.get(data.get("from_register") or "")
+        if chosen is not None:
+            party, member = chosen
+            data["party"], data["party_name"] = party, member.name
+            self.errors.pop("party", None)
+        elif not (data.get("party_name") or "").strip():
+            self.add_error("party_name", forms.Field.default_error_messages["required"])
+        return data
 
 
 class WithdrawForm(forms.Form):

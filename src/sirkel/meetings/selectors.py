@@ -6,9 +6,12 @@ another service's pool and then sees only the measures they lead, never the rest
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
 from django.db import transaction
 from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from sirkel.accounts.models import User
 from sirkel.audit.models import AuditAction
@@ -16,6 +19,7 @@ from sirkel.audit.services import record_event
 from sirkel.cases.access import Basis, SeriesAccess, series_access, visible_cases_q
 from sirkel.cases.models import Case
 from sirkel.meetings.models import Consent, Meeting, Series, TrainedLeader
+from sirkel.network.models import NetworkMember, NetworkTie, Side, TieKind
 
 MARKED = (Basis.BREAK_GLASS, Basis.MEASURE_LEADER)
 
@@ -156,3 +160,52 @@ def shared_leaders_elsewhere(*, service_id: int) -> list[TrainedLeader]:
 
 def get_trained_leader(*, leader_id: int) -> TrainedLeader | None:
     return TrainedLeader.objects.select_related("user", "service").filter(pk=leader_id).first()
+
+
+@dataclass(frozen=True)
+class ScreeningFacts:
+    """What Sirkel already knows about the family that the screening should weigh."""
+
+    conflicts: list[tuple[str, str]] = field(default_factory=list)  # pairs of names in conflict
+    case_facts: list[str] = field(default_factory=list)
+
+    def __bool__(self) -> bool:
+        return bool(self.conflicts or self.case_facts)
+
+
+def screening_facts(*, case: Case) -> ScreeningFacts:
+    """Conflict ties in the network map and the case's target groups and interpreter needs: one query
+    (the case is already read, and the caller has been allowed to see it)."""
+    ties = NetworkTie.objects.filter(case=case, kind=TieKind.CONFLICT).select_related("a", "b")
+    conflicts = [(tie.a.name, tie.b.name) for tie in ties.order_by("a__name", "b__name", "id")]
+    case_facts = [
+        text
+        for present, text in (
+            (case.parent_cognitive_difficulties, _("The case records parental cognitive difficulties.")),
+            (case.minority_background, _("The case records a minority background.")),
+            (case.interpreter_needed, _("The family needs an interpreter.")),
+            (case.cultural_interpreter_needed, _("The family needs a cultural interpreter.")),
+        )
+        if present
+    ]
+    return ScreeningFacts(conflicts=conflicts, case_facts=case_facts)
+
+
+# Relations in the register that name a parent (the taxonomy's "Mor"/"Far", "Mother"/"Father", and the
+# everyday words the participants page also reads), by consent party.
+PARENT_WORDS = {
+    "mother": frozenset({"mor", "mamma", "mother", "mum"}),
+    "father": frozenset({"far", "pappa", "father", "dad"}),
+}
+
+
+def known_parents(*, case: Case) -> list[tuple[str, NetworkMember]]:
+    """The mother and father as the case's network register names them: (consent party, member)."""
+    found: list[tuple[str, NetworkMember]] = []
+    for member in NetworkMember.objects.filter(case=case, side=Side.PRIVATE).order_by("name", "id"):
+        words = {w.strip(".,()/").casefold() for w in member.relation.split()}
+        for party, names in PARENT_WORDS.items():
+            if words & names:
+                found.append((party, member))
+                break
+    return found

@@ -85,6 +85,7 @@ def test_ending_needs_a_reason_and_an_end_after_the_start(case: Case) -> None:
 @pytest.mark.django_db
 def test_a_stale_form_is_refused_and_keeps_what_was_typed(case: Case) -> None:
     client = client_for(case.caseworker)
+    client.cookies["django_language"] = "en"  # the assertion reads the English message
     register(client, case)
     measure = Measure.objects.get(case=case)
     url = reverse("cases:measure_edit", args=[case.pk, measure.pk])

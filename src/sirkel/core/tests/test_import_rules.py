@@ -141,6 +141,12 @@ def test_meetings_does_not_import_actions() -> None:
     assert from_actions  # actions do point at meetings
 
 
+def test_network_imports_no_measure_process() -> None:
+    """The member's delete page learns what a person carries through `network.removal`, which the
+    process apps fill."""
+    assert _offenders("network", ("sirkel.meetings", "sirkel.actions")) == {}
+
+
 def test_views_record_no_audit_events_themselves() -> None:
     """Reads are audited in the selectors that read (and writes in the services that write), once per
     action: a view that called `record_event` would audit beside them."""

@@ -10,6 +10,7 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, QueryDict
 from django.test import RequestFactory
+from django.utils import translation
 
 from sirkel.core.forms import service_errors, service_messages
 from sirkel.core.versioning import ConflictError
@@ -43,7 +44,7 @@ def test_a_validation_error_lands_on_its_field() -> None:
 
 def test_a_conflict_shows_the_message_keeps_the_text_and_moves_the_version_on() -> None:
     form = bound(prefix="m3")
-    with service_errors(form, current_version=lambda: 4) as outcome:
+    with translation.override("en"), service_errors(form, current_version=lambda: 4) as outcome:
         raise ConflictError
     assert outcome.conflict and not outcome.ok
     assert "Someone else saved this while you were editing." in form.non_field_errors()[0]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 
 from sirkel.cases.models import Case
 from sirkel.core.versioning import ConflictError, update_versioned
@@ -27,7 +28,7 @@ def test_stale_version_raises_and_writes_nothing(case: Case) -> None:
     update_versioned(first, expected_version=first.version, fields=["phase"])
     second.phase = "closed"
     second.child_given_name = "Overwritten"
-    with pytest.raises(ConflictError) as raised:
+    with pytest.raises(ConflictError) as raised, translation.override("en"):
         update_versioned(second, expected_version=second.version, fields=["phase", "child_given_name"])
     stored = Case.objects.get(pk=case.pk)
     assert stored.phase == "care" and stored.child_given_name == case.child_given_name

@@ -146,13 +146,49 @@ def add_member_and_invite(
     close_to_problem: bool = False,
     **member_fields: Any,
 ) -> Participant:
-    """Someone new: add them to the case's network register (through the network services) and invite them."""
+    """Someone new: add them to the case's network register (through the network services) and invite them.
+
+    The child is the centre of their own network map, not a member of it: inviting "the child" invites
+    them by the case's name and adds no one to the register."""
     guards.require(user=acting_user, series=meeting.series)
     ensure_planned(meeting=meeting)
+    if role == ParticipantRole.CHILD:
+        return invite_child(acting_user=acting_user, meeting=meeting, close_to_problem=close_to_problem)
     member = network_services.add_member(acting_user=acting_user, case=meeting.series.case, **member_fields)
     return add_participant(
         acting_user=acting_user, meeting=meeting, member=member, role=role, close_to_problem=close_to_problem
     )
+
+
+@transaction.atomic
+def invite_child(*, acting_user: User, meeting: Meeting, close_to_problem: bool = False) -> Participant:
+    """Invite the child themself, by the name on the case; no network member."""
+    guards.require(user=acting_user, series=meeting.series)
+    meeting = lock_meeting(meeting=meeting, version=None)
+    ensure_planned(meeting=meeting)
+    case = meeting.series.case
+    if Participant.objects.filter(meeting=meeting, role=ParticipantRole.CHILD).exists():
+        raise ValidationError(_("%(name)s (the child) is already invited.") % {"name": case.child_name})
+    participant = Participant(
+        meeting=meeting,
+        name=case.child_name,
+        role=ParticipantRole.CHILD,
+        relation=_("The child"),
+        is_public=False,
+        close_to_problem=close_to_problem,
+    )
+    participant.full_clean()
+    participant.save()
+    guards.audit(
+        user=acting_user,
+        series=meeting.series,
+        action=AuditAction.CREATE,
+        object_type="participant",
+        object_id=participant.pk,
+        meeting=meeting.pk,
+        role=participant.role,
+    )
+    return participant
 
 
 @transaction.atomic

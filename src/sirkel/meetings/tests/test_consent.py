@@ -27,6 +27,7 @@ from sirkel.meetings.tests.series_support import (
     train,
     visiting_leader,
 )
+from sirkel.network import services as network_services
 from sirkel.testing.fixtures import client_for
 
 
@@ -388,3 +389,48 @@ def test_the_measure_page_says_when_the_youth_must_consent(
     ).content.decode()
     assert 'id="youth-consent"' in older_page
     assert 'id="youth-consent"' not in younger_page
+
+
+@pytest.mark.django_db
+def test_the_consent_form_offers_the_parents_in_the_register(case: Case) -> None:
+    series = start(case)
+    mona = network_services.add_member(
+        acting_user=case.caseworker, case=case, name="Mona Mor", relation="Mor"
+    )
+    network_services.add_member(acting_user=case.caseworker, case=case, name="Kari Nilsen", relation="Mormor")
+    client = client_for(case.caseworker)
+    url = reverse("meetings:consent_add", args=[series.case_id, series.measure_id])
+    page = client.get(url).content.decode()
+    assert f'<option value="{mona.pk}">Mona Mor (' in page
+    assert "Kari Nilsen" not in page  # a grandmother is not a parent
+    response = client.post(
+        url,
+        {
+            "from_register": str(mona.pk),
+            "party": ConsentParty.FATHER,  # the register's choice wins
+            "party_name": "",
+            "informed_about": EVERYTHING_TOLD,
+            "informed_on": timezone.localdate().isoformat(),
+            "informed_by": case.caseworker.pk,
+        },
+    )
+    assert response.status_code == 302
+    consent = Consent.objects.get(series=series)
+    assert (consent.party, consent.party_name) == (ConsentParty.MOTHER, "Mona Mor")
+
+
+@pytest.mark.django_db
+def test_consent_without_a_register_choice_still_needs_a_name(case: Case) -> None:
+    series = start(case)
+    response = client_for(case.caseworker).post(
+        reverse("meetings:consent_add", args=[series.case_id, series.measure_id]),
+        {
+            "party": ConsentParty.MOTHER,
+            "party_name": " ",
+            "informed_about": EVERYTHING_TOLD,
+            "informed_on": timezone.localdate().isoformat(),
+            "informed_by": case.caseworker.pk,
+        },
+    )
+    assert response.status_code == 200
+    assert not Consent.objects.filter(series=series).exists()

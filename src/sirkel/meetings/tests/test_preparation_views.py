@@ -402,6 +402,26 @@ def test_someone_new_is_added_to_the_register_and_invited(meeting: Meeting) -> N
 
 
 @pytest.mark.django_db
+def test_inviting_the_child_as_someone_new_adds_no_one_to_their_own_network_map(meeting: Meeting) -> None:
+    case = meeting.series.case
+    client = client_for(meeting.series.caseworker)
+    url = reverse("meetings:participant_new", args=[case.pk, meeting.series.measure_id, meeting.pk])
+    data = {"new-name": case.child_given_name, "new-role": "child", "new-side": "private"}
+    members_before = NetworkMember.objects.filter(case=case).count()
+    response = client.post(url, data)
+    assert response.status_code == 302
+    assert NetworkMember.objects.filter(case=case).count() == members_before  # no extra node on the map
+    assert not NetworkMember.objects.filter(case=case, name__icontains=case.child_given_name).exists()
+    child = Participant.objects.get(meeting=meeting, role=ParticipantRole.CHILD)
+    assert (child.member_id, child.name) == (None, case.child_name)
+
+    again = client.post(url, data)
+    assert again.status_code == 400
+    assert "is already invited" in again.content.decode()
+    assert Participant.objects.filter(meeting=meeting, role=ParticipantRole.CHILD).count() == 1
+
+
+@pytest.mark.django_db
 def test_someone_new_without_who_agreed_to_contact_is_refused(meeting: Meeting) -> None:
     client = client_for(meeting.series.caseworker)
     response = client.post(

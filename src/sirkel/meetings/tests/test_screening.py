@@ -18,6 +18,7 @@ from sirkel.meetings.models import Screening, ScreeningDecision, Series, SeriesS
 from sirkel.meetings.services import screening as screening_services
 from sirkel.meetings.services.screening import GuidanceLevel, screening_guidance
 from sirkel.meetings.tests.series_support import assert_404_for, start, visiting_leader
+from sirkel.network import services as network_services
 from sirkel.testing.fixtures import client_for
 
 
@@ -283,6 +284,7 @@ def test_a_conflicting_save_through_the_page_keeps_the_users_text(case: Case) ->
     url = reverse("meetings:screening", args=[series.case_id, series.measure_id])
     opened_at = str(Screening.objects.get(series=series).version)
     client = client_for(case.caseworker)
+    client.cookies["django_language"] = "en"  # the assertion reads the English message
     first = client.post(url, _form(other_concerns="Første tekst.", version=opened_at))
     assert first.status_code == 302
     second = client.post(url, _form(other_concerns="Andre tekst.", version=opened_at))
@@ -292,3 +294,21 @@ def test_a_conflicting_save_through_the_page_keeps_the_users_text(case: Case) ->
     assert "Andre tekst." in body
     assert f'name="version" value="{int(opened_at) + 1}"' in body
     assert Screening.objects.get(series=series).other_concerns == "Første tekst."
+
+
+@pytest.mark.django_db
+def test_the_screening_page_shows_conflict_ties_and_interpreter_need(case: Case) -> None:
+    series = start(case)
+    mona = network_services.add_member(acting_user=case.caseworker, case=case, name="Mona Mor")
+    per = network_services.add_member(acting_user=case.caseworker, case=case, name="Per Far")
+    network_services.add_tie(acting_user=case.caseworker, case=case, a=mona, b=per, kind="conflict")
+    Case.objects.filter(pk=case.pk).update(interpreter_needed=True)
+    page = (
+        client_for(case.caseworker)
+        .get(reverse("meetings:screening", args=[series.case_id, series.measure_id]))
+        .content.decode()
+    )
+    assert "Mona Mor and Per Far are in conflict" in page
+    assert "reason for caution" in page
+    assert "The family needs an interpreter." in page
+    assert "cultural interpreter" not in page.split('id="screening-facts"')[1].split("</section>")[0]

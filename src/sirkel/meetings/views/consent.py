@@ -26,6 +26,7 @@ def consent_add(request: AuthenticatedHttpRequest, case_id: int, measure_id: int
     form = ConsentForm(
         request.POST if request.method == "POST" else None,
         series=series,
+        parents=selectors.known_parents(case=series.case),
         initial={"informed_by": request.user.pk},
     )
     if request.method == "POST" and form.is_valid():

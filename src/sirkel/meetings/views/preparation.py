@@ -33,6 +33,7 @@ from sirkel.meetings.models import (
     Meeting,
     MeetingStatus,
     Participant,
+    ParticipantRole,
     Series,
 )
 from sirkel.meetings.services import balance, checklist, invitations, preparation
@@ -272,9 +273,13 @@ def participant_new(
                 contact_consent_by=data["contact_consent_by"],
             )
         if outcome.ok:
-            messages.success(
-                request, _("%(name)s was added to the network register and invited.") % {"name": data["name"]}
-            )
+            if data["role"] == ParticipantRole.CHILD:  # the child is invited, not added to their own map
+                messages.success(request, _("%(name)s was invited.") % {"name": series.case.child_name})
+            else:
+                messages.success(
+                    request,
+                    _("%(name)s was added to the network register and invited.") % {"name": data["name"]},
+                )
             return back_to_participants(meeting)
     return _participants_page(request, series, access, meeting, new_form=form, status=400)
 

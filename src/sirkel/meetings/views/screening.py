@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from sirkel.core.forms import service_errors
 from sirkel.core.types import AuthenticatedHttpRequest
+from sirkel.meetings import selectors
 from sirkel.meetings.forms_series import ScreeningForm
 from sirkel.meetings.models import Screening, Series
 from sirkel.meetings.services import screening as screening_services
@@ -69,6 +70,7 @@ def screening(request: AuthenticatedHttpRequest, case_id: int, measure_id: int) 
             "access": access,
             "screening": current,
             "guidance": screening_services.screening_guidance(shown),
+            "facts": selectors.screening_facts(case=series.case),
             "form": form if can_edit or form.errors else None,
             "threshold": screening_services.SMALL_NETWORK_THRESHOLD,
         },

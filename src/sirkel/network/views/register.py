@@ -27,7 +27,7 @@ from sirkel.core.forms import service_errors
 from sirkel.core.htmx import is_htmx
 from sirkel.core.submissions import once_per_submission
 from sirkel.core.types import AuthenticatedHttpRequest
-from sirkel.network import selectors, services
+from sirkel.network import removal, selectors, services
 from sirkel.network.forms import MemberForm, TieForm, member_choice_label
 from sirkel.network.layout import accessible_name, build_map, tie_kind_labels
 from sirkel.network.metrics import metrics_for_network
@@ -250,12 +250,24 @@ def member_delete(request: AuthenticatedHttpRequest, case_id: int, member_id: in
     case, access = _open(request, case_id, edit=True)
     member = selectors.get_member(case=case, member_id=member_id)
     member.case = case
-    if request.method == "POST":
+    # What the person carries in other apps (e.g. actions in a plan): said on the page, released first.
+    held = removal.holdings(
+        user=request.user, member=member, data=request.POST if request.method == "POST" else None
+    )
+    if request.method == "POST" and all([h.form.is_valid() for h in held]):
         name = member.name
         try:
-            services.remove_member(acting_user=request.user, member=member)
+            removal.release_and_remove(
+                acting_user=request.user,
+                member=member,
+                held=held,
+                remove=lambda: services.remove_member(acting_user=request.user, member=member),
+            )
         except PermissionDenied as exc:
             raise Http404 from exc
+        except ValidationError as exc:
+            held[0].form.add_error(None, exc.messages)
+            return _delete_page(request, case, member, held, status=400)
         status = _("%(name)s was removed from the network.") % {"name": name}
         if is_htmx(request):
             return _refresh(
@@ -263,10 +275,21 @@ def member_delete(request: AuthenticatedHttpRequest, case_id: int, member_id: in
             )
         messages.success(request, status)
         return redirect(_page_url(case, "register"))
-    context = {"case": case, "member": member, "name": member_choice_label(member)}
+    return _delete_page(request, case, member, held, status=400 if request.method == "POST" else 200)
+
+
+def _delete_page(
+    request: AuthenticatedHttpRequest,
+    case: Case,
+    member: NetworkMember,
+    held: list[removal.Holding],
+    *,
+    status: int,
+) -> HttpResponse:
+    context = {"case": case, "member": member, "name": member_choice_label(member), "held": held}
     if is_htmx(request):
-        return render(request, "network/partials/member_delete_row.html", context)
-    return render(request, "network/member_confirm_delete.html", context)
+        return render(request, "network/partials/member_delete_row.html", context, status=status)
+    return render(request, "network/member_confirm_delete.html", context, status=status)
 
 
 def _move_target(request: AuthenticatedHttpRequest) -> tuple[int, str, float | None]:
