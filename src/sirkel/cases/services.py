@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -17,7 +16,7 @@ from sirkel.accounts.selectors import role_in_service
 from sirkel.audit.models import AuditAction
 from sirkel.audit.services import record_event
 from sirkel.cases.access import CREATING_ROLES, WORKING_ROLES, case_access
-from sirkel.cases.models import BreakGlassAccess, Case, CaseAssignment
+from sirkel.cases.models import Birthplace, BreakGlassAccess, Case, CaseAssignment, LivesWith, Phase, Sex
 from sirkel.core.types import UNCHANGED, Unchanged
 from sirkel.core.versioning import update_versioned
 
@@ -62,9 +61,41 @@ def create_case(
     acting_user: User,
     service: Service,
     caseworker: User,
+    child_given_name: str,
+    child_family_name: str,
+    birth_date: date,
+    first_contact_date: date,
     assigned: list[User] | None = None,
-    **fields: Any,
+    sex: str = Sex.UNKNOWN,
+    birthplace: str = Birthplace.NORWAY,
+    lives_with: str = LivesWith.NOT_STATED,
+    lives_with_other: str = "",
+    children_in_household: int = 1,
+    phase: str = Phase.INVESTIGATION,
+    minority_background: bool = False,
+    parent_cognitive_difficulties: bool = False,
+    language: str = "",
+    interpreter_needed: bool = False,
+    cultural_interpreter_needed: bool = False,
 ) -> Case:
+    """Open a case in `service` with its own number, the caseworker responsible and colleagues assigned."""
+    fields = {
+        "child_given_name": child_given_name,
+        "child_family_name": child_family_name,
+        "birth_date": birth_date,
+        "sex": sex,
+        "birthplace": birthplace,
+        "lives_with": lives_with,
+        "lives_with_other": lives_with_other,
+        "children_in_household": children_in_household,
+        "first_contact_date": first_contact_date,
+        "phase": phase,
+        "minority_background": minority_background,
+        "parent_cognitive_difficulties": parent_cognitive_difficulties,
+        "language": language,
+        "interpreter_needed": interpreter_needed,
+        "cultural_interpreter_needed": cultural_interpreter_needed,
+    }
     role = role_in_service(user=acting_user, service_id=service.pk)
     if role not in CREATING_ROLES:
         raise PermissionDenied
@@ -73,9 +104,6 @@ def create_case(
     _check_staff(service=service, users=[caseworker], field="caseworker")
     assigned = [u for u in (assigned or []) if u.pk != caseworker.pk]
     _check_staff(service=service, users=assigned, field="assigned")
-    unknown = set(fields) - set(CASE_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown case fields: {sorted(unknown)}")
     case = Case(service=service, caseworker=caseworker, number=_next_number(service=service), **fields)
     case.full_clean()
     case.save()

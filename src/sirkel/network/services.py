@@ -14,6 +14,7 @@ from sirkel.audit.models import AuditAction
 from sirkel.audit.services import record_event
 from sirkel.cases.access import case_access
 from sirkel.cases.models import Case
+from sirkel.core.types import UNCHANGED, Unchanged
 from sirkel.core.versioning import update_versioned
 from sirkel.network.models import (
     NetworkMember,
@@ -77,9 +78,61 @@ def _clean_fields(fields: dict[str, Any]) -> dict[str, Any]:
     return fields
 
 
+def _given(values: dict[str, Any]) -> dict[str, Any]:
+    """The member fields a caller gave: a field left out (UNCHANGED) keeps its default or stored value."""
+    return {k: v for k, v in values.items() if v is not UNCHANGED}
+
+
 @transaction.atomic
-def add_member(*, acting_user: User, case: Case, **fields: Any) -> NetworkMember:
+def add_member(
+    *,
+    acting_user: User,
+    case: Case,
+    name: str,
+    side: str | Unchanged = UNCHANGED,
+    sector: str | Unchanged = UNCHANGED,
+    relation: str | Unchanged = UNCHANGED,
+    ring: int | Unchanged = UNCHANGED,
+    support: list[str] | Unchanged = UNCHANGED,
+    valence: str | Unchanged = UNCHANGED,
+    direction: str | Unchanged = UNCHANGED,
+    contact_frequency: str | Unchanged = UNCHANGED,
+    lives_abroad: bool | Unchanged = UNCHANGED,
+    language: str | Unchanged = UNCHANGED,
+    interpreter_needed: bool | Unchanged = UNCHANGED,
+    phone: str | Unchanged = UNCHANGED,
+    email: str | Unchanged = UNCHANGED,
+    address: str | Unchanged = UNCHANGED,
+    may_contact: bool | Unchanged = UNCHANGED,
+    contact_consent_by: str | Unchanged = UNCHANGED,
+    note: str | Unchanged = UNCHANGED,
+    map_offset: float | None | Unchanged = UNCHANGED,
+) -> NetworkMember:
+    """Add a person or institution to the case's network register; fields left out take the defaults."""
     _require_edit(user=acting_user, case=case)
+    fields = _given(
+        {
+            "name": name,
+            "side": side,
+            "sector": sector,
+            "relation": relation,
+            "ring": ring,
+            "support": support,
+            "valence": valence,
+            "direction": direction,
+            "contact_frequency": contact_frequency,
+            "lives_abroad": lives_abroad,
+            "language": language,
+            "interpreter_needed": interpreter_needed,
+            "phone": phone,
+            "email": email,
+            "address": address,
+            "may_contact": may_contact,
+            "contact_consent_by": contact_consent_by,
+            "note": note,
+            "map_offset": map_offset,
+        }
+    )
     member = NetworkMember(case=case, **_clean_fields(fields))
     member.full_clean()
     member.save()
@@ -95,12 +148,59 @@ def add_member(*, acting_user: User, case: Case, **fields: Any) -> NetworkMember
 
 @transaction.atomic
 def update_member(
-    *, acting_user: User, member: NetworkMember, expected_version: int | None = None, **fields: Any
+    *,
+    acting_user: User,
+    member: NetworkMember,
+    expected_version: int | None = None,
+    name: str | Unchanged = UNCHANGED,
+    side: str | Unchanged = UNCHANGED,
+    sector: str | Unchanged = UNCHANGED,
+    relation: str | Unchanged = UNCHANGED,
+    ring: int | Unchanged = UNCHANGED,
+    support: list[str] | Unchanged = UNCHANGED,
+    valence: str | Unchanged = UNCHANGED,
+    direction: str | Unchanged = UNCHANGED,
+    contact_frequency: str | Unchanged = UNCHANGED,
+    lives_abroad: bool | Unchanged = UNCHANGED,
+    language: str | Unchanged = UNCHANGED,
+    interpreter_needed: bool | Unchanged = UNCHANGED,
+    phone: str | Unchanged = UNCHANGED,
+    email: str | Unchanged = UNCHANGED,
+    address: str | Unchanged = UNCHANGED,
+    may_contact: bool | Unchanged = UNCHANGED,
+    contact_consent_by: str | Unchanged = UNCHANGED,
+    note: str | Unchanged = UNCHANGED,
+    map_offset: float | None | Unchanged = UNCHANGED,
 ) -> NetworkMember:
-    """Change a member; with `expected_version`, refuse if someone saved in between."""
+    """Change a member; with `expected_version`, refuse if someone saved in between. Each field is its own
+    keyword; a field left out keeps its stored value."""
     case = member.case
     _require_edit(user=acting_user, case=case)
-    fields = _clean_fields(fields)
+    fields = _clean_fields(
+        _given(
+            {
+                "name": name,
+                "side": side,
+                "sector": sector,
+                "relation": relation,
+                "ring": ring,
+                "support": support,
+                "valence": valence,
+                "direction": direction,
+                "contact_frequency": contact_frequency,
+                "lives_abroad": lives_abroad,
+                "language": language,
+                "interpreter_needed": interpreter_needed,
+                "phone": phone,
+                "email": email,
+                "address": address,
+                "may_contact": may_contact,
+                "contact_consent_by": contact_consent_by,
+                "note": note,
+                "map_offset": map_offset,
+            }
+        )
+    )
     stored = NetworkMember.objects.select_for_update().get(pk=member.pk)
     if expected_version is None:
         expected_version = stored.version

@@ -15,8 +15,9 @@ from django.urls import reverse
 from sirkel.accounts.models import Service, User
 from sirkel.audit.models import AuditAction, AuditEvent
 from sirkel.cases.models import Case, CaseAssignment
-from sirkel.cases.services import CASE_FIELDS, update_case
+from sirkel.cases.services import CASE_FIELDS, create_case, update_case
 from sirkel.core.versioning import ConflictError
+from sirkel.network import services as network_services
 from sirkel.testing.fixtures import client_for
 
 FORM: dict[str, Any] = {
@@ -244,3 +245,16 @@ def test_a_field_left_out_of_update_case_keeps_its_value(case: Case, leader: Use
     update_case(acting_user=leader, case=Case.objects.get(pk=case.pk), expected_version=1, phase="care")
     case.refresh_from_db()
     assert case.phase == "care" and case.child_given_name == given_name
+
+
+def test_every_case_field_is_its_own_keyword_of_create_case_and_nothing_else_is_taken() -> None:
+    parameters = inspect.signature(create_case).parameters
+    assert set(CASE_FIELDS) <= set(parameters)
+    assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in parameters.values())
+
+
+def test_network_member_services_take_each_field_as_a_keyword() -> None:
+    for service in (network_services.add_member, network_services.update_member):
+        parameters = inspect.signature(service).parameters
+        assert set(network_services.MEMBER_FIELDS) <= set(parameters), service.__name__
+        assert all(p.kind is inspect.Parameter.KEYWORD_ONLY for p in parameters.values())

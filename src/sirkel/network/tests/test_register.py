@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -26,7 +27,7 @@ HX = {"HX-Request": "true"}
 PLAIN: dict[str, str] = {}
 
 
-def add(case: Case, user: User, name: str, **fields: object) -> NetworkMember:
+def add(case: Case, user: User, name: str, **fields: Any) -> NetworkMember:
     return services.add_member(acting_user=user, case=case, name=name, **fields)
 
 
