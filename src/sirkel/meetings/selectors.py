@@ -81,15 +81,25 @@ def series_for_user(*, user: User) -> QuerySet[Series]:
     )
 
 
-def series_led_by(*, user: User) -> QuerySet[Series]:
+def series_led_by(*, user: User) -> list[Series]:
     """The measures the user leads, also for other services, with their meetings in order (for "My
-    meetings"). Leading is what gives access here, so nothing else of the cases is read."""
-    return (
+    meetings"). Leading is what gives access here, so nothing else of the cases is read; the measures
+    listed are recorded in the audit."""
+    found = list(
         Series.objects.filter(leader=user)
         .select_related("measure__case__service")
         .prefetch_related(Prefetch("meetings", queryset=Meeting.objects.order_by("sequence")))
         .order_by("-updated_at", "-id")
     )
+    with transaction.atomic():
+        record_event(
+            actor=user,
+            service=None,
+            action=AuditAction.LIST,
+            object_type="series",
+            detail={"series": [s.pk for s in found], "basis": "meeting_leader"},
+        )
+    return found
 
 
 def leads_or_is_trained(*, user: User) -> bool:

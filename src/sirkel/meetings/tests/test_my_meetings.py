@@ -77,3 +77,15 @@ def test_my_meetings_requires_login() -> None:
     response = Client().get(URL)
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
+
+
+@pytest.mark.django_db
+def test_the_list_of_my_meetings_is_recorded_in_the_audit(case: Case, consultant: User) -> None:
+    from sirkel.audit.models import AuditAction, AuditEvent
+    from sirkel.meetings.selectors import series_led_by
+
+    train(consultant, case.service)
+    series = ready_series(case, consultant)
+    assert [s.pk for s in series_led_by(user=consultant)] == [series.pk]
+    event = AuditEvent.objects.filter(actor=consultant, action=AuditAction.LIST, object_type="series").last()
+    assert event is not None and event.detail["series"] == [series.pk]
