@@ -6,30 +6,26 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from sirkel.accounts.models import Membership, Role, User
 from sirkel.audit.models import AuditAction
 from sirkel.cases.measures import end_period
 from sirkel.meetings.models import Consent, ConsentParty, Series, SeriesStatus
 from sirkel.meetings.services import guards
+from sirkel.taxonomy.choices import TaxonomyChoices, constant
 
 # A child becomes a party at 15 and must then consent to measures aimed at them too.
 YOUTH_CONSENT_AGE = 15
 
 
-class InformedAbout(models.TextChoices):
-    """What a party was told before consenting: the study's conditions for real informed consent."""
+class InformedAbout(TaxonomyChoices, vocabulary="consent", key="informed_about"):
+    """What a party was told before consenting: the study's conditions for real informed consent. The list
+    and its labels are the taxonomy's (`taxonomy/data/consent.yaml`)."""
 
-    WHAT = "what", gettext_lazy("What a network meeting is")
-    WHO = "who", gettext_lazy("Who comes")
-    DURATION = "duration", gettext_lazy("How long it lasts")
-    CONFIDENTIALITY = "confidentiality", gettext_lazy("Confidentiality and the waiver")
-    VOLUNTARY = "voluntary", gettext_lazy("That it is voluntary and consent can be withdrawn at any time")
-    CHILD_ROLE = "child_role", gettext_lazy("The child's role")
+    VOLUNTARY = constant("voluntary")
 
 
 def voluntary_required_message() -> str:

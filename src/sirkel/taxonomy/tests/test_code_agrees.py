@@ -300,3 +300,11 @@ def test_the_case_labels_its_target_groups_as_the_taxonomy_does(language: str) -
             field = Case._meta.get_field(group["case_fields"][0])
             assert isinstance(field, models.Field)
             assert str(field.verbose_name).casefold() == str(group[language]).casefold(), group["key"]
+
+
+def test_what_a_party_is_told_before_consenting_is_the_taxonomys() -> None:
+    from sirkel.meetings.services.consent import InformedAbout
+
+    assert [value for value, _label in InformedAbout.choices] == keys("consent", "informed_about")
+    required = [item["key"] for item in items("consent", "informed_about") if item.get("required")]
+    assert required == [InformedAbout.VOLUNTARY]  # what the consent service refuses to do without
