@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from sirkel.accounts.models import Service, User
 from sirkel.audit.models import AuditEvent
@@ -213,7 +213,7 @@ def test_a_meeting_cannot_be_marked_as_held_before_its_planned_day(
     # disagree with the plan.
     assert meeting.starts_at is not None and timezone.localdate(meeting.starts_at) > timezone.localdate()
     for held_on in (None, timezone.localdate(), timezone.localdate() - timedelta(days=3)):
-        with pytest.raises(ValidationError) as error:
+        with pytest.raises(ValidationError) as error, translation.override("en"):
             services.close_meeting(acting_user=caseworker, meeting=meeting, held_on=held_on)
         assert "before its planned day" in str(error.value)
     stored = reload(meeting)

@@ -162,6 +162,7 @@ def test_a_meeting_of_another_measure_is_404_under_this_measures_address(
 ) -> None:
     other = plan(ready_series(case, meeting_leader))
     client = client_for(series.caseworker)
+    client.cookies["django_language"] = "en"  # the assertions read English messages
     assert (
         client.get(
             reverse("meetings:prepare", args=[series.case_id, series.measure_id, other.pk])
@@ -176,6 +177,7 @@ def test_a_meeting_of_another_measure_is_404_under_this_measures_address(
 @pytest.mark.django_db
 def test_planning_the_first_and_a_follow_up_meeting(series: Series) -> None:
     client = client_for(series.caseworker)
+    client.cookies["django_language"] = "en"  # the assertions read English messages
     url = reverse("meetings:meeting_new", args=[series.case_id, series.measure_id])
     form = client.get(url).content.decode()
     assert "copy_participants" not in form
@@ -201,6 +203,7 @@ def test_planning_the_first_and_a_follow_up_meeting(series: Series) -> None:
 @pytest.mark.parametrize("starts_at", ["9999-06-04T09:00", "0001-06-04T09:00", "1999-12-31T09:00"])
 def test_a_meeting_date_out_of_range_is_refused_on_the_page(series: Series, starts_at: str) -> None:
     client = client_for(series.caseworker)
+    client.cookies["django_language"] = "en"  # the assertions read English messages
     url = reverse("meetings:meeting_new", args=[series.case_id, series.measure_id])
     response = client.post(url, {"starts_at": starts_at, "mode": "in_person", "place": "Familiens hus"})
     assert response.status_code == 200
@@ -212,6 +215,7 @@ def test_a_meeting_date_out_of_range_is_refused_on_the_page(series: Series, star
 @pytest.mark.parametrize("starts_at", ["9999-06-04T09:00", "0001-06-04T09:00"])
 def test_moving_a_meeting_out_of_range_is_refused_on_the_page(meeting: Meeting, starts_at: str) -> None:
     client = client_for(meeting.series.caseworker)
+    client.cookies["django_language"] = "en"  # the assertions read English messages
     url = reverse("meetings:prepare", args=[meeting.series.case_id, meeting.series.measure_id, meeting.pk])
     response = client.post(
         url,
@@ -245,6 +249,7 @@ def test_planning_is_refused_with_a_reason_during_screening(case: Case, meeting_
 @pytest.mark.django_db
 def test_a_digital_meeting_without_video_link_keeps_what_was_typed(series: Series) -> None:
     client = client_for(series.caseworker)
+    client.cookies["django_language"] = "en"  # the assertions read English messages
     response = client.post(
         reverse("meetings:meeting_new", args=[series.case_id, series.measure_id]),
         {"mode": "digital", "place": "", "purpose": "Et formål jeg skrev selv"},
@@ -260,6 +265,7 @@ def test_a_digital_meeting_without_video_link_keeps_what_was_typed(series: Serie
 @pytest.mark.django_db
 def test_saving_a_section_redirects_to_it_and_updates_the_checklist(meeting: Meeting) -> None:
     client = client_for(meeting.series.caseworker)
+    client.cookies["django_language"] = "en"  # the assertions read English messages
     url = reverse("meetings:prepare", args=[meeting.series.case_id, meeting.series.measure_id, meeting.pk])
     before = client.get(url).content.decode()
     assert 'id="check-speech"' in before and "checklist__item--missing" in before
@@ -284,6 +290,7 @@ def test_saving_a_section_redirects_to_it_and_updates_the_checklist(meeting: Mee
 @pytest.mark.django_db
 def test_an_invalid_section_keeps_the_input_and_shows_an_error_summary(meeting: Meeting) -> None:
     client = client_for(meeting.series.caseworker)
+    client.cookies["django_language"] = "en"  # the assertions read English messages
     response = client.post(
         reverse("meetings:prepare", args=[meeting.series.case_id, meeting.series.measure_id, meeting.pk]),
         {
@@ -304,6 +311,7 @@ def test_an_invalid_section_keeps_the_input_and_shows_an_error_summary(meeting: 
 @pytest.mark.django_db
 def test_a_stale_form_is_refused_without_losing_the_text(meeting: Meeting) -> None:
     client = client_for(meeting.series.caseworker)
+    client.cookies["django_language"] = "en"  # the assertions read English messages
     url = reverse("meetings:prepare", args=[meeting.series.case_id, meeting.series.measure_id, meeting.pk])
     opened_at = meeting.version
     preparation.save_preparation_section(
@@ -335,6 +343,7 @@ def test_a_stale_form_is_refused_without_losing_the_text(meeting: Meeting) -> No
 @pytest.mark.django_db
 def test_an_unknown_section_is_404(meeting: Meeting) -> None:
     client = client_for(meeting.series.caseworker)
+    client.cookies["django_language"] = "en"  # the assertions read English messages
     url = reverse("meetings:prepare", args=[meeting.series.case_id, meeting.series.measure_id, meeting.pk])
     assert client.post(url, {"section": "internal_notes"}).status_code == 404
 
@@ -347,6 +356,7 @@ def test_inviting_from_the_register_and_the_service(meeting: Meeting, meeting_le
     series = meeting.series
     grandma = member(series.case, "Gerd Mormor", relation="Mormor", ring=1)
     client = client_for(series.caseworker)
+    client.cookies["django_language"] = "en"  # the assertions read English messages
     url = reverse("meetings:participants", args=[series.case_id, series.measure_id, meeting.pk])
     page = client.get(url).content.decode()
     assert "Gerd Mormor" in page and meeting_leader.display_name() in page
@@ -367,6 +377,7 @@ def test_inviting_from_the_register_and_the_service(meeting: Meeting, meeting_le
 @pytest.mark.django_db
 def test_choosing_nobody_is_an_error(meeting: Meeting) -> None:
     client = client_for(meeting.series.caseworker)
+    client.cookies["django_language"] = "en"  # the assertions read English messages
     response = client.post(
         reverse(
             "meetings:participants", args=[meeting.series.case_id, meeting.series.measure_id, meeting.pk]
@@ -379,6 +390,7 @@ def test_choosing_nobody_is_an_error(meeting: Meeting) -> None:
 @pytest.mark.django_db
 def test_someone_new_is_added_to_the_register_and_invited(meeting: Meeting) -> None:
     client = client_for(meeting.series.caseworker)
+    client.cookies["django_language"] = "en"  # the assertions read English messages
     response = client.post(
         reverse(
             "meetings:participant_new", args=[meeting.series.case_id, meeting.series.measure_id, meeting.pk]
@@ -405,6 +417,7 @@ def test_someone_new_is_added_to_the_register_and_invited(meeting: Meeting) -> N
 def test_inviting_the_child_as_someone_new_adds_no_one_to_their_own_network_map(meeting: Meeting) -> None:
     case = meeting.series.case
     client = client_for(meeting.series.caseworker)
+    client.cookies["django_language"] = "en"  # the assertions read English messages
     url = reverse("meetings:participant_new", args=[case.pk, meeting.series.measure_id, meeting.pk])
     data = {"new-name": case.child_given_name, "new-role": "child", "new-side": "private"}
     members_before = NetworkMember.objects.filter(case=case).count()
@@ -424,6 +437,7 @@ def test_inviting_the_child_as_someone_new_adds_no_one_to_their_own_network_map(
 @pytest.mark.django_db
 def test_someone_new_without_who_agreed_to_contact_is_refused(meeting: Meeting) -> None:
     client = client_for(meeting.series.caseworker)
+    client.cookies["django_language"] = "en"  # the assertions read English messages
     response = client.post(
         reverse(
             "meetings:participant_new", args=[meeting.series.case_id, meeting.series.measure_id, meeting.pk]
@@ -437,6 +451,7 @@ def test_someone_new_without_who_agreed_to_contact_is_refused(meeting: Meeting) 
 @pytest.mark.django_db
 def test_marking_role_and_closeness_and_removing(meeting: Meeting, invited: Participant) -> None:
     client = client_for(meeting.series.caseworker)
+    client.cookies["django_language"] = "en"  # the assertions read English messages
     m, g, p = [meeting.series.case_id, meeting.series.measure_id], meeting.pk, invited.pk
     client.post(
         reverse("meetings:participant_edit", args=[*m, g, p]),
@@ -453,6 +468,7 @@ def test_marking_role_and_closeness_and_removing(meeting: Meeting, invited: Part
 @pytest.mark.django_db
 def test_recording_an_answer(meeting: Meeting, invited: Participant) -> None:
     client = client_for(meeting.series.caseworker)
+    client.cookies["django_language"] = "en"  # the assertions read English messages
     url = reverse(
         "meetings:response", args=[meeting.series.case_id, meeting.series.measure_id, meeting.pk, invited.pk]
     )
@@ -475,6 +491,7 @@ def test_the_balance_warning_shows_on_both_pages(meeting: Meeting) -> None:
         members=[member(series.case, "Mona Mor"), *professionals],
     )
     client = client_for(series.caseworker)
+    client.cookies["django_language"] = "en"  # the assertions read English messages
     for name in ("participants", "prepare"):
         page = client.get(
             reverse(f"meetings:{name}", args=[series.case_id, series.measure_id, meeting.pk])
@@ -536,6 +553,7 @@ def test_page_queries_do_not_grow_with_the_number_of_participants(
 @pytest.mark.django_db
 def test_the_series_page_lists_meetings_with_links(meeting: Meeting) -> None:
     client = client_for(meeting.series.caseworker)
+    client.cookies["django_language"] = "en"  # the assertions read English messages
     page = client.get(
         reverse("meetings:detail", args=[meeting.series.case_id, meeting.series.measure_id])
     ).content.decode()

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
@@ -304,7 +305,7 @@ def test_the_screening_page_shows_conflict_ties_and_interpreter_need(case: Case)
     network_services.add_tie(acting_user=case.caseworker, case=case, a=mona, b=per, kind="conflict")
     Case.objects.filter(pk=case.pk).update(interpreter_needed=True)
     page = (
-        client_for(case.caseworker)
+        english_client(client_for(case.caseworker))
         .get(reverse("meetings:screening", args=[series.case_id, series.measure_id]))
         .content.decode()
     )
@@ -312,3 +313,8 @@ def test_the_screening_page_shows_conflict_ties_and_interpreter_need(case: Case)
     assert "reason for caution" in page
     assert "The family needs an interpreter." in page
     assert "cultural interpreter" not in page.split('id="screening-facts"')[1].split("</section>")[0]
+
+
+def english_client(client: Client) -> Client:
+    client.cookies["django_language"] = "en"  # the assertions read English messages
+    return client
