@@ -21,7 +21,7 @@ from sirkel.accounts.models import User
 from sirkel.cases.models import Case
 from sirkel.cases.services import create_case
 from sirkel.network import services
-from sirkel.network.layout import accessible_name
+from sirkel.network.map import accessible_name
 from sirkel.network.models import NetworkMember, NetworkTie, Sector, Side
 from sirkel.testing.fixtures import CASE_DEFAULTS
 

@@ -10,7 +10,7 @@ from django.http import QueryDict
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
-from sirkel.network.layout import tie_kind_labels
+from sirkel.network.map import tie_kind_labels
 from sirkel.network.models import (
     MAX_NOTE_CHARS,
     ContactFrequency,

@@ -15,7 +15,8 @@ from django.utils import translation
 from sirkel.accounts.models import User
 from sirkel.cases.models import Case
 from sirkel.network import layout, services
-from sirkel.network.layout import NODE_R, Placement, accessible_name, build_map, place_members, sector_angles
+from sirkel.network.layout import NODE_R, Placement, place_members, sector_angles
+from sirkel.network.map import accessible_name, build_map
 from sirkel.network.models import NetworkMember, NetworkTie, Sector, Side, SupportType
 from sirkel.testing.fixtures import client_for
 

@@ -29,7 +29,7 @@ from sirkel.core.submissions import once_per_submission
 from sirkel.core.types import AuthenticatedHttpRequest
 from sirkel.network import removal, selectors, services
 from sirkel.network.forms import MemberForm, TieForm, member_choice_label
-from sirkel.network.layout import accessible_name, build_map, tie_kind_labels
+from sirkel.network.map import accessible_name, build_map, tie_kind_labels
 from sirkel.network.metrics import metrics_for_network
 from sirkel.network.models import RINGS, NetworkMember, NetworkTie, Sector, Side, SupportType
 from sirkel.network.relations import relation_suggestions

@@ -20,6 +20,7 @@ from sirkel.cases.forms import CaseFilterForm
 from sirkel.cases.models import Case
 from sirkel.meetings.guide import PHASES
 from sirkel.network import layout, metrics
+from sirkel.network import map as network_map
 from sirkel.network.forms import MemberForm
 from sirkel.network.models import NetworkMember, Sector, Side, SupportType
 from sirkel.network.relations import relation_suggestions
@@ -127,7 +128,7 @@ def test_support_badge_letters_stay_distinct_in_both_languages() -> None:
     # The map marks support with the first letter of each type's label.
     for language in ("nb", "en"):
         with translation.override(language):
-            letters = [layout.support_letter(s) for s in SupportType.values]
+            letters = [network_map.support_letter(s) for s in SupportType.values]
             assert len(set(letters)) == len(letters), (language, letters)
 
 
