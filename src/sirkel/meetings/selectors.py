@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db import transaction
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -104,10 +104,10 @@ def series_led_by(*, user: User) -> list[Series]:
 
 def leads_or_is_trained(*, user: User) -> bool:
     """Whether the user leads any measure or is an active trained meeting leader (for the menu)."""
-    return (
-        Series.objects.filter(leader=user).exists()
-        or TrainedLeader.objects.filter(user=user, active=True).exists()
-    )
+    # One query on every page that draws the menu (the bench watches it).
+    leads = Exists(Series.objects.filter(leader=OuterRef("pk")))
+    trained = Exists(TrainedLeader.objects.filter(user=OuterRef("pk"), active=True))
+    return User.objects.filter(pk=user.pk).filter(Q(leads) | Q(trained)).exists()
 
 
 def leader_candidates(*, service_id: int, exclude_user_id: int | None = None) -> QuerySet[User]:

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
@@ -89,3 +91,18 @@ def test_the_list_of_my_meetings_is_recorded_in_the_audit(case: Case, consultant
     assert [s.pk for s in series_led_by(user=consultant)] == [series.pk]
     event = AuditEvent.objects.filter(actor=consultant, action=AuditAction.LIST, object_type="series").last()
     assert event is not None and event.detail["series"] == [series.pk]
+
+
+@pytest.mark.django_db
+def test_the_menu_knows_who_leads_in_one_query(case: Case, consultant: User, caseworker: User) -> None:
+    from sirkel.meetings.models import TrainedLeader
+    from sirkel.meetings.selectors import leads_or_is_trained
+
+    with CaptureQueriesContext(connection) as queries:
+        assert not leads_or_is_trained(user=caseworker)
+    assert len(queries.captured_queries) == 1
+    train(consultant, case.service)
+    assert leads_or_is_trained(user=consultant)  # trained, leads nothing yet
+    ready_series(case, consultant)
+    TrainedLeader.objects.filter(user=consultant).update(active=False)
+    assert leads_or_is_trained(user=consultant)  # no longer active in the register, but still leads one
