@@ -1,4 +1,4 @@
-"""Routes for action plans and overviews."""
+"""Routes for the agreed actions (under a measure) and the follow-up overview."""
 
 from django.urls import include, path
 

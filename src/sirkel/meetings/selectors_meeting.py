@@ -1,7 +1,7 @@
 """Reads for running a meeting and for its documents: participants, the actions the minutes list, the next
 meeting and the consents that name who signs the waiver.
 
-Callers pass a meeting whose measure they already opened with `get_measure_for_user`. Each function is a
+Callers pass a meeting whose series they already opened with `get_series_for_user`. Each function is a
 fixed number of queries, however many participants or actions there are.
 """
 

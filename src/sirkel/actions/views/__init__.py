@@ -1,1 +1,1 @@
-"""Views for action plans."""
+"""Views for the agreed actions: the plan of a measure, its form, the review and the follow-up overview."""
