@@ -56,3 +56,26 @@ def test_network_history_exchange_register_and_end_pages_are_accessible(
     page.goto(reverse("meetings:leaders"))
     expect(page.locator("main table").first).to_be_visible()
     assert_accessible(page)
+
+
+@pytest.mark.usefixtures("demo")
+def test_removing_a_person_who_carries_actions_is_accessible_and_keeps_the_actions(
+    page: Page, sign_in: SignIn, assert_accessible: AxeCheck
+) -> None:
+    from sirkel.actions.models import Action
+
+    action = (
+        Action.objects.filter(owner_member__isnull=False, series__measure__case__child_given_name="Emma")
+        .select_related("owner_member")
+        .first()
+    )
+    assert action is not None and action.owner_member is not None
+    person = action.owner_member
+    sign_in(page, "saksbehandler")
+    page.goto(reverse("network:member_delete", args=[person.case_id, person.pk]))
+    expect(page.locator(f"[name='release-action_{action.pk}']").first).to_be_visible()
+    assert_accessible(page)
+    page.locator("main form button[type=submit]").last.click()
+    expect(page.locator("main h1").first).to_be_visible()
+    action.refresh_from_db()
+    assert action.owner_member_id is None and action.former_owner_name == person.name
