@@ -16,19 +16,26 @@ if TYPE_CHECKING:
     from sirkel.cases.models import Case, Measure
 
 
-def _series_of(measures: list[Measure]) -> list[Series]:
+def _series_of(case: Case, measures: list[Measure]) -> list[Series]:
+    """The series of the case's network measures: one query per case page (the panel and the process
+    links share it), none for a case without network measures."""
     ids = [m.pk for m in measures if has_process(m.kind)]
     if not ids:
-        return []  # no query for a case without network measures
+        return []
+    cached: tuple[list[int], list[Series]] | None = getattr(case, "_network_series", None)
+    if cached is not None and cached[0] == ids:
+        return cached[1]
     by_id = {m.pk: m for m in measures}
     series_list = list(Series.objects.filter(measure_id__in=ids).select_related("leader"))
     for series in series_list:
         series.measure = by_id[series.measure_id]  # already read: no query per row
-    return sorted(series_list, key=lambda s: (s.created_at, s.pk), reverse=True)
+    found = sorted(series_list, key=lambda s: (s.created_at, s.pk), reverse=True)
+    case._network_series = (ids, found)  # type: ignore[attr-defined]
+    return found
 
 
 def panels(*, user: User, case: Case, access: CaseAccess, measures: list[Measure]) -> list[Panel]:
-    context = {"case": case, "series_list": _series_of(measures), "can_start": access.can_edit}
+    context = {"case": case, "series_list": _series_of(case, measures), "can_start": access.can_edit}
     return [Panel("meetings/partials/case_panel.html", context)]
 
 
@@ -37,7 +44,7 @@ def processes(*, user: User, case: Case, measures: list[Measure]) -> dict[int, M
         s.measure_id: MeasureProcess(
             url=reverse("meetings:detail", args=[s.case_id, s.measure_id]), status=str(s.get_status_display())
         )
-        for s in _series_of(measures)
+        for s in _series_of(case, measures)
     }
 
 

@@ -166,3 +166,16 @@ def test_a_measure_of_another_case_is_not_found_through_this_one(
     measure = Measure.objects.get(case=other)
     response = client_for(caseworker).get(reverse("cases:measure_edit", args=[case.pk, measure.pk]))
     assert response.status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_case_page_reads_the_network_measures_series_once(case: Case) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    start_series(acting_user=case.caseworker, case=case, kind="network_meeting", caseworker=case.caseworker)
+    client = client_for(case.caseworker)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("cases:detail", args=[case.pk])).status_code == 200
+    series_reads = [q for q in queries.captured_queries if q["sql"].startswith('SELECT "meetings_series".')]
+    assert len(series_reads) == 1  # the panel and the links to the process share one query
