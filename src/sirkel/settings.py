@@ -75,6 +75,9 @@ INSTALLED_APPS = [
     # django-otp's TOTP plugin and django-axes, under Sirkel's names for them in the admin.
     "sirkel.accounts.apps.OtpTotpConfig",
     "sirkel.accounts.apps.AxesConfig",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "sirkel.core",
     "sirkel.accounts",
     "sirkel.audit",
@@ -83,6 +86,7 @@ INSTALLED_APPS = [
     "sirkel.network",
     "sirkel.meetings",
     "sirkel.actions",
+    "sirkel.api",
     "sirkel.demo",
 ]
 
@@ -234,6 +238,39 @@ STORAGES = {
 # The demo serves static files straight from the app folders, so it needs no collectstatic step.
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = not PRODUCTION
+
+# The REST API (/api/v1/): personal access tokens only, JSON only, problem+json errors, a rate per token.
+# The rate is counted in the cache (per process with Django's default local-memory cache).
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["sirkel.api.authentication.BearerTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["sirkel.api.permissions.TokenHolder"],
+    "DEFAULT_THROTTLE_CLASSES": ["sirkel.api.throttling.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"token": os.environ.get("SIRKEL_API_RATE", "600/min")},
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "sirkel.api.schema.SirkelAutoSchema",
+    "EXCEPTION_HANDLER": "sirkel.api.errors.exception_handler",
+    "UNAUTHENTICATED_USER": None,
+    "DATE_FORMAT": "iso-8601",
+    "DATETIME_FORMAT": "iso-8601",
+    "COERCE_DECIMAL_TO_STRING": False,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Sirkel API",
+    "DESCRIPTION": (
+        "Cases, networks, network measures, meetings and actions, with the same access rules and audit "
+        "as the pages. Send a personal access token as `Authorization: Bearer <token>`. Errors are "
+        "`application/problem+json`, in Bokmål unless `Accept-Language: en`."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {},
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+}
 
 EMAIL_BACKEND = os.environ.get("SIRKEL_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("SIRKEL_FROM_EMAIL", "sirkel@localhost")

@@ -3,13 +3,16 @@
 from django.conf import settings
 from django.contrib import admin
 from django.core.exceptions import RequestDataTooBig
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
 from django.urls import include, path
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.defaults import page_not_found
+from django.views.defaults import server_error as default_server_error
 from django.views.i18n import set_language
 
+from sirkel.api.errors import problem_response
 from sirkel.core import views as core_views
 
 admin.site.site_header = "Sirkel"
@@ -23,6 +26,7 @@ urlpatterns = [
     path("saker/<int:case_id>/nettverk/", include("sirkel.network.urls")),
     path("", include("sirkel.meetings.urls")),
     path("", include("sirkel.actions.urls")),
+    path("api/", include("sirkel.api.urls")),
     path("sprak/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]
@@ -49,4 +53,18 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
     return render(request, "400.html", context, status=413 if too_large else 400)
 
 
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if request.path_info.startswith("/api/"):
+        return problem_response(request, 404)
+    return page_not_found(request, exception or Http404())
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    if request.path_info.startswith("/api/"):
+        return problem_response(request, 500)
+    return default_server_error(request)
+
+
 handler400 = bad_request
+handler404 = not_found
+handler500 = server_error

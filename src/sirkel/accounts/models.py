@@ -109,3 +109,33 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.service} ({self.get_role_display()})"
+
+
+class ApiToken(models.Model):
+    """A personal access token for the REST API. It acts as its user, with the user's roles as they are
+    at each request. Only a SHA-256 digest of the secret is stored: the secret is 256 random bits, so a
+    fast hash is enough (a slow password hash would cost every API request ~100 MiB and 50 ms), and the
+    secret is shown once, when the token is created.
+
+    `session_token` is the user's at creation: "sign out everywhere" rotates the user's, which ends the
+    token too.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(max_length=16, editable=False)
+    digest = models.CharField(max_length=64, unique=True, editable=False)
+    read_only = models.BooleanField(_("read only"), default=True)
+    session_token = models.UUIDField(editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("expires"))
+    last_used_at = models.DateTimeField(_("last used"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        indexes = [models.Index(fields=["user", "-created_at"], name="apitoken_user_created")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

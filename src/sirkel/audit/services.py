@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import hashlib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -78,6 +81,40 @@ _INSERT_EVENT = (
 _UPDATE_HEAD = f"UPDATE {_HEAD_TABLE} SET last_seq = %s, last_hash = %s WHERE id = 1"  # noqa: S608
 
 
+# The channel a request came through, when it is not the pages: the REST API sets it for the request, so
+# every event the request records says it came through the API, with which token.
+_channel: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar(
+    "audit_channel", default=None
+)
+
+
+@contextlib.contextmanager
+def channel(**detail: Any) -> Iterator[None]:
+    """Mark every event recorded inside the block with `detail` (e.g. `via="api", token=12`)."""
+    reset = _channel.set(detail)
+    try:
+        yield
+    finally:
+        _channel.reset(reset)
+
+
+@contextlib.contextmanager
+def channel_scope() -> Iterator[None]:
+    """A scope for `set_channel`: whatever it sets inside the block ends with the block. The API wraps
+    each request in one (threads of a WSGI server reuse their context from request to request)."""
+    reset = _channel.set(None)
+    try:
+        yield
+    finally:
+        _channel.reset(reset)
+
+
+def set_channel(**detail: Any) -> None:
+    """Mark the rest of the enclosing `channel_scope`'s events. DRF authenticates inside the view, so
+    the API learns the token only after its scope has begun."""
+    _channel.set(detail)
+
+
 def record_event(
     *,
     actor: User | None,
@@ -94,6 +131,9 @@ def record_event(
     rolls back together with the change.
     """
     service_id = service if isinstance(service, int) or service is None else service.pk
+    via = _channel.get()
+    if via:
+        detail = {**(detail or {}), **via}
     signed_in = actor is not None and actor.is_authenticated
     # Joins the caller's transaction without a savepoint: the event and the change commit together.
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:

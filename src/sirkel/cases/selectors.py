@@ -134,15 +134,20 @@ def case_list_page(
     """One page of the case list, with the ids of the cases shown recorded in the audit."""
     qs = list_cases(user=user, query=query, phase=phase, mine=mine, target_group=target_group)
     page = Paginator(qs, page_size).get_page(page_number)
+    record_case_list(user=user, cases=list(page.object_list))
+    return page
+
+
+def record_case_list(*, user: User, cases: list[Case]) -> None:
+    """Record which cases a list showed (the page's table or one page of the API's list)."""
     with transaction.atomic():
         record_event(
             actor=user,
             service=None,
             action=AuditAction.LIST,
             object_type="case",
-            detail={"cases": [c.pk for c in page.object_list]},
+            detail={"cases": [c.pk for c in cases]},
         )
-    return page
 
 
 def break_glass_page(*, user: User, page_number: str | None, page_size: int = 50) -> Page[BreakGlassAccess]:

@@ -35,10 +35,15 @@ class ChosenLanguageMiddleware(LocaleMiddleware):
 
     Django's LocaleMiddleware also follows the browser's Accept-Language, which would show English to a
     caseworker whose browser happens to be set up in English. Sirkel is Bokmål first: only an explicit
-    choice changes the language.
+    choice changes the language. The REST API is the exception: `Accept-Language: en` asks for English.
     """
 
     def process_request(self, request: HttpRequest) -> None:
+        if request.path_info.startswith("/api/"):
+            # A program has no cookie: the API follows Accept-Language, Bokmål when it names neither.
+            translation.activate(translation.get_language_from_request(request))
+            request.LANGUAGE_CODE = translation.get_language()
+            return
         chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
         supported = {code for code, _name in settings.LANGUAGES}
         translation.activate(chosen if chosen in supported else settings.LANGUAGE_CODE)

@@ -1,0 +1,55 @@
+"""How drf-spectacular describes Sirkel's API: the Bearer token, and the errors every endpoint can give."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.openapi import AutoSchema
+
+from sirkel.api.errors import PROBLEM
+from sirkel.api.serializers import ProblemSerializer
+
+
+class BearerTokenScheme(OpenApiAuthenticationExtension):  # type: ignore[no-untyped-call]
+    target_class = "sirkel.api.authentication.BearerTokenAuthentication"
+    name = "bearerAuth"
+
+    def get_security_definition(self, auto_schema: Any) -> dict[str, Any]:
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "A personal access token, created on the account page or with `sirkel api token`.",
+        }
+
+
+_DESCRIPTIONS = {
+    "400": "The request has errors: `errors` says which fields and why.",
+    "401": "No token, or a token that is not valid (mistyped, expired, revoked, or its user is signed out).",
+    "403": "The token may only read.",
+    "404": "Not found, or not yours to see: the same answer for both.",
+    "409": "Someone else saved since the `version` you sent. Nothing was written.",
+    "415": "The body must be JSON.",
+    "429": "Too many requests with this token; `Retry-After` says how long to wait.",
+}
+
+
+class SirkelAutoSchema(AutoSchema):
+    """Every operation documents the problems it can answer with, as `application/problem+json`."""
+
+    def _get_response_bodies(self, direction: Literal["request", "response"] = "response") -> dict[str, Any]:
+        responses: dict[str, Any] = super()._get_response_bodies(direction)
+        if not self.get_auth():
+            return responses  # the schema and docs themselves
+        method = self.method.upper()
+        codes = ["400", "401", "404", "429"]
+        if method not in ("GET", "HEAD", "OPTIONS"):
+            codes += ["403", "415"]
+        if method in ("PATCH", "PUT", "DELETE") or getattr(self.view, "versioned", False):
+            codes.append("409")
+        ref = self.resolve_serializer(ProblemSerializer, "response").ref
+        for code in codes:
+            responses.setdefault(
+                code, {"description": _DESCRIPTIONS[code], "content": {PROBLEM: {"schema": ref}}}
+            )
+        return dict(sorted(responses.items()))

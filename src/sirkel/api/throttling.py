@@ -1,0 +1,23 @@
+"""Rate limits per token (SIRKEL_API_RATE, e.g. "600/min")."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from rest_framework.request import Request
+from rest_framework.throttling import SimpleRateThrottle
+
+from sirkel.api.authentication import token_of
+
+if TYPE_CHECKING:
+    from rest_framework.views import APIView
+
+
+class TokenRateThrottle(SimpleRateThrottle):
+    scope = "token"
+
+    def get_cache_key(self, request: Request, view: APIView) -> str | None:
+        token = token_of(request)
+        if token is None:
+            return None  # unauthenticated requests fail before they cost anything
+        return self.cache_format % {"scope": self.scope, "ident": token.pk}

@@ -1,0 +1,18 @@
+"""/api/: version 1 of the REST API (each app keeps its endpoints beside its views), the OpenAPI
+document and its interactive documentation."""
+
+from django.urls import include, path
+
+from sirkel.api.views import DocsView, SchemaView
+
+app_name = "api"
+
+v1 = [
+    path("", include("sirkel.cases.api_urls")),
+]
+
+urlpatterns = [
+    path("v1/", include(v1)),
+    path("schema/", SchemaView.as_view(), name="schema"),
+    path("docs/", DocsView.as_view(url_name="api:schema"), name="docs"),
+]

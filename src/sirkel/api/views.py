@@ -1,0 +1,52 @@
+"""The base of every API endpoint, and the schema and documentation views."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest, HttpResponseBase
+from django.utils.cache import patch_cache_control
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.permissions import AllowAny
+from rest_framework.views import APIView
+
+from sirkel.accounts.models import User
+from sirkel.api.authentication import api_user
+from sirkel.api.pagination import Pagination
+from sirkel.audit.services import channel_scope
+
+
+class ApiView(APIView):
+    """One endpoint. Authentication, the token's scope, rate limits and errors come from the REST_FRAMEWORK
+    settings; what the user may see or change is decided by the selectors and services the endpoint
+    calls, exactly as for the pages. Every response is `no-store`: it carries case data."""
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        with channel_scope():
+            response = super().dispatch(request, *args, **kwargs)
+        patch_cache_control(response, no_store=True, private=True)
+        return response
+
+    def user(self) -> User:
+        return api_user(self.request)
+
+    def paginate(self, queryset: Any) -> tuple[Pagination, list[Any]]:
+        paginator = Pagination()
+        page = paginator.paginate_queryset(queryset, self.request, view=self)
+        return paginator, list(page or [])
+
+
+class SchemaView(SpectacularAPIView):
+    """The OpenAPI document. It holds no data, so it is served without a token."""
+
+    authentication_classes = ()
+    permission_classes = (AllowAny,)
+    throttle_classes = ()
+
+
+class DocsView(SpectacularSwaggerView):
+    """Swagger UI from drf-spectacular-sidecar's static files: nothing is fetched from outside."""
+
+    authentication_classes = ()
+    permission_classes = (AllowAny,)
+    throttle_classes = ()
