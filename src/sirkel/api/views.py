@@ -7,6 +7,7 @@ from typing import Any
 from django.http import HttpRequest, HttpResponseBase
 from django.utils.cache import patch_cache_control
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework import serializers
 from rest_framework.permissions import AllowAny
 from rest_framework.views import APIView
 
@@ -34,6 +35,13 @@ class ApiView(APIView):
         paginator = Pagination()
         page = paginator.paginate_queryset(queryset, self.request, view=self)
         return paginator, list(page or [])
+
+
+def valid(serializer: type[serializers.BaseSerializer[Any]], data: Any) -> dict[str, Any]:
+    """The validated input (a body or the query string), or a 400 problem naming the fields."""
+    s = serializer(data=data)
+    s.is_valid(raise_exception=True)
+    return dict(s.validated_data)
 
 
 class SchemaView(SpectacularAPIView):

@@ -16,7 +16,7 @@ from sirkel.accounts.models import Service, User
 from sirkel.accounts.selectors import services_for_user
 from sirkel.api.authentication import api_user
 from sirkel.api.serializers import VersionField
-from sirkel.api.views import ApiView
+from sirkel.api.views import ApiView, valid
 from sirkel.cases import composition, selectors
 from sirkel.cases.access import CREATING_ROLES
 from sirkel.cases.measures import add_measure, update_measure
@@ -174,9 +174,7 @@ class CaseListView(ApiView):
         description="As the case list: search by name or number, filter by phase, your own, target group.",
     )
     def get(self, request: Request) -> Response:
-        filters = CaseFilter(data=request.query_params)
-        filters.is_valid(raise_exception=True)
-        f = filters.validated_data
+        f = valid(CaseFilter, request.query_params)
         qs = selectors.list_cases(
             user=self.user(),
             query=f.get("q", ""),
@@ -196,7 +194,7 @@ class CaseListView(ApiView):
         summary="Open a case",
     )
     def post(self, request: Request) -> Response:
-        data = _valid(CaseCreate, request.data)
+        data = valid(CaseCreate, request.data)
         user = self.user()
         service = _service_for(user=user, pk=data.pop("service", None))
         caseworker = _staff(data.pop("caseworker", None), "caseworker") or user
@@ -206,12 +204,6 @@ class CaseListView(ApiView):
         )
         case = case_for(request, case.pk)
         return Response(CaseDetailSerializer(case).data, status=status.HTTP_201_CREATED)
-
-
-def _valid(serializer: type[serializers.Serializer[Any]], data: Any) -> dict[str, Any]:
-    s = serializer(data=data)
-    s.is_valid(raise_exception=True)
-    return dict(s.validated_data)
 
 
 def _service_for(*, user: User, pk: int | None) -> Service:
@@ -241,7 +233,7 @@ class CaseDetailView(ApiView):
     )
     def patch(self, request: Request, case_id: int) -> Response:
         case = case_for(request, case_id, edit=True)
-        data = _valid(CaseUpdate, request.data)
+        data = valid(CaseUpdate, request.data)
         caseworker = _staff(data.pop("caseworker", None), "caseworker")
         assigned = data.pop("assigned", None)
         update_case(
@@ -335,7 +327,7 @@ class MeasureListView(ApiView):
     )
     def get(self, request: Request, case_id: int) -> Response:
         case = case_for(request, case_id, part="measures")
-        f = _valid(MeasureFilter, request.query_params)
+        f = valid(MeasureFilter, request.query_params)
         qs = Measure.objects.filter(case=case).order_by("-started_on", "-created_at", "-id")
         if f.get("status"):
             qs = qs.filter(status=f["status"])
@@ -352,7 +344,7 @@ class MeasureListView(ApiView):
     )
     def post(self, request: Request, case_id: int) -> Response:
         case = case_for(request, case_id, part="measures", edit=True)
-        data = _valid(MeasureCreate, request.data)
+        data = valid(MeasureCreate, request.data)
         if data["kind"] in composition.process_kinds():
             raise serializers.ValidationError(
                 {"kind": [_("This measure is started through its own process, not registered here.")]}
@@ -383,7 +375,7 @@ class MeasureDetailView(ApiView):
     )
     def patch(self, request: Request, case_id: int, measure_id: int) -> Response:
         measure = self._measure(request, case_id, measure_id, edit=True)
-        data = _valid(MeasureUpdate, request.data)
+        data = valid(MeasureUpdate, request.data)
         period = {f: data.get(f, getattr(measure, f)) for f in ("started_on", "ended_on", "end_reason")}
         saved = update_measure(
             acting_user=self.user(),

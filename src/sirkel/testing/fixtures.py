@@ -99,3 +99,12 @@ def client_for(user: User) -> Client:
     client = Client()
     client.force_login(user)
     return client
+
+
+def api_client_for(user: User, *, read_only: bool = False, language: str = "en") -> Client:
+    """A test client that calls the REST API with a fresh personal access token of `user` (English
+    messages unless `language` says otherwise)."""
+    from sirkel.accounts.tokens import create_token
+
+    _token, secret = create_token(user=user, name="test", read_only=read_only)
+    return Client(HTTP_AUTHORIZATION=f"Bearer {secret}", HTTP_ACCEPT_LANGUAGE=language)
