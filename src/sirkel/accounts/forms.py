@@ -37,3 +37,25 @@ class TokenForm(forms.Form):
         if not token.isdigit():
             raise forms.ValidationError(_("The code is six digits."))
         return token
+
+
+class ApiTokenForm(forms.Form):
+    """A new personal access token: what it is for, whether it may write, how long it lasts."""
+
+    name = forms.CharField(
+        label=_("What is the token for?"),
+        max_length=100,
+        help_text=_("E.g. the case system or the report that will use it. Only you and the leaders see it."),
+    )
+    access = forms.ChoiceField(
+        label=_("Access"),
+        choices=[("read", _("Read only")), ("write", _("Read and write"))],
+        initial="read",
+        widget=forms.RadioSelect,
+    )
+    days = forms.TypedChoiceField(
+        label=_("Lasts for"),
+        choices=[(30, _("30 days")), (90, _("90 days")), (180, _("180 days")), (365, _("1 year"))],
+        coerce=int,
+        initial=90,
+    )

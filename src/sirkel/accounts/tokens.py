@@ -42,6 +42,7 @@ def create_token(
     if not user.is_active or not roles_by_service(user=user):
         raise ValidationError(_("Only an active user with a role in a service can have an API token."))
     secret = PREFIX + secrets.token_urlsafe(32)
+    now = timezone.now()
     token = ApiToken.objects.create(
         user=user,
         name=name[:100],
@@ -49,7 +50,8 @@ def create_token(
         digest=digest(secret),
         read_only=read_only,
         session_token=user.session_token,
-        expires_at=timezone.now() + datetime.timedelta(days=days),
+        created_at=now,
+        expires_at=now + datetime.timedelta(days=days),
     )
     record_event(
         actor=user,
@@ -101,3 +103,8 @@ def revoke_token(*, user: User, token_id: int) -> ApiToken:
             actor=user, service=None, action=AuditAction.DELETE, object_type="api_token", object_id=token.pk
         )
     return token
+
+
+def token_names(*, ids: set[int]) -> dict[int, str]:
+    """Token names by id, for an audit view that shows which token made a request."""
+    return dict(ApiToken.objects.filter(pk__in=ids).values_list("pk", "name")) if ids else {}

@@ -1,4 +1,5 @@
-"""Sign in, two-factor verification and set-up, sign out (here or everywhere)."""
+"""Sign in, two-factor verification and set-up, sign out (here or everywhere), the account page and its
+personal access tokens for the REST API."""
 
 from __future__ import annotations
 
@@ -11,9 +12,10 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
@@ -21,9 +23,9 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from sirkel.accounts.forms import LoginForm, TokenForm
+from sirkel.accounts.forms import ApiTokenForm, LoginForm, TokenForm
 from sirkel.accounts.login_context import login_context
-from sirkel.accounts.models import Membership
+from sirkel.accounts.models import ApiToken, Membership
 from sirkel.accounts.selectors import is_verified
 from sirkel.accounts.services import (
     confirm_totp_device,
@@ -31,6 +33,9 @@ from sirkel.accounts.services import (
     logout_everywhere,
     pending_totp_device,
 )
+from sirkel.accounts.tokens import create_token, revoke_token, tokens_for_user
+from sirkel.core.forms import service_errors
+from sirkel.core.submissions import once_per_submission
 from sirkel.core.types import AuthenticatedHttpRequest
 
 
@@ -123,13 +128,56 @@ def logout_everywhere_view(request: AuthenticatedHttpRequest) -> HttpResponse:
     return redirect("accounts:login")
 
 
+_NEW_TOKEN = "sirkel_new_api_token"  # noqa: S105 - a session key, not a secret
+
+
 @login_required
 def account(request: AuthenticatedHttpRequest) -> HttpResponse:
     memberships = (
         Membership.objects.filter(user=request.user).select_related("service").order_by("service__name")
     )
+    # A token made a moment ago is shown once, here, after the redirect; then only its name remains.
+    new_token = request.session.pop(_NEW_TOKEN, None)
     return render(
         request,
         "accounts/account.html",
-        {"memberships": memberships, "has_totp": confirmed_totp_device(user=request.user) is not None},
+        {
+            "memberships": memberships,
+            "has_totp": confirmed_totp_device(user=request.user) is not None,
+            "tokens": tokens_for_user(user=request.user),
+            "token_form": ApiTokenForm(),
+            "new_token": new_token,
+            "now": timezone.now(),
+        },
     )
+
+
+@login_required
+@once_per_submission
+def api_token_create(request: AuthenticatedHttpRequest) -> HttpResponse:
+    form = ApiTokenForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        with service_errors(form) as outcome:
+            token, secret = create_token(
+                user=request.user,
+                name=form.cleaned_data["name"],
+                days=form.cleaned_data["days"],
+                read_only=form.cleaned_data["access"] == "read",
+            )
+        if outcome.ok:
+            request.session[_NEW_TOKEN] = {"id": token.pk, "name": token.name, "secret": secret}
+            return redirect(f"{reverse('accounts:account')}#api-tokens")
+    return render(request, "accounts/api_token_form.html", {"form": form})
+
+
+@require_POST
+@login_required
+def api_token_revoke(request: AuthenticatedHttpRequest, token_id: int) -> HttpResponse:
+    try:
+        token = revoke_token(user=request.user, token_id=token_id)
+    except ApiToken.DoesNotExist as exc:
+        raise Http404 from exc
+    messages.success(
+        request, _("The token “%(name)s” is revoked: it no longer works.") % {"name": token.name}
+    )
+    return redirect(f"{reverse('accounts:account')}#api-tokens")

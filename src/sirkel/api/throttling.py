@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from rest_framework.request import Request
+from rest_framework.settings import api_settings
 from rest_framework.throttling import SimpleRateThrottle
 
 from sirkel.api.authentication import token_of
@@ -15,6 +16,11 @@ if TYPE_CHECKING:
 
 class TokenRateThrottle(SimpleRateThrottle):
     scope = "token"
+
+    def get_rate(self) -> str | None:
+        # Read at each request, not once at import, so a changed setting takes effect.
+        rate: str | None = api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+        return rate
 
     def get_cache_key(self, request: Request, view: APIView) -> str | None:
         token = token_of(request)

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from sirkel.accounts.models import Role
 from sirkel.accounts.selectors import role_in_service, service_ids_with_role, services_for_user
+from sirkel.accounts.tokens import token_names
 from sirkel.audit.selectors import case_access_log
 from sirkel.cases import composition, selectors
 from sirkel.cases.access import CREATING_ROLES, WORKING_ROLES
@@ -173,6 +174,11 @@ def case_access_history(request: AuthenticatedHttpRequest, case_id: int) -> Http
     if not access.is_leader:
         raise Http404
     events = Paginator(case_access_log(case_id=case.pk), 50).get_page(request.GET.get("side"))
+    # Events that came through the REST API name the token (the person is the token's user).
+    ids = {e.detail["token"] for e in events.object_list if isinstance(e.detail.get("token"), int)}
+    names = token_names(ids=ids)
+    for event in events.object_list:
+        event.token_name = names.get(event.detail.get("token"), "")
     return render(request, "cases/case_access_log.html", {"case": case, "page": events})
 
 
