@@ -40,6 +40,8 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
     back goes to the page the form was on, if the browser said which and it is one of Sirkel's own.
     """
     too_large = isinstance(exception, RequestDataTooBig)
+    if request.path_info.startswith("/api/"):
+        return problem_response(request, 413 if too_large else 400)
     referer = request.headers.get("Referer", "")
     safe = url_has_allowed_host_and_scheme(
         referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()

@@ -252,3 +252,23 @@ def test_nobody_can_revoke_someone_elses_token(caseworker: User, teammate: User)
     assert response.status_code == 404
     token.refresh_from_db()
     assert token.revoked_at is None
+
+
+@pytest.mark.django_db
+def test_a_body_over_the_upload_limit_is_a_413_problem(
+    caseworker: User, case: Case, settings: object
+) -> None:
+    _token, secret = create_token(user=caseworker, name="Flyt", read_only=False)
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 100  # type: ignore[attr-defined]
+    response = bearer(secret).post(CASES, {"child_given_name": "x" * 500}, content_type="application/json")
+    assert response.status_code == 413
+    assert response["Content-Type"] == "application/problem+json"
+
+
+@pytest.mark.django_db
+def test_malformed_json_is_a_400_problem(caseworker: User, case: Case) -> None:
+    _token, secret = create_token(user=caseworker, name="Flyt", read_only=False)
+    response = bearer(secret).post(CASES, "{not json", content_type="application/json")
+    assert response.status_code == 400
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["detail"]

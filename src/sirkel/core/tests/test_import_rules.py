@@ -156,8 +156,8 @@ def test_the_api_machinery_knows_no_domain_app_except_for_routing() -> None:
 
 
 def test_views_record_no_audit_events_themselves() -> None:
-    """Views and API endpoints alike: reads are audited in the selectors that read (and writes in the services that write), once per
-    action: a view that called `record_event` would audit beside them."""
+    """Views and API endpoints alike: reads are audited in the selectors that read (and writes in the
+    services that write), once per action: a view that called `record_event` would audit beside them."""
     offenders = []
     endpoints = sorted(SIRKEL_DIR.rglob("api.py"))
     for views in sorted(SIRKEL_DIR.rglob("views*.py")) + sorted(SIRKEL_DIR.rglob("views/*.py")) + endpoints:
