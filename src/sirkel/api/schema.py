@@ -45,7 +45,7 @@ class SirkelAutoSchema(AutoSchema):
         codes = ["400", "401", "404", "429"]
         if method not in ("GET", "HEAD", "OPTIONS"):
             codes += ["403", "415"]
-        if method in ("PATCH", "PUT", "DELETE") or getattr(self.view, "versioned", False):
+        if method in ("PATCH", "PUT") and getattr(self.view, "versioned", False):
             codes.append("409")
         ref = self.resolve_serializer(ProblemSerializer, "response").ref
         for code in codes:
