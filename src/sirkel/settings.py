@@ -266,7 +266,14 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {},
+    # Choice sets that share a field name ("status", "kind", …) across apps, named after what they are.
+    "ENUM_NAME_OVERRIDES": {
+        "ConsentPartyEnum": "sirkel.meetings.models.ConsentParty",
+        "MeetingKindEnum": "sirkel.meetings.models.MeetingKind",
+        "MeetingStatusEnum": "sirkel.meetings.models.MeetingStatus",
+        "MeasureStatusEnum": "sirkel.cases.models.MeasureStatus",
+        "ProcessStatusEnum": "sirkel.meetings.models.SeriesStatus",
+    },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
