@@ -268,6 +268,7 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # Choice sets that share a field name ("status", "kind", …) across apps, named after what they are.
     "ENUM_NAME_OVERRIDES": {
+        "ActionStatusEnum": "sirkel.actions.models.ActionStatus",
         "ConsentPartyEnum": "sirkel.meetings.models.ConsentParty",
         "MeetingKindEnum": "sirkel.meetings.models.MeetingKind",
         "MeetingStatusEnum": "sirkel.meetings.models.MeetingStatus",
