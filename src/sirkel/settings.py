@@ -266,8 +266,16 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
-    # Choice sets that share a field name with another one (`kind`) are named here.
-    "ENUM_NAME_OVERRIDES": {"NetworkTieKindEnum": "sirkel.network.models.TieKind"},
+    # Choice sets that share a field name ("status", "kind", …) across apps, named after what they are.
+    "ENUM_NAME_OVERRIDES": {
+        "ActionStatusEnum": "sirkel.actions.models.ActionStatus",
+        "ConsentPartyEnum": "sirkel.meetings.models.ConsentParty",
+        "MeetingKindEnum": "sirkel.meetings.models.MeetingKind",
+        "MeetingStatusEnum": "sirkel.meetings.models.MeetingStatus",
+        "MeasureStatusEnum": "sirkel.cases.models.MeasureStatus",
+        "NetworkTieKindEnum": "sirkel.network.models.TieKind",
+        "ProcessStatusEnum": "sirkel.meetings.models.SeriesStatus",
+    },
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

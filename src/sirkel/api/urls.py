@@ -10,6 +10,8 @@ app_name = "api"
 v1 = [
     path("", include("sirkel.cases.api_urls")),
     path("", include("sirkel.network.api_urls")),
+    path("", include("sirkel.meetings.api_urls")),
+    path("", include("sirkel.actions.api_urls")),
 ]
 
 urlpatterns = [

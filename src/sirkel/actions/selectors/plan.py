@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
+from django.http import Http404
 from django.utils import timezone
 
 from sirkel.accounts.models import User
@@ -23,17 +24,29 @@ def actions_for_series(*, series: Series, on: datetime.date | None = None) -> li
     actions = list(
         with_flags(action_rows(Action.objects.filter(series=series)), on=on).order_by("due_on", "id")
     )
+    _with_latest_review(actions, reviews=ActionReview.objects.filter(action__series=series))
+    return actions
+
+
+def get_action(*, series: Series, action_id: int, on: datetime.date | None = None) -> Action:
+    """One of the measure's actions as the plan lists it (owner, meeting, flags, latest review), or 404:
+    two queries. The caller opened the series with `get_series_for_user`."""
+    on = on or today()
+    action = with_flags(action_rows(Action.objects.filter(series=series, pk=action_id)), on=on).first()
+    if action is None:
+        raise Http404
+    action.series = series  # already loaded with its case
+    _with_latest_review([action], reviews=ActionReview.objects.filter(action=action))
+    return action
+
+
+def _with_latest_review(actions: list[Action], *, reviews: QuerySet[ActionReview]) -> None:
     latest: dict[int, ActionReview] = {}
-    for review in (
-        ActionReview.objects.filter(action__series=series)
-        .select_related("meeting")
-        .order_by("reviewed_at", "id")
-    ):
+    for review in reviews.select_related("meeting").order_by("reviewed_at", "id"):
         latest[review.action_id] = review
     for action in actions:
         action.latest_review = latest.get(action.pk)  # type: ignore[attr-defined]
         action.support_label = support_label(action.support_type)  # type: ignore[attr-defined]
-    return actions
 
 
 def support_label(value: str) -> str:

@@ -68,3 +68,8 @@ def followup_meetings(*, series: Series) -> list[Meeting]:
             if (seq is None or seq < meeting.sequence) and (meeting.pk, pk) not in reviewed
         )
     return meetings
+
+
+def reviews_of(*, action: Action) -> QuerySet[ActionReview]:
+    """How an action was reviewed, meeting by meeting, oldest first. The caller opened its series."""
+    return ActionReview.objects.filter(action=action).select_related("meeting").order_by("reviewed_at", "id")
