@@ -274,7 +274,7 @@ SPECTACULAR_SETTINGS = {
         "MeetingStatusEnum": "sirkel.meetings.models.MeetingStatus",
         "MeasureStatusEnum": "sirkel.cases.models.MeasureStatus",
         "NetworkTieKindEnum": "sirkel.network.models.TieKind",
-        "SupportTypeEnum": "sirkel.network.models.SupportType",
+        "SupportTypeEnum": "sirkel.network.api.support_type_choices",
         "ProcessStatusEnum": "sirkel.meetings.models.SeriesStatus",
     },
     "SWAGGER_UI_DIST": "SIDECAR",
