@@ -23,6 +23,9 @@ Add one line to `POLICY`, keyed by the route's full name (namespace:name)::
   unless the rule is `PUBLIC` or the entry says `anonymous=...`.
 - `method="POST"` for a route that only answers POST (an empty body is sent, without CSRF: the test client
   skips the check). Every other route is asked with GET; `query` adds a query string.
+- `write=Write(CASE_EDIT, ok=400)` where the route also takes a write that needs more than its GET (read
+  with view rights, saved with edit or run rights): that write is sent too, with an empty body unless
+  `data` is given, for every role and object again.
 
 A failing cell is named route-role-object, e.g. `cases:detail-leader-same_service` (route-role for a route
 without an object), with the request, its answer and the policy's.
@@ -44,14 +47,15 @@ their tests beside the code. Routes without an object get one cell per role.
 
 The world is built once per module and worker, inside a transaction rolled back at the end; each cell runs
 in a savepoint that is rolled back, so a POST that changes data cannot change a later cell's answer. Each
-role signs in once (a session, and a personal access token for the API); every cell gets a fresh client
-with them. PDFs are not laid out by WeasyPrint (a second a document): their template is rendered instead,
-after the view has decided access as it always does.
+role signs in once (a session, and a read-only and a writing personal access token for the API); every
+cell gets a fresh client with them. PDFs are not laid out by WeasyPrint (a second a document): their
+template is rendered instead, after the view has decided access as it always does.
 """
 
 from __future__ import annotations
 
 import datetime
+import json
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -200,6 +204,17 @@ SCOPES: dict[str, dict[str, str]] = {
 
 
 @dataclass(frozen=True)
+class Write:
+    """The write a route also takes where it needs more than its GET (seen with view rights, saved with
+    edit or run rights). `data` is the body, empty unless the route 404s without it."""
+
+    access: Access
+    ok: Answer
+    method: str = "POST"
+    data: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Check:
     """One request per role and object: what is sent, who may, and their answer."""
 
@@ -207,6 +222,7 @@ class Check:
     access: Access
     ok: Answer
     query: str = ""
+    data: Mapping[str, str] = field(default_factory=dict)
     anonymous: Answer | None = None
 
     def expected(self, role: str, obj: str, *, api: bool) -> Answer:
@@ -227,12 +243,17 @@ class Rule:
     method: str = "GET"  # POST for a route that only answers POST, with an empty body
     query: str = ""
     anonymous: Answer | None = None  # None: the rule's (PUBLIC → ok), else sign-in / 401
+    write: Write | None = None
 
     def objects(self) -> tuple[str, ...]:
         return OBJECTS if self.scope else (NO_OBJECT,)
 
     def checks(self) -> list[Check]:
-        return [Check(self.method, self.access, self.ok, self.query, anonymous=self.anonymous)]
+        checks = [Check(self.method, self.access, self.ok, self.query, anonymous=self.anonymous)]
+        if self.write is not None:
+            w = self.write
+            checks.append(Check(w.method, w.access, w.ok, data=w.data))
+        return checks
 
 
 # --- The policy table ---------------------------------------------------------------------------------------
@@ -267,7 +288,7 @@ POLICY: dict[str, Rule] = {
     "network:member_move": Rule(CASE_EDIT, scope="member", ok=400, method="POST"),
     "network:tie_add": Rule(CASE_EDIT, scope="case", ok=302),  # GET: to the form on the page
     "network:tie_delete": Rule(CASE_EDIT, scope="tie"),
-    "network:snapshots": Rule(CASE_VIEW, scope="case"),
+    "network:snapshots": Rule(CASE_VIEW, scope="case", write=Write(CASE_EDIT, ok=302)),  # takes one
     "network:snapshot_detail": Rule(CASE_VIEW, scope="snapshot"),
     "network:compare": Rule(CASE_VIEW, scope="case"),
     "network:export": Rule(CASE_VIEW, scope="case", query="format=csv"),  # the file itself
@@ -278,48 +299,52 @@ POLICY: dict[str, Rule] = {
     "meetings:detail": Rule(CASE_VIEW, scope="series"),
     "meetings:set_leader": Rule(CASE_EDIT, scope="series", ok=302, method="POST"),
     "meetings:end": Rule(CASE_EDIT, scope="series"),
-    "meetings:screening": Rule(CASE_VIEW, scope="series"),
+    "meetings:screening": Rule(CASE_VIEW, scope="series", write=Write(CASE_EDIT, ok=302)),
     "meetings:consent_add": Rule(CASE_EDIT, scope="series"),
     "meetings:consent_withdraw": Rule(MEASURE_RUN, scope="consent"),
-    "meetings:leaders": Rule(ANY_STAFF),
+    "meetings:leaders": Rule(ANY_STAFF, write=Write(roles(LEADER, ADMINISTRATOR), ok=200)),
     "meetings:leader_edit": Rule(REGISTER_KEEPER, scope="trained_leader"),
     "meetings:my_meetings": Rule(ANY_STAFF),
     # Preparing a meeting and inviting to it
     "meetings:meeting_new": Rule(CASE_EDIT, scope="series"),
-    "meetings:prepare": Rule(CASE_VIEW, scope="meeting"),
-    "meetings:participants": Rule(CASE_VIEW, scope="meeting"),
+    "meetings:prepare": Rule(
+        CASE_VIEW, scope="meeting", write=Write(CASE_EDIT, ok=400, data={"section": "time"})
+    ),
+    "meetings:participants": Rule(CASE_VIEW, scope="meeting", write=Write(CASE_EDIT, ok=400)),
     "meetings:participant_new": Rule(CASE_EDIT, scope="meeting", ok=400, method="POST"),
     "meetings:participant_edit": Rule(CASE_EDIT, scope="participant", ok=302, method="POST"),
     "meetings:participant_remove": Rule(CASE_EDIT, scope="participant", ok=302, method="POST"),
-    "meetings:response": Rule(CASE_VIEW, scope="participant"),
+    "meetings:response": Rule(CASE_VIEW, scope="participant", write=Write(MEASURE_RUN, ok=400)),
     "meetings:invitation_pdf": Rule(CASE_VIEW, scope="participant"),
     "meetings:invitations_pdf": Rule(CASE_VIEW, scope="meeting"),
     "meetings:invitations_print": Rule(CASE_VIEW, scope="meeting"),
     "meetings:ics": Rule(CASE_VIEW, scope="meeting"),
-    "meetings:send_invitations": Rule(CASE_VIEW, scope="meeting"),
+    "meetings:send_invitations": Rule(CASE_VIEW, scope="meeting", write=Write(CASE_EDIT, ok=200)),
     "meetings:mark_sent": Rule(CASE_EDIT, scope="meeting", ok=302, method="POST"),
     # Running a meeting and its documents. Attendance and closing answer GET only with a redirect to the
     # meeting page; what they are for is the POST.
-    "meetings:meeting": Rule(CASE_VIEW, scope="meeting"),
+    "meetings:meeting": Rule(CASE_VIEW, scope="meeting", write=Write(MEASURE_RUN, ok=400)),
     "meetings:attendance": Rule(MEASURE_RUN, scope="meeting", ok=302, method="POST"),
     "meetings:close_meeting": Rule(MEASURE_RUN, scope="meeting", ok=400, method="POST"),
-    "meetings:waiver": Rule(CASE_VIEW, scope="meeting"),
+    "meetings:waiver": Rule(CASE_VIEW, scope="meeting", write=Write(MEASURE_RUN, ok=302)),
     "meetings:waiver_sheet": Rule(CASE_VIEW, scope="meeting"),
     "meetings:waiver_pdf": Rule(CASE_VIEW, scope="meeting"),
     "meetings:guide": Rule(CASE_VIEW, scope="meeting"),
     "meetings:minutes": Rule(CASE_VIEW, scope="meeting"),
     "meetings:minutes_pdf": Rule(CASE_VIEW, scope="meeting"),
     # Actions
-    "actions:plan": Rule(CASE_VIEW, scope="series"),
+    "actions:plan": Rule(CASE_VIEW, scope="series", write=Write(MEASURE_RUN, ok=302)),
     "actions:action_new": Rule(MEASURE_RUN, scope="series"),
     "actions:action_edit": Rule(MEASURE_RUN, scope="action"),
     "actions:review": Rule(MEASURE_RUN, scope="meeting"),
     "actions:overview": Rule(roles(CASEWORKER, CONSULTANT, LEADER, ADMINISTRATOR)),
     # The REST API (a personal access token; anonymous: 401)
-    "api:cases": Rule(ANY_STAFF),  # the researcher's list is empty
-    "api:case": Rule(CASE_VIEW, scope="case"),
-    "api:measures": Rule(CASE_VIEW, scope="case"),
-    "api:measure": Rule(CASE_VIEW, scope="measure"),
+    # The researcher's list is empty. Creating: the body is checked before the role, and an empty one is
+    # refused for every role (nothing is read or written).
+    "api:cases": Rule(ANY_STAFF, write=Write(ANY_STAFF, ok=400)),
+    "api:case": Rule(CASE_VIEW, scope="case", write=Write(CASE_EDIT, ok=400, method="PATCH")),
+    "api:measures": Rule(CASE_VIEW, scope="case", write=Write(CASE_EDIT, ok=400)),
+    "api:measure": Rule(CASE_VIEW, scope="measure", write=Write(CASE_EDIT, ok=400, method="PATCH")),
     "api:schema": Rule(PUBLIC),
     "api:docs": Rule(PUBLIC),
 }
@@ -419,7 +444,8 @@ def test_every_scope_fills_its_routes_kwargs() -> None:
 class World:
     routes: dict[str, Route]  # by name
     sessions: dict[str, str] = field(default_factory=dict)  # role → session key, signed in once
-    tokens: dict[str, str] = field(default_factory=dict)  # role → secret of a read-only token
+    read_tokens: dict[str, str] = field(default_factory=dict)  # role → secret of a read-only token
+    write_tokens: dict[str, str] = field(default_factory=dict)  # role → secret of a token that may write
     objects: dict[str, dict[str, int]] = field(default_factory=dict)  # OWN… → item → id
 
 
@@ -518,7 +544,8 @@ def build_world() -> World:
         client = Client()
         client.force_login(user)
         world.sessions[role] = client.session.session_key or ""
-        world.tokens[role] = create_token(user=user, name="authorization matrix")[1]
+        world.read_tokens[role] = create_token(user=user, name="matrix, read")[1]
+        world.write_tokens[role] = create_token(user=user, name="matrix, write", read_only=False)[1]
     world.objects[OWN] = _build_objects(
         owner=users[CASEWORKER],
         service=service_a,
@@ -552,12 +579,13 @@ def world(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator
 # --- Asking -------------------------------------------------------------------------------------------------
 
 
-def _client(world: World, role: str, *, api: bool) -> Client:
-    """A fresh client for one cell: the role's session, or its token on the API."""
+def _client(world: World, role: str, *, api: bool, write: bool) -> Client:
+    """A fresh client for one cell: the role's session, or one of its tokens (read-only unless `write`)."""
     if role == ANONYMOUS:
         return Client()
     if api:
-        return Client(HTTP_AUTHORIZATION=f"Bearer {world.tokens[role]}")
+        secret = (world.write_tokens if write else world.read_tokens)[role]
+        return Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
     client = Client()
     client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions[role]
     return client
@@ -567,8 +595,11 @@ def _answer(client: Client, check: Check, url: str, *, api: bool) -> Answer:
     try:
         if check.method == "GET":
             response = client.get(url)
+        elif api:
+            body = json.dumps(dict(check.data)) if check.data else ""
+            response = client.generic(check.method, url, body, content_type="application/json")
         else:
-            response = client.generic(check.method, url)
+            response = client.post(url, dict(check.data))
     except Exception as exc:  # noqa: BLE001 - a crash is a cell's answer, reported with the others
         return f"raised {type(exc).__name__}: {exc}"
     status = response.status_code
@@ -611,12 +642,13 @@ def test_route_answers_as_the_policy_says(
     wrong = []
     cells = 0
     for check in rule.checks():
+        write = check.method != "GET"
         for role in ROLES:
             for obj in rule.objects():
                 cells += 1
                 url = _url(route, rule, check, world, obj)
                 with transaction.atomic():  # whatever the request changes is rolled back
-                    got = _answer(_client(world, role, api=route.api), check, url, api=route.api)
+                    got = _answer(_client(world, role, api=route.api, write=write), check, url, api=route.api)
                     transaction.set_rollback(True)
                 want = check.expected(role, obj, api=route.api)
                 if got != want:
