@@ -1,0 +1,657 @@
+"""The authorization matrix: every route × every role × three objects, against the policy table below.
+
+The routes come from the URL configuration itself (`django.urls.get_resolver()`, walked recursively), so
+a route nobody wrote a policy for fails the suite, and so does a policy entry whose route is gone. This
+replaces none of the access tests beside the code; it makes sure no route is forgotten.
+
+How to add a route
+------------------
+Add one line to `POLICY`, keyed by the route's full name (namespace:name)::
+
+    "api:members": Rule(CASE_VIEW, scope="case"),
+
+- The access rule says who may: `CASE_VIEW`, `CASE_EDIT`, `CASE_LEADER`, `MEASURE_RUN`, `REGISTER_KEEPER`
+  for a route under an object; `ANY_STAFF`, `PUBLIC` or `roles(...)` for one without. A rule is a table of
+  the roles allowed for each object, written out below; write a new one if none fits.
+- `scope` names the object the route's URL points at (its kwargs), one of `SCOPES`; leave it out for a
+  route without object kwargs (a list, an overview, an account page). A route whose kwargs the scope does
+  not fill fails with a message saying so; a new kind of object needs an entry in `SCOPES` and an id in
+  `_build_objects`.
+- `ok` is the answer to whoever may (200 by default; 302 where the route redirects, `SIGN_IN` where it
+  signs out, 400 where an empty POST is refused as invalid). Whoever may not gets 404: nothing else is
+  accepted for an object one may not see. Anonymous gets the sign-in redirect on pages and 401 on the API
+  unless the rule is `PUBLIC` or the entry says `anonymous=...`.
+- `method="POST"` for a route that only answers POST (an empty body is sent, without CSRF: the test client
+  skips the check). Every other route is asked with GET; `query` adds a query string.
+- `write=Write(CASE_EDIT, ok=400)` where the route also takes a write that needs more than its GET (read
+  with view rights, saved with edit or run rights): that write is sent too, with an empty body unless
+  `data` is given, for every role and object again.
+
+A failing cell is named route-role-object, e.g. `cases:detail-leader-same_service` (route-role for a route
+without an object), with the request, its answer and the policy's.
+
+The world
+---------
+Service A has one user of each role in `Role`; anonymous is the sixth role. Three objects, each a case
+with everything hanging on it (a general measure, network members, a tie, a snapshot, a network-meeting
+measure with its series, consent, a held first meeting, a planned follow-up with a participant, an
+action), and a register entry of a trained meeting leader:
+
+- `own`: owned by A's caseworker, with A's consultant and administrator assigned (the register entry is
+  the consultant's own);
+- `same_service`: a case in A owned by a teammate, assigned to none of the role users;
+- `other_service`: a case in service B.
+
+No role user leads a measure: the measure leader and break-glass access are principals of their own, with
+their tests beside the code. Routes without an object get one cell per role.
+
+The world is built once per module and worker, inside a transaction rolled back at the end; each cell runs
+in a savepoint that is rolled back, so a POST that changes data cannot change a later cell's answer. Each
+role signs in once (a session, and a read-only and a writing personal access token for the API); every
+cell gets a fresh client with them. PDFs are not laid out by WeasyPrint (a second a document): their
+template is rendered instead, after the view has decided access as it always does.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from django.conf import settings
+from django.db import transaction
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls.resolvers import RegexPattern, RoutePattern
+from django.utils import timezone
+from pytest_django import DjangoDbBlocker
+
+from sirkel.accounts.models import Membership, Role, Service, User
+from sirkel.accounts.tokens import create_token
+from sirkel.actions import services as action_services
+from sirkel.cases.models import MeasureKind
+from sirkel.cases.services import create_case
+from sirkel.core import pdf
+from sirkel.meetings.models import (
+    ConsentParty,
+    Meeting,
+    MeetingKind,
+    MeetingStatus,
+    ParticipantRole,
+    SeriesStatus,
+    TrainedLeader,
+)
+from sirkel.meetings.services import consent as consent_services
+from sirkel.meetings.services import participants as participant_services
+from sirkel.meetings.services.consent import InformedAbout
+from sirkel.network import services as network_services
+from sirkel.network.models import Side
+from sirkel.testing.factories import make_measure, make_series
+from sirkel.testing.fixtures import CASE_DEFAULTS
+
+# --- Roles and objects --------------------------------------------------------------------------------------
+
+CASEWORKER = Role.CASEWORKER.value
+CONSULTANT = Role.CONSULTANT.value
+LEADER = Role.LEADER.value
+RESEARCHER = Role.RESEARCHER.value
+ADMINISTRATOR = Role.ADMINISTRATOR.value
+ANONYMOUS = "anonymous"
+STAFF_ROLES = tuple(r.value for r in Role)
+ROLES = (*STAFF_ROLES, ANONYMOUS)
+
+OWN = "own"
+SAME_SERVICE = "same_service"
+OTHER_SERVICE = "other_service"
+OBJECTS = (OWN, SAME_SERVICE, OTHER_SERVICE)
+NO_OBJECT = "-"  # the object dimension does not apply: lists, overviews, account pages
+
+SIGN_IN = "302 to sign-in"  # the answer of a page to anonymous: a redirect to the sign-in page
+Answer = int | str
+
+
+# --- Access rules: who may, per object ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Access:
+    """The staff roles that may use a route, for each object (or for `NO_OBJECT`). `anonymous`: the route
+    is public, and anonymous gets the same answer as whoever may."""
+
+    name: str
+    allowed: Mapping[str, frozenset[str]]
+    anonymous: bool = False
+
+    def allows(self, role: str, obj: str) -> bool:
+        if role == ANONYMOUS:
+            return self.anonymous
+        return role in self.allowed.get(obj, frozenset())
+
+
+def _on_objects(name: str, *, own: set[str], same_service: set[str], other_service: set[str]) -> Access:
+    allowed = {OWN: own, SAME_SERVICE: same_service, OTHER_SERVICE: other_service}
+    return Access(name, {k: frozenset(v) for k, v in allowed.items()})
+
+
+def roles(*allowed: str, name: str = "") -> Access:
+    """A route without an object, for the roles given (in any of their services)."""
+    return Access(name or "roles(" + ", ".join(allowed) + ")", {NO_OBJECT: frozenset(allowed)})
+
+
+# Seeing a case and what hangs on it: need to know (owner or assigned, in a working role) or leading the
+# case's service. Researchers see no case; nobody sees another service's.
+CASE_VIEW = _on_objects(
+    "CASE_VIEW",
+    own={CASEWORKER, CONSULTANT, ADMINISTRATOR, LEADER},
+    same_service={LEADER},
+    other_service=set(),
+)
+# Changing it: as seeing it, but an administrator only reads.
+CASE_EDIT = _on_objects(
+    "CASE_EDIT",
+    own={CASEWORKER, CONSULTANT, LEADER},
+    same_service={LEADER},
+    other_service=set(),
+)
+# Running a measure's meetings (attendance, notes, waiver, answers, actions): whoever may change the case,
+# or the measure's leader (no role user leads one here), so for these roles the same cells as CASE_EDIT.
+MEASURE_RUN = _on_objects(
+    "MEASURE_RUN",
+    own={CASEWORKER, CONSULTANT, LEADER},
+    same_service={LEADER},
+    other_service=set(),
+)
+# The leaders of the case's service only (who has opened the case).
+CASE_LEADER = _on_objects("CASE_LEADER", own={LEADER}, same_service={LEADER}, other_service=set())
+# The register of trained meeting leaders: kept by the service's leaders and administrators.
+REGISTER_KEEPER = _on_objects(
+    "REGISTER_KEEPER", own={LEADER, ADMINISTRATOR}, same_service={LEADER, ADMINISTRATOR}, other_service=set()
+)
+
+ANY_STAFF = roles(*STAFF_ROLES, name="ANY_STAFF")
+PUBLIC = Access("PUBLIC", {NO_OBJECT: frozenset(STAFF_ROLES)}, anonymous=True)
+
+
+# --- Scopes: which object a route's kwargs point at ---------------------------------------------------------
+
+# kwarg of the URL → the id of the object world's item it takes. "series" is the network-meeting measure
+# (its Measure's id, as the URLs take it); "measure" a general measure without a process; "meeting" the
+# planned follow-up meeting (it is also the one a review needs).
+SCOPES: dict[str, dict[str, str]] = {
+    "case": {"case_id": "case"},
+    "measure": {"case_id": "case", "measure_id": "measure"},
+    "member": {"case_id": "case", "member_id": "member"},
+    "tie": {"case_id": "case", "tie_id": "tie"},
+    "snapshot": {"case_id": "case", "snapshot_id": "snapshot"},
+    "series": {"case_id": "case", "measure_id": "series"},
+    "consent": {"case_id": "case", "measure_id": "series", "consent_id": "consent"},
+    "action": {"case_id": "case", "measure_id": "series", "action_id": "action"},
+    "meeting": {"case_id": "case", "measure_id": "series", "meeting_id": "meeting"},
+    "participant": {
+        "case_id": "case",
+        "measure_id": "series",
+        "meeting_id": "meeting",
+        "participant_id": "participant",
+    },
+    "trained_leader": {"leader_id": "trained_leader"},
+}
+
+
+@dataclass(frozen=True)
+class Write:
+    """The write a route also takes where it needs more than its GET (seen with view rights, saved with
+    edit or run rights). `data` is the body, empty unless the route 404s without it."""
+
+    access: Access
+    ok: Answer
+    method: str = "POST"
+    data: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Check:
+    """One request per role and object: what is sent, who may, and their answer."""
+
+    method: str
+    access: Access
+    ok: Answer
+    query: str = ""
+    data: Mapping[str, str] = field(default_factory=dict)
+    anonymous: Answer | None = None
+
+    def expected(self, role: str, obj: str, *, api: bool) -> Answer:
+        if role == ANONYMOUS and self.anonymous is not None:
+            return self.anonymous
+        if self.access.allows(role, obj):
+            return self.ok
+        if role == ANONYMOUS:
+            return 401 if api else SIGN_IN
+        return 404
+
+
+@dataclass(frozen=True)
+class Rule:
+    access: Access
+    scope: str = ""  # a key of SCOPES; "" for a route without object kwargs
+    ok: Answer = 200  # the answer to whoever may
+    method: str = "GET"  # POST for a route that only answers POST, with an empty body
+    query: str = ""
+    anonymous: Answer | None = None  # None: the rule's (PUBLIC → ok), else sign-in / 401
+    write: Write | None = None
+
+    def objects(self) -> tuple[str, ...]:
+        return OBJECTS if self.scope else (NO_OBJECT,)
+
+    def checks(self) -> list[Check]:
+        checks = [Check(self.method, self.access, self.ok, self.query, anonymous=self.anonymous)]
+        if self.write is not None:
+            w = self.write
+            checks.append(Check(w.method, w.access, w.ok, data=w.data))
+        return checks
+
+
+# --- The policy table ---------------------------------------------------------------------------------------
+
+POLICY: dict[str, Rule] = {
+    # Start page, health, language, accounts
+    "home": Rule(PUBLIC, ok=302),  # to the case list (which then asks anonymous to sign in)
+    "healthz": Rule(PUBLIC),
+    "set_language": Rule(PUBLIC, ok=302, method="POST"),
+    "accounts:login": Rule(ANY_STAFF, ok=302, anonymous=200),  # the signed-in are sent on
+    "accounts:logout": Rule(PUBLIC, ok=SIGN_IN, method="POST"),
+    "accounts:logout_everywhere": Rule(ANY_STAFF, ok=SIGN_IN, method="POST"),
+    "accounts:two_factor": Rule(ANY_STAFF, ok=302),  # no authenticator yet: to set-up
+    "accounts:two_factor_setup": Rule(ANY_STAFF),
+    "accounts:account": Rule(ANY_STAFF),
+    # Cases
+    "cases:list": Rule(ANY_STAFF),  # the researcher's is empty
+    "cases:create": Rule(roles(CASEWORKER, LEADER)),
+    "cases:break_glass": Rule(roles(CASEWORKER, CONSULTANT, ADMINISTRATOR)),
+    "cases:break_glass_overview": Rule(roles(LEADER)),
+    "cases:detail": Rule(CASE_VIEW, scope="case"),
+    "cases:edit": Rule(CASE_EDIT, scope="case"),
+    "cases:access_log": Rule(CASE_LEADER, scope="case"),
+    "cases:measure_add": Rule(CASE_EDIT, scope="case"),
+    "cases:measure_edit": Rule(CASE_EDIT, scope="measure"),
+    # The network register, snapshots, export and import
+    "network:page": Rule(CASE_VIEW, scope="case"),
+    "network:map": Rule(CASE_VIEW, scope="case"),
+    "network:member_add": Rule(CASE_EDIT, scope="case", ok=302),  # GET: to the form on the page
+    "network:member_edit": Rule(CASE_EDIT, scope="member"),
+    "network:member_delete": Rule(CASE_EDIT, scope="member"),
+    "network:member_move": Rule(CASE_EDIT, scope="member", ok=400, method="POST"),
+    "network:tie_add": Rule(CASE_EDIT, scope="case", ok=302),  # GET: to the form on the page
+    "network:tie_delete": Rule(CASE_EDIT, scope="tie"),
+    "network:snapshots": Rule(CASE_VIEW, scope="case", write=Write(CASE_EDIT, ok=302)),  # takes one
+    "network:snapshot_detail": Rule(CASE_VIEW, scope="snapshot"),
+    "network:compare": Rule(CASE_VIEW, scope="case"),
+    "network:export": Rule(CASE_VIEW, scope="case", query="format=csv"),  # the file itself
+    "network:import": Rule(CASE_EDIT, scope="case"),
+    # Network measures: the series, screening, consent, the leader register
+    "meetings:case_measures": Rule(CASE_VIEW, scope="case"),
+    "meetings:start": Rule(CASE_EDIT, scope="case"),
+    "meetings:detail": Rule(CASE_VIEW, scope="series"),
+    "meetings:set_leader": Rule(CASE_EDIT, scope="series", ok=302, method="POST"),
+    "meetings:end": Rule(CASE_EDIT, scope="series"),
+    "meetings:screening": Rule(CASE_VIEW, scope="series", write=Write(CASE_EDIT, ok=302)),
+    "meetings:consent_add": Rule(CASE_EDIT, scope="series"),
+    "meetings:consent_withdraw": Rule(MEASURE_RUN, scope="consent"),
+    "meetings:leaders": Rule(ANY_STAFF, write=Write(roles(LEADER, ADMINISTRATOR), ok=200)),
+    "meetings:leader_edit": Rule(REGISTER_KEEPER, scope="trained_leader"),
+    "meetings:my_meetings": Rule(ANY_STAFF),
+    # Preparing a meeting and inviting to it
+    "meetings:meeting_new": Rule(CASE_EDIT, scope="series"),
+    "meetings:prepare": Rule(
+        CASE_VIEW, scope="meeting", write=Write(CASE_EDIT, ok=400, data={"section": "time"})
+    ),
+    "meetings:participants": Rule(CASE_VIEW, scope="meeting", write=Write(CASE_EDIT, ok=400)),
+    "meetings:participant_new": Rule(CASE_EDIT, scope="meeting", ok=400, method="POST"),
+    "meetings:participant_edit": Rule(CASE_EDIT, scope="participant", ok=302, method="POST"),
+    "meetings:participant_remove": Rule(CASE_EDIT, scope="participant", ok=302, method="POST"),
+    "meetings:response": Rule(CASE_VIEW, scope="participant", write=Write(MEASURE_RUN, ok=400)),
+    "meetings:invitation_pdf": Rule(CASE_VIEW, scope="participant"),
+    "meetings:invitations_pdf": Rule(CASE_VIEW, scope="meeting"),
+    "meetings:invitations_print": Rule(CASE_VIEW, scope="meeting"),
+    "meetings:ics": Rule(CASE_VIEW, scope="meeting"),
+    "meetings:send_invitations": Rule(CASE_VIEW, scope="meeting", write=Write(CASE_EDIT, ok=200)),
+    "meetings:mark_sent": Rule(CASE_EDIT, scope="meeting", ok=302, method="POST"),
+    # Running a meeting and its documents. Attendance and closing answer GET only with a redirect to the
+    # meeting page; what they are for is the POST.
+    "meetings:meeting": Rule(CASE_VIEW, scope="meeting", write=Write(MEASURE_RUN, ok=400)),
+    "meetings:attendance": Rule(MEASURE_RUN, scope="meeting", ok=302, method="POST"),
+    "meetings:close_meeting": Rule(MEASURE_RUN, scope="meeting", ok=400, method="POST"),
+    "meetings:waiver": Rule(CASE_VIEW, scope="meeting", write=Write(MEASURE_RUN, ok=302)),
+    "meetings:waiver_sheet": Rule(CASE_VIEW, scope="meeting"),
+    "meetings:waiver_pdf": Rule(CASE_VIEW, scope="meeting"),
+    "meetings:guide": Rule(CASE_VIEW, scope="meeting"),
+    "meetings:minutes": Rule(CASE_VIEW, scope="meeting"),
+    "meetings:minutes_pdf": Rule(CASE_VIEW, scope="meeting"),
+    # Actions
+    "actions:plan": Rule(CASE_VIEW, scope="series", write=Write(MEASURE_RUN, ok=302)),
+    "actions:action_new": Rule(MEASURE_RUN, scope="series"),
+    "actions:action_edit": Rule(MEASURE_RUN, scope="action"),
+    "actions:review": Rule(MEASURE_RUN, scope="meeting"),
+    "actions:overview": Rule(roles(CASEWORKER, CONSULTANT, LEADER, ADMINISTRATOR)),
+    # The REST API (a personal access token; anonymous: 401)
+    # The researcher's list is empty. Creating: the body is checked before the role, and an empty one is
+    # refused for every role (nothing is read or written).
+    "api:cases": Rule(ANY_STAFF, write=Write(ANY_STAFF, ok=400)),
+    "api:case": Rule(CASE_VIEW, scope="case", write=Write(CASE_EDIT, ok=400, method="PATCH")),
+    "api:measures": Rule(CASE_VIEW, scope="case", write=Write(CASE_EDIT, ok=400)),
+    "api:measure": Rule(CASE_VIEW, scope="measure", write=Write(CASE_EDIT, ok=400, method="PATCH")),
+    "api:schema": Rule(PUBLIC),
+    "api:docs": Rule(PUBLIC),
+}
+
+
+# --- The routes of the URL configuration --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str  # namespace:name; "" for a route without a name
+    path: str
+    kwargs: frozenset[str]
+
+    @property
+    def api(self) -> bool:
+        return self.name.split(":")[0] == "api"
+
+
+def _kwargs_of(entry: URLPattern | URLResolver) -> set[str]:
+    pattern = entry.pattern
+    if isinstance(pattern, RoutePattern):
+        return set(pattern.converters)
+    if isinstance(pattern, RegexPattern):
+        return set(pattern.regex.groupindex)
+    return set()
+
+
+def url_routes() -> list[Route]:
+    """Every route of the URL configuration, except Django's admin (its own staff permissions, tested as
+    the admin) and static files (served by WhiteNoise, not the URL configuration; skipped here should
+    anything route them)."""
+    static = settings.STATIC_URL.lstrip("/") if settings.STATIC_URL else ""
+    found: list[Route] = []
+
+    def walk(resolver: URLResolver, prefix: str, namespace: str, kwargs: set[str]) -> None:
+        for entry in resolver.url_patterns:
+            path = prefix + str(entry.pattern)
+            names = kwargs | _kwargs_of(entry)
+            if isinstance(entry, URLResolver):
+                inner = ":".join(n for n in (namespace, entry.namespace or "") if n)
+                if inner.split(":")[0] == "admin":
+                    continue
+                walk(entry, path, inner, names)
+            elif static and path.startswith(static):
+                continue
+            else:
+                name = f"{namespace}:{entry.name}" if namespace and entry.name else entry.name or ""
+                found.append(Route(name, path, frozenset(names)))
+
+    walk(get_resolver(), "", "", set())
+    return found
+
+
+def _entry_hint(route: Route) -> str:
+    if not route.kwargs:
+        return f'"{route.name}": Rule(ANY_STAFF),'
+    return f'"{route.name}": Rule(CASE_VIEW, scope=...),  # a scope of SCOPES filling {sorted(route.kwargs)}'
+
+
+def test_every_route_has_a_policy_entry() -> None:
+    routes = url_routes()
+    unnamed = [r.path for r in routes if not r.name]
+    assert not unnamed, f"Give these routes a name, then a policy entry: {unnamed}"
+    missing = [r for r in routes if r.name not in POLICY]
+    hints = "\n".join(f"  {r.name} ({r.path}): add e.g. {_entry_hint(r)}" for r in missing)
+    assert not missing, f"Routes without a policy entry in tests/test_authorization_matrix.py:\n{hints}"
+
+
+def test_every_policy_entry_names_a_route() -> None:
+    names = {r.name for r in url_routes()}
+    stale = sorted(set(POLICY) - names)
+    assert not stale, f"Policy entries for routes that no longer exist (remove them): {stale}"
+
+
+def test_every_scope_fills_its_routes_kwargs() -> None:
+    wrong = []
+    for route in url_routes():
+        rule = POLICY.get(route.name)
+        if rule is None:
+            continue  # reported by test_every_route_has_a_policy_entry
+        if rule.scope and rule.scope not in SCOPES:
+            wrong.append(f"{route.name}: no scope {rule.scope!r} in SCOPES")
+            continue
+        filled = set(SCOPES[rule.scope]) if rule.scope else set()
+        if filled != route.kwargs:
+            wrong.append(
+                f"{route.name}: takes {sorted(route.kwargs)}, scope {rule.scope!r} gives {sorted(filled)}"
+            )
+    assert not wrong, "Policy scopes that do not match the routes' kwargs:\n" + "\n".join(wrong)
+
+
+# --- The world ----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class World:
+    routes: dict[str, Route]  # by name
+    sessions: dict[str, str] = field(default_factory=dict)  # role → session key, signed in once
+    read_tokens: dict[str, str] = field(default_factory=dict)  # role → secret of a read-only token
+    write_tokens: dict[str, str] = field(default_factory=dict)  # role → secret of a token that may write
+    objects: dict[str, dict[str, int]] = field(default_factory=dict)  # OWN… → item → id
+
+
+def _build_objects(*, owner: User, service: Service, assigned: list[User], tag: str) -> dict[str, int]:
+    """A case with everything the routes need: through the services as its owner would, except the
+    measures, the series and its meetings, made directly in the state wanted (as the factories do)."""
+    today = timezone.localdate()
+    case = create_case(
+        acting_user=owner, service=service, caseworker=owner, assigned=assigned, **CASE_DEFAULTS
+    )
+    measure = make_measure(case=case, kind="support_contact")
+    mother = network_services.add_member(
+        acting_user=owner, case=case, name=f"Mona Mor {tag}", relation="Mor", email="mona@example.no"
+    )
+    aunt = network_services.add_member(
+        acting_user=owner, case=case, name=f"Tove Tante {tag}", relation="Tante"
+    )
+    teacher = network_services.add_member(
+        acting_user=owner, case=case, name=f"Lars Lærer {tag}", side=Side.PUBLIC, relation="Kontaktlærer"
+    )
+    tie = network_services.add_tie(acting_user=owner, case=case, a=mother, b=aunt)
+    snapshot = network_services.take_snapshot(acting_user=owner, case=case, label="Før møtet")
+    series = make_series(
+        case=case, kind=MeasureKind.NETWORK_MEETING, status=SeriesStatus.ACTIVE, caseworker=owner
+    )
+    consent = consent_services.add_consent(
+        acting_user=owner,
+        series=series,
+        party=ConsentParty.MOTHER,
+        party_name=mother.name,
+        informed_about=[i.value for i in InformedAbout],
+        informed_on=today,
+        informed_by=owner,
+    )
+    now = timezone.now()
+    first = Meeting.objects.create(
+        series=series,
+        sequence=1,
+        kind=MeetingKind.FIRST,
+        status=MeetingStatus.HELD,
+        starts_at=now - datetime.timedelta(days=30),
+        held_on=today - datetime.timedelta(days=30),
+        place="Familiens hus",
+    )
+    follow_up = Meeting.objects.create(
+        series=series,
+        sequence=2,
+        kind=MeetingKind.FOLLOW_UP,
+        status=MeetingStatus.PLANNED,
+        starts_at=now + datetime.timedelta(days=14),
+        place="Familiens hus",
+    )
+    participant = participant_services.add_participant(
+        acting_user=owner, meeting=follow_up, member=mother, role=ParticipantRole.MOTHER
+    )
+    participant_services.add_participant(
+        acting_user=owner, meeting=follow_up, member=teacher, role=ParticipantRole.PUBLIC
+    )
+    action = action_services.add_action(
+        acting_user=owner,
+        series=series,
+        meeting=first,
+        what="Henter Emma på skolen tirsdager",
+        due_on=today + datetime.timedelta(days=7),
+        owner_member=aunt,
+    )
+    return {
+        "case": case.pk,
+        "measure": measure.pk,
+        "member": aunt.pk,
+        "tie": tie.pk,
+        "snapshot": snapshot.pk,
+        "series": series.measure_id,
+        "consent": consent.pk,
+        "meeting": follow_up.pk,
+        "participant": participant.pk,
+        "action": action.pk,
+    }
+
+
+def _user(username: str, service: Service, role: str) -> User:
+    """A staff user with a role in `service` (no password: the cells sign in with force_login)."""
+    user = User.objects.create(username=username, first_name=username.capitalize())
+    Membership.objects.create(user=user, service=service, role=role)
+    return user
+
+
+def build_world() -> World:
+    service_a = Service.objects.create(name="Matrise A", municipality_numbers="0301", population=1000)
+    service_b = Service.objects.create(name="Matrise B", municipality_numbers="1103", population=500)
+    users = {role: _user(f"matrix-{role}", service_a, role) for role in STAFF_ROLES}
+    teammate = _user("matrix-teammate", service_a, CASEWORKER)
+    outsider = _user("matrix-outsider", service_b, CASEWORKER)
+    world = World(routes={r.name: r for r in url_routes()})
+    for role, user in users.items():
+        client = Client()
+        client.force_login(user)
+        world.sessions[role] = client.session.session_key or ""
+        world.read_tokens[role] = create_token(user=user, name="matrix, read")[1]
+        world.write_tokens[role] = create_token(user=user, name="matrix, write", read_only=False)[1]
+    world.objects[OWN] = _build_objects(
+        owner=users[CASEWORKER],
+        service=service_a,
+        assigned=[users[CONSULTANT], users[ADMINISTRATOR]],
+        tag="A1",
+    )
+    world.objects[SAME_SERVICE] = _build_objects(owner=teammate, service=service_a, assigned=[], tag="A2")
+    world.objects[OTHER_SERVICE] = _build_objects(owner=outsider, service=service_b, assigned=[], tag="B")
+    for obj, user, service in (
+        (OWN, users[CONSULTANT], service_a),  # the consultant's own entry
+        (SAME_SERVICE, teammate, service_a),
+        (OTHER_SERVICE, outsider, service_b),
+    ):
+        world.objects[obj]["trained_leader"] = TrainedLeader.objects.create(user=user, service=service).pk
+    return world
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[World]:
+    """Built once for the module (per worker), in a transaction that is rolled back afterwards."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            yield build_world()
+        finally:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+# --- Asking -------------------------------------------------------------------------------------------------
+
+
+def _client(world: World, role: str, *, api: bool, write: bool) -> Client:
+    """A fresh client for one cell: the role's session, or one of its tokens (read-only unless `write`)."""
+    if role == ANONYMOUS:
+        return Client()
+    if api:
+        secret = (world.write_tokens if write else world.read_tokens)[role]
+        return Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+    client = Client()
+    client.cookies[settings.SESSION_COOKIE_NAME] = world.sessions[role]
+    return client
+
+
+def _answer(client: Client, check: Check, url: str, *, api: bool) -> Answer:
+    try:
+        if check.method == "GET":
+            response = client.get(url)
+        elif api:
+            body = json.dumps(dict(check.data)) if check.data else ""
+            response = client.generic(check.method, url, body, content_type="application/json")
+        else:
+            response = client.post(url, dict(check.data))
+    except Exception as exc:  # noqa: BLE001 - a crash is a cell's answer, reported with the others
+        return f"raised {type(exc).__name__}: {exc}"
+    status = response.status_code
+    if status in (301, 302) and urlsplit(response.get("Location", "")).path == reverse("accounts:login"):
+        return SIGN_IN
+    content_type = response.get("Content-Type", "")
+    if api and status >= 400 and not content_type.startswith("application/problem+json"):
+        return f"{status} {content_type}"  # the API answers every error as problem+json
+    return status
+
+
+def _url(route: Route, rule: Rule, check: Check, world: World, obj: str) -> str:
+    kwargs = {}
+    if rule.scope:
+        kwargs = {kwarg: world.objects[obj][item] for kwarg, item in SCOPES[rule.scope].items()}
+    url = reverse(route.name, kwargs=kwargs)
+    return f"{url}?{check.query}" if check.query else url
+
+
+def _template_only(
+    template_name: str, context: dict[str, Any], *, request: HttpRequest | None = None
+) -> bytes:
+    """Stands in for WeasyPrint's layout, about a second a document: the PDF's template is still rendered,
+    as for the PDF. Access is decided before; the documents themselves are tested beside the code."""
+    html = render_to_string(template_name, {**context, "for_pdf": True}, request=request)
+    return b"%PDF-1.7 (the template, not laid out)\n" + html.encode()
+
+
+@pytest.mark.parametrize("name", sorted(POLICY))
+def test_route_answers_as_the_policy_says(
+    name: str, world: World, db: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(pdf, "render_pdf", _template_only)
+    rule = POLICY[name]
+    route = world.routes.get(name)
+    if route is None:
+        pytest.fail(f"{name} is in the policy but not in the URL configuration")
+    if set(SCOPES.get(rule.scope, {})) != route.kwargs:
+        pytest.fail(f"{name}: the scope {rule.scope!r} does not fill {sorted(route.kwargs)}")
+    wrong = []
+    cells = 0
+    for check in rule.checks():
+        write = check.method != "GET"
+        for role in ROLES:
+            for obj in rule.objects():
+                cells += 1
+                url = _url(route, rule, check, world, obj)
+                with transaction.atomic():  # whatever the request changes is rolled back
+                    got = _answer(_client(world, role, api=route.api, write=write), check, url, api=route.api)
+                    transaction.set_rollback(True)
+                want = check.expected(role, obj, api=route.api)
+                if got != want:
+                    cell = f"{name}-{role}" if obj == NO_OBJECT else f"{name}-{role}-{obj}"
+                    wrong.append(f"{cell}: {check.method} {url} answered {got}, the policy says {want}")
+    assert not wrong, f"{name}: {len(wrong)} of {cells} cells differ from the policy:\n" + "\n".join(wrong)
