@@ -174,6 +174,9 @@ REGISTER_KEEPER = _on_objects(
     "REGISTER_KEEPER", own={LEADER, ADMINISTRATOR}, same_service={LEADER, ADMINISTRATOR}, other_service=set()
 )
 
+# A personal access token: only its own user may revoke it (the own object's token is the caseworker's).
+TOKEN_OWNER = _on_objects("TOKEN_OWNER", own={CASEWORKER}, same_service=set(), other_service=set())
+
 ANY_STAFF = roles(*STAFF_ROLES, name="ANY_STAFF")
 PUBLIC = Access("PUBLIC", {NO_OBJECT: frozenset(STAFF_ROLES)}, anonymous=True)
 
@@ -200,6 +203,7 @@ SCOPES: dict[str, dict[str, str]] = {
         "participant_id": "participant",
     },
     "trained_leader": {"leader_id": "trained_leader"},
+    "api_token": {"token_id": "api_token"},
 }
 
 
@@ -269,6 +273,9 @@ POLICY: dict[str, Rule] = {
     "accounts:two_factor": Rule(ANY_STAFF, ok=302),  # no authenticator yet: to set-up
     "accounts:two_factor_setup": Rule(ANY_STAFF),
     "accounts:account": Rule(ANY_STAFF),
+    # An empty form is drawn again with its errors (200); a token of someone else cannot be revoked.
+    "accounts:api_token_create": Rule(ANY_STAFF, write=Write(ANY_STAFF, ok=200)),
+    "accounts:api_token_revoke": Rule(TOKEN_OWNER, scope="api_token", ok=302, method="POST"),
     # Cases
     "cases:list": Rule(ANY_STAFF),  # the researcher's is empty
     "cases:create": Rule(roles(CASEWORKER, LEADER)),
@@ -345,6 +352,21 @@ POLICY: dict[str, Rule] = {
     "api:case": Rule(CASE_VIEW, scope="case", write=Write(CASE_EDIT, ok=400, method="PATCH")),
     "api:measures": Rule(CASE_VIEW, scope="case", write=Write(CASE_EDIT, ok=400)),
     "api:measure": Rule(CASE_VIEW, scope="measure", write=Write(CASE_EDIT, ok=400, method="PATCH")),
+    "api:network_members": Rule(CASE_VIEW, scope="case", write=Write(CASE_EDIT, ok=400)),
+    "api:network_member": Rule(CASE_VIEW, scope="member", write=Write(CASE_EDIT, ok=400, method="PATCH")),
+    "api:network_ties": Rule(CASE_VIEW, scope="case", write=Write(CASE_EDIT, ok=400)),
+    "api:network_tie": Rule(CASE_VIEW, scope="tie", write=Write(CASE_EDIT, ok=204, method="DELETE")),
+    "api:network_snapshots": Rule(CASE_VIEW, scope="case", write=Write(CASE_EDIT, ok=201)),
+    "api:network_snapshot": Rule(CASE_VIEW, scope="snapshot"),
+    "api:process": Rule(CASE_VIEW, scope="series"),
+    "api:meetings": Rule(CASE_VIEW, scope="series"),
+    "api:meeting": Rule(CASE_VIEW, scope="meeting"),
+    "api:participants": Rule(CASE_VIEW, scope="meeting"),
+    "api:consents": Rule(CASE_VIEW, scope="series", write=Write(CASE_EDIT, ok=400)),
+    "api:consent": Rule(CASE_VIEW, scope="consent"),
+    "api:actions": Rule(CASE_VIEW, scope="series", write=Write(MEASURE_RUN, ok=400)),
+    "api:action": Rule(CASE_VIEW, scope="action", write=Write(MEASURE_RUN, ok=400, method="PATCH")),
+    "api:action_reviews": Rule(CASE_VIEW, scope="action", write=Write(MEASURE_RUN, ok=400)),
     "api:schema": Rule(PUBLIC),
     "api:docs": Rule(PUBLIC),
 }
@@ -560,6 +582,10 @@ def build_world() -> World:
         (OTHER_SERVICE, outsider, service_b),
     ):
         world.objects[obj]["trained_leader"] = TrainedLeader.objects.create(user=user, service=service).pk
+    # A personal access token per object: own is the caseworker's, the others a colleague's and an
+    # outsider's. Only a token's own user may revoke it.
+    for obj, user in ((OWN, users[CASEWORKER]), (SAME_SERVICE, teammate), (OTHER_SERVICE, outsider)):
+        world.objects[obj]["api_token"] = create_token(user=user, name="matrix, to revoke")[0].pk
     return world
 
 
