@@ -51,7 +51,7 @@ from sirkel.network.models import (
 from sirkel.network.relations import match_relation
 
 
-def support_type_choices() -> list[tuple[str, str]]:
+def support_type_choices() -> list[tuple[str, Any]]:
     """The support types' choice set, for the schema's one name for it (`ENUM_NAME_OVERRIDES`)."""
     return list(SupportType.choices)
 
