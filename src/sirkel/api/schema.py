@@ -29,8 +29,27 @@ _DESCRIPTIONS = {
     "403": "The token may only read.",
     "404": "Not found, or not yours to see: the same answer for both.",
     "409": "Someone else saved since the `version` you sent. Nothing was written.",
+    "413": "The body is larger than the server accepts.",
     "415": "The body must be JSON.",
     "429": "Too many requests with this token; `Retry-After` says how long to wait.",
+}
+
+# The headers that come with some problems: the challenge with every 401, the wait with a 429 (DRF gives it
+# whenever the throttle knows how long, which is always for the token rate).
+_HEADERS: dict[str, dict[str, Any]] = {
+    "401": {
+        "WWW-Authenticate": {
+            "required": True,
+            "description": '`Bearer realm="sirkel"`: send a personal access token.',
+            "schema": {"type": "string"},
+        }
+    },
+    "429": {
+        "Retry-After": {
+            "description": "Seconds to wait before trying again.",
+            "schema": {"type": "integer", "minimum": 0},
+        }
+    },
 }
 
 
@@ -44,12 +63,16 @@ class SirkelAutoSchema(AutoSchema):
         method = self.method.upper()
         codes = ["400", "401", "404", "429"]
         if method not in ("GET", "HEAD", "OPTIONS"):
-            codes += ["403", "415"]
+            codes += ["403", "413", "415"]
         if method in ("PATCH", "PUT", "DELETE") or getattr(self.view, "versioned", False):
             codes.append("409")
         ref = self.resolve_serializer(ProblemSerializer, "response").ref
         for code in codes:
-            responses.setdefault(
-                code, {"description": _DESCRIPTIONS[code], "content": {PROBLEM: {"schema": ref}}}
-            )
+            response: dict[str, Any] = {
+                "description": _DESCRIPTIONS[code],
+                "content": {PROBLEM: {"schema": ref}},
+            }
+            if code in _HEADERS:
+                response["headers"] = _HEADERS[code]
+            responses.setdefault(code, response)
         return dict(sorted(responses.items()))
