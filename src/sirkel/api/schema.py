@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.plumbing import get_doc
 
 from sirkel.api.errors import PROBLEM
 from sirkel.api.serializers import ProblemSerializer
@@ -76,3 +77,10 @@ class SirkelAutoSchema(AutoSchema):
                 response["headers"] = _HEADERS[code]
             responses.setdefault(code, response)
         return dict(sorted(responses.items()))
+
+    def get_description(self) -> str:  # type: ignore[override]
+        """The endpoint's own docstring or `description`; not ApiView's, which is written for developers."""
+        from sirkel.api.views import ApiView
+
+        description: str = super().get_description()
+        return "" if description == get_doc(ApiView) else description
