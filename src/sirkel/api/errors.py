@@ -121,6 +121,7 @@ def problem_response(request: HttpRequest, status_code: int) -> JsonResponse:
     detail = {
         status.HTTP_404_NOT_FOUND: _("There is nothing here, or you may not see it."),
         status.HTTP_400_BAD_REQUEST: _("The request could not be read."),
+        status.HTTP_413_REQUEST_ENTITY_TOO_LARGE: _("The request is too large."),
     }.get(status_code, _("Something went wrong on our side. Try again; if it keeps happening, tell us."))
     response = JsonResponse(problem(status_code, detail), status=status_code, content_type=PROBLEM)
     response["Cache-Control"] = "no-store"
