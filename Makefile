@@ -7,7 +7,7 @@ PG_URL ?= postgres://postgres@127.0.0.1:5432/sirkel_test
 # Two workers: the suite is CPU-bound and CI machines have two cores.
 PYTEST_ARGS ?= -n 2
 
-.PHONY: install demo test test-postgres check lint format messages bench chromium clean
+.PHONY: install demo test test-postgres fuzz check lint format messages bench chromium clean
 
 $(VENV)/.installed: pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,10 @@ test: install chromium
 
 test-postgres: install chromium
 	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(BIN)/pytest $(PYTEST_ARGS)
+
+# Schemathesis against a throwaway demo server, bounded by FUZZ_SECONDS (see scripts/fuzz.py).
+fuzz: install
+	$(BIN)/python scripts/fuzz.py
 
 check: install
 	$(BIN)/ruff check src tests bench scripts

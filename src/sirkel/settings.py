@@ -266,6 +266,9 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SCHEMA_PATH_PREFIX": "/api/v1",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Endpoints validate a PATCH with the serializer as written (`valid()`, never partial=True): its
+    # required fields, such as `version`, stay required in the schema too.
+    "COMPONENT_SPLIT_PATCH": False,
     # Choice sets that share a field name ("status", "kind", …) across apps, named after what they are.
     "ENUM_NAME_OVERRIDES": {
         "ActionStatusEnum": "sirkel.actions.models.ActionStatus",

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 from django.contrib import admin
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import DisallowedHost, RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
@@ -37,14 +37,19 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
 
     A request over the upload limit (`RequestDataTooBig`: a form whose text fields together pass
     DATA_UPLOAD_MAX_MEMORY_SIZE) says so, with the limit, and answers 413 Content Too Large. The link
-    back goes to the page the form was on, if the browser said which and it is one of Sirkel's own.
+    back goes to the page the form was on, if the browser said which and it is one of Sirkel's own. Under
+    /api/ the answer is a problem (`application/problem+json`), like every other API error.
     """
     too_large = isinstance(exception, RequestDataTooBig)
     if request.path_info.startswith("/api/"):
         return problem_response(request, 413 if too_large else 400)
     referer = request.headers.get("Referer", "")
-    safe = url_has_allowed_host_and_scheme(
-        referer, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    try:
+        host = request.get_host()
+    except DisallowedHost:
+        host = ""  # the very reason for this answer: asking again would turn it into a 500
+    safe = bool(host) and url_has_allowed_host_and_scheme(
+        referer, allowed_hosts={host}, require_https=request.is_secure()
     )
     limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
     context = {

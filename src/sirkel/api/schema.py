@@ -6,6 +6,7 @@ from typing import Any, Literal
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.plumbing import get_doc
 
 from sirkel.api.errors import PROBLEM
 from sirkel.api.serializers import ProblemSerializer
@@ -28,9 +29,29 @@ _DESCRIPTIONS = {
     "401": "No token, or a token that is not valid (mistyped, expired, revoked, or its user is signed out).",
     "403": "The token may only read.",
     "404": "Not found, or not yours to see: the same answer for both.",
+    "406": "The `Accept` header asks for something other than JSON.",
     "409": "Someone else saved since the `version` you sent. Nothing was written.",
+    "413": "The body is larger than the server accepts.",
     "415": "The body must be JSON.",
     "429": "Too many requests with this token; `Retry-After` says how long to wait.",
+}
+
+# The headers that come with some problems: the challenge with every 401, the wait with a 429 (DRF gives it
+# whenever the throttle knows how long, which is always for the token rate).
+_HEADERS: dict[str, dict[str, Any]] = {
+    "401": {
+        "WWW-Authenticate": {
+            "required": True,
+            "description": '`Bearer realm="sirkel"`: send a personal access token.',
+            "schema": {"type": "string"},
+        }
+    },
+    "429": {
+        "Retry-After": {
+            "description": "Seconds to wait before trying again.",
+            "schema": {"type": "integer", "minimum": 0},
+        }
+    },
 }
 
 
@@ -42,14 +63,25 @@ class SirkelAutoSchema(AutoSchema):
         if not self.get_auth():
             return responses  # the schema and docs themselves
         method = self.method.upper()
-        codes = ["400", "401", "404", "429"]
+        codes = ["400", "401", "404", "406", "429"]
         if method not in ("GET", "HEAD", "OPTIONS"):
-            codes += ["403", "415"]
+            codes += ["403", "413", "415"]
         if method in ("PATCH", "PUT") and getattr(self.view, "versioned", False):
             codes.append("409")
         ref = self.resolve_serializer(ProblemSerializer, "response").ref
         for code in codes:
-            responses.setdefault(
-                code, {"description": _DESCRIPTIONS[code], "content": {PROBLEM: {"schema": ref}}}
-            )
+            response: dict[str, Any] = {
+                "description": _DESCRIPTIONS[code],
+                "content": {PROBLEM: {"schema": ref}},
+            }
+            if code in _HEADERS:
+                response["headers"] = _HEADERS[code]
+            responses.setdefault(code, response)
         return dict(sorted(responses.items()))
+
+    def get_description(self) -> str:  # type: ignore[override]
+        """The endpoint's own docstring or `description`; not ApiView's, which is written for developers."""
+        from sirkel.api.views import ApiView
+
+        description: str = super().get_description()
+        return "" if description == get_doc(ApiView) else description

@@ -22,6 +22,9 @@ class ApiView(APIView):
     settings; what the user may see or change is decided by the selectors and services the endpoint
     calls, exactly as for the pages. Every response is `no-store`: it carries case data."""
 
+    # What `paginate` uses; declared so the schema describes a list's page, not a bare array.
+    pagination_class = Pagination
+
     def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
         with channel_scope():
             response = super().dispatch(request, *args, **kwargs)
@@ -32,7 +35,7 @@ class ApiView(APIView):
         return api_user(self.request)
 
     def paginate(self, queryset: Any) -> tuple[Pagination, list[Any]]:
-        paginator = Pagination()
+        paginator = self.pagination_class()
         page = paginator.paginate_queryset(queryset, self.request, view=self)
         return paginator, list(page or [])
 

@@ -18,7 +18,7 @@ from sirkel.cases.models import Case, CaseAssignment
 from sirkel.cases.services import CASE_FIELDS, create_case, update_case
 from sirkel.core.versioning import ConflictError
 from sirkel.network import services as network_services
-from sirkel.testing.fixtures import client_for
+from sirkel.testing.fixtures import api_client_for, client_for
 
 FORM: dict[str, Any] = {
     "child_given_name": "Nora",
@@ -179,6 +179,16 @@ def test_search_and_filters(
     assert "Moen" in listed(phase="care") and "Tran" not in listed(phase="care")
     assert "Tran" in listed(target="minority") and "Moen" not in listed(target="minority")
     assert "Tran" in listed(q="2")  # by case number
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("term", ["6\u00b9", "99999999999999999999", "\u0663"])
+def test_search_by_digits_that_make_no_case_number(case: Case, caseworker: User, term: str) -> None:
+    """A superscript digit, a run too long for a case number, or another script's digit is searched as
+    text: no error, on the page or in the API."""
+    assert client_for(caseworker).get(reverse("cases:list"), {"q": term}).status_code == 200
+    response = api_client_for(caseworker).get("/api/v1/cases/", {"q": term})
+    assert response.status_code == 200, response.content
 
 
 @pytest.mark.django_db
