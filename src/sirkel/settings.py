@@ -269,6 +269,8 @@ SPECTACULAR_SETTINGS = {
     # Endpoints validate a PATCH with the serializer as written (`valid()`, never partial=True): its
     # required fields, such as `version`, stay required in the schema too.
     "COMPONENT_SPLIT_PATCH": False,
+    # Object ids in URLs (`core.converters.IdConverter`): at most 18 digits, so always a 64-bit integer.
+    "PATH_CONVERTER_OVERRIDES": {"id": {"type": "integer", "minimum": 0, "maximum": 999_999_999_999_999_999}},
     # Choice sets that share a field name ("status", "kind", …) across apps, named after what they are.
     "ENUM_NAME_OVERRIDES": {
         "ActionStatusEnum": "sirkel.actions.models.ActionStatus",

@@ -6,7 +6,7 @@ from django.core.exceptions import DisallowedHost, RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
-from django.urls import include, path
+from django.urls import include, path, register_converter
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.defaults import page_not_found
 from django.views.defaults import server_error as default_server_error
@@ -14,6 +14,10 @@ from django.views.i18n import set_language
 
 from sirkel.api.errors import problem_response
 from sirkel.core import views as core_views
+from sirkel.core.converters import IdConverter
+
+# Before the apps' URL modules are read: every object id in a URL is `<id:…>`.
+register_converter(IdConverter, "id")
 
 admin.site.site_header = "Sirkel"
 admin.site.site_title = "Sirkel"
@@ -23,7 +27,7 @@ urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("konto/", include("sirkel.accounts.urls")),
     path("saker/", include("sirkel.cases.urls")),
-    path("saker/<int:case_id>/nettverk/", include("sirkel.network.urls")),
+    path("saker/<id:case_id>/nettverk/", include("sirkel.network.urls")),
     path("", include("sirkel.meetings.urls")),
     path("", include("sirkel.actions.urls")),
     path("api/", include("sirkel.api.urls")),

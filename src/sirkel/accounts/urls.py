@@ -12,5 +12,5 @@ urlpatterns = [
     path("tofaktor/oppsett/", views.two_factor_setup, name="two_factor_setup"),
     path("", views.account, name="account"),
     path("nokler/ny/", views.api_token_create, name="api_token_create"),
-    path("nokler/<int:token_id>/trekk-tilbake/", views.api_token_revoke, name="api_token_revoke"),
+    path("nokler/<id:token_id>/trekk-tilbake/", views.api_token_revoke, name="api_token_revoke"),
 ]

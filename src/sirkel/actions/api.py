@@ -24,7 +24,7 @@ from sirkel.actions.models import Action, ActionReview, ActionStatus
 from sirkel.actions.selectors import plan as plan_selectors
 from sirkel.actions.selectors import review as review_selectors
 from sirkel.actions.services import REVIEW_OUTCOMES
-from sirkel.api.serializers import VersionField
+from sirkel.api.serializers import OutputSerializer, VersionField
 from sirkel.api.views import ApiView, valid
 from sirkel.core.types import UNCHANGED
 from sirkel.meetings.api import series_for
@@ -89,7 +89,7 @@ def _owners(
 OUTCOMES = [(s.value, s.label) for s in REVIEW_OUTCOMES]
 
 
-class LatestReviewSerializer(serializers.ModelSerializer[ActionReview]):
+class LatestReviewSerializer(OutputSerializer[ActionReview]):
     outcome = serializers.ChoiceField(choices=OUTCOMES, read_only=True)
 
     class Meta:
@@ -98,7 +98,7 @@ class LatestReviewSerializer(serializers.ModelSerializer[ActionReview]):
         read_only_fields = fields
 
 
-class ActionSerializer(serializers.ModelSerializer[Action]):
+class ActionSerializer(OutputSerializer[Action]):
     owner_name = serializers.CharField(
         source="owner_display",
         read_only=True,
@@ -178,7 +178,7 @@ class ActionUpdate(ActionWrite):
                 field.default = serializers.empty
 
 
-class ReviewSerializer(serializers.ModelSerializer[ActionReview]):
+class ReviewSerializer(OutputSerializer[ActionReview]):
     outcome = serializers.ChoiceField(choices=OUTCOMES, read_only=True)
 
     class Meta:

@@ -2,10 +2,10 @@ from django.urls import path
 
 from sirkel.actions import api
 
-ACTIONS = "cases/<int:case_id>/measures/<int:measure_id>/actions/"
+ACTIONS = "cases/<id:case_id>/measures/<id:measure_id>/actions/"
 
 urlpatterns = [
     path(ACTIONS, api.ActionListView.as_view(), name="actions"),
-    path(ACTIONS + "<int:action_id>/", api.ActionDetailView.as_view(), name="action"),
-    path(ACTIONS + "<int:action_id>/reviews/", api.ReviewListView.as_view(), name="action_reviews"),
+    path(ACTIONS + "<id:action_id>/", api.ActionDetailView.as_view(), name="action"),
+    path(ACTIONS + "<id:action_id>/reviews/", api.ReviewListView.as_view(), name="action_reviews"),
 ]

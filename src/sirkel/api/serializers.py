@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import MutableMapping
+from typing import Any, TypeVar
+
+from django.db import models
 from rest_framework import serializers
+from rest_framework.fields import Field
+
+_M = TypeVar("_M", bound=models.Model)
 
 
 class ProblemSerializer(serializers.Serializer[dict[str, object]]):
@@ -31,3 +38,30 @@ class VersionField(serializers.IntegerField):
             "The `version` you read. If someone saved since, the answer is 409 and nothing changes.",
         )
         super().__init__(**kwargs)  # type: ignore[arg-type]
+
+
+class OutputSerializer(serializers.ModelSerializer[_M]):
+    """A read-only view of a model for an API response, documented as it really answers.
+
+    DRF drops `allow_blank` from a read-only model field, so a choice or URL field the model lets be
+    empty ("" — no contact frequency given, no video link) was documented as never empty, and the schema
+    contradicted the answers. Here the blank stays documented: a choice field lists "" among its values,
+    and a URL field is a string that may be empty.
+    """
+
+    def build_standard_field(
+        self, field_name: str, model_field: Any
+    ) -> tuple[type[Field[Any, Any, Any, Any]], dict[str, Any]]:
+        field_class, kwargs = super().build_standard_field(field_name, model_field)
+        if getattr(model_field, "blank", False) and field_class is serializers.URLField:
+            field_class = serializers.CharField
+        return field_class, kwargs
+
+    def include_extra_kwargs(
+        self, kwargs: MutableMapping[str, Any], extra_kwargs: MutableMapping[str, Any]
+    ) -> MutableMapping[str, Any]:
+        allow_blank = kwargs.get("allow_blank", False)
+        kwargs = super().include_extra_kwargs(kwargs, extra_kwargs)
+        if allow_blank:
+            kwargs["allow_blank"] = True
+        return kwargs

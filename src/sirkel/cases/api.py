@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from sirkel.accounts.models import Service, User
 from sirkel.accounts.selectors import services_for_user
 from sirkel.api.authentication import api_user
-from sirkel.api.serializers import VersionField
+from sirkel.api.serializers import OutputSerializer, VersionField
 from sirkel.api.views import ApiView, valid
 from sirkel.cases import composition, selectors
 from sirkel.cases.access import CREATING_ROLES
@@ -65,7 +65,7 @@ def _staff(pk: int | None, field: str) -> User | None:
 # --- Serializers --------------------------------------------------------------------------------------
 
 
-class CaseSerializer(serializers.ModelSerializer[Case]):
+class CaseSerializer(OutputSerializer[Case]):
     reference = serializers.CharField(
         read_only=True, help_text="The service's case reference, e.g. `2026-17`."
     )
@@ -250,7 +250,7 @@ class CaseDetailView(ApiView):
 # --- Measures -----------------------------------------------------------------------------------------
 
 
-class MeasureSerializer(serializers.ModelSerializer[Measure]):
+class MeasureSerializer(OutputSerializer[Measure]):
     ssb_code = serializers.SerializerMethodField(
         help_text="Statistics Norway's code; empty where SSB has none."
     )

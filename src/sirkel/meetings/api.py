@@ -21,6 +21,7 @@ from rest_framework.response import Response
 
 from sirkel.accounts.models import User
 from sirkel.api.authentication import api_user
+from sirkel.api.serializers import OutputSerializer
 from sirkel.api.views import ApiView, valid
 from sirkel.audit.models import AuditAction
 from sirkel.cases.access import SeriesAccess
@@ -79,7 +80,7 @@ def screening_of(series: Series) -> Screening | None:
 # --- Serializers --------------------------------------------------------------------------------------
 
 
-class ScreeningSummarySerializer(serializers.ModelSerializer[Screening]):
+class ScreeningSummarySerializer(OutputSerializer[Screening]):
     class Meta:
         model = Screening
         fields = ["decision", "decided_by", "decided_at", "version"]
@@ -110,7 +111,7 @@ class ConsentSummarySerializer(serializers.Serializer[ConsentStatus]):
         return len(consent.withdrawn)
 
 
-class ProcessSerializer(serializers.ModelSerializer[Series]):
+class ProcessSerializer(OutputSerializer[Series]):
     """The process of a network measure. Its kind and period are the measure's (`measures_retrieve`)."""
 
     case = serializers.IntegerField(source="case_id", read_only=True)
@@ -158,7 +159,7 @@ class ProcessSerializer(serializers.ModelSerializer[Series]):
         return ConsentSummarySerializer(consent_services.consent_status(series)).data
 
 
-class MeetingSerializer(serializers.ModelSerializer[Meeting]):
+class MeetingSerializer(OutputSerializer[Meeting]):
     class Meta:
         model = Meeting
         fields = [
@@ -206,7 +207,7 @@ class MeetingFilter(serializers.Serializer[dict[str, Any]]):
     kind = serializers.ChoiceField(choices=MeetingKind.choices, required=False)
 
 
-class ParticipantSerializer(serializers.ModelSerializer[Participant]):
+class ParticipantSerializer(OutputSerializer[Participant]):
     """Someone invited to the meeting: a person in the case's network register (`member`) or a staff
     member (`user`). Contact details stay in the register."""
 
@@ -234,7 +235,7 @@ class ParticipantSerializer(serializers.ModelSerializer[Participant]):
         read_only_fields = fields
 
 
-class ConsentSerializer(serializers.ModelSerializer[Consent]):
+class ConsentSerializer(OutputSerializer[Consent]):
     informed_about = serializers.ListField(
         child=serializers.ChoiceField(choices=InformedAbout.choices),
         read_only=True,

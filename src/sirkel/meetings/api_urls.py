@@ -2,8 +2,8 @@ from django.urls import path
 
 from sirkel.meetings import api
 
-MEASURE = "cases/<int:case_id>/measures/<int:measure_id>/"
-MEETING = MEASURE + "meetings/<int:meeting_id>/"
+MEASURE = "cases/<id:case_id>/measures/<id:measure_id>/"
+MEETING = MEASURE + "meetings/<id:meeting_id>/"
 
 urlpatterns = [
     path(MEASURE + "process/", api.ProcessView.as_view(), name="process"),
@@ -11,5 +11,5 @@ urlpatterns = [
     path(MEETING, api.MeetingDetailView.as_view(), name="meeting"),
     path(MEETING + "participants/", api.ParticipantListView.as_view(), name="participants"),
     path(MEASURE + "consents/", api.ConsentListView.as_view(), name="consents"),
-    path(MEASURE + "consents/<int:consent_id>/", api.ConsentDetailView.as_view(), name="consent"),
+    path(MEASURE + "consents/<id:consent_id>/", api.ConsentDetailView.as_view(), name="consent"),
 ]

@@ -26,7 +26,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from sirkel.api.authentication import api_user
-from sirkel.api.serializers import VersionField
+from sirkel.api.serializers import OutputSerializer, VersionField
 from sirkel.api.views import ApiView, valid
 from sirkel.cases.access import case_access
 from sirkel.cases.api import case_for
@@ -64,7 +64,7 @@ MAX_ID = 2_147_483_647
 # --- Members ------------------------------------------------------------------------------------------
 
 
-class NetworkMemberSerializer(serializers.ModelSerializer[NetworkMember]):
+class NetworkMemberSerializer(OutputSerializer[NetworkMember]):
     phone = serializers.CharField(
         read_only=True, allow_null=True, help_text="Null unless you may edit the case."
     )
@@ -376,7 +376,7 @@ class NetworkMemberDetailView(ApiView):
 # --- Ties ---------------------------------------------------------------------------------------------
 
 
-class NetworkTieSerializer(serializers.ModelSerializer[NetworkTie]):
+class NetworkTieSerializer(OutputSerializer[NetworkTie]):
     class Meta:
         model = NetworkTie
         fields = ["id", "case", "a", "b", "kind", "created_at"]
@@ -479,7 +479,7 @@ class NetworkTieDetailView(ApiView):
 # --- Snapshots ----------------------------------------------------------------------------------------
 
 
-class NetworkSnapshotSerializer(serializers.ModelSerializer[NetworkSnapshot]):
+class NetworkSnapshotSerializer(OutputSerializer[NetworkSnapshot]):
     class Meta:
         model = NetworkSnapshot
         fields = ["id", "case", "taken_at", "label", "perspective", "source", "created_by"]

@@ -304,15 +304,15 @@ def overview(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 
 urlpatterns = [
-    path("saker/<int:case_id>/tiltak/<int:measure_id>/handlinger/", plan, name="plan"),
-    path("saker/<int:case_id>/tiltak/<int:measure_id>/handlinger/ny/", action_new, name="action_new"),
+    path("saker/<id:case_id>/tiltak/<id:measure_id>/handlinger/", plan, name="plan"),
+    path("saker/<id:case_id>/tiltak/<id:measure_id>/handlinger/ny/", action_new, name="action_new"),
     path(
-        "saker/<int:case_id>/tiltak/<int:measure_id>/handlinger/<int:action_id>/endre/",
+        "saker/<id:case_id>/tiltak/<id:measure_id>/handlinger/<id:action_id>/endre/",
         action_edit,
         name="action_edit",
     ),
     path(
-        "saker/<int:case_id>/tiltak/<int:measure_id>/moter/<int:meeting_id>/gjennomgang/",
+        "saker/<id:case_id>/tiltak/<id:measure_id>/moter/<id:meeting_id>/gjennomgang/",
         review,
         name="review",
     ),

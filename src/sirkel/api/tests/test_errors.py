@@ -10,7 +10,7 @@ from django.test import Client
 from sirkel.accounts.models import User
 from sirkel.api.errors import PROBLEM
 from sirkel.cases.models import Case
-from sirkel.testing.fixtures import api_client_for
+from sirkel.testing.fixtures import api_client_for, client_for
 
 
 def test_a_401_carries_the_challenge_the_schema_documents(db: None) -> None:
@@ -50,3 +50,15 @@ def test_a_host_not_allowed_answers_400_not_500(db: None, path: str) -> None:
     assert response.status_code == 400
     if path.startswith("/api/"):
         assert response["Content-Type"] == PROBLEM
+
+
+@pytest.mark.django_db
+def test_an_id_too_large_for_the_database_is_a_404_not_a_crash(caseworker: User, case: Case) -> None:
+    huge = "9" * 25
+    api = api_client_for(caseworker)
+    for url in (f"/api/v1/cases/{huge}/", f"/api/v1/cases/{case.pk}/measures/{huge}/actions/"):
+        response = api.get(url)
+        assert response.status_code == 404, url
+        assert response["Content-Type"] == "application/problem+json"
+    page = client_for(caseworker)
+    assert page.get(f"/saker/{huge}/").status_code == 404

@@ -36,7 +36,7 @@ def operations(schema: dict[str, Any]) -> Iterator[tuple[str, str, dict[str, Any
 
 
 def _route(pattern: object) -> str:
-    """A URL pattern's piece of path in the schema's notation: `cases/<int:case_id>/` → `cases/{case_id}/`."""
+    """A URL pattern's piece of path in the schema's notation: `cases/<id:case_id>/` → `cases/{case_id}/`."""
     if isinstance(pattern, RoutePattern):
         return re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", str(pattern))
     if isinstance(pattern, RegexPattern):

@@ -26,10 +26,10 @@ from sirkel.meetings.models import (
 
 READ_METHODS = ("GET", "HEAD")
 
-MEASURE_PATH = "saker/<int:case_id>/tiltak/<int:measure_id>/"
+MEASURE_PATH = "saker/<id:case_id>/tiltak/<id:measure_id>/"
 """Where a measure's pages live; the series, screening and consent modules route under it."""
 
-MEETING_PATH = MEASURE_PATH + "moter/<int:meeting_id>/"
+MEETING_PATH = MEASURE_PATH + "moter/<id:meeting_id>/"
 """Where a meeting's pages live; the meeting page, waiver and documents modules route under it."""
 
 

@@ -76,5 +76,5 @@ def consent_withdraw(
 
 urlpatterns = [
     path(MEASURE_PATH + "samtykke/ny/", consent_add, name="consent_add"),
-    path(MEASURE_PATH + "samtykke/<int:consent_id>/trekk/", consent_withdraw, name="consent_withdraw"),
+    path(MEASURE_PATH + "samtykke/<id:consent_id>/trekk/", consent_withdraw, name="consent_withdraw"),
 ]

@@ -125,5 +125,5 @@ def leader_edit(request: AuthenticatedHttpRequest, leader_id: int) -> HttpRespon
 
 urlpatterns = [
     path("moteledere/", leaders, name="leaders"),
-    path("moteledere/<int:leader_id>/", leader_edit, name="leader_edit"),
+    path("moteledere/<id:leader_id>/", leader_edit, name="leader_edit"),
 ]

@@ -356,17 +356,17 @@ def response(
     return render(request, "meetings/response.html", context, status=400 if form.errors else 200)
 
 
-M = "saker/<int:case_id>/tiltak/<int:measure_id>/moter/<int:meeting_id>/"
+M = "saker/<id:case_id>/tiltak/<id:measure_id>/moter/<id:meeting_id>/"
 
 urlpatterns = [
-    path("saker/<int:case_id>/tiltak/<int:measure_id>/moter/ny/", meeting_new, name="meeting_new"),
+    path("saker/<id:case_id>/tiltak/<id:measure_id>/moter/ny/", meeting_new, name="meeting_new"),
     path(M + "forberedelse/", prepare, name="prepare"),
     path(M + "deltakere/", participants, name="participants"),
     path(M + "deltakere/ny/", participant_new, name="participant_new"),
-    path(M + "deltakere/<int:participant_id>/", participant_edit, name="participant_edit"),
-    path(M + "deltakere/<int:participant_id>/fjern/", participant_remove, name="participant_remove"),
-    path(M + "svar/<int:participant_id>/", response, name="response"),
-    path(M + "invitasjon/<int:participant_id>.pdf", invitation_views.invitation_pdf, name="invitation_pdf"),
+    path(M + "deltakere/<id:participant_id>/", participant_edit, name="participant_edit"),
+    path(M + "deltakere/<id:participant_id>/fjern/", participant_remove, name="participant_remove"),
+    path(M + "svar/<id:participant_id>/", response, name="response"),
+    path(M + "invitasjon/<id:participant_id>.pdf", invitation_views.invitation_pdf, name="invitation_pdf"),
     path(M + "invitasjoner.pdf", invitation_views.invitations_pdf, name="invitations_pdf"),
     path(M + "invitasjoner/", invitation_views.invitations_print, name="invitations_print"),
     path(M + "mote.ics", invitation_views.ics, name="ics"),

@@ -144,8 +144,8 @@ def end(request: AuthenticatedHttpRequest, case_id: int, measure_id: int) -> Htt
 
 
 urlpatterns = [
-    path("saker/<int:case_id>/tiltak/", case_measures, name="case_measures"),
-    path("saker/<int:case_id>/tiltak/nettverk/ny/", start, name="start"),
+    path("saker/<id:case_id>/tiltak/", case_measures, name="case_measures"),
+    path("saker/<id:case_id>/tiltak/nettverk/ny/", start, name="start"),
     path(MEASURE_PATH, detail, name="detail"),
     path(MEASURE_PATH + "moteleder/", set_leader, name="set_leader"),
     path(MEASURE_PATH + "avslutt/", end, name="end"),

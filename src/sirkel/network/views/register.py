@@ -394,9 +394,9 @@ urlpatterns = [
     path("", network_page, name="page"),
     path("kart/", network_map, name="map"),
     path("personer/ny/", member_add, name="member_add"),
-    path("personer/<int:member_id>/", member_edit, name="member_edit"),
-    path("personer/<int:member_id>/slett/", member_delete, name="member_delete"),
-    path("personer/<int:member_id>/flytt/", member_move, name="member_move"),
+    path("personer/<id:member_id>/", member_edit, name="member_edit"),
+    path("personer/<id:member_id>/slett/", member_delete, name="member_delete"),
+    path("personer/<id:member_id>/flytt/", member_move, name="member_move"),
     path("band/ny/", tie_add, name="tie_add"),
-    path("band/<int:tie_id>/slett/", tie_delete, name="tie_delete"),
+    path("band/<id:tie_id>/slett/", tie_delete, name="tie_delete"),
 ]

@@ -231,6 +231,6 @@ def compare_view(request: AuthenticatedHttpRequest, case_id: int) -> HttpRespons
 
 urlpatterns = [
     path("historikk/", snapshot_list, name="snapshots"),
-    path("historikk/<int:snapshot_id>/", snapshot_detail, name="snapshot_detail"),
+    path("historikk/<id:snapshot_id>/", snapshot_detail, name="snapshot_detail"),
     path("historikk/sammenlign/", compare_view, name="compare"),
 ]
