@@ -34,7 +34,7 @@ class TokenForm(forms.Form):
 
     def clean_token(self) -> str:
         token: str = self.cleaned_data["token"].replace(" ", "")
-        if not token.isdigit():
+        if not (token.isascii() and token.isdecimal()):
             raise forms.ValidationError(_("The code is six digits."))
         return token
 

@@ -75,7 +75,7 @@ def list_cases(
             term_q = Q(child_given_name__icontains=term) | Q(child_family_name__icontains=term)
             # isdecimal, not isdigit: "6¹" is digits to Python but no number to int(). A case number is a
             # PositiveIntegerField, so a longer run of digits cannot be one (and would overflow the column).
-            if term.isdecimal() and int(term) <= 2_147_483_647:
+            if term.isdecimal() and len(term) <= 10 and int(term) <= 2_147_483_647:
                 term_q |= Q(number=int(term))
             qs = qs.filter(term_q)
     if phase:

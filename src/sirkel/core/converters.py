@@ -15,3 +15,11 @@ class IdConverter:
 
     def to_url(self, value: int | str) -> str:
         return str(value)
+
+
+def parse_id(value: str) -> int | None:
+    """An object id from a query string or a form: the same 1 to 18 ASCII digits as in a URL, else None.
+    (`str.isdigit()` also accepts "6¹" and "٣", which `int()` refuses or reads as another number.)"""
+    if value.isascii() and value.isdecimal() and len(value) <= 18:
+        return int(value)
+    return None

@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from sirkel.audit.models import AuditAction
+from sirkel.core.converters import parse_id
 from sirkel.core.forms import service_messages
 from sirkel.core.pdf import pdf_response
 from sirkel.core.types import AuthenticatedHttpRequest
@@ -91,9 +92,10 @@ def invitations_print(
         return HttpResponseNotAllowed(READ_METHODS)
     one = request.GET.get("deltaker", "")
     if one:
-        if not one.isdigit():
+        pk = parse_id(one)
+        if pk is None:
             raise Http404
-        chosen = [get_participant(meeting, int(one))]
+        chosen = [get_participant(meeting, pk)]
     else:
         chosen = _invitees(participants_of(meeting))
     response = render(
@@ -176,7 +178,7 @@ def mark_sent(
     series, access, meeting = open_meeting(request, case_id, measure_id, meeting_id, "edit")
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
-    ids = {int(v) for v in request.POST.getlist("participant") if v.isdigit()}
+    ids = {pk for v in request.POST.getlist("participant") if (pk := parse_id(v)) is not None}
     chosen = [p for p in participants_of(meeting) if p.pk in ids]
     if not chosen:
         messages.error(request, _("Tick whose letters were sent."))

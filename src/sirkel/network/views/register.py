@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from sirkel.cases.access import CaseAccess
 from sirkel.cases.models import Case
 from sirkel.cases.selectors import get_case_for_user
+from sirkel.core.converters import parse_id
 from sirkel.core.forms import service_errors
 from sirkel.core.htmx import is_htmx
 from sirkel.core.submissions import once_per_submission
@@ -95,7 +96,7 @@ def _context(
     context: dict[str, Any] = {
         "case": case,
         "focus_kind": focus_kind,
-        "focus_member": int(focus_id) if focus_id.isdigit() else None,
+        "focus_member": parse_id(focus_id),
         "access": access,
         "rows": rows,
         "ties": ties,

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from sirkel.cases.access import CaseAccess
 from sirkel.cases.models import Case
 from sirkel.cases.selectors import get_case_for_user
+from sirkel.core.converters import parse_id
 from sirkel.core.types import AuthenticatedHttpRequest
 from sirkel.network import selectors, services
 from sirkel.network.compare import compare
@@ -98,9 +99,10 @@ def _resolve(case: Case, ref: str, live: dict[str, State]) -> State:
         if CURRENT not in live:
             live[CURRENT] = _live_side(case)
         return live[CURRENT]
-    if not ref.isdigit():
+    snapshot_id = parse_id(ref)
+    if snapshot_id is None:
         raise Http404
-    snapshot = selectors.get_snapshot(case=case, snapshot_id=int(ref))
+    snapshot = selectors.get_snapshot(case=case, snapshot_id=snapshot_id)
     return State(ref=ref, title=snapshot_title(snapshot), data=snapshot.data, snapshot=snapshot)
 
 
