@@ -5,11 +5,15 @@ Case data is deliberately not registered here: it is reached only through the au
 
 from __future__ import annotations
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db.models import QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from sirkel.accounts.models import Membership, Service, User
+from sirkel.accounts.models import ApiToken, Membership, Service, User
+from sirkel.accounts.tokens import revoke_tokens
 
 
 class MembershipInline(admin.TabularInline[Membership, User]):
@@ -57,3 +61,45 @@ class MembershipAdmin(admin.ModelAdmin[Membership]):
     list_filter = ["role", "service"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "service__name"]
     autocomplete_fields = ["user", "service"]
+
+
+TOKEN_COLUMNS: tuple[str, ...] = (
+    "name",
+    "user",
+    "prefix",
+    "read_only",
+    "created_at",
+    "expires_at",
+    "last_used_at",
+    "revoked_at",
+)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin[ApiToken]):
+    """Every user's API tokens, to see and to revoke. Tokens are made by their users (or `sirkel api
+    token`), who are shown the secret once; here nothing can be added or changed, only revoked."""
+
+    list_display = TOKEN_COLUMNS
+    list_filter = ["read_only", "revoked_at"]
+    search_fields = ["name", "user__username", "prefix"]
+    readonly_fields = TOKEN_COLUMNS
+    fields = TOKEN_COLUMNS
+    actions = ["revoke"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: ApiToken | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: ApiToken | None = None) -> bool:
+        return False  # revoked tokens stay listed: the audit trail names them
+
+    @admin.action(description=gettext_lazy("Revoke the selected tokens"), permissions=["view"])
+    def revoke(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
+        user = request.user
+        if not isinstance(user, User):
+            return
+        count = revoke_tokens(acting_user=user, token_ids=list(queryset.values_list("pk", flat=True)))
+        messages.success(request, _("%(count)d token(s) revoked.") % {"count": count})

@@ -108,3 +108,23 @@ def revoke_token(*, user: User, token_id: int) -> ApiToken:
 def token_names(*, ids: set[int]) -> dict[int, str]:
     """Token names by id, for an audit view that shows which token made a request."""
     return dict(ApiToken.objects.filter(pk__in=ids).values_list("pk", "name")) if ids else {}
+
+
+@transaction.atomic
+def revoke_tokens(*, acting_user: User, token_ids: list[int]) -> int:
+    """An administrator revokes tokens of any user (a lost laptop, a system retired); audited as theirs.
+    Returns how many were still active."""
+    now = timezone.now()
+    tokens = list(ApiToken.objects.select_for_update().filter(pk__in=token_ids, revoked_at__isnull=True))
+    for token in tokens:
+        token.revoked_at = now
+        token.save(update_fields=["revoked_at"])
+        record_event(
+            actor=acting_user,
+            service=None,
+            action=AuditAction.DELETE,
+            object_type="api_token",
+            object_id=token.pk,
+            detail={"owner": token.user_id},
+        )
+    return len(tokens)

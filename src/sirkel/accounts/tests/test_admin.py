@@ -244,3 +244,24 @@ def test_admin_index_names_the_sign_in_apps_in_bokmal(superuser: User) -> None:
     assert bokmal == SIRKEL_ADMIN_NAMES_NB
     text = _visible_text(client_for(superuser).get(ADMIN).content.decode())
     assert [name for name in SIRKEL_ADMIN_NAMES_NB.values() if name not in text] == []
+
+
+@pytest.mark.django_db
+def test_an_administrator_sees_and_revokes_api_tokens_but_cannot_make_or_edit_them(
+    superuser: User, caseworker: User
+) -> None:
+    from sirkel.accounts.models import ApiToken
+    from sirkel.accounts.tokens import active_token, create_token
+    from sirkel.audit.models import AuditEvent
+
+    token, secret = create_token(user=caseworker, name="Fagsystem")
+    client = client_for(superuser)
+    listing = client.get("/admin/accounts/apitoken/")
+    assert listing.status_code == 200 and "Fagsystem" in listing.content.decode()
+    assert secret not in listing.content.decode() and token.digest not in listing.content.decode()
+    assert client.get("/admin/accounts/apitoken/add/").status_code == 403
+    client.post("/admin/accounts/apitoken/", {"action": "revoke", "_selected_action": [token.pk]})
+    assert active_token(secret=secret) is None
+    assert ApiToken.objects.get(pk=token.pk).revoked_at is not None
+    event = AuditEvent.objects.filter(object_type="api_token", action="delete").latest("seq")
+    assert event.actor == superuser and event.detail["owner"] == caseworker.pk
