@@ -10,9 +10,12 @@ Add one line to `POLICY`, keyed by the route's full name (namespace:name)::
 
     "api:members": Rule(CASE_VIEW, scope="case"),
 
-- The access rule says who may: `CASE_VIEW`, `CASE_EDIT`, `CASE_LEADER`, `MEASURE_RUN`, `REGISTER_KEEPER`
-  for a route under an object; `ANY_STAFF`, `PUBLIC` or `roles(...)` for one without. A rule is a table of
-  the roles allowed for each object, written out below; write a new one if none fits.
+- The access rule says who may: `CASE_VIEW`, `CASE_EDIT`, `SERIES_VIEW`, `MEASURE_RUN`, `CASE_LEADER`,
+  `REGISTER_KEEPER`, `TOKEN_OWNER` for a route under an object; `ANY_STAFF`, `PUBLIC` or `roles(...)` for
+  one without. A rule is a table of the roles allowed for each object, written out below; write a new one
+  if none fits. A route of a network measure (its series, screening, consents, meetings, participants,
+  documents, actions) is read with `SERIES_VIEW`, which the measure's leader has; the case and its network
+  register with `CASE_VIEW`, which they have not.
 - `scope` names the object the route's URL points at (its kwargs), one of `SCOPES`; leave it out for a
   route without object kwargs (a list, an overview, an account page). A route whose kwargs the scope does
   not fill fails with a message saying so; a new kind of object needs an entry in `SCOPES` and an id in
@@ -156,6 +159,15 @@ CASE_VIEW = _on_objects(
 CASE_EDIT = _on_objects(
     "CASE_EDIT",
     own={CASEWORKER, CONSULTANT, LEADER},
+    same_service={LEADER},
+    other_service=set(),
+)
+# Seeing a network measure's series and what hangs on it (screening, consents, meetings, participants,
+# documents, actions): whoever sees the case, and the measure's leader (no role user leads one here), so
+# for these roles the same cells as CASE_VIEW.
+SERIES_VIEW = _on_objects(
+    "SERIES_VIEW",
+    own={CASEWORKER, CONSULTANT, ADMINISTRATOR, LEADER},
     same_service={LEADER},
     other_service=set(),
 )
@@ -303,10 +315,10 @@ POLICY: dict[str, Rule] = {
     # Network measures: the series, screening, consent, the leader register
     "meetings:case_measures": Rule(CASE_VIEW, scope="case"),
     "meetings:start": Rule(CASE_EDIT, scope="case"),
-    "meetings:detail": Rule(CASE_VIEW, scope="series"),
+    "meetings:detail": Rule(SERIES_VIEW, scope="series"),
     "meetings:set_leader": Rule(CASE_EDIT, scope="series", ok=302, method="POST"),
     "meetings:end": Rule(CASE_EDIT, scope="series"),
-    "meetings:screening": Rule(CASE_VIEW, scope="series", write=Write(CASE_EDIT, ok=302)),
+    "meetings:screening": Rule(SERIES_VIEW, scope="series", write=Write(CASE_EDIT, ok=302)),
     "meetings:consent_add": Rule(CASE_EDIT, scope="series"),
     "meetings:consent_withdraw": Rule(MEASURE_RUN, scope="consent"),
     "meetings:leaders": Rule(ANY_STAFF, write=Write(roles(LEADER, ADMINISTRATOR), ok=200)),
@@ -315,32 +327,32 @@ POLICY: dict[str, Rule] = {
     # Preparing a meeting and inviting to it
     "meetings:meeting_new": Rule(CASE_EDIT, scope="series"),
     "meetings:prepare": Rule(
-        CASE_VIEW, scope="meeting", write=Write(CASE_EDIT, ok=400, data={"section": "time"})
+        SERIES_VIEW, scope="meeting", write=Write(CASE_EDIT, ok=400, data={"section": "time"})
     ),
-    "meetings:participants": Rule(CASE_VIEW, scope="meeting", write=Write(CASE_EDIT, ok=400)),
+    "meetings:participants": Rule(SERIES_VIEW, scope="meeting", write=Write(CASE_EDIT, ok=400)),
     "meetings:participant_new": Rule(CASE_EDIT, scope="meeting", ok=400, method="POST"),
     "meetings:participant_edit": Rule(CASE_EDIT, scope="participant", ok=302, method="POST"),
     "meetings:participant_remove": Rule(CASE_EDIT, scope="participant", ok=302, method="POST"),
-    "meetings:response": Rule(CASE_VIEW, scope="participant", write=Write(MEASURE_RUN, ok=400)),
-    "meetings:invitation_pdf": Rule(CASE_VIEW, scope="participant"),
-    "meetings:invitations_pdf": Rule(CASE_VIEW, scope="meeting"),
-    "meetings:invitations_print": Rule(CASE_VIEW, scope="meeting"),
-    "meetings:ics": Rule(CASE_VIEW, scope="meeting"),
-    "meetings:send_invitations": Rule(CASE_VIEW, scope="meeting", write=Write(CASE_EDIT, ok=200)),
+    "meetings:response": Rule(SERIES_VIEW, scope="participant", write=Write(MEASURE_RUN, ok=400)),
+    "meetings:invitation_pdf": Rule(SERIES_VIEW, scope="participant"),
+    "meetings:invitations_pdf": Rule(SERIES_VIEW, scope="meeting"),
+    "meetings:invitations_print": Rule(SERIES_VIEW, scope="meeting"),
+    "meetings:ics": Rule(SERIES_VIEW, scope="meeting"),
+    "meetings:send_invitations": Rule(SERIES_VIEW, scope="meeting", write=Write(CASE_EDIT, ok=200)),
     "meetings:mark_sent": Rule(CASE_EDIT, scope="meeting", ok=302, method="POST"),
     # Running a meeting and its documents. Attendance and closing answer GET only with a redirect to the
     # meeting page; what they are for is the POST.
-    "meetings:meeting": Rule(CASE_VIEW, scope="meeting", write=Write(MEASURE_RUN, ok=400)),
+    "meetings:meeting": Rule(SERIES_VIEW, scope="meeting", write=Write(MEASURE_RUN, ok=400)),
     "meetings:attendance": Rule(MEASURE_RUN, scope="meeting", ok=302, method="POST"),
     "meetings:close_meeting": Rule(MEASURE_RUN, scope="meeting", ok=400, method="POST"),
-    "meetings:waiver": Rule(CASE_VIEW, scope="meeting", write=Write(MEASURE_RUN, ok=302)),
-    "meetings:waiver_sheet": Rule(CASE_VIEW, scope="meeting"),
-    "meetings:waiver_pdf": Rule(CASE_VIEW, scope="meeting"),
-    "meetings:guide": Rule(CASE_VIEW, scope="meeting"),
-    "meetings:minutes": Rule(CASE_VIEW, scope="meeting"),
-    "meetings:minutes_pdf": Rule(CASE_VIEW, scope="meeting"),
+    "meetings:waiver": Rule(SERIES_VIEW, scope="meeting", write=Write(MEASURE_RUN, ok=302)),
+    "meetings:waiver_sheet": Rule(SERIES_VIEW, scope="meeting"),
+    "meetings:waiver_pdf": Rule(SERIES_VIEW, scope="meeting"),
+    "meetings:guide": Rule(SERIES_VIEW, scope="meeting"),
+    "meetings:minutes": Rule(SERIES_VIEW, scope="meeting"),
+    "meetings:minutes_pdf": Rule(SERIES_VIEW, scope="meeting"),
     # Actions
-    "actions:plan": Rule(CASE_VIEW, scope="series", write=Write(MEASURE_RUN, ok=302)),
+    "actions:plan": Rule(SERIES_VIEW, scope="series", write=Write(MEASURE_RUN, ok=302)),
     "actions:action_new": Rule(MEASURE_RUN, scope="series"),
     "actions:action_edit": Rule(MEASURE_RUN, scope="action"),
     "actions:review": Rule(MEASURE_RUN, scope="meeting"),
@@ -358,15 +370,15 @@ POLICY: dict[str, Rule] = {
     "api:network_tie": Rule(CASE_VIEW, scope="tie", write=Write(CASE_EDIT, ok=204, method="DELETE")),
     "api:network_snapshots": Rule(CASE_VIEW, scope="case", write=Write(CASE_EDIT, ok=201)),
     "api:network_snapshot": Rule(CASE_VIEW, scope="snapshot"),
-    "api:process": Rule(CASE_VIEW, scope="series"),
-    "api:meetings": Rule(CASE_VIEW, scope="series"),
-    "api:meeting": Rule(CASE_VIEW, scope="meeting"),
-    "api:participants": Rule(CASE_VIEW, scope="meeting"),
-    "api:consents": Rule(CASE_VIEW, scope="series", write=Write(CASE_EDIT, ok=400)),
-    "api:consent": Rule(CASE_VIEW, scope="consent"),
-    "api:actions": Rule(CASE_VIEW, scope="series", write=Write(MEASURE_RUN, ok=400)),
-    "api:action": Rule(CASE_VIEW, scope="action", write=Write(MEASURE_RUN, ok=400, method="PATCH")),
-    "api:action_reviews": Rule(CASE_VIEW, scope="action", write=Write(MEASURE_RUN, ok=400)),
+    "api:process": Rule(SERIES_VIEW, scope="series"),
+    "api:meetings": Rule(SERIES_VIEW, scope="series"),
+    "api:meeting": Rule(SERIES_VIEW, scope="meeting"),
+    "api:participants": Rule(SERIES_VIEW, scope="meeting"),
+    "api:consents": Rule(SERIES_VIEW, scope="series", write=Write(CASE_EDIT, ok=400)),
+    "api:consent": Rule(SERIES_VIEW, scope="consent"),
+    "api:actions": Rule(SERIES_VIEW, scope="series", write=Write(MEASURE_RUN, ok=400)),
+    "api:action": Rule(SERIES_VIEW, scope="action", write=Write(MEASURE_RUN, ok=400, method="PATCH")),
+    "api:action_reviews": Rule(SERIES_VIEW, scope="action", write=Write(MEASURE_RUN, ok=400)),
     "api:schema": Rule(PUBLIC),
     "api:docs": Rule(PUBLIC),
 }
