@@ -92,6 +92,7 @@ from pytest_django import DjangoDbBlocker
 from sirkel.accounts.models import Membership, Role, Service, User
 from sirkel.accounts.tokens import create_token
 from sirkel.actions import services as action_services
+from sirkel.cases.access import case_access, series_access
 from sirkel.cases.models import Case, MeasureKind
 from sirkel.cases.services import break_glass, create_case
 from sirkel.core import pdf
@@ -101,6 +102,7 @@ from sirkel.meetings.models import (
     MeetingKind,
     MeetingStatus,
     ParticipantRole,
+    Series,
     SeriesStatus,
     TrainedLeader,
 )
@@ -511,6 +513,7 @@ class World:
     read_tokens: dict[str, str] = field(default_factory=dict)  # role → secret of a read-only token
     write_tokens: dict[str, str] = field(default_factory=dict)  # role → secret of a token that may write
     objects: dict[str, dict[str, int]] = field(default_factory=dict)  # OWN… → item → id
+    users: dict[str, User] = field(default_factory=dict)  # role → its user
 
 
 def _build_objects(
@@ -614,7 +617,7 @@ def build_world() -> World:
     users[BREAK_GLASS] = _user(f"matrix-{BREAK_GLASS}", service_a, PRINCIPALS[BREAK_GLASS])
     teammate = _user("matrix-teammate", service_a, CASEWORKER)
     outsider = _user("matrix-outsider", service_b, CASEWORKER)
-    world = World(routes={r.name: r for r in url_routes()})
+    world = World(routes={r.name: r for r in url_routes()}, users=users)
     for role, user in users.items():
         client = Client()
         client.force_login(user)
@@ -660,6 +663,20 @@ def world(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator
         finally:
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
+
+
+def test_the_principals_are_the_ones_their_cells_assume(world: World, db: None) -> None:
+    """The measure leader leads own's network measure from another service and may not open any of the
+    cases; the break-glass reader has opened same_service, read-only, and no other case."""
+    leader, reader = world.users[MEASURE_LEADER], world.users[BREAK_GLASS]
+    for obj in OBJECTS:
+        series = Series.objects.select_related("measure__case").get(measure_id=world.objects[obj]["series"])
+        led = series_access(user=leader, series=series)
+        assert (led.is_leader, led.from_other_service, led.sees_case) == (obj == OWN, obj == OWN, False), obj
+        assert not case_access(user=leader, case=series.case).can_view, obj
+        opened = case_access(user=reader, case=series.case)
+        want = (True, False, True) if obj == SAME_SERVICE else (False, False, False)
+        assert (opened.can_view, opened.can_edit, opened.via_break_glass) == want, obj
 
 
 # --- Asking -------------------------------------------------------------------------------------------------
