@@ -1,4 +1,5 @@
-"""The authorization matrix: every route × every role × three objects, against the policy table below.
+"""The authorization matrix: every route × every role and principal × three objects, against the policy
+table below.
 
 The routes come from the URL configuration itself (`django.urls.get_resolver()`, walked recursively), so
 a route nobody wrote a policy for fails the suite, and so does a policy entry whose route is gone. This
@@ -10,9 +11,13 @@ Add one line to `POLICY`, keyed by the route's full name (namespace:name)::
 
     "api:members": Rule(CASE_VIEW, scope="case"),
 
-- The access rule says who may: `CASE_VIEW`, `CASE_EDIT`, `CASE_LEADER`, `MEASURE_RUN`, `REGISTER_KEEPER`
-  for a route under an object; `ANY_STAFF`, `PUBLIC` or `roles(...)` for one without. A rule is a table of
-  the roles allowed for each object, written out below; write a new one if none fits.
+- The access rule says who may: `CASE_VIEW`, `CASE_EDIT`, `SERIES_VIEW`, `MEASURE_RUN`, `CASE_LEADER`,
+  `REGISTER_KEEPER`, `TOKEN_OWNER` for a route under an object; `ANY_STAFF`, `PUBLIC` or `roles(...)` for
+  one without. A rule is a table of the roles and principals allowed for each object, written out below;
+  write a new one if none fits, and say in it what the measure leader and the break-glass reader get.
+  A route of a network measure (its series, screening, consents, meetings, participants, documents,
+  actions) is read with `SERIES_VIEW`, which the measure's leader has; the case and its network register
+  with `CASE_VIEW`, which they have not.
 - `scope` names the object the route's URL points at (its kwargs), one of `SCOPES`; leave it out for a
   route without object kwargs (a list, an overview, an account page). A route whose kwargs the scope does
   not fill fails with a message saying so; a new kind of object needs an entry in `SCOPES` and an id in
@@ -27,12 +32,24 @@ Add one line to `POLICY`, keyed by the route's full name (namespace:name)::
   with view rights, saved with edit or run rights): that write is sent too, with an empty body unless
   `data` is given, for every role and object again.
 
-A failing cell is named route-role-object, e.g. `cases:detail-leader-same_service` (route-role for a route
-without an object), with the request, its answer and the policy's.
+A failing cell is named route-role-object, e.g. `cases:detail-leader-same_service` or
+`api:case-break_glass-same_service` (route-role for a route without an object), with the request, its
+answer and the policy's.
 
 The world
 ---------
-Service A has one user of each role in `Role`; anonymous is the sixth role. Three objects, each a case
+Service A has one user of each role in `Role`; anonymous is the sixth role. Beside the roles, the two
+principals the access policy (`sirkel.cases.access`) knows for staff are cells of their own, as if roles:
+
+- `measure_leader`: a consultant of service B in B's shared pool of trained meeting leaders, chosen
+  (through the service, from the register) to lead the `own` case's network-meeting measure, and nothing
+  on the other objects. They see and run that measure's series and meetings, and of the network only the
+  people invited (the member and tie the routes are asked about are not; the participant is), never the
+  case page, its network register and map, snapshots or its other measures;
+- `break_glass`: a caseworker of service A with live break-glass access on the `same_service` case only:
+  every read of that case, and 404 on every write.
+
+Without an object they get what their role gets (`roles(...)` counts them in). Three objects, each a case
 with everything hanging on it (a general measure, network members, a tie, a snapshot, a network-meeting
 measure with its series, consent, a held first meeting, a planned follow-up with a participant, an
 action), and a register entry of a trained meeting leader:
@@ -42,14 +59,14 @@ action), and a register entry of a trained meeting leader:
 - `same_service`: a case in A owned by a teammate, assigned to none of the role users;
 - `other_service`: a case in service B.
 
-No role user leads a measure: the measure leader and break-glass access are principals of their own, with
-their tests beside the code. Routes without an object get one cell per role.
+No role user leads a measure, nor has broken the glass: those are the two principals above. Routes
+without an object get one cell per role and principal.
 
 The world is built once per module and worker, inside a transaction rolled back at the end; each cell runs
 in a savepoint that is rolled back, so a POST that changes data cannot change a later cell's answer. Each
-role signs in once (a session, and a read-only and a writing personal access token for the API); every
-cell gets a fresh client with them. PDFs are not laid out by WeasyPrint (a second a document): their
-template is rendered instead, after the view has decided access as it always does.
+role and principal signs in once (a session, and a read-only and a writing personal access token for the
+API); every cell gets a fresh client with them. PDFs are not laid out by WeasyPrint (a second a document):
+their template is rendered instead, after the view has decided access as it always does.
 """
 
 from __future__ import annotations
@@ -75,8 +92,9 @@ from pytest_django import DjangoDbBlocker
 from sirkel.accounts.models import Membership, Role, Service, User
 from sirkel.accounts.tokens import create_token
 from sirkel.actions import services as action_services
-from sirkel.cases.models import MeasureKind
-from sirkel.cases.services import create_case
+from sirkel.cases.access import case_access, series_access
+from sirkel.cases.models import Case, MeasureKind
+from sirkel.cases.services import break_glass, create_case
 from sirkel.core import pdf
 from sirkel.meetings.models import (
     ConsentParty,
@@ -84,10 +102,12 @@ from sirkel.meetings.models import (
     MeetingKind,
     MeetingStatus,
     ParticipantRole,
+    Series,
     SeriesStatus,
     TrainedLeader,
 )
 from sirkel.meetings.services import consent as consent_services
+from sirkel.meetings.services import leaders as leader_services
 from sirkel.meetings.services import participants as participant_services
 from sirkel.meetings.services.consent import InformedAbout
 from sirkel.network import services as network_services
@@ -104,7 +124,14 @@ RESEARCHER = Role.RESEARCHER.value
 ADMINISTRATOR = Role.ADMINISTRATOR.value
 ANONYMOUS = "anonymous"
 STAFF_ROLES = tuple(r.value for r in Role)
-ROLES = (*STAFF_ROLES, ANONYMOUS)
+# The two principals the access policy knows beside roles, each a staff user with a role of their own:
+# a trained meeting leader of service B (a consultant there) who leads the own case's network-meeting
+# measure, and a caseworker of service A with live break-glass access on the same_service case.
+MEASURE_LEADER = "measure_leader"
+BREAK_GLASS = "break_glass"
+PRINCIPALS = {MEASURE_LEADER: CONSULTANT, BREAK_GLASS: CASEWORKER}  # → the role they hold
+SIGNED_IN = (*STAFF_ROLES, *PRINCIPALS)
+ROLES = (*SIGNED_IN, ANONYMOUS)
 
 OWN = "own"
 SAME_SERVICE = "same_service"
@@ -140,45 +167,62 @@ def _on_objects(name: str, *, own: set[str], same_service: set[str], other_servi
 
 
 def roles(*allowed: str, name: str = "") -> Access:
-    """A route without an object, for the roles given (in any of their services)."""
-    return Access(name or "roles(" + ", ".join(allowed) + ")", {NO_OBJECT: frozenset(allowed)})
+    """A route without an object, for the roles given (in any of their services). The measure leader and
+    the break-glass reader hold a role too, and without an object they get what their role gets."""
+    who = {*allowed, *(p for p, role in PRINCIPALS.items() if role in allowed)}
+    return Access(name or "roles(" + ", ".join(allowed) + ")", {NO_OBJECT: frozenset(who)})
 
 
+# Each rule states what the two principals get: the measure leader (of service B, leading own's network
+# measure and nothing on the other objects) and the break-glass reader (on same_service only). Where a
+# rule leaves one out, that principal gets 404 on every object.
+#
 # Seeing a case and what hangs on it: need to know (owner or assigned, in a working role) or leading the
-# case's service. Researchers see no case; nobody sees another service's.
+# case's service. Researchers see no case; nobody sees another service's. Break-glass reads the case it
+# was opened for; the measure leader never sees the case, its register, map or other measures.
 CASE_VIEW = _on_objects(
     "CASE_VIEW",
     own={CASEWORKER, CONSULTANT, ADMINISTRATOR, LEADER},
-    same_service={LEADER},
+    same_service={LEADER, BREAK_GLASS},
     other_service=set(),
 )
-# Changing it: as seeing it, but an administrator only reads.
+# Changing it: as seeing it, but an administrator only reads, and so does break-glass.
 CASE_EDIT = _on_objects(
     "CASE_EDIT",
     own={CASEWORKER, CONSULTANT, LEADER},
     same_service={LEADER},
     other_service=set(),
 )
+# Seeing a network measure's series and what hangs on it (screening, consents, meetings, participants,
+# documents, actions): whoever sees the case, and the measure's leader.
+SERIES_VIEW = _on_objects(
+    "SERIES_VIEW",
+    own={CASEWORKER, CONSULTANT, ADMINISTRATOR, LEADER, MEASURE_LEADER},
+    same_service={LEADER, BREAK_GLASS},
+    other_service=set(),
+)
 # Running a measure's meetings (attendance, notes, waiver, answers, actions): whoever may change the case,
-# or the measure's leader (no role user leads one here), so for these roles the same cells as CASE_EDIT.
+# or the measure's leader. Break-glass reads only.
 MEASURE_RUN = _on_objects(
     "MEASURE_RUN",
-    own={CASEWORKER, CONSULTANT, LEADER},
+    own={CASEWORKER, CONSULTANT, LEADER, MEASURE_LEADER},
     same_service={LEADER},
     other_service=set(),
 )
-# The leaders of the case's service only (who has opened the case).
+# The leaders of the case's service only (who has opened the case): neither principal.
 CASE_LEADER = _on_objects("CASE_LEADER", own={LEADER}, same_service={LEADER}, other_service=set())
-# The register of trained meeting leaders: kept by the service's leaders and administrators.
+# The register of trained meeting leaders: kept by the service's leaders and administrators (the measure
+# leader is a consultant of B, other_service's entry is B's: a reader there, not a keeper).
 REGISTER_KEEPER = _on_objects(
     "REGISTER_KEEPER", own={LEADER, ADMINISTRATOR}, same_service={LEADER, ADMINISTRATOR}, other_service=set()
 )
 
-# A personal access token: only its own user may revoke it (the own object's token is the caseworker's).
+# A personal access token: only its own user may revoke it (the own object's token is the caseworker's):
+# neither principal.
 TOKEN_OWNER = _on_objects("TOKEN_OWNER", own={CASEWORKER}, same_service=set(), other_service=set())
 
 ANY_STAFF = roles(*STAFF_ROLES, name="ANY_STAFF")
-PUBLIC = Access("PUBLIC", {NO_OBJECT: frozenset(STAFF_ROLES)}, anonymous=True)
+PUBLIC = Access("PUBLIC", {NO_OBJECT: frozenset(SIGNED_IN)}, anonymous=True)
 
 
 # --- Scopes: which object a route's kwargs point at ---------------------------------------------------------
@@ -303,10 +347,10 @@ POLICY: dict[str, Rule] = {
     # Network measures: the series, screening, consent, the leader register
     "meetings:case_measures": Rule(CASE_VIEW, scope="case"),
     "meetings:start": Rule(CASE_EDIT, scope="case"),
-    "meetings:detail": Rule(CASE_VIEW, scope="series"),
+    "meetings:detail": Rule(SERIES_VIEW, scope="series"),
     "meetings:set_leader": Rule(CASE_EDIT, scope="series", ok=302, method="POST"),
     "meetings:end": Rule(CASE_EDIT, scope="series"),
-    "meetings:screening": Rule(CASE_VIEW, scope="series", write=Write(CASE_EDIT, ok=302)),
+    "meetings:screening": Rule(SERIES_VIEW, scope="series", write=Write(CASE_EDIT, ok=302)),
     "meetings:consent_add": Rule(CASE_EDIT, scope="series"),
     "meetings:consent_withdraw": Rule(MEASURE_RUN, scope="consent"),
     "meetings:leaders": Rule(ANY_STAFF, write=Write(roles(LEADER, ADMINISTRATOR), ok=200)),
@@ -315,32 +359,32 @@ POLICY: dict[str, Rule] = {
     # Preparing a meeting and inviting to it
     "meetings:meeting_new": Rule(CASE_EDIT, scope="series"),
     "meetings:prepare": Rule(
-        CASE_VIEW, scope="meeting", write=Write(CASE_EDIT, ok=400, data={"section": "time"})
+        SERIES_VIEW, scope="meeting", write=Write(CASE_EDIT, ok=400, data={"section": "time"})
     ),
-    "meetings:participants": Rule(CASE_VIEW, scope="meeting", write=Write(CASE_EDIT, ok=400)),
+    "meetings:participants": Rule(SERIES_VIEW, scope="meeting", write=Write(CASE_EDIT, ok=400)),
     "meetings:participant_new": Rule(CASE_EDIT, scope="meeting", ok=400, method="POST"),
     "meetings:participant_edit": Rule(CASE_EDIT, scope="participant", ok=302, method="POST"),
     "meetings:participant_remove": Rule(CASE_EDIT, scope="participant", ok=302, method="POST"),
-    "meetings:response": Rule(CASE_VIEW, scope="participant", write=Write(MEASURE_RUN, ok=400)),
-    "meetings:invitation_pdf": Rule(CASE_VIEW, scope="participant"),
-    "meetings:invitations_pdf": Rule(CASE_VIEW, scope="meeting"),
-    "meetings:invitations_print": Rule(CASE_VIEW, scope="meeting"),
-    "meetings:ics": Rule(CASE_VIEW, scope="meeting"),
-    "meetings:send_invitations": Rule(CASE_VIEW, scope="meeting", write=Write(CASE_EDIT, ok=200)),
+    "meetings:response": Rule(SERIES_VIEW, scope="participant", write=Write(MEASURE_RUN, ok=400)),
+    "meetings:invitation_pdf": Rule(SERIES_VIEW, scope="participant"),
+    "meetings:invitations_pdf": Rule(SERIES_VIEW, scope="meeting"),
+    "meetings:invitations_print": Rule(SERIES_VIEW, scope="meeting"),
+    "meetings:ics": Rule(SERIES_VIEW, scope="meeting"),
+    "meetings:send_invitations": Rule(SERIES_VIEW, scope="meeting", write=Write(CASE_EDIT, ok=200)),
     "meetings:mark_sent": Rule(CASE_EDIT, scope="meeting", ok=302, method="POST"),
     # Running a meeting and its documents. Attendance and closing answer GET only with a redirect to the
     # meeting page; what they are for is the POST.
-    "meetings:meeting": Rule(CASE_VIEW, scope="meeting", write=Write(MEASURE_RUN, ok=400)),
+    "meetings:meeting": Rule(SERIES_VIEW, scope="meeting", write=Write(MEASURE_RUN, ok=400)),
     "meetings:attendance": Rule(MEASURE_RUN, scope="meeting", ok=302, method="POST"),
     "meetings:close_meeting": Rule(MEASURE_RUN, scope="meeting", ok=400, method="POST"),
-    "meetings:waiver": Rule(CASE_VIEW, scope="meeting", write=Write(MEASURE_RUN, ok=302)),
-    "meetings:waiver_sheet": Rule(CASE_VIEW, scope="meeting"),
-    "meetings:waiver_pdf": Rule(CASE_VIEW, scope="meeting"),
-    "meetings:guide": Rule(CASE_VIEW, scope="meeting"),
-    "meetings:minutes": Rule(CASE_VIEW, scope="meeting"),
-    "meetings:minutes_pdf": Rule(CASE_VIEW, scope="meeting"),
+    "meetings:waiver": Rule(SERIES_VIEW, scope="meeting", write=Write(MEASURE_RUN, ok=302)),
+    "meetings:waiver_sheet": Rule(SERIES_VIEW, scope="meeting"),
+    "meetings:waiver_pdf": Rule(SERIES_VIEW, scope="meeting"),
+    "meetings:guide": Rule(SERIES_VIEW, scope="meeting"),
+    "meetings:minutes": Rule(SERIES_VIEW, scope="meeting"),
+    "meetings:minutes_pdf": Rule(SERIES_VIEW, scope="meeting"),
     # Actions
-    "actions:plan": Rule(CASE_VIEW, scope="series", write=Write(MEASURE_RUN, ok=302)),
+    "actions:plan": Rule(SERIES_VIEW, scope="series", write=Write(MEASURE_RUN, ok=302)),
     "actions:action_new": Rule(MEASURE_RUN, scope="series"),
     "actions:action_edit": Rule(MEASURE_RUN, scope="action"),
     "actions:review": Rule(MEASURE_RUN, scope="meeting"),
@@ -358,15 +402,15 @@ POLICY: dict[str, Rule] = {
     "api:network_tie": Rule(CASE_VIEW, scope="tie", write=Write(CASE_EDIT, ok=204, method="DELETE")),
     "api:network_snapshots": Rule(CASE_VIEW, scope="case", write=Write(CASE_EDIT, ok=201)),
     "api:network_snapshot": Rule(CASE_VIEW, scope="snapshot"),
-    "api:process": Rule(CASE_VIEW, scope="series"),
-    "api:meetings": Rule(CASE_VIEW, scope="series"),
-    "api:meeting": Rule(CASE_VIEW, scope="meeting"),
-    "api:participants": Rule(CASE_VIEW, scope="meeting"),
-    "api:consents": Rule(CASE_VIEW, scope="series", write=Write(CASE_EDIT, ok=400)),
-    "api:consent": Rule(CASE_VIEW, scope="consent"),
-    "api:actions": Rule(CASE_VIEW, scope="series", write=Write(MEASURE_RUN, ok=400)),
-    "api:action": Rule(CASE_VIEW, scope="action", write=Write(MEASURE_RUN, ok=400, method="PATCH")),
-    "api:action_reviews": Rule(CASE_VIEW, scope="action", write=Write(MEASURE_RUN, ok=400)),
+    "api:process": Rule(SERIES_VIEW, scope="series"),
+    "api:meetings": Rule(SERIES_VIEW, scope="series"),
+    "api:meeting": Rule(SERIES_VIEW, scope="meeting"),
+    "api:participants": Rule(SERIES_VIEW, scope="meeting"),
+    "api:consents": Rule(SERIES_VIEW, scope="series", write=Write(CASE_EDIT, ok=400)),
+    "api:consent": Rule(SERIES_VIEW, scope="consent"),
+    "api:actions": Rule(SERIES_VIEW, scope="series", write=Write(MEASURE_RUN, ok=400)),
+    "api:action": Rule(SERIES_VIEW, scope="action", write=Write(MEASURE_RUN, ok=400, method="PATCH")),
+    "api:action_reviews": Rule(SERIES_VIEW, scope="action", write=Write(MEASURE_RUN, ok=400)),
     "api:schema": Rule(PUBLIC),
     "api:docs": Rule(PUBLIC),
 }
@@ -469,11 +513,15 @@ class World:
     read_tokens: dict[str, str] = field(default_factory=dict)  # role → secret of a read-only token
     write_tokens: dict[str, str] = field(default_factory=dict)  # role → secret of a token that may write
     objects: dict[str, dict[str, int]] = field(default_factory=dict)  # OWN… → item → id
+    users: dict[str, User] = field(default_factory=dict)  # role → its user
 
 
-def _build_objects(*, owner: User, service: Service, assigned: list[User], tag: str) -> dict[str, int]:
+def _build_objects(
+    *, owner: User, service: Service, assigned: list[User], tag: str, leader: User | None = None
+) -> dict[str, int]:
     """A case with everything the routes need: through the services as its owner would, except the
-    measures, the series and its meetings, made directly in the state wanted (as the factories do)."""
+    measures, the series and its meetings, made directly in the state wanted (as the factories do). The
+    network-meeting measure's leader, when given, is chosen through the service, from the register."""
     today = timezone.localdate()
     case = create_case(
         acting_user=owner, service=service, caseworker=owner, assigned=assigned, **CASE_DEFAULTS
@@ -493,6 +541,8 @@ def _build_objects(*, owner: User, service: Service, assigned: list[User], tag: 
     series = make_series(
         case=case, kind=MeasureKind.NETWORK_MEETING, status=SeriesStatus.ACTIVE, caseworker=owner
     )
+    if leader is not None:
+        leader_services.set_leader(acting_user=owner, series=series, leader=leader)
     consent = consent_services.add_consent(
         acting_user=owner,
         series=series,
@@ -559,9 +609,15 @@ def build_world() -> World:
     service_a = Service.objects.create(name="Matrise A", municipality_numbers="0301", population=1000)
     service_b = Service.objects.create(name="Matrise B", municipality_numbers="1103", population=500)
     users = {role: _user(f"matrix-{role}", service_a, role) for role in STAFF_ROLES}
+    # The two principals beside roles: a consultant of B in B's shared pool of trained meeting leaders
+    # (chosen below to lead own's network-meeting measure), and a caseworker of A (given break-glass on
+    # same_service below).
+    users[MEASURE_LEADER] = _user(f"matrix-{MEASURE_LEADER}", service_b, PRINCIPALS[MEASURE_LEADER])
+    TrainedLeader.objects.create(user=users[MEASURE_LEADER], service=service_b, shared=True)
+    users[BREAK_GLASS] = _user(f"matrix-{BREAK_GLASS}", service_a, PRINCIPALS[BREAK_GLASS])
     teammate = _user("matrix-teammate", service_a, CASEWORKER)
     outsider = _user("matrix-outsider", service_b, CASEWORKER)
-    world = World(routes={r.name: r for r in url_routes()})
+    world = World(routes={r.name: r for r in url_routes()}, users=users)
     for role, user in users.items():
         client = Client()
         client.force_login(user)
@@ -573,9 +629,16 @@ def build_world() -> World:
         service=service_a,
         assigned=[users[CONSULTANT], users[ADMINISTRATOR]],
         tag="A1",
+        leader=users[MEASURE_LEADER],
     )
     world.objects[SAME_SERVICE] = _build_objects(owner=teammate, service=service_a, assigned=[], tag="A2")
     world.objects[OTHER_SERVICE] = _build_objects(owner=outsider, service=service_b, assigned=[], tag="B")
+    break_glass(
+        acting_user=users[BREAK_GLASS],
+        service=service_a,
+        number=Case.objects.get(pk=world.objects[SAME_SERVICE]["case"]).number,
+        reason="Vakt: barnet er meldt savnet i kveld.",
+    )
     for obj, user, service in (
         (OWN, users[CONSULTANT], service_a),  # the consultant's own entry
         (SAME_SERVICE, teammate, service_a),
@@ -600,6 +663,20 @@ def world(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator
         finally:
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
+
+
+def test_the_principals_are_the_ones_their_cells_assume(world: World, db: None) -> None:
+    """The measure leader leads own's network measure from another service and may not open any of the
+    cases; the break-glass reader has opened same_service, read-only, and no other case."""
+    leader, reader = world.users[MEASURE_LEADER], world.users[BREAK_GLASS]
+    for obj in OBJECTS:
+        series = Series.objects.select_related("measure__case").get(measure_id=world.objects[obj]["series"])
+        led = series_access(user=leader, series=series)
+        assert (led.is_leader, led.from_other_service, led.sees_case) == (obj == OWN, obj == OWN, False), obj
+        assert not case_access(user=leader, case=series.case).can_view, obj
+        opened = case_access(user=reader, case=series.case)
+        want = (True, False, True) if obj == SAME_SERVICE else (False, False, False)
+        assert (opened.can_view, opened.can_edit, opened.via_break_glass) == want, obj
 
 
 # --- Asking -------------------------------------------------------------------------------------------------
