@@ -12,9 +12,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import Http404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
-from rest_framework import serializers, status
+from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -25,7 +26,7 @@ from sirkel.actions.selectors import plan as plan_selectors
 from sirkel.actions.selectors import review as review_selectors
 from sirkel.actions.services import REVIEW_OUTCOMES
 from sirkel.api.serializers import OutputSerializer, VersionField
-from sirkel.api.views import ApiView, valid
+from sirkel.api.views import ApiView, created, valid
 from sirkel.core.types import UNCHANGED
 from sirkel.meetings.api import series_for
 from sirkel.meetings.models import Meeting, Series
@@ -240,9 +241,9 @@ class ActionListView(ApiView):
             owner_user=owner,
             support_type=data["support_type"],
         )
-        return Response(
+        return created(
             ActionSerializer(plan_selectors.get_action(series=series, action_id=action.pk)).data,
-            status=status.HTTP_201_CREATED,
+            location=reverse("api:action", args=[case_id, measure_id, action.pk]),
         )
 
 
@@ -326,4 +327,8 @@ class ReviewListView(ApiView):
             keep_open=data["keep_open"],
             new_due_on=data["new_due_on"],
         )
-        return Response(ReviewSerializer(review).data, status=status.HTTP_201_CREATED)
+        # Reviews have no page of their own: the action's list of reviews is where this one lives.
+        return created(
+            ReviewSerializer(review).data,
+            location=reverse("api:action_reviews", args=[case_id, measure_id, action_id]),
+        )

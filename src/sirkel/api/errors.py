@@ -18,6 +18,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 
+from sirkel.api import idempotency
 from sirkel.core.versioning import ConflictError
 
 PROBLEM = "application/problem+json"
@@ -34,6 +35,7 @@ def _titles() -> dict[int, str]:
         409: _("Changed by someone else"),
         413: _("Too large"),
         415: _("Unsupported media type"),
+        422: _("Key used for another request"),
         429: _("Too many requests"),
         500: _("Something went wrong on our side"),
     }
@@ -76,6 +78,9 @@ def _validation(errors: dict[str, list[str]]) -> dict[str, Any]:
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     headers: dict[str, str] = {}
+    if isinstance(exc, idempotency.AlreadyDone):
+        # Not an error: the repeat of a request that succeeded is sent to what the first one made.
+        return Response(status=status.HTTP_303_SEE_OTHER, headers={"Location": exc.location})
     if isinstance(exc, ConflictError):
         body = problem(
             409,

@@ -7,7 +7,9 @@ from typing import Any, Literal
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import get_doc
+from drf_spectacular.utils import OpenApiParameter
 
+from sirkel.api import idempotency
 from sirkel.api.errors import PROBLEM
 from sirkel.api.serializers import ProblemSerializer
 
@@ -30,9 +32,13 @@ _DESCRIPTIONS = {
     "403": "The token may only read.",
     "404": "Not found, or not yours to see: the same answer for both.",
     "406": "The `Accept` header asks for something other than JSON.",
-    "409": "Someone else saved since the `version` you sent. Nothing was written.",
+    "409": (
+        "Someone else saved since the `version` you sent, or (for a POST) a request with this "
+        "`Idempotency-Key` is still being handled. Nothing was written."
+    ),
     "413": "The body is larger than the server accepts.",
     "415": "The body must be JSON.",
+    "422": "This `Idempotency-Key` was used for a different request.",
     "429": "Too many requests with this token; `Retry-After` says how long to wait.",
 }
 
@@ -66,8 +72,20 @@ class SirkelAutoSchema(AutoSchema):
         codes = ["400", "401", "404", "406", "429"]
         if method not in ("GET", "HEAD", "OPTIONS"):
             codes += ["403", "413", "415"]
-        if method in ("PATCH", "PUT") and getattr(self.view, "versioned", False):
+        if method in ("PATCH", "PUT") and getattr(self.view, "versioned", False) or method == "POST":
             codes.append("409")
+        if method == "POST":
+            codes.append("422")
+            responses.setdefault(
+                "303",
+                {
+                    "description": (
+                        "A repeat of a POST with the same `Idempotency-Key` that succeeded: `Location` is "
+                        "what the first one created. Nothing more was written."
+                    ),
+                    "headers": {"Location": {"required": True, "schema": {"type": "string"}}},
+                },
+            )
         ref = self.resolve_serializer(ProblemSerializer, "response").ref
         for code in codes:
             response: dict[str, Any] = {
@@ -78,6 +96,29 @@ class SirkelAutoSchema(AutoSchema):
                 response["headers"] = _HEADERS[code]
             responses.setdefault(code, response)
         return dict(sorted(responses.items()))
+
+    def get_override_parameters(self) -> list[Any]:
+        parameters: list[Any] = list(super().get_override_parameters())
+        if self.method.upper() == "POST" and self.get_auth():
+            parameters.append(
+                OpenApiParameter(
+                    name=idempotency.HEADER,
+                    type={
+                        "type": "string",
+                        "minLength": 1,
+                        "maxLength": idempotency.MAX_LENGTH,
+                        "pattern": "^[ -~]+$",
+                    },
+                    location=OpenApiParameter.HEADER,
+                    required=False,
+                    description=(
+                        "Any unique key (e.g. a UUID). Send the same key again when you do not know "
+                        "whether the first request arrived: a repeat that succeeded answers 303 to what it "
+                        "created, instead of creating it twice. Kept for a day."
+                    ),
+                )
+            )
+        return parameters
 
     def get_description(self) -> str:  # type: ignore[override]
         """The endpoint's own docstring or `description`; not ApiView's, which is written for developers."""

@@ -7,11 +7,14 @@ from typing import Any
 from django.http import HttpRequest, HttpResponseBase
 from django.utils.cache import patch_cache_control
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
-from rest_framework import serializers
+from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
+from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from sirkel.accounts.models import User
+from sirkel.api import idempotency
 from sirkel.api.authentication import api_user
 from sirkel.api.pagination import Pagination
 from sirkel.audit.services import channel_scope
@@ -34,10 +37,37 @@ class ApiView(APIView):
     def user(self) -> User:
         return api_user(self.request)
 
+    def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
+        """After the token, its scope and its rate are checked: claim a POST's `Idempotency-Key`."""
+        super().initial(request, *args, **kwargs)
+        self._claim = None
+        key = request.headers.get(idempotency.HEADER)
+        if request.method == "POST" and key is not None:
+            self._claim = idempotency.claim(
+                user=self.user(), key=key, path=request.path, body=request._request.body
+            )
+
+    def finalize_response(self, request: Request, response: Any, *args: Any, **kwargs: Any) -> Any:
+        claim = getattr(self, "_claim", None)
+        if claim is not None:
+            idempotency.settle(
+                submission=claim,
+                succeeded=200 <= response.status_code < 300,
+                location=response.get("Location", ""),
+            )
+            self._claim = None
+        return super().finalize_response(request, response, *args, **kwargs)
+
     def paginate(self, queryset: Any) -> tuple[Pagination, list[Any]]:
         paginator = self.pagination_class()
         page = paginator.paginate_queryset(queryset, self.request, view=self)
         return paginator, list(page or [])
+
+
+def created(data: Any, *, location: str, status_code: int = status.HTTP_201_CREATED) -> Response:
+    """The answer to a POST that made something: its representation, and where it lives (which a repeat
+    with the same `Idempotency-Key` is sent to)."""
+    return Response(data, status=status_code, headers={"Location": location})
 
 
 def valid(serializer: type[serializers.BaseSerializer[Any]], data: Any) -> dict[str, Any]:

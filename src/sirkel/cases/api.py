@@ -6,9 +6,10 @@ from typing import Any
 
 from django.db import transaction
 from django.http import Http404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers, status
+from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -16,7 +17,7 @@ from sirkel.accounts.models import Service, User
 from sirkel.accounts.selectors import services_for_user
 from sirkel.api.authentication import api_user
 from sirkel.api.serializers import OutputSerializer, VersionField
-from sirkel.api.views import ApiView, valid
+from sirkel.api.views import ApiView, created, valid
 from sirkel.cases import composition, selectors
 from sirkel.cases.access import CREATING_ROLES
 from sirkel.cases.measures import add_measure, update_measure
@@ -203,7 +204,7 @@ class CaseListView(ApiView):
             acting_user=user, service=service, caseworker=caseworker, assigned=assigned, **data
         )
         case = case_for(request, case.pk)
-        return Response(CaseDetailSerializer(case).data, status=status.HTTP_201_CREATED)
+        return created(CaseDetailSerializer(case).data, location=reverse("api:case", args=[case.pk]))
 
 
 def _service_for(*, user: User, pk: int | None) -> Service:
@@ -350,7 +351,9 @@ class MeasureListView(ApiView):
                 {"kind": [_("This measure is started through its own process, not registered here.")]}
             )
         measure = add_measure(acting_user=self.user(), case=case, **data)
-        return Response(MeasureSerializer(measure).data, status=status.HTTP_201_CREATED)
+        return created(
+            MeasureSerializer(measure).data, location=reverse("api:measure", args=[case.pk, measure.pk])
+        )
 
 
 class MeasureDetailView(ApiView):

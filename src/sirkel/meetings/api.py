@@ -12,17 +12,18 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
-from rest_framework import serializers, status
+from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from sirkel.accounts.models import User
 from sirkel.api.authentication import api_user
 from sirkel.api.serializers import OutputSerializer
-from sirkel.api.views import ApiView, valid
+from sirkel.api.views import ApiView, created, valid
 from sirkel.audit.models import AuditAction
 from sirkel.cases.access import SeriesAccess
 from sirkel.meetings import selectors, selectors_meeting
@@ -373,7 +374,10 @@ class ConsentListView(ApiView):
             informed_on=data.get("informed_on") or timezone.localdate(),
             informed_by=informed_by,
         )
-        return Response(ConsentSerializer(consent).data, status=status.HTTP_201_CREATED)
+        return created(
+            ConsentSerializer(consent).data,
+            location=reverse("api:consent", args=[case_id, measure_id, consent.pk]),
+        )
 
 
 def _informed_by(pk: int | None, *, default: User) -> User:

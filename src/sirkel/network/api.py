@@ -18,6 +18,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema, extend_schema_field
@@ -27,7 +28,7 @@ from rest_framework.response import Response
 
 from sirkel.api.authentication import api_user
 from sirkel.api.serializers import OutputSerializer, VersionField
-from sirkel.api.views import ApiView, valid
+from sirkel.api.views import ApiView, created, valid
 from sirkel.cases.access import case_access
 from sirkel.cases.api import case_for
 from sirkel.cases.models import Case
@@ -288,8 +289,9 @@ class NetworkMemberListView(ApiView):
         case = case_for(request, case_id, part=PART, edit=True)
         data = _placed(valid(NetworkMemberCreate, request.data))
         member = services.add_member(acting_user=self.user(), case=case, **data)
-        return Response(
-            NetworkMemberSerializer(member, context={"contact": True}).data, status=status.HTTP_201_CREATED
+        return created(
+            NetworkMemberSerializer(member, context={"contact": True}).data,
+            location=reverse("api:network_member", args=[case.pk, member.pk]),
         )
 
 
@@ -451,8 +453,10 @@ class NetworkTieListView(ApiView):
         a, b = _member_of(case, data["a"], "a"), _member_of(case, data["b"], "b")
         existed = NetworkTie.objects.filter(case=case, a_id=min(a.pk, b.pk), b_id=max(a.pk, b.pk)).exists()
         tie = services.add_tie(acting_user=self.user(), case=case, a=a, b=b, kind=data["kind"])
-        return Response(
-            NetworkTieSerializer(tie).data, status=status.HTTP_200_OK if existed else status.HTTP_201_CREATED
+        return created(
+            NetworkTieSerializer(tie).data,
+            location=reverse("api:network_tie", args=[case.pk, tie.pk]),
+            status_code=status.HTTP_200_OK if existed else status.HTTP_201_CREATED,
         )
 
 
@@ -577,7 +581,10 @@ class NetworkSnapshotListView(ApiView):
         snapshot = services.take_snapshot(
             acting_user=self.user(), case=case, label=data["label"].strip(), perspective=data["perspective"]
         )
-        return Response(NetworkSnapshotDetailSerializer(snapshot).data, status=status.HTTP_201_CREATED)
+        return created(
+            NetworkSnapshotDetailSerializer(snapshot).data,
+            location=reverse("api:network_snapshot", args=[case.pk, snapshot.pk]),
+        )
 
 
 class NetworkSnapshotDetailView(ApiView):
