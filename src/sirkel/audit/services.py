@@ -89,16 +89,6 @@ _channel: contextvars.ContextVar[dict[str, Any] | None] = contextvars.ContextVar
 
 
 @contextlib.contextmanager
-def channel(**detail: Any) -> Iterator[None]:
-    """Mark every event recorded inside the block with `detail` (e.g. `via="api", token=12`)."""
-    reset = _channel.set(detail)
-    try:
-        yield
-    finally:
-        _channel.reset(reset)
-
-
-@contextlib.contextmanager
 def channel_scope() -> Iterator[None]:
     """A scope for `set_channel`: whatever it sets inside the block ends with the block. The API wraps
     each request in one (threads of a WSGI server reuse their context from request to request)."""
@@ -110,8 +100,8 @@ def channel_scope() -> Iterator[None]:
 
 
 def set_channel(**detail: Any) -> None:
-    """Mark the rest of the enclosing `channel_scope`'s events. DRF authenticates inside the view, so
-    the API learns the token only after its scope has begun."""
+    """Mark the rest of the enclosing `channel_scope`'s events with `detail` (e.g. `via="api", token=12`).
+    DRF authenticates inside the view, so the API learns the token only after its scope has begun."""
     _channel.set(detail)
 
 
