@@ -25,22 +25,13 @@ from sirkel.actions.models import Action, ActionReview, ActionStatus
 from sirkel.actions.selectors import plan as plan_selectors
 from sirkel.actions.selectors import review as review_selectors
 from sirkel.actions.services import REVIEW_OUTCOMES
-from sirkel.api.serializers import OutputSerializer, VersionField
+from sirkel.api.serializers import IdField, OutputSerializer, VersionField
 from sirkel.api.views import ApiView, created, valid
 from sirkel.core.types import UNCHANGED
 from sirkel.meetings.api import series_for
 from sirkel.meetings.models import Meeting, Series
 from sirkel.meetings.selectors import get_meeting
 from sirkel.network.models import NetworkMember, SupportType
-
-
-class IdField(serializers.IntegerField):
-    """The id of a row that the endpoint looks up itself."""
-
-    def __init__(self, **kwargs: Any) -> None:
-        kwargs.setdefault("min_value", 1)
-        kwargs.setdefault("max_value", 2_147_483_647)
-        super().__init__(**kwargs)
 
 
 def action_for(

@@ -27,12 +27,24 @@ class ProblemSerializer(serializers.Serializer[dict[str, object]]):
     )
 
 
+MAX_ID = 2_147_483_647  # the largest id an endpoint accepts in a body or a filter
+
+
+class IdField(serializers.IntegerField):
+    """The id of a row, in a body or a filter, that the endpoint looks up itself (within the case)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", MAX_ID)
+        super().__init__(**kwargs)
+
+
 class VersionField(serializers.IntegerField):
     """The version the client read. A write with an older one answers 409 and changes nothing."""
 
     def __init__(self, **kwargs: object) -> None:
         kwargs.setdefault("min_value", 1)
-        kwargs.setdefault("max_value", 2_147_483_647)
+        kwargs.setdefault("max_value", MAX_ID)
         kwargs.setdefault(
             "help_text",
             "The `version` you read. If someone saved since, the answer is 409 and nothing changes.",

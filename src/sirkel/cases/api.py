@@ -16,7 +16,7 @@ from rest_framework.response import Response
 from sirkel.accounts.models import Service, User
 from sirkel.accounts.selectors import services_for_user
 from sirkel.api.authentication import api_user
-from sirkel.api.serializers import OutputSerializer, VersionField
+from sirkel.api.serializers import IdField, OutputSerializer, VersionField
 from sirkel.api.views import ApiView, created, valid
 from sirkel.cases import composition, selectors
 from sirkel.cases.access import CREATING_ROLES
@@ -115,7 +115,7 @@ class CaseFilter(serializers.Serializer[dict[str, Any]]):
         required=False,
         help_text="As the case list's filter.",
     )
-    caseworker = serializers.IntegerField(required=False, min_value=1, max_value=2_147_483_647)
+    caseworker = IdField(required=False)
 
 
 class CaseWrite(serializers.Serializer[dict[str, Any]]):
@@ -136,21 +136,12 @@ class CaseWrite(serializers.Serializer[dict[str, Any]]):
     language = serializers.CharField(max_length=100, required=False, allow_blank=True)
     interpreter_needed = serializers.BooleanField(required=False)
     cultural_interpreter_needed = serializers.BooleanField(required=False)
-    caseworker = serializers.IntegerField(
-        required=False, min_value=1, max_value=2_147_483_647, help_text="Defaults to you on create."
-    )
-    assigned = serializers.ListField(
-        child=serializers.IntegerField(min_value=1, max_value=2_147_483_647), required=False, max_length=50
-    )
+    caseworker = IdField(required=False, help_text="Defaults to you on create.")
+    assigned = serializers.ListField(child=IdField(), required=False, max_length=50)
 
 
 class CaseCreate(CaseWrite):
-    service = serializers.IntegerField(
-        required=False,
-        min_value=1,
-        max_value=2_147_483_647,
-        help_text="Needed if you work in several services.",
-    )
+    service = IdField(required=False, help_text="Needed if you work in several services.")
 
 
 class CaseUpdate(CaseWrite):

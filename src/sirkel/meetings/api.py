@@ -22,7 +22,7 @@ from rest_framework.response import Response
 
 from sirkel.accounts.models import User
 from sirkel.api.authentication import api_user
-from sirkel.api.serializers import OutputSerializer
+from sirkel.api.serializers import IdField, OutputSerializer
 from sirkel.api.views import ApiView, created, valid
 from sirkel.audit.models import AuditAction
 from sirkel.cases.access import SeriesAccess
@@ -276,10 +276,8 @@ class ConsentCreate(serializers.Serializer[dict[str, Any]]):
     )
     information_note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
     informed_on = serializers.DateField(required=False, help_text="Defaults to today.")
-    informed_by = serializers.IntegerField(
+    informed_by = IdField(
         required=False,
-        min_value=1,
-        max_value=2_147_483_647,
         help_text="Who informed them: someone in the case's service or the meeting leader. Defaults to you.",
     )
 

@@ -27,7 +27,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from sirkel.api.authentication import api_user
-from sirkel.api.serializers import OutputSerializer, VersionField
+from sirkel.api.serializers import IdField, OutputSerializer, VersionField
 from sirkel.api.views import ApiView, created, valid
 from sirkel.cases.access import case_access
 from sirkel.cases.api import case_for
@@ -59,7 +59,6 @@ def support_type_choices() -> list[tuple[str, Any]]:
 
 PART = "network"
 CONTACT_FIELDS = ("phone", "email", "address")
-MAX_ID = 2_147_483_647
 
 
 # --- Members ------------------------------------------------------------------------------------------
@@ -390,17 +389,13 @@ class NetworkTieSerializer(OutputSerializer[NetworkTie]):
 
 
 class NetworkTieFilter(serializers.Serializer[dict[str, Any]]):
-    member = serializers.IntegerField(
-        required=False, help_text="Only the ties of this member.", min_value=1, max_value=MAX_ID
-    )
+    member = IdField(required=False, help_text="Only the ties of this member.")
     kind = serializers.ChoiceField(choices=TieKind.choices, required=False, allow_blank=True)
 
 
 class NetworkTieCreate(serializers.Serializer[dict[str, Any]]):
-    a = serializers.IntegerField(help_text="A member of this case's network.", min_value=1, max_value=MAX_ID)
-    b = serializers.IntegerField(
-        help_text="Another member of this case's network.", min_value=1, max_value=MAX_ID
-    )
+    a = IdField(help_text="A member of this case's network.")
+    b = IdField(help_text="Another member of this case's network.")
     kind = serializers.ChoiceField(
         choices=TieKind.choices,
         required=False,
