@@ -206,8 +206,7 @@ class ActionListView(ApiView):
         series, _access = series_for(request, case_id, measure_id)
         f = valid(ActionFilter, request.query_params)
         actions = [a for a in plan_selectors.actions_for_series(series=series) if _matches(a, f)]
-        paginator, page = self.paginate(actions)
-        return paginator.get_paginated_response(ActionSerializer(page, many=True).data)
+        return self.page_of(actions, ActionSerializer)
 
     @extend_schema(
         operation_id="actions_create",
@@ -295,8 +294,7 @@ class ReviewListView(ApiView):
     )
     def get(self, request: Request, case_id: int, measure_id: int, action_id: int) -> Response:
         _series, action = action_for(request, case_id, measure_id, action_id)
-        paginator, page = self.paginate(review_selectors.reviews_of(action=action))
-        return paginator.get_paginated_response(ReviewSerializer(page, many=True).data)
+        return self.page_of(review_selectors.reviews_of(action=action), ReviewSerializer)
 
     @extend_schema(
         operation_id="action_reviews_create",

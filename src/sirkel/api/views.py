@@ -63,6 +63,13 @@ class ApiView(APIView):
         page = paginator.paginate_queryset(queryset, self.request, view=self)
         return paginator, list(page or [])
 
+    def page_of(
+        self, items: Any, serializer: type[serializers.BaseSerializer[Any]], **context: Any
+    ) -> Response:
+        """One page of `items` (a queryset or a list), each shown by `serializer`, as a list answers."""
+        paginator, page = self.paginate(items)
+        return paginator.get_paginated_response(serializer(page, many=True, context=context).data)
+
 
 def created(data: Any, *, location: str, status_code: int = status.HTTP_201_CREATED) -> Response:
     """The answer to a POST that made something: its representation, and where it lives (which a repeat

@@ -320,13 +320,12 @@ class MeasureListView(ApiView):
     def get(self, request: Request, case_id: int) -> Response:
         case = case_for(request, case_id, part="measures")
         f = valid(MeasureFilter, request.query_params)
-        qs = Measure.objects.filter(case=case).order_by("-started_on", "-created_at", "-id")
+        qs = selectors.measures_of(case=case)
         if f.get("status"):
             qs = qs.filter(status=f["status"])
         if f.get("kind"):
             qs = qs.filter(kind=f["kind"])
-        paginator, measures = self.paginate(qs)
-        return paginator.get_paginated_response(MeasureSerializer(measures, many=True).data)
+        return self.page_of(qs, MeasureSerializer)
 
     @extend_schema(
         operation_id="measures_create",

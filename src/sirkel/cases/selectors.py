@@ -117,10 +117,14 @@ def break_glass_for_leader(*, user: User) -> QuerySet[BreakGlassAccess]:
     )
 
 
-def measures_for_case(*, case: Case) -> list[Measure]:
+def measures_of(*, case: Case) -> QuerySet[Measure]:
     """Every measure of a case (any kind), newest first. The caller has already read the case through
     `get_case_for_user`, which audited the read."""
-    return list(Measure.objects.filter(case=case).order_by("-started_on", "-created_at", "-id"))
+    return Measure.objects.filter(case=case).order_by("-started_on", "-created_at", "-id")
+
+
+def measures_for_case(*, case: Case) -> list[Measure]:
+    return list(measures_of(case=case))
 
 
 def case_list_page(

@@ -314,8 +314,7 @@ class MeetingListView(ApiView):
             for m in selectors.meetings_for_series(series=series)
             if f.get("status") in (None, m.status) and f.get("kind") in (None, m.kind)
         ]
-        paginator, page = self.paginate(meetings)
-        return paginator.get_paginated_response(MeetingSerializer(page, many=True).data)
+        return self.page_of(meetings, MeetingSerializer)
 
 
 class MeetingDetailView(ApiView):
@@ -334,8 +333,7 @@ class ParticipantListView(ApiView):
     )
     def get(self, request: Request, case_id: int, measure_id: int, meeting_id: int) -> Response:
         _series, meeting = meeting_for(request, case_id, measure_id, meeting_id)
-        paginator, page = self.paginate(selectors_meeting.participants_of(meeting))
-        return paginator.get_paginated_response(ParticipantSerializer(page, many=True).data)
+        return self.page_of(selectors_meeting.participants_of(meeting), ParticipantSerializer)
 
 
 class ConsentListView(ApiView):
@@ -348,8 +346,7 @@ class ConsentListView(ApiView):
     def get(self, request: Request, case_id: int, measure_id: int) -> Response:
         series, _access = series_for(request, case_id, measure_id)
         consents = consent_services.consent_status(series).consents
-        paginator, page = self.paginate(consents)
-        return paginator.get_paginated_response(ConsentSerializer(page, many=True).data)
+        return self.page_of(consents, ConsentSerializer)
 
     @extend_schema(
         operation_id="consents_create",

@@ -272,11 +272,7 @@ class NetworkMemberListView(ApiView):
     def get(self, request: Request, case_id: int) -> Response:
         case = case_for(request, case_id, part=PART)
         f = valid(NetworkMemberFilter, request.query_params)
-        paginator, members = self.paginate(_members(case, f))
-        context = {"contact": _may_edit(request, case)}
-        return paginator.get_paginated_response(
-            NetworkMemberSerializer(members, many=True, context=context).data
-        )
+        return self.page_of(_members(case, f), NetworkMemberSerializer, contact=_may_edit(request, case))
 
     @extend_schema(
         operation_id="network_members_create",
@@ -432,8 +428,7 @@ class NetworkTieListView(ApiView):
             qs = qs.filter(Q(a_id=f["member"]) | Q(b_id=f["member"]))
         if "kind" in f:
             qs = qs.filter(kind=f["kind"])
-        paginator, ties = self.paginate(qs)
-        return paginator.get_paginated_response(NetworkTieSerializer(ties, many=True).data)
+        return self.page_of(qs, NetworkTieSerializer)
 
     @extend_schema(
         operation_id="network_ties_create",
@@ -561,8 +556,7 @@ class NetworkSnapshotListView(ApiView):
             qs = qs.filter(source=f["source"])
         if "perspective" in f:
             qs = qs.filter(perspective=f["perspective"])
-        paginator, snapshots = self.paginate(qs)
-        return paginator.get_paginated_response(NetworkSnapshotSerializer(snapshots, many=True).data)
+        return self.page_of(qs, NetworkSnapshotSerializer)
 
     @extend_schema(
         operation_id="network_snapshots_create",
