@@ -272,3 +272,34 @@ def test_malformed_json_is_a_400_problem(caseworker: User, case: Case) -> None:
     assert response.status_code == 400
     assert response["Content-Type"] == "application/problem+json"
     assert response.json()["detail"]
+
+
+@pytest.mark.django_db
+def test_the_account_page_costs_the_same_queries_with_one_token_or_many(caseworker: User) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(caseworker)
+    create_token(user=caseworker, name="one")
+    client.get(reverse("accounts:account"))  # the session is warm
+    with CaptureQueriesContext(connection) as one:
+        assert client.get(reverse("accounts:account")).status_code == 200
+    for i in range(5):
+        create_token(user=caseworker, name=f"more {i}")
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(reverse("accounts:account")).status_code == 200
+    assert len(many) == len(one) <= 12
+
+
+@pytest.mark.django_db
+def test_an_api_request_costs_a_bounded_number_of_queries(caseworker: User, case: Case) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _token, secret = create_token(user=caseworker, name="Flyt")
+    client = bearer(secret)
+    client.get(f"{CASES}{case.pk}/")  # "last used" is written on the first request of the minute
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(f"{CASES}{case.pk}/").status_code == 200
+    # token and user, roles, the case, the audit event (3 statements), assignments
+    assert len(queries) <= 9, [q["sql"] for q in queries]
