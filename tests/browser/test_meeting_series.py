@@ -75,10 +75,11 @@ def local_input(value: Any) -> str:
 
 
 def start_series(page: Page, case: Case, leader: User, assert_accessible: AxeCheck) -> Series:
+    decided = decide(case=case, kind="network_meeting")  # the decision itself: see test_decisions_and_plan
     page.goto(reverse("cases:detail", args=[case.pk]))
     page.locator(f"main a[href='{reverse('meetings:start', args=[case.pk])}']").click()
-    expect(page.locator("#id_kind")).to_be_visible()
-    page.locator("#id_kind").select_option("network_meeting")
+    expect(page.locator("#id_measure")).to_be_visible()
+    page.locator("#id_measure").select_option(str(decided.pk))
     page.locator("#id_caseworker").select_option(str(case.caseworker_id))
     page.locator("#id_leader").select_option(str(leader.pk))
     page.locator("#id_purpose").fill("Nora skal trives på skolen og ha voksne hun kan snakke med.")

@@ -8,12 +8,13 @@ from typing import Any, cast
 from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from sirkel.accounts.models import Role, Service, User
 from sirkel.cases.access import EDITING_ROLES
-from sirkel.cases.models import Case, CaseAssignment
-from sirkel.meetings.kinds import process_kind_choices
+from sirkel.cases.models import Case, CaseAssignment, MeasureKind
+from sirkel.meetings.kinds import kind_config
 from sirkel.meetings.models import (
     ConsentParty,
     Screening,
@@ -22,7 +23,7 @@ from sirkel.meetings.models import (
 )
 from sirkel.meetings.selectors import leader_candidates
 from sirkel.meetings.services.consent import YOUTH_CONSENT_AGE, InformedAbout, voluntary_required_message
-from sirkel.meetings.services.series import kinds_for_case
+from sirkel.meetings.services.series import kinds_for_case, startable_measures
 from sirkel.network.models import NetworkMember
 
 # Everyone in a service except researchers, who do not work with families.
@@ -80,8 +81,20 @@ def case_editors(case: Case) -> QuerySet[User]:
     )
 
 
+START_MEETING_CHOICE = "start_meeting"
+
+
 class StartSeriesForm(forms.Form):
-    kind = forms.ChoiceField(label=_("Measure"))
+    """Which decided network measure to start (or a start meeting during the investigation, which needs no
+    decision), who is responsible and who leads it."""
+
+    measure = forms.ChoiceField(
+        label=_("Measure"),
+        help_text=_(
+            "A network measure is started from the measure a decision decided. A start meeting during the "
+            "investigation needs no decision."
+        ),
+    )
     caseworker = StaffChoiceField(queryset=User.objects.none(), label=_("Responsible caseworker"))
     leader = LeaderChoiceField(
         queryset=User.objects.none(),
@@ -93,18 +106,35 @@ class StartSeriesForm(forms.Form):
         ),
     )
     purpose = forms.CharField(
-        label=_("Purpose / problem formulation"),
+        label=_("Goals of the measure"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("What the measure is for. You will agree on the words with the parents."),
+        help_text=_(
+            "What the measure is for, one goal per line, written as outcomes. They become the measure's "
+            "goals in the measure plan; a measure whose goals are already in the plan keeps them. You will "
+            "agree on the words with the parents."
+        ),
     )
 
     def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.case = case
-        kind_field = cast(forms.ChoiceField, self.fields["kind"])
-        allowed = kinds_for_case(case=case)
-        kind_field.choices = [(k, label) for k, label in process_kind_choices() if k in allowed]
+        self.startable = {str(m.pk): m for m in startable_measures(case=case)}
+        choices: list[tuple[str, str]] = [
+            (
+                key,
+                _("%(measure)s, decided %(date)s")
+                % {
+                    "measure": m.get_kind_display(),
+                    "date": date_format(getattr(m, "decided_on"), "SHORT_DATE_FORMAT"),  # noqa: B009
+                },
+            )
+            for key, m in self.startable.items()
+        ]
+        if MeasureKind.START_MEETING in kinds_for_case(case=case):
+            choices.append((START_MEETING_CHOICE, str(kind_config(MeasureKind.START_MEETING).label)))
+        measure_field = cast(forms.ChoiceField, self.fields["measure"])
+        measure_field.choices = choices
         caseworker_field = cast(StaffChoiceField, self.fields["caseworker"])
         caseworker_field.queryset = case_editors(case)
         leader_field = cast(LeaderChoiceField, self.fields["leader"])
@@ -113,6 +143,9 @@ class StartSeriesForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
+        chosen = data.get("measure")
+        data["kind"] = MeasureKind.START_MEETING if chosen == START_MEETING_CHOICE else None
+        data["decided_measure"] = self.startable.get(str(chosen)) if chosen else None
         caseworker, leader = data.get("caseworker"), data.get("leader")
         if caseworker is not None and leader is not None and caseworker.pk == leader.pk:
             self.add_error(

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from sirkel.core.models import TimeStampedModel
@@ -82,11 +83,6 @@ class Series(TimeStampedModel):
         blank=True,
         verbose_name=_("meeting leader"),
     )
-    purpose = models.TextField(
-        _("purpose / problem formulation"),
-        blank=True,
-        help_text=_("What the meeting is for, in words agreed with the parents."),
-    )
     purpose_agreed_with_parents = models.BooleanField(_("purpose agreed with the parents"), default=False)
     followup_owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -151,6 +147,17 @@ class Series(TimeStampedModel):
     @property
     def end_reason(self) -> str:
         return self.measure.end_reason
+
+    @cached_property
+    def purpose(self) -> str:
+        """What the measure is for: its goals in the case's measure plan, one per line. One text, not two
+        (the preparation page writes it there through `cases.plans.set_goals`)."""
+        from sirkel.cases.models import Goal
+
+        texts = Goal.objects.filter(
+            measure_id=self.measure_id, retired_at__isnull=True, parent__isnull=True
+        ).values_list("text", flat=True)
+        return "\n".join(texts)
 
     @property
     def is_stopped(self) -> bool:

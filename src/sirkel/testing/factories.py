@@ -55,3 +55,31 @@ def make_series(
     return Series.objects.create(
         measure=measure, status=status, caseworker=caseworker, leader=leader, **fields
     )
+
+
+def decide(
+    *,
+    case: Case,
+    kind: str,
+    by: User | None = None,
+    legal_basis: str = LegalBasis.VOLUNTARY,
+    decided_on: date | None = None,
+    expected_months: int | None = 6,
+) -> Measure:
+    """A decision (with one reason) on `case` that starts a measure of `kind`; the measure it decided."""
+    from sirkel.cases.decisions import MeasureChange, ReasonInput, record_decision
+    from sirkel.cases.models import DecisionChange, YouthConsent
+
+    user = by or case.caseworker
+    decided_on = decided_on or timezone.localdate()
+    decision = record_decision(
+        acting_user=user,
+        case=case,
+        decided_on=decided_on,
+        legal_basis=legal_basis,
+        justification="Familien ønsker hjelp, og nettverket vil bidra.",
+        reasons=[ReasonInput(group="child", key="school")],
+        changes=[MeasureChange(change=DecisionChange.START, kind=kind, expected_months=expected_months)],
+        youth_consent=YouthConsent.ORAL if case.age_on(decided_on) >= 15 else YouthConsent.NOT_APPLICABLE,
+    )
+    return decision.items.get().measure

@@ -15,6 +15,7 @@ from sirkel.cases.measures import update_measure
 from sirkel.cases.models import Case, LegalBasis, Measure, MeasureKind, MeasureStatus
 from sirkel.core.versioning import ConflictError
 from sirkel.meetings.services.series import start_series
+from sirkel.testing.factories import decide
 from sirkel.testing.fixtures import client_for
 
 
@@ -130,7 +131,11 @@ def test_a_save_from_an_older_version_raises_the_core_conflict_and_writes_nothin
 @pytest.mark.django_db
 def test_a_network_measures_period_follows_its_process(case: Case, consultant: User) -> None:
     series = start_series(
-        acting_user=case.caseworker, case=case, kind="network_meeting", caseworker=case.caseworker
+        acting_user=case.caseworker,
+        case=case,
+        kind="network_meeting",
+        measure=decide(case=case, kind="network_meeting"),
+        caseworker=case.caseworker,
     )
     client = client_for(case.caseworker)
     url = reverse("cases:measure_edit", args=[case.pk, series.measure_id])
@@ -173,7 +178,13 @@ def test_the_case_page_reads_the_network_measures_series_once(case: Case) -> Non
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    start_series(acting_user=case.caseworker, case=case, kind="network_meeting", caseworker=case.caseworker)
+    start_series(
+        acting_user=case.caseworker,
+        case=case,
+        kind="network_meeting",
+        measure=decide(case=case, kind="network_meeting"),
+        caseworker=case.caseworker,
+    )
     client = client_for(case.caseworker)
     with CaptureQueriesContext(connection) as queries:
         assert client.get(reverse("cases:detail", args=[case.pk])).status_code == 200

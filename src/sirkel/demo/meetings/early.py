@@ -9,6 +9,7 @@ from sirkel.cases.models import Case, MeasureKind
 from sirkel.demo.meetings.steps import (
     PLACE,
     Members,
+    decided_measure,
     give_consents,
     invite,
     local_time,
@@ -119,6 +120,9 @@ def build_sofie(*, case: Case, m: Members, users: dict[str, User], today: date) 
         acting_user=sara,
         case=case,
         kind=MeasureKind.NETWORK_MEETING,
+        measure=decided_measure(
+            case=case, kind=MeasureKind.NETWORK_MEETING, decided_on=today - timedelta(days=3)
+        ),
         caseworker=sara,
         leader=users["saksbehandler2"],
         purpose="Sofie skal ha god kontakt med begge foreldrene og trives på skolen.",

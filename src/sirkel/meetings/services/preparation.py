@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from sirkel.accounts.models import User
 from sirkel.audit.models import AuditAction
+from sirkel.cases.plans import set_goals
 from sirkel.core.versioning import ConflictError, update_versioned
 from sirkel.meetings.dates import check_meeting_day
 from sirkel.meetings.kinds import kind_config
@@ -285,8 +286,15 @@ def save_preparation_section(
     if section == "purpose":
         series_changed = False
         if "measure_purpose" in data and data["measure_purpose"] != series.purpose:
-            series.purpose = data.pop("measure_purpose")
-            series_changed = True
+            # The measure's purpose is its goals in the measure plan: a new version of the plan.
+            set_goals(
+                acting_user=acting_user,
+                measure=series.measure,
+                texts=str(data.pop("measure_purpose")).splitlines(),
+                change_note=_("The goals were changed while preparing a meeting."),
+            )
+            series.__dict__.pop("purpose", None)
+            changed += ["measure.purpose"]
         else:
             data.pop("measure_purpose", None)
         agreed = data.pop("purpose_agreed_with_parents", series.purpose_agreed_with_parents)
@@ -299,8 +307,8 @@ def save_preparation_section(
             series_changed = True
         if series_changed:
             series.version += 1
-            series.save(update_fields=["purpose", "purpose_agreed_with_parents", "version", "updated_at"])
-            changed += ["measure.purpose"]
+            series.save(update_fields=["purpose_agreed_with_parents", "version", "updated_at"])
+            changed += ["measure.purpose_agreed_with_parents"]
     for name, value in data.items():
         if getattr(meeting, name) != value:
             setattr(meeting, name, value)

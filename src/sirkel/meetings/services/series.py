@@ -6,6 +6,7 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -13,7 +14,8 @@ from sirkel.accounts.models import User
 from sirkel.audit.models import AuditAction
 from sirkel.cases.access import case_access
 from sirkel.cases.measures import add_measure, end_period
-from sirkel.cases.models import Case, Phase
+from sirkel.cases.models import Case, Goal, Measure, MeasureKind, MeasureStatus, Phase
+from sirkel.cases.plans import set_goals
 from sirkel.meetings.kinds import KINDS
 from sirkel.meetings.models import Screening, Series, SeriesStatus
 from sirkel.meetings.services import guards
@@ -26,6 +28,16 @@ def kinds_for_case(*, case: Case) -> list[str]:
     if case.phase == Phase.CLOSED:
         return []
     return [k for k, cfg in KINDS.items() if not cfg.investigation_only or case.phase == Phase.INVESTIGATION]
+
+
+def startable_measures(*, case: Case) -> list[Measure]:
+    """The case's decided network measures with a process that has not been started yet, oldest first."""
+    return list(
+        Measure.objects.filter(case=case, kind__in=list(KINDS), series__isnull=True, decided_in__isnull=False)
+        .exclude(status=MeasureStatus.ENDED)
+        .annotate(decided_on=Min("decided_in__decision__decided_on"))
+        .order_by("created_at", "id")
+    )
 
 
 def _check_caseworker(*, case: Case, caseworker: User) -> None:
@@ -48,27 +60,44 @@ def start_series(
     caseworker: User,
     leader: User | None = None,
     purpose: str = "",
+    measure: Measure | None = None,
 ) -> Series:
-    """Start a measure (for a network meeting: the series) with its screening prefilled from the case."""
+    """Start the process of a network measure (for a network meeting: the series), with its screening
+    prefilled from the case.
+
+    Every network measure but a start meeting is started from the `measure` a decision decided; its
+    goals in the measure plan are its purpose. A start meeting during the investigation needs no decision:
+    its measure is added here. `purpose`, if given, becomes the measure's goals when it has none yet."""
     if not case_access(user=acting_user, case=case).can_edit:
         raise PermissionDenied
     if case.phase == Phase.CLOSED:
         raise ValidationError(_("The case is closed: no new measures can be started."))
+    if measure is not None:
+        measure = Measure.objects.select_for_update().get(pk=measure.pk)
+        kind = measure.kind
+        if measure.case_id != case.pk or measure not in startable_measures(case=case):
+            raise ValidationError({"kind": _("Choose a decided measure that has not been started yet.")})
     if kind not in KINDS:
         raise ValidationError({"kind": _("Choose a measure.")})
     if kind not in kinds_for_case(case=case):
         raise ValidationError(
             {"kind": _("A start meeting can only be held while the case is being investigated.")}
         )
+    if measure is None and kind != MeasureKind.START_MEETING:
+        raise ValidationError(
+            {"kind": _("A network measure is started from a decided measure: record the decision first.")}
+        )
     _check_caseworker(case=case, caseworker=caseworker)
     check_leader(case=case, caseworker=caseworker, leader=leader)
-    measure = add_measure(acting_user=acting_user, case=case, kind=kind)
+    if measure is None:
+        measure = add_measure(acting_user=acting_user, case=case, kind=kind)
+    if purpose.strip() and not Goal.objects.filter(measure=measure, retired_at__isnull=True).exists():
+        set_goals(acting_user=acting_user, measure=measure, texts=purpose.strip().splitlines())
     series = Series(
         measure=measure,
         status=SeriesStatus.SCREENING,
         caseworker=caseworker,
         leader=leader,
-        purpose=purpose.strip(),
     )
     series.full_clean()
     series.save()

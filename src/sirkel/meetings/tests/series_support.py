@@ -18,6 +18,7 @@ from sirkel.meetings.models import (
 from sirkel.meetings.services import consent as consent_services
 from sirkel.meetings.services import series as series_services
 from sirkel.meetings.services.consent import InformedAbout
+from sirkel.testing.factories import decide
 from sirkel.testing.fixtures import make_user
 
 EVERYTHING_TOLD = [i.value for i in InformedAbout]
@@ -41,10 +42,13 @@ def start(
     leader: User | None = None,
     kind: str = MeasureKind.NETWORK_MEETING,
 ) -> Series:
+    user = by or case.caseworker
+    measure = None if kind == MeasureKind.START_MEETING else decide(case=case, kind=kind, by=user)
     return series_services.start_series(
-        acting_user=by or case.caseworker,
+        acting_user=user,
         case=case,
         kind=kind,
+        measure=measure,
         caseworker=case.caseworker,
         leader=leader,
         purpose="Emma har gode skoledager.",

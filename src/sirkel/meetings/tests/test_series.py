@@ -29,7 +29,7 @@ from sirkel.meetings.services import series as series_services
 from sirkel.meetings.services.screening import SMALL_NETWORK_THRESHOLD
 from sirkel.meetings.tests.series_support import assert_404_for, consent, start, train, visiting_leader
 from sirkel.network.models import NetworkMember, Side
-from sirkel.testing.factories import make_series
+from sirkel.testing.factories import decide, make_series
 from sirkel.testing.fixtures import client_for, make_user
 
 # --- Starting a series ----------------------------------------------------------------------------------
@@ -103,7 +103,11 @@ def test_no_new_measure_on_a_closed_case(
 def test_the_responsible_caseworker_must_work_on_the_case(case: Case, teammate: User) -> None:
     with pytest.raises(ValidationError) as err:
         series_services.start_series(
-            acting_user=case.caseworker, case=case, kind=MeasureKind.NETWORK_MEETING, caseworker=teammate
+            acting_user=case.caseworker,
+            case=case,
+            kind=MeasureKind.NETWORK_MEETING,
+            measure=decide(case=case, kind=MeasureKind.NETWORK_MEETING),
+            caseworker=teammate,
         )
     assert "caseworker" in err.value.message_dict
 
@@ -188,6 +192,7 @@ def test_choosing_the_leader_through_the_page(case: Case, service: Service, cons
 @pytest.mark.django_db
 def test_starting_a_series_through_the_page(case: Case, service: Service, consultant: User) -> None:
     train(consultant, service)
+    decided = decide(case=case, kind=MeasureKind.NETWORK_MEETING)
     client = client_for(case.caseworker)
     page = client.get(reverse("meetings:start", args=[case.pk]))
     assert page.status_code == 200
@@ -195,9 +200,10 @@ def test_starting_a_series_through_the_page(case: Case, service: Service, consul
     assert MeasureKind.START_MEETING.value not in page.content.decode()  # case is not being investigated
     response = client.post(
         reverse("meetings:start", args=[case.pk]),
-        {"kind": MeasureKind.NETWORK_MEETING, "caseworker": case.caseworker.pk, "leader": consultant.pk},
+        {"measure": decided.pk, "caseworker": case.caseworker.pk, "leader": consultant.pk},
     )
     series = Series.objects.get()
+    assert series.measure == decided
     assert response.status_code == 302
     assert response["Location"] == reverse("meetings:screening", args=[series.case_id, series.measure_id])
 
@@ -205,9 +211,10 @@ def test_starting_a_series_through_the_page(case: Case, service: Service, consul
 @pytest.mark.django_db
 def test_the_start_page_explains_a_refused_leader(case: Case, service: Service) -> None:
     train(case.caseworker, service)
+    decided = decide(case=case, kind=MeasureKind.NETWORK_MEETING)
     response = client_for(case.caseworker).post(
         reverse("meetings:start", args=[case.pk]),
-        {"kind": MeasureKind.NETWORK_MEETING, "caseworker": case.caseworker.pk, "leader": case.caseworker.pk},
+        {"measure": decided.pk, "caseworker": case.caseworker.pk, "leader": case.caseworker.pk},
     )
     assert response.status_code == 200
     assert "error-summary" in response.content.decode()
@@ -370,7 +377,12 @@ def test_caseworker_ends_a_measure_with_reason_and_it_is_audited(
     case = make_case(owner=caseworker, service=service)
     train(consultant, service)
     series = series_services.start_series(
-        acting_user=caseworker, case=case, kind="network_meeting", caseworker=caseworker, leader=consultant
+        acting_user=caseworker,
+        case=case,
+        kind="network_meeting",
+        measure=decide(case=case, kind="network_meeting"),
+        caseworker=caseworker,
+        leader=consultant,
     )
     url = reverse("meetings:end", args=[series.case_id, series.measure_id])
     assert client_for(teammate).get(url).status_code == 404

@@ -68,6 +68,7 @@ def start(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
                 acting_user=request.user,
                 case=case,
                 kind=form.cleaned_data["kind"],
+                measure=form.cleaned_data["decided_measure"],
                 caseworker=form.cleaned_data["caseworker"],
                 leader=form.cleaned_data["leader"],
                 purpose=form.cleaned_data["purpose"],

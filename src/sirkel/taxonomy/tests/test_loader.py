@@ -17,9 +17,9 @@ from sirkel.taxonomy.loader import TaxonomyError, load, names, parse, version
 VERSIONS: dict[str, tuple[int, str]] = {
     "case": (1, "85816b1d976a6482"),
     "consent": (1, "c70a9d31788d40e5"),
-    "measures": (1, "506ca83b76f95212"),
+    "measures": (2, "4106ea401f4df103"),
     "network": (2, "bf181d053027dc6e"),
-    "reasons": (1, "482d9f30dbdd9682"),
+    "reasons": (2, "8bcdcd965a59ba57"),
     "reference-tables": (1, "a57c4c8c904f06b3"),
     "registration-form": (1, "cabbebb6a66373b0"),
     "ssb-codes": (1, "67389b6d90ef30ef"),

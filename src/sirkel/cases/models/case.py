@@ -89,6 +89,12 @@ class Case(TimeStampedModel):
         blank=True,
         verbose_name=_("assigned colleagues"),
     )
+    external_ref = models.CharField(
+        _("reference in the source system"),
+        max_length=64,
+        blank=True,
+        help_text=_("The case's reference in the case system it was imported from."),
+    )
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -101,6 +107,11 @@ class Case(TimeStampedModel):
             models.CheckConstraint(
                 condition=models.Q(first_contact_date__gte=models.F("birth_date")),
                 name="case_first_contact_after_birth",
+            ),
+            models.UniqueConstraint(
+                fields=["service", "external_ref"],
+                condition=~models.Q(external_ref=""),
+                name="case_external_ref_unique_per_service",
             ),
         ]
         indexes = [
@@ -210,6 +221,10 @@ class LegalBasis(models.TextChoices):
 class Measure(TimeStampedModel):
     """A measure the case has, of any kind in the taxonomy, over a period.
 
+    A measure is decided in a `Decision` (`DecidedMeasure` rows: started, extended, ended); its planned
+    start and expected end are the latest decision's. Only a start meeting during the investigation has
+    none. Its goals and content are in the case's measure plan (`PlanEntry`, `Goal`).
+
     Network measures with a guided process (network meeting, family group conference, …) have that
     process in `meetings.Series`, one per measure; the measure holds what every measure has: kind,
     period, legal basis and status.
@@ -223,6 +238,14 @@ class Measure(TimeStampedModel):
     legal_basis = models.CharField(
         _("legal basis"), max_length=10, choices=LegalBasis.choices, default=LegalBasis.VOLUNTARY
     )
+    code = models.CharField(
+        _("SSB code"),
+        max_length=8,
+        blank=True,
+        help_text=_("Statistics Norway's code, where the kind of measure does not give it (imported)."),
+    )
+    planned_start = models.DateField(_("planned start"), null=True, blank=True)
+    expected_end = models.DateField(_("expected to last until"), null=True, blank=True)
     started_on = models.DateField(_("started"), null=True, blank=True)
     ended_on = models.DateField(_("ended"), null=True, blank=True)
     end_reason = models.TextField(_("why it ended"), blank=True)
@@ -261,7 +284,7 @@ class Measure(TimeStampedModel):
 
     @property
     def ssb_code(self) -> str:
-        return measure_taxonomy.ssb_code(self.kind)
+        return self.code or measure_taxonomy.ssb_code(self.kind)
 
     @property
     def is_network(self) -> bool:
