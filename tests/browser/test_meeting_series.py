@@ -38,6 +38,7 @@ from sirkel.meetings.models import (
     SeriesStatus,
 )
 from sirkel.network.models import NetworkMember
+from sirkel.testing.factories import decide
 
 from .support import AxeCheck, SignIn
 

@@ -6,272 +6,532 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0003_api_tokens'),
-        ('cases', '0002_measure'),
+        ("accounts", "0003_api_tokens"),
+        ("cases", "0002_measure"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='DecidedMeasure',
+            name="DecidedMeasure",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('change', models.CharField(choices=[('start', 'New measure'), ('extend', 'Extended'), ('end', 'Ended')], max_length=8, verbose_name='change')),
-                ('planned_start', models.DateField(blank=True, null=True, verbose_name='planned start')),
-                ('expected_months', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='expected duration (months)')),
-                ('ends_on', models.DateField(blank=True, null=True, verbose_name='ends on')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "change",
+                    models.CharField(
+                        choices=[("start", "New measure"), ("extend", "Extended"), ("end", "Ended")],
+                        max_length=8,
+                        verbose_name="change",
+                    ),
+                ),
+                ("planned_start", models.DateField(blank=True, null=True, verbose_name="planned start")),
+                (
+                    "expected_months",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="expected duration (months)"
+                    ),
+                ),
+                ("ends_on", models.DateField(blank=True, null=True, verbose_name="ends on")),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='Decision',
+            name="Decision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('decided_on', models.DateField(verbose_name='date of the decision')),
-                ('legal_basis', models.CharField(choices=[('voluntary', 'Voluntary support measure (§ 3-1)'), ('imposed', 'Imposed by the county board (§ 3-4)')], max_length=10, verbose_name='legal basis')),
-                ('justification', models.TextField(blank=True, verbose_name='justification')),
-                ('child_told', models.TextField(blank=True, verbose_name='what the child was told')),
-                ('child_said', models.TextField(blank=True, verbose_name='what the child said')),
-                ('child_agreed', models.CharField(blank=True, choices=[('yes', 'Yes, the child agreed with how it was written down'), ('partly', 'Partly'), ('no', 'No, the child did not agree'), ('not_asked', 'The child was not asked (write why)')], max_length=12, verbose_name='did the child agree with how it was written down?')),
-                ('child_weight', models.TextField(blank=True, verbose_name="the weight given to the child's views")),
-                ('youth_consent', models.CharField(choices=[('not_applicable', 'Not applicable: the child is under 15'), ('oral', 'The youth consented orally'), ('written', 'The youth consented in writing'), ('refused', 'The youth did not consent')], default='not_applicable', max_length=16, verbose_name='consent of a youth from 15')),
-                ('source', models.CharField(choices=[('recorded', 'Recorded in Sirkel'), ('imported', 'Imported from the case system')], default='recorded', max_length=10)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("decided_on", models.DateField(verbose_name="date of the decision")),
+                (
+                    "legal_basis",
+                    models.CharField(
+                        choices=[
+                            ("voluntary", "Voluntary support measure (§ 3-1)"),
+                            ("imposed", "Imposed by the county board (§ 3-4)"),
+                        ],
+                        max_length=10,
+                        verbose_name="legal basis",
+                    ),
+                ),
+                ("justification", models.TextField(blank=True, verbose_name="justification")),
+                ("child_told", models.TextField(blank=True, verbose_name="what the child was told")),
+                ("child_said", models.TextField(blank=True, verbose_name="what the child said")),
+                (
+                    "child_agreed",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("yes", "Yes, the child agreed with how it was written down"),
+                            ("partly", "Partly"),
+                            ("no", "No, the child did not agree"),
+                            ("not_asked", "The child was not asked (write why)"),
+                        ],
+                        max_length=12,
+                        verbose_name="did the child agree with how it was written down?",
+                    ),
+                ),
+                (
+                    "child_weight",
+                    models.TextField(blank=True, verbose_name="the weight given to the child's views"),
+                ),
+                (
+                    "youth_consent",
+                    models.CharField(
+                        choices=[
+                            ("not_applicable", "Not applicable: the child is under 15"),
+                            ("oral", "The youth consented orally"),
+                            ("written", "The youth consented in writing"),
+                            ("refused", "The youth did not consent"),
+                        ],
+                        default="not_applicable",
+                        max_length=16,
+                        verbose_name="consent of a youth from 15",
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("recorded", "Recorded in Sirkel"),
+                            ("imported", "Imported from the case system"),
+                        ],
+                        default="recorded",
+                        max_length=10,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'decision',
-                'verbose_name_plural': 'decisions',
-                'ordering': ['-decided_on', '-id'],
+                "verbose_name": "decision",
+                "verbose_name_plural": "decisions",
+                "ordering": ["-decided_on", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='DecisionReason',
+            name="DecisionReason",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('group', models.CharField(choices=[('child', 'Related to the child'), ('parents_care', "Related to the parents' care"), ('surroundings', 'Related to surrounding circumstances')], max_length=16, verbose_name='group')),
-                ('key', models.CharField(max_length=40, verbose_name='reason')),
-                ('text', models.CharField(blank=True, max_length=500, verbose_name='other reason')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "group",
+                    models.CharField(
+                        choices=[
+                            ("child", "Related to the child"),
+                            ("parents_care", "Related to the parents' care"),
+                            ("surroundings", "Related to surrounding circumstances"),
+                        ],
+                        max_length=16,
+                        verbose_name="group",
+                    ),
+                ),
+                ("key", models.CharField(max_length=40, verbose_name="reason")),
+                ("text", models.CharField(blank=True, max_length=500, verbose_name="other reason")),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='Goal',
+            name="Goal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('text', models.TextField(verbose_name='goal')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('retired_at', models.DateTimeField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("text", models.TextField(verbose_name="goal")),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("retired_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'ordering': ['position', 'id'],
+                "ordering": ["position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='MeasurePlan',
+            name="MeasurePlan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('evaluation_months', models.PositiveSmallIntegerField(default=3, verbose_name='evaluate every (months)')),
-                ('last_evaluated_on', models.DateField(blank=True, null=True, verbose_name='last evaluated')),
-                ('next_evaluation_on', models.DateField(blank=True, null=True, verbose_name='next evaluation')),
-                ('internal_note', models.TextField(blank=True, verbose_name='internal note (not shown to the family)')),
-                ('version', models.PositiveIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "evaluation_months",
+                    models.PositiveSmallIntegerField(default=3, verbose_name="evaluate every (months)"),
+                ),
+                ("last_evaluated_on", models.DateField(blank=True, null=True, verbose_name="last evaluated")),
+                (
+                    "next_evaluation_on",
+                    models.DateField(blank=True, null=True, verbose_name="next evaluation"),
+                ),
+                (
+                    "internal_note",
+                    models.TextField(blank=True, verbose_name="internal note (not shown to the family)"),
+                ),
+                ("version", models.PositiveIntegerField(default=0)),
             ],
             options={
-                'verbose_name': 'measure plan',
-                'verbose_name_plural': 'measure plans',
+                "verbose_name": "measure plan",
+                "verbose_name_plural": "measure plans",
             },
         ),
         migrations.CreateModel(
-            name='PlanEntry',
+            name="PlanEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('content', models.TextField(blank=True, verbose_name='content of the measure')),
-                ('responsibilities', models.TextField(blank=True, verbose_name='who does what')),
-                ('expected_duration', models.CharField(blank=True, max_length=200, verbose_name='expected duration')),
-                ('internal_note', models.TextField(blank=True, verbose_name='internal note (not shown to the family)')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("content", models.TextField(blank=True, verbose_name="content of the measure")),
+                ("responsibilities", models.TextField(blank=True, verbose_name="who does what")),
+                (
+                    "expected_duration",
+                    models.CharField(blank=True, max_length=200, verbose_name="expected duration"),
+                ),
+                (
+                    "internal_note",
+                    models.TextField(blank=True, verbose_name="internal note (not shown to the family)"),
+                ),
             ],
             options={
-                'ordering': ['id'],
+                "ordering": ["id"],
             },
         ),
         migrations.CreateModel(
-            name='PlanVersion',
+            name="PlanVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('change_note', models.CharField(blank=True, max_length=500, verbose_name='what changed')),
-                ('content', models.JSONField()),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveIntegerField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("change_note", models.CharField(blank=True, max_length=500, verbose_name="what changed")),
+                ("content", models.JSONField()),
             ],
             options={
-                'ordering': ['-number'],
+                "ordering": ["-number"],
             },
         ),
         migrations.AddField(
-            model_name='case',
-            name='external_ref',
-            field=models.CharField(blank=True, help_text="The case's reference in the case system it was imported from.", max_length=64, verbose_name='reference in the source system'),
+            model_name="case",
+            name="external_ref",
+            field=models.CharField(
+                blank=True,
+                help_text="The case's reference in the case system it was imported from.",
+                max_length=64,
+                verbose_name="reference in the source system",
+            ),
         ),
         migrations.AddField(
-            model_name='measure',
-            name='code',
-            field=models.CharField(blank=True, help_text="Statistics Norway's code, where the kind of measure does not give it (imported).", max_length=8, verbose_name='SSB code'),
+            model_name="measure",
+            name="code",
+            field=models.CharField(
+                blank=True,
+                help_text="Statistics Norway's code, where the kind of measure does not give it (imported).",
+                max_length=8,
+                verbose_name="SSB code",
+            ),
         ),
         migrations.AddField(
-            model_name='measure',
-            name='expected_end',
-            field=models.DateField(blank=True, null=True, verbose_name='expected to last until'),
+            model_name="measure",
+            name="expected_end",
+            field=models.DateField(blank=True, null=True, verbose_name="expected to last until"),
         ),
         migrations.AddField(
-            model_name='measure',
-            name='planned_start',
-            field=models.DateField(blank=True, null=True, verbose_name='planned start'),
+            model_name="measure",
+            name="planned_start",
+            field=models.DateField(blank=True, null=True, verbose_name="planned start"),
         ),
         migrations.AddConstraint(
-            model_name='case',
-            constraint=models.UniqueConstraint(condition=models.Q(('external_ref', ''), _negated=True), fields=('service', 'external_ref'), name='case_external_ref_unique_per_service'),
+            model_name="case",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("external_ref", ""), _negated=True),
+                fields=("service", "external_ref"),
+                name="case_external_ref_unique_per_service",
+            ),
         ),
         migrations.AddField(
-            model_name='decidedmeasure',
-            name='measure',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='decided_in', to='cases.measure'),
+            model_name="decidedmeasure",
+            name="measure",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="decided_in", to="cases.measure"
+            ),
         ),
         migrations.AddField(
-            model_name='decision',
-            name='case',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='decisions', to='cases.case'),
+            model_name="decision",
+            name="case",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="decisions", to="cases.case"
+            ),
         ),
         migrations.AddField(
-            model_name='decision',
-            name='decided_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='decided by'),
+            model_name="decision",
+            name="decided_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="decided by",
+            ),
         ),
         migrations.AddField(
-            model_name='decision',
-            name='recorded_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="decision",
+            name="recorded_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='decidedmeasure',
-            name='decision',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='cases.decision'),
+            model_name="decidedmeasure",
+            name="decision",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="items", to="cases.decision"
+            ),
         ),
         migrations.AddField(
-            model_name='decisionreason',
-            name='decision',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reasons', to='cases.decision'),
+            model_name="decisionreason",
+            name="decision",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="reasons", to="cases.decision"
+            ),
         ),
         migrations.AddField(
-            model_name='goal',
-            name='measure',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='goals', to='cases.measure'),
+            model_name="goal",
+            name="measure",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="goals", to="cases.measure"
+            ),
         ),
         migrations.AddField(
-            model_name='goal',
-            name='parent',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='sub_goals', to='cases.goal'),
+            model_name="goal",
+            name="parent",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="sub_goals",
+                to="cases.goal",
+            ),
         ),
         migrations.AddField(
-            model_name='measureplan',
-            name='case',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='plan', to='cases.case'),
+            model_name="measureplan",
+            name="case",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.CASCADE, related_name="plan", to="cases.case"
+            ),
         ),
         migrations.AddField(
-            model_name='planentry',
-            name='measure',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='plan_entry', to='cases.measure'),
+            model_name="planentry",
+            name="measure",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.CASCADE, related_name="plan_entry", to="cases.measure"
+            ),
         ),
         migrations.AddField(
-            model_name='planentry',
-            name='plan',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='entries', to='cases.measureplan'),
+            model_name="planentry",
+            name="plan",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="entries", to="cases.measureplan"
+            ),
         ),
         migrations.AddField(
-            model_name='planversion',
-            name='created_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="planversion",
+            name="created_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='planversion',
-            name='plan',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='versions', to='cases.measureplan'),
+            model_name="planversion",
+            name="plan",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="versions", to="cases.measureplan"
+            ),
         ),
         migrations.AddIndex(
-            model_name='decision',
-            index=models.Index(fields=['case', 'decided_on'], name='decision_case_date_idx'),
+            model_name="decision",
+            index=models.Index(fields=["case", "decided_on"], name="decision_case_date_idx"),
         ),
         migrations.AddConstraint(
-            model_name='decision',
-            constraint=models.CheckConstraint(condition=models.Q(('legal_basis__in', ['voluntary', 'imposed'])), name='decision_legal_basis_valid'),
+            model_name="decision",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("legal_basis__in", ["voluntary", "imposed"])),
+                name="decision_legal_basis_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='decision',
-            constraint=models.CheckConstraint(condition=models.Q(('youth_consent__in', ['not_applicable', 'oral', 'written', 'refused'])), name='decision_youth_consent_valid'),
+            model_name="decision",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("youth_consent__in", ["not_applicable", "oral", "written", "refused"])),
+                name="decision_youth_consent_valid",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='decision',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('source', 'recorded'), _negated=True), models.Q(('justification', ''), _negated=True), _connector='OR'), name='decision_recorded_has_justification'),
+            model_name="decision",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("source", "recorded"), _negated=True),
+                    models.Q(("justification", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="decision_recorded_has_justification",
+            ),
         ),
         migrations.AddIndex(
-            model_name='decidedmeasure',
-            index=models.Index(fields=['measure', 'change'], name='decided_measure_idx'),
+            model_name="decidedmeasure",
+            index=models.Index(fields=["measure", "change"], name="decided_measure_idx"),
         ),
         migrations.AddConstraint(
-            model_name='decidedmeasure',
-            constraint=models.UniqueConstraint(fields=('decision', 'measure'), name='decided_measure_once'),
+            model_name="decidedmeasure",
+            constraint=models.UniqueConstraint(fields=("decision", "measure"), name="decided_measure_once"),
         ),
         migrations.AddConstraint(
-            model_name='decidedmeasure',
-            constraint=models.CheckConstraint(condition=models.Q(('change__in', ['start', 'extend', 'end'])), name='decided_change_valid'),
+            model_name="decidedmeasure",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("change__in", ["start", "extend", "end"])), name="decided_change_valid"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='decidedmeasure',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('change', 'end'), _negated=True), ('ends_on__isnull', False), _connector='OR'), name='decided_end_has_date'),
+            model_name="decidedmeasure",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(("change", "end"), _negated=True), ("ends_on__isnull", False), _connector="OR"
+                ),
+                name="decided_end_has_date",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='decidedmeasure',
-            constraint=models.CheckConstraint(condition=models.Q(('expected_months__isnull', True), models.Q(('expected_months__gte', 1), ('expected_months__lte', 120)), _connector='OR'), name='decided_months_in_range'),
+            model_name="decidedmeasure",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("expected_months__isnull", True),
+                    models.Q(("expected_months__gte", 1), ("expected_months__lte", 120)),
+                    _connector="OR",
+                ),
+                name="decided_months_in_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='decisionreason',
-            constraint=models.UniqueConstraint(fields=('decision', 'group', 'key'), name='decision_reason_once'),
+            model_name="decisionreason",
+            constraint=models.UniqueConstraint(
+                fields=("decision", "group", "key"), name="decision_reason_once"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='decisionreason',
-            constraint=models.CheckConstraint(condition=models.Q(('group__in', ['child', 'parents_care', 'surroundings'])), name='decision_reason_group'),
+            model_name="decisionreason",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("group__in", ["child", "parents_care", "surroundings"])),
+                name="decision_reason_group",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='decisionreason',
-            constraint=models.CheckConstraint(condition=models.Q(('key__in', ['basic_care', 'behaviour', 'broken_contact_service', 'conflicts_adults', 'crime_substance', 'cultural_background', 'disability', 'domestic_violence', 'emotional', 'emotional_availability', 'finances', 'guidance_limits', 'housing', 'mental_health', 'missed_health_appointment', 'no_carer', 'none', 'other', 'other_parent_circumstances', 'parental_conflict', 'parents_crime', 'parents_mental_health', 'parents_physical_illness', 'parents_substance_abuse', 'parents_work', 'parents_worn_out', 'physical_abuse', 'protection', 'psychological_abuse_neglect', 'relations_adults', 'relations_peers', 'school', 'sexual_abuse', 'social_integration', 'social_network', 'stressful_events'])), name='decision_reason_key_in_taxonomy'),
+            model_name="decisionreason",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "key__in",
+                        [
+                            "basic_care",
+                            "behaviour",
+                            "broken_contact_service",
+                            "conflicts_adults",
+                            "crime_substance",
+                            "cultural_background",
+                            "disability",
+                            "domestic_violence",
+                            "emotional",
+                            "emotional_availability",
+                            "finances",
+                            "guidance_limits",
+                            "housing",
+                            "mental_health",
+                            "missed_health_appointment",
+                            "no_carer",
+                            "none",
+                            "other",
+                            "other_parent_circumstances",
+                            "parental_conflict",
+                            "parents_crime",
+                            "parents_mental_health",
+                            "parents_physical_illness",
+                            "parents_substance_abuse",
+                            "parents_work",
+                            "parents_worn_out",
+                            "physical_abuse",
+                            "protection",
+                            "psychological_abuse_neglect",
+                            "relations_adults",
+                            "relations_peers",
+                            "school",
+                            "sexual_abuse",
+                            "social_integration",
+                            "social_network",
+                            "stressful_events",
+                        ],
+                    )
+                ),
+                name="decision_reason_key_in_taxonomy",
+            ),
         ),
         migrations.AddIndex(
-            model_name='goal',
-            index=models.Index(fields=['measure', 'retired_at'], name='goal_measure_idx'),
+            model_name="goal",
+            index=models.Index(fields=["measure", "retired_at"], name="goal_measure_idx"),
         ),
         migrations.AddConstraint(
-            model_name='goal',
-            constraint=models.CheckConstraint(condition=models.Q(('text', ''), _negated=True), name='goal_text_required'),
+            model_name="goal",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("text", ""), _negated=True), name="goal_text_required"
+            ),
         ),
         migrations.AddIndex(
-            model_name='measureplan',
-            index=models.Index(fields=['next_evaluation_on'], name='plan_next_evaluation_idx'),
+            model_name="measureplan",
+            index=models.Index(fields=["next_evaluation_on"], name="plan_next_evaluation_idx"),
         ),
         migrations.AddConstraint(
-            model_name='measureplan',
-            constraint=models.CheckConstraint(condition=models.Q(('evaluation_months__gte', 1), ('evaluation_months__lte', 12)), name='plan_evaluation_interval_range'),
+            model_name="measureplan",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("evaluation_months__gte", 1), ("evaluation_months__lte", 12)),
+                name="plan_evaluation_interval_range",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='planversion',
-            constraint=models.UniqueConstraint(fields=('plan', 'number'), name='plan_version_unique'),
+            model_name="planversion",
+            constraint=models.UniqueConstraint(fields=("plan", "number"), name="plan_version_unique"),
         ),
     ]
