@@ -93,7 +93,8 @@ from sirkel.accounts.models import Membership, Role, Service, User
 from sirkel.accounts.tokens import create_token
 from sirkel.actions import services as action_services
 from sirkel.cases.access import case_access, series_access
-from sirkel.cases.models import Case, MeasureKind
+from sirkel.cases.models import Case, Decision, MeasureKind
+from sirkel.cases.plans import EntryInput, GoalInput, save_plan
 from sirkel.cases.services import break_glass, create_case
 from sirkel.core import pdf
 from sirkel.meetings.models import (
@@ -112,7 +113,7 @@ from sirkel.meetings.services import participants as participant_services
 from sirkel.meetings.services.consent import InformedAbout
 from sirkel.network import services as network_services
 from sirkel.network.models import Side
-from sirkel.testing.factories import make_measure, make_series
+from sirkel.testing.factories import decide, make_series
 from sirkel.testing.fixtures import CASE_DEFAULTS
 
 # --- Roles and objects --------------------------------------------------------------------------------------
@@ -248,6 +249,8 @@ SCOPES: dict[str, dict[str, str]] = {
     },
     "trained_leader": {"leader_id": "trained_leader"},
     "api_token": {"token_id": "api_token"},
+    "decision": {"case_id": "case", "decision_id": "decision"},
+    "plan_version": {"case_id": "case", "number": "plan_version"},
 }
 
 
@@ -328,7 +331,11 @@ POLICY: dict[str, Rule] = {
     "cases:detail": Rule(CASE_VIEW, scope="case"),
     "cases:edit": Rule(CASE_EDIT, scope="case"),
     "cases:access_log": Rule(CASE_LEADER, scope="case"),
-    "cases:measure_add": Rule(CASE_EDIT, scope="case"),
+    "cases:decision_new": Rule(CASE_EDIT, scope="case"),
+    "cases:decision": Rule(CASE_VIEW, scope="decision"),
+    "cases:plan": Rule(CASE_VIEW, scope="case"),
+    "cases:plan_edit": Rule(CASE_EDIT, scope="case"),
+    "cases:plan_version": Rule(CASE_VIEW, scope="plan_version"),
     "cases:measure_edit": Rule(CASE_EDIT, scope="measure"),
     # The network register, snapshots, export and import
     "network:page": Rule(CASE_VIEW, scope="case"),
@@ -526,7 +533,14 @@ def _build_objects(
     case = create_case(
         acting_user=owner, service=service, caseworker=owner, assigned=assigned, **CASE_DEFAULTS
     )
-    measure = make_measure(case=case, kind="support_contact")
+    measure = decide(case=case, kind="support_contact", by=owner)
+    decision = Decision.objects.get(case=case)
+    save_plan(
+        acting_user=owner,
+        case=case,
+        expected_version=0,
+        entries=[EntryInput(measure_id=measure.pk, goals=[GoalInput(text=f"Emma trives på skolen {tag}")])],
+    )
     mother = network_services.add_member(
         acting_user=owner, case=case, name=f"Mona Mor {tag}", relation="Mor", email="mona@example.no"
     )
@@ -595,6 +609,8 @@ def _build_objects(
         "meeting": follow_up.pk,
         "participant": participant.pk,
         "action": action.pk,
+        "decision": decision.pk,
+        "plan_version": 1,
     }
 
 

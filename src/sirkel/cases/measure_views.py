@@ -1,4 +1,5 @@
-"""The case's measures of any kind: register one, change its legal basis, period and note."""
+"""A case's measure of any kind: change its legal basis, its actual period and note. (Measures are
+added by decisions: see `decision_views`.)"""
 
 from __future__ import annotations
 
@@ -10,38 +11,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from sirkel.cases import composition, selectors
-from sirkel.cases.measure_forms import MeasureAddForm, MeasureEditForm
-from sirkel.cases.measures import add_measure, update_measure
+from sirkel.cases.measure_forms import MeasureEditForm
+from sirkel.cases.measures import update_measure
 from sirkel.cases.models import Measure
 from sirkel.core.forms import service_errors
-from sirkel.core.submissions import once_per_submission
 from sirkel.core.types import AuthenticatedHttpRequest
-
-
-@login_required
-@once_per_submission
-def measure_add(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
-    with transaction.atomic():
-        case, _access = selectors.get_case_for_user(
-            user=request.user, case_id=case_id, require_edit=True, part="measures"
-        )
-    runners = composition.process_kinds()
-    form = MeasureAddForm(request.POST if request.method == "POST" else None, exclude_kinds=set(runners))
-    if request.method == "POST" and form.is_valid():
-        with service_errors(form) as outcome:
-            add_measure(
-                acting_user=request.user,
-                case=case,
-                kind=form.cleaned_data["kind"],
-                legal_basis=form.cleaned_data["legal_basis"],
-                started_on=form.cleaned_data["started_on"],
-                note=form.cleaned_data["note"],
-            )
-        if outcome.ok:
-            messages.success(request, _("The measure was registered."))
-            return redirect("cases:detail", case_id=case.pk)
-    starts = [c.start_url(case=case) for c in {id(c): c for c in runners.values()}.values() if c.start_url]
-    return render(request, "cases/measure_add.html", {"case": case, "form": form, "start_urls": starts})
 
 
 @login_required

@@ -131,11 +131,9 @@ def _clean_goals(goals: Sequence[GoalInput], *, depth: int = 0) -> list[GoalInpu
     cleaned = []
     for goal in goals:
         text = goal.text.strip()
-        subs = _clean_goals(goal.sub_goals, depth=depth + 1) if depth == 0 else []
-        if not text:
-            if subs:
-                raise ValidationError({"goals": _("A sub-goal needs a goal above it: write the goal.")})
+        if not text:  # an emptied goal leaves the plan, and its sub-goals with it
             continue
+        subs = _clean_goals(goal.sub_goals, depth=depth + 1) if depth == 0 else []
         cleaned.append(GoalInput(text=text, id=goal.id, sub_goals=subs))
     limit = MAX_GOALS if depth == 0 else MAX_SUB_GOALS
     if len(cleaned) > limit:

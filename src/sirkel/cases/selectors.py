@@ -6,7 +6,7 @@ from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 
 from sirkel.accounts.models import Role, User
@@ -14,7 +14,15 @@ from sirkel.accounts.selectors import service_ids_with_role
 from sirkel.audit.models import AuditAction
 from sirkel.audit.services import record_event
 from sirkel.cases.access import CaseAccess, case_access, visible_cases_q
-from sirkel.cases.models import BreakGlassAccess, Case, CaseAssignment, Measure
+from sirkel.cases.models import (
+    BreakGlassAccess,
+    Case,
+    CaseAssignment,
+    DecidedMeasure,
+    Decision,
+    Measure,
+    MeasureStatus,
+)
 
 
 def get_case_for_user(
@@ -168,3 +176,23 @@ def break_glass_page(*, user: User, page_number: str | None, page_size: int = 50
             detail={"grants": [g.pk for g in page.object_list]},
         )
     return page
+
+
+def decisions_of(*, case: Case) -> QuerySet[Decision]:
+    """The case's decisions, newest first, with their reasons and decided measures in two more queries
+    whatever their number. The caller has read the case through `get_case_for_user`."""
+    return (
+        Decision.objects.filter(case=case)
+        .select_related("decided_by")
+        .prefetch_related(
+            "reasons", Prefetch("items", queryset=DecidedMeasure.objects.select_related("measure"))
+        )
+        .order_by("-decided_on", "-id")
+    )
+
+
+def open_measures_of(*, case: Case) -> list[Measure]:
+    """The case's measures that have not ended, oldest first: what a new decision can extend or end."""
+    return list(
+        Measure.objects.filter(case=case).exclude(status=MeasureStatus.ENDED).order_by("created_at", "id")
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sirkel.cases import measure_views, views
+from sirkel.cases import decision_views, measure_views, plan_views, views
 
 app_name = "cases"
 
@@ -12,6 +12,10 @@ urlpatterns = [
     path("<id:case_id>/", views.case_detail, name="detail"),
     path("<id:case_id>/rediger/", views.case_edit, name="edit"),
     path("<id:case_id>/innsyn/", views.case_access_history, name="access_log"),
-    path("<id:case_id>/tiltak/ny/", measure_views.measure_add, name="measure_add"),
+    path("<id:case_id>/vedtak/nytt/", decision_views.decision_new, name="decision_new"),
+    path("<id:case_id>/vedtak/<id:decision_id>/", decision_views.decision_detail, name="decision"),
+    path("<id:case_id>/tiltaksplan/", plan_views.plan, name="plan"),
+    path("<id:case_id>/tiltaksplan/endre/", plan_views.plan_edit, name="plan_edit"),
+    path("<id:case_id>/tiltaksplan/versjon/<id:number>/", plan_views.plan_version, name="plan_version"),
     path("<id:case_id>/tiltak/<id:measure_id>/endre/", measure_views.measure_edit, name="measure_edit"),
 ]

@@ -6,9 +6,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sirkel.accounts.models import Role
@@ -18,7 +19,8 @@ from sirkel.audit.selectors import case_access_log
 from sirkel.cases import composition, selectors
 from sirkel.cases.access import CREATING_ROLES, WORKING_ROLES
 from sirkel.cases.forms import BreakGlassForm, CaseFilterForm, CaseForm, ServiceChoiceForm
-from sirkel.cases.models import Case, Measure
+from sirkel.cases.history import case_history, plan_summary
+from sirkel.cases.models import Case, Decision, Measure, MeasurePlan, MeasureStatus, Phase
 from sirkel.cases.services import break_glass, create_case, update_case
 from sirkel.core.forms import service_errors
 from sirkel.core.htmx import is_htmx
@@ -70,17 +72,25 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 def case_detail(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
+    plan_row = MeasurePlan.objects.filter(case=OuterRef("pk"))
     with transaction.atomic():
         case, access = selectors.get_case_for_user(
             user=request.user,
             case_id=case_id,
-            annotate={"has_measures": Exists(Measure.objects.filter(case=OuterRef("pk")))},
+            annotate={
+                "has_measures": Exists(Measure.objects.filter(case=OuterRef("pk"))),
+                "has_decisions": Exists(Decision.objects.filter(case=OuterRef("pk"))),
+                "plan_version": Subquery(plan_row.values("version")[:1]),
+                "plan_next": Subquery(plan_row.values("next_evaluation_on")[:1]),
+            },
         )
     # Measures: one query, and none for the many cases that have none.
     measures = selectors.measures_for_case(case=case) if case.has_measures else []  # type: ignore[attr-defined]
     # The processes (network measures, actions, …) add their panels; the case app imports none of them.
     panels, processes = composition.compose(user=request.user, case=case, access=access, measures=measures)
     rows = [(m, processes.get(m.pk)) for m in measures]
+    plan = plan_summary(case)
+    today = timezone.localdate()
     return render(
         request,
         "cases/case_detail.html",
@@ -88,9 +98,24 @@ def case_detail(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse
             "case": case,
             "access": access,
             "assigned": selectors.assigned_users(case=case),
-            "measure_rows": rows,
+            "measure_rows": [r for r in rows if r[0].status != MeasureStatus.ENDED],
+            "ended_rows": [r for r in rows if r[0].status == MeasureStatus.ENDED],
             "top_panels": [p for p in panels if p.place == "top"],
             "measure_panels": [p for p in panels if p.place == "measures"],
+            "plan": plan,
+            "evaluation_overdue": bool(
+                plan
+                and plan["next_evaluation_on"]
+                and plan["next_evaluation_on"] < today
+                and case.phase != Phase.CLOSED
+                and any(m.status != MeasureStatus.ENDED for m in measures)
+            ),
+            "history": case_history(
+                case=case,
+                measures=measures,
+                has_decisions=case.has_decisions,  # type: ignore[attr-defined]
+                has_plan=plan is not None,
+            ),
         },
     )
 

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from sirkel.cases.models.case import Case, LegalBasis, Measure
 from sirkel.core.models import TimeStampedModel
-from sirkel.taxonomy.choices import keys
+from sirkel.taxonomy.choices import items, keys, label
 
 
 class ReasonGroup(models.TextChoices):
@@ -128,6 +129,14 @@ class DecisionReason(models.Model):
 
     def __str__(self) -> str:
         return f"{self.group}:{self.key}"
+
+    @property
+    def label(self) -> Promise | str:
+        """The reason as the taxonomy names it, in the active language."""
+        for item in items("reasons", self.group):
+            if item["key"] == self.key:
+                return label(item)
+        return self.key
 
 
 class DecisionChange(models.TextChoices):

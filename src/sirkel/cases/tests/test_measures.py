@@ -3,11 +3,12 @@ their process; access and the audit as for the case."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from sirkel.accounts.models import User
 from sirkel.audit.models import AuditAction, AuditEvent
@@ -19,9 +20,19 @@ from sirkel.testing.factories import decide
 from sirkel.testing.fixtures import client_for
 
 
-def register(client: Client, case: Case, **data: str) -> object:
-    payload = {"kind": "pmto", "legal_basis": LegalBasis.VOLUNTARY, "started_on": "2026-09-01", "note": ""}
-    return client.post(reverse("cases:measure_add", args=[case.pk]), {**payload, **data})
+def register(client: Client, case: Case, *, kind: str = "pmto", started_on: str = "2026-09-01") -> object:
+    """A measure is registered by recording the decision that decides it."""
+    payload = {
+        "decided_on": "2026-08-20",
+        "decided_by": case.caseworker.pk,
+        "legal_basis": LegalBasis.VOLUNTARY,
+        "reasons_child": ["school"],
+        "justification": "Skolen og foreldrene ønsker hjelp.",
+        "new_1_kind": kind,
+        "new_1_start": started_on,
+        "youth_consent": "not_applicable",
+    }
+    return client.post(reverse("cases:decision_new", args=[case.pk]), payload)
 
 
 @pytest.mark.django_db
@@ -36,28 +47,32 @@ def test_a_measure_of_any_kind_is_registered_and_listed_with_its_ssb_code(case: 
         date(2026, 9, 1),
     )
     assert measure.ssb_code == "3.2"
-    assert AuditEvent.objects.filter(
-        action=AuditAction.CREATE, object_type="measure", object_id=str(measure.pk)
-    )
+    assert AuditEvent.objects.filter(action=AuditAction.CREATE, object_type="decision")
     page = client.get(reverse("cases:detail", args=[case.pk])).content.decode()
     assert "3.2" in page and reverse("cases:measure_edit", args=[case.pk, measure.pk]) in page
 
 
 @pytest.mark.django_db
-def test_without_a_start_date_the_measure_is_planned(case: Case) -> None:
-    register(client_for(case.caseworker), case, kind="support_contact", started_on="")
+def test_a_measure_planned_to_start_later_is_planned(case: Case) -> None:
+    later = (timezone.localdate() + timedelta(days=30)).isoformat()
+    register(client_for(case.caseworker), case, kind="support_contact", started_on=later)
     assert Measure.objects.get(case=case).status == MeasureStatus.PLANNED
 
 
 @pytest.mark.django_db
-def test_network_kinds_with_a_process_are_started_on_their_own_page_not_here(case: Case) -> None:
+def test_a_decided_network_measure_waits_for_its_process(case: Case) -> None:
     client = client_for(case.caseworker)
-    form = client.get(reverse("cases:measure_add", args=[case.pk])).content.decode()
-    assert 'value="pmto"' in form and 'value="network_meeting"' not in form
-    assert reverse("meetings:start", args=[case.pk]) in form
+    form = client.get(reverse("cases:decision_new", args=[case.pk])).content.decode()
+    assert 'value="pmto"' in form and 'value="network_meeting"' in form
+    assert 'value="start_meeting"' not in form  # held during the investigation, without a decision
     response = register(client, case, kind=MeasureKind.NETWORK_MEETING)
-    assert response.status_code == 200  # type: ignore[attr-defined]
-    assert not Measure.objects.filter(case=case).exists()
+    assert response.status_code == 302  # type: ignore[attr-defined]
+    measure = Measure.objects.get(case=case)
+    assert measure.status == MeasureStatus.PLANNED and measure.started_on is None
+    assert (
+        reverse("meetings:start", args=[case.pk])
+        in client.get(reverse("cases:detail", args=[case.pk])).content.decode()
+    )
 
 
 @pytest.mark.django_db
@@ -156,7 +171,7 @@ def test_outsiders_and_colleagues_off_the_case_get_404(
     measure = Measure.objects.get(case=case)
     for user in (teammate, outsider, researcher):
         client = client_for(user)
-        assert client.get(reverse("cases:measure_add", args=[case.pk])).status_code == 404
+        assert client.get(reverse("cases:decision_new", args=[case.pk])).status_code == 404
         assert client.get(reverse("cases:measure_edit", args=[case.pk, measure.pk])).status_code == 404
         assert register(client, case).status_code == 404  # type: ignore[attr-defined]
     assert Measure.objects.filter(case=case).count() == 1

@@ -60,11 +60,19 @@ def test_a_case_is_created_once(caseworker: User) -> None:
 
 
 @pytest.mark.django_db
-def test_a_measure_is_registered_once(case: Case) -> None:
+def test_a_decision_is_recorded_once(case: Case) -> None:
     client = client_for(case.caseworker)
-    url = reverse("cases:measure_add", args=[case.pk])
-    data = {"kind": "pmto", "legal_basis": "voluntary", "started_on": "2026-09-01", "note": ""}
-    twice(client, url, {**data, "submission_token": token_of(client, url)})
+    url = reverse("cases:decision_new", args=[case.pk])
+    data = {
+        "decided_on": "2026-09-01",
+        "decided_by": case.caseworker.pk,
+        "legal_basis": "voluntary",
+        "reasons_child": ["school"],
+        "justification": "Familien ønsker støtte.",
+        "new_1_kind": "pmto",
+        "youth_consent": "not_applicable",
+    }
+    assert twice(client, url, {**data, "submission_token": token_of(client, url)}) == [302, 302]
     assert Measure.objects.filter(case=case).count() == 1
 
 
