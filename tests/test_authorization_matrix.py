@@ -50,9 +50,10 @@ principals the access policy (`sirkel.cases.access`) knows for staff are cells o
   every read of that case, and 404 on every write.
 
 Without an object they get what their role gets (`roles(...)` counts them in). Three objects, each a case
-with everything hanging on it (a general measure, network members, a tie, a snapshot, a network-meeting
-measure with its series, consent, a held first meeting, a planned follow-up with a participant, an
-action), and a register entry of a trained meeting leader:
+with everything hanging on it (a general measure, a decision that started another and the measure plan's
+first version, network members, a tie, a snapshot, a network-meeting measure with its series, consent, a
+held first meeting, a planned follow-up with a participant, an action), and a register entry of a trained
+meeting leader:
 
 - `own`: owned by A's caseworker, with A's consultant and administrator assigned (the register entry is
   the consultant's own);
@@ -94,6 +95,7 @@ from sirkel.accounts.tokens import create_token
 from sirkel.actions import services as action_services
 from sirkel.cases.access import case_access, series_access
 from sirkel.cases.models import Case, MeasureKind
+from sirkel.cases.plans import EntryInput, GoalInput, save_plan
 from sirkel.cases.services import break_glass, create_case
 from sirkel.core import pdf
 from sirkel.meetings.models import (
@@ -112,7 +114,7 @@ from sirkel.meetings.services import participants as participant_services
 from sirkel.meetings.services.consent import InformedAbout
 from sirkel.network import services as network_services
 from sirkel.network.models import Side
-from sirkel.testing.factories import make_measure, make_series
+from sirkel.testing.factories import decide, make_measure, make_series
 from sirkel.testing.fixtures import CASE_DEFAULTS
 
 # --- Roles and objects --------------------------------------------------------------------------------------
@@ -236,6 +238,8 @@ SCOPES: dict[str, dict[str, str]] = {
     "member": {"case_id": "case", "member_id": "member"},
     "tie": {"case_id": "case", "tie_id": "tie"},
     "snapshot": {"case_id": "case", "snapshot_id": "snapshot"},
+    "decision": {"case_id": "case", "decision_id": "decision"},
+    "plan_version": {"case_id": "case", "number": "plan_version"},
     "series": {"case_id": "case", "measure_id": "series"},
     "consent": {"case_id": "case", "measure_id": "series", "consent_id": "consent"},
     "action": {"case_id": "case", "measure_id": "series", "action_id": "action"},
@@ -394,8 +398,15 @@ POLICY: dict[str, Rule] = {
     # refused for every role (nothing is read or written).
     "api:cases": Rule(ANY_STAFF, write=Write(ANY_STAFF, ok=400)),
     "api:case": Rule(CASE_VIEW, scope="case", write=Write(CASE_EDIT, ok=400, method="PATCH")),
-    "api:measures": Rule(CASE_VIEW, scope="case", write=Write(CASE_EDIT, ok=400)),
+    "api:measures": Rule(CASE_VIEW, scope="case"),  # measures are started by decisions: no POST
     "api:measure": Rule(CASE_VIEW, scope="measure", write=Write(CASE_EDIT, ok=400, method="PATCH")),
+    # Decisions are recorded (an empty one is refused as invalid), never changed; the plan is saved whole.
+    "api:decisions": Rule(CASE_VIEW, scope="case", write=Write(CASE_EDIT, ok=400)),
+    "api:decision": Rule(CASE_VIEW, scope="decision"),
+    "api:plan": Rule(CASE_VIEW, scope="case", write=Write(CASE_EDIT, ok=400, method="PUT")),
+    "api:plan_versions": Rule(CASE_VIEW, scope="case"),
+    "api:plan_version": Rule(CASE_VIEW, scope="plan_version"),
+    "api:goals": Rule(CASE_VIEW, scope="measure"),
     "api:network_members": Rule(CASE_VIEW, scope="case", write=Write(CASE_EDIT, ok=400)),
     "api:network_member": Rule(CASE_VIEW, scope="member", write=Write(CASE_EDIT, ok=400, method="PATCH")),
     "api:network_ties": Rule(CASE_VIEW, scope="case", write=Write(CASE_EDIT, ok=400)),
@@ -527,6 +538,13 @@ def _build_objects(
         acting_user=owner, service=service, caseworker=owner, assigned=assigned, **CASE_DEFAULTS
     )
     measure = make_measure(case=case, kind="support_contact")
+    decided = decide(case=case, kind="pmto", by=owner)
+    plan = save_plan(
+        acting_user=owner,
+        case=case,
+        expected_version=0,
+        entries=[EntryInput(measure_id=decided.pk, goals=[GoalInput(text="Roligere morgener")])],
+    )
     mother = network_services.add_member(
         acting_user=owner, case=case, name=f"Mona Mor {tag}", relation="Mor", email="mona@example.no"
     )
@@ -590,6 +608,8 @@ def _build_objects(
         "member": aunt.pk,
         "tie": tie.pk,
         "snapshot": snapshot.pk,
+        "decision": decided.decided_in.get().decision_id,
+        "plan_version": plan.version,
         "series": series.measure_id,
         "consent": consent.pk,
         "meeting": follow_up.pk,
