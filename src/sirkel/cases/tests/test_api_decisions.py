@@ -186,6 +186,10 @@ def test_the_services_refusals_answer_400_by_field_and_record_nothing(
 
     missing = client.post(f"{base(case)}decisions/", {}, content_type=JSON).json()["errors"]
     assert {"decided_on", "legal_basis", "justification", "reasons", "measures"} <= set(missing)
+    far_off = post_decision(
+        client, case, measures=[{"change": "start", "kind": "pmto", "planned_start": "9999-12-01"}]
+    )
+    assert far_off.json()["errors"]["measures"] == ["A measure must start within ten years of the decision."]
     bad_line = post_decision(client, case, measures=[{"change": "start", "kind": "nonsense"}])
     assert "measures.0.kind" in bad_line.json()["errors"]
     assert Decision.objects.filter(case=case).count() == 0
