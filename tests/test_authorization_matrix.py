@@ -50,9 +50,10 @@ principals the access policy (`sirkel.cases.access`) knows for staff are cells o
   every read of that case, and 404 on every write.
 
 Without an object they get what their role gets (`roles(...)` counts them in). Three objects, each a case
-with everything hanging on it (a general measure, network members, a tie, a snapshot, a network-meeting
-measure with its series, consent, a held first meeting, a planned follow-up with a participant, an
-action), and a register entry of a trained meeting leader:
+with everything hanging on it (a general measure, a decision that started another and the measure plan's
+first version, network members, a tie, a snapshot, a network-meeting measure with its series, consent, a
+held first meeting, a planned follow-up with a participant, an action), and a register entry of a trained
+meeting leader:
 
 - `own`: owned by A's caseworker, with A's consultant and administrator assigned (the register entry is
   the consultant's own);
@@ -401,8 +402,15 @@ POLICY: dict[str, Rule] = {
     # refused for every role (nothing is read or written).
     "api:cases": Rule(ANY_STAFF, write=Write(ANY_STAFF, ok=400)),
     "api:case": Rule(CASE_VIEW, scope="case", write=Write(CASE_EDIT, ok=400, method="PATCH")),
-    "api:measures": Rule(CASE_VIEW, scope="case", write=Write(CASE_EDIT, ok=400)),
+    "api:measures": Rule(CASE_VIEW, scope="case"),  # measures are started by decisions: no POST
     "api:measure": Rule(CASE_VIEW, scope="measure", write=Write(CASE_EDIT, ok=400, method="PATCH")),
+    # Decisions are recorded (an empty one is refused as invalid), never changed; the plan is saved whole.
+    "api:decisions": Rule(CASE_VIEW, scope="case", write=Write(CASE_EDIT, ok=400)),
+    "api:decision": Rule(CASE_VIEW, scope="decision"),
+    "api:plan": Rule(CASE_VIEW, scope="case", write=Write(CASE_EDIT, ok=400, method="PUT")),
+    "api:plan_versions": Rule(CASE_VIEW, scope="case"),
+    "api:plan_version": Rule(CASE_VIEW, scope="plan_version"),
+    "api:goals": Rule(CASE_VIEW, scope="measure"),
     "api:network_members": Rule(CASE_VIEW, scope="case", write=Write(CASE_EDIT, ok=400)),
     "api:network_member": Rule(CASE_VIEW, scope="member", write=Write(CASE_EDIT, ok=400, method="PATCH")),
     "api:network_ties": Rule(CASE_VIEW, scope="case", write=Write(CASE_EDIT, ok=400)),

@@ -20,7 +20,7 @@ from sirkel.api.serializers import IdField, OutputSerializer, VersionField
 from sirkel.api.views import ApiView, created, valid
 from sirkel.cases import composition, selectors
 from sirkel.cases.access import CREATING_ROLES
-from sirkel.cases.measures import add_measure, update_measure
+from sirkel.cases.measures import update_measure
 from sirkel.cases.models import Birthplace, Case, LegalBasis, LivesWith, Measure, MeasureStatus, Phase, Sex
 from sirkel.cases.services import create_case, update_case
 from sirkel.core.types import UNCHANGED
@@ -243,11 +243,15 @@ class CaseDetailView(ApiView):
 
 
 class MeasureSerializer(OutputSerializer[Measure]):
-    ssb_code = serializers.SerializerMethodField(
-        help_text="Statistics Norway's code; empty where SSB has none."
+    ssb_code = serializers.CharField(
+        read_only=True, help_text="Statistics Norway's code; empty where SSB has none."
     )
     has_process = serializers.SerializerMethodField(
         help_text="Run as a process (a network meeting series etc.): its period follows the process."
+    )
+    decided_in = serializers.SerializerMethodField(
+        help_text="The ids of the decisions that started, extended or ended it, oldest first. Empty for a "
+        "start meeting (its process starts it) and for a measure registered before decisions were."
     )
 
     class Meta:
@@ -259,42 +263,30 @@ class MeasureSerializer(OutputSerializer[Measure]):
             "ssb_code",
             "status",
             "legal_basis",
+            "planned_start",
+            "expected_end",
             "started_on",
             "ended_on",
             "end_reason",
             "note",
             "has_process",
+            "decided_in",
             "version",
             "created_at",
             "updated_at",
         ]
         read_only_fields = fields
 
-    def get_ssb_code(self, measure: Measure) -> str:
-        return measure_taxonomy.ssb_code(measure.kind)
-
     def get_has_process(self, measure: Measure) -> bool:
         return measure.kind in composition.process_kinds()
+
+    def get_decided_in(self, measure: Measure) -> list[int]:
+        return [item.decision_id for item in measure.decided_in.all()]
 
 
 class MeasureFilter(serializers.Serializer[dict[str, Any]]):
     status = serializers.ChoiceField(choices=MeasureStatus.choices, required=False)
     kind = serializers.ChoiceField(choices=[], required=False)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = measure_taxonomy.kind_keys()  # type: ignore[attr-defined]
-
-
-class MeasureCreate(serializers.Serializer[dict[str, Any]]):
-    kind = serializers.ChoiceField(
-        choices=[], help_text="A measure kind of the taxonomy without its own process."
-    )
-    legal_basis = serializers.ChoiceField(
-        choices=LegalBasis.choices, required=False, default=LegalBasis.VOLUNTARY
-    )
-    started_on = serializers.DateField(required=False, allow_null=True, default=None)
-    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -316,6 +308,9 @@ class MeasureListView(ApiView):
         parameters=[MeasureFilter],
         responses=MeasureSerializer(many=True),
         summary="The case's measures",
+        description="Measures are decided by the case's decisions (`decisions_create`), which start, "
+        "extend and end them; only a start meeting's measure is started by its process. So this list "
+        "takes no POST (405).",
     )
     def get(self, request: Request, case_id: int) -> Response:
         case = case_for(request, case_id, part="measures")
@@ -325,25 +320,7 @@ class MeasureListView(ApiView):
             qs = qs.filter(status=f["status"])
         if f.get("kind"):
             qs = qs.filter(kind=f["kind"])
-        return self.page_of(qs, MeasureSerializer)
-
-    @extend_schema(
-        operation_id="measures_create",
-        request=MeasureCreate,
-        responses={201: MeasureSerializer},
-        summary="Register a measure",
-    )
-    def post(self, request: Request, case_id: int) -> Response:
-        case = case_for(request, case_id, part="measures", edit=True)
-        data = valid(MeasureCreate, request.data)
-        if data["kind"] in composition.process_kinds():
-            raise serializers.ValidationError(
-                {"kind": [_("This measure is started through its own process, not registered here.")]}
-            )
-        measure = add_measure(acting_user=self.user(), case=case, **data)
-        return created(
-            MeasureSerializer(measure).data, location=reverse("api:measure", args=[case.pk, measure.pk])
-        )
+        return self.page_of(qs.prefetch_related("decided_in"), MeasureSerializer)
 
 
 class MeasureDetailView(ApiView):

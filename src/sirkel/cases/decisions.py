@@ -177,6 +177,11 @@ def _check_changes(
                 )
             if change.planned_start and change.planned_start < case.birth_date:
                 raise ValidationError({"measures": _("A measure cannot start before the child was born.")})
+            # Its expected end is computed from the start: a start far off (a mistyped year) would overflow.
+            if change.planned_start and change.planned_start > add_months(decided_on, MAX_MONTHS):
+                raise ValidationError(
+                    {"measures": _("A measure must start within ten years of the decision.")}
+                )
             continue
         measure = change.measure
         if measure is None or measure.case_id != case.pk:

@@ -34,8 +34,8 @@ def test_a_body_over_the_upload_limit_answers_a_413_problem(
     settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 1000
     client = api_client_for(caseworker)
     response = client.post(
-        f"/api/v1/cases/{case.pk}/measures/",
-        {"kind": "other", "note": "x" * 2000},
+        f"/api/v1/cases/{case.pk}/decisions/",
+        {"decided_on": "2026-01-05", "justification": "x" * 2000},
         content_type="application/json",
     )
     assert response.status_code == 413

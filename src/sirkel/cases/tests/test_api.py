@@ -4,12 +4,14 @@ pages (404 for what one may not see), optimistic locking (409), and plain-langua
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 
 import pytest
 
 from sirkel.accounts.models import User
 from sirkel.audit.models import AuditAction, AuditEvent
 from sirkel.cases.models import Case, Measure, MeasureStatus
+from sirkel.testing.factories import decide
 from sirkel.testing.fixtures import api_client_for
 
 CASES = "/api/v1/cases/"
@@ -152,21 +154,22 @@ def test_an_update_without_a_version_is_refused(caseworker: User, case: Case) ->
 
 
 @pytest.mark.django_db
-def test_measures_are_registered_listed_and_changed_with_optimistic_locking(
-    caseworker: User, case: Case
-) -> None:
+def test_measures_are_listed_and_changed_with_optimistic_locking(caseworker: User, case: Case) -> None:
+    decided = decide(case=case, kind="pmto", decided_on=date(2026, 9, 1), expected_months=6)
     client = api_client_for(caseworker)
     url = f"{CASES}{case.pk}/measures/"
-    created = client.post(url, {"kind": "pmto", "started_on": "2026-09-01"}, content_type="application/json")
-    assert created.status_code == 201, created.json()
-    body = created.json()
-    assert (body["kind"], body["status"], body["ssb_code"], body["has_process"]) == (
+    listed = client.get(url, {"status": "ongoing"}).json()
+    assert listed["count"] == 1
+    body = listed["results"][0]
+    assert (body["id"], body["kind"], body["status"], body["ssb_code"], body["has_process"]) == (
+        decided.pk,
         "pmto",
         "ongoing",
         "3.2",
         False,
     )
-    assert client.get(url, {"status": "ongoing"}).json()["count"] == 1
+    assert (body["planned_start"], body["expected_end"]) == ("2026-09-01", "2027-03-01")
+    assert body["decided_in"] == [decided.decided_in.get().decision_id]
     assert client.get(url, {"status": "ended"}).json()["count"] == 0
     detail = f"{url}{body['id']}/"
     ended = client.patch(
@@ -184,9 +187,21 @@ def test_measures_are_registered_listed_and_changed_with_optimistic_locking(
 
 
 @pytest.mark.django_db
-def test_a_network_measure_is_not_registered_as_a_plain_measure(caseworker: User, case: Case) -> None:
+def test_a_measure_carries_the_ssb_code_it_was_given_where_its_kind_has_none(
+    caseworker: User, case: Case
+) -> None:
+    measure = decide(case=case, kind="other")
+    Measure.objects.filter(pk=measure.pk).update(code="4.3")
+    body = api_client_for(caseworker).get(f"{CASES}{case.pk}/measures/{measure.pk}/").json()
+    assert (body["kind"], body["ssb_code"]) == ("other", "4.3")
+
+
+@pytest.mark.django_db
+def test_measures_are_not_registered_without_a_decision(caseworker: User, case: Case) -> None:
+    """A measure is started by a decision (`decisions/`), so the list takes no POST."""
     response = api_client_for(caseworker).post(
-        f"{CASES}{case.pk}/measures/", {"kind": "network_meeting"}, content_type="application/json"
+        f"{CASES}{case.pk}/measures/", {"kind": "pmto"}, content_type="application/json"
     )
-    assert response.status_code == 400
-    assert "own process" in response.json()["errors"]["kind"][0]
+    assert response.status_code == 405
+    assert response["Content-Type"] == "application/problem+json"
+    assert not Measure.objects.filter(case=case).exists()
