@@ -62,7 +62,9 @@ def test_decision_plan_versions_overdue_and_a_meeting_from_the_decided_measure(
     page.locator("input[name=reasons_parents_care][value=guidance_limits]").check()
     page.locator("input[name=reasons_surroundings][value=other]").check()
     page.locator("#id_reasons_surroundings_other").fill("Familien har nylig flyttet")
-    page.locator("#id_justification").fill("Jonas strever på skolen, og foreldrene ønsker hjelp fra nettverket.")
+    page.locator("#id_justification").fill(
+        "Jonas strever på skolen, og foreldrene ønsker hjelp fra nettverket."
+    )
     page.locator("#id_new_1_kind").select_option("support_contact")
     page.locator("#id_new_1_months").fill("6")
     page.locator("#id_new_2_kind").select_option("network_meeting")
