@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sirkel.cases import measure_views, views
+from sirkel.cases import measure_views, plan_documents, views
 
 app_name = "cases"
 
@@ -14,4 +14,6 @@ urlpatterns = [
     path("<id:case_id>/innsyn/", views.case_access_history, name="access_log"),
     path("<id:case_id>/tiltak/ny/", measure_views.measure_add, name="measure_add"),
     path("<id:case_id>/tiltak/<id:measure_id>/endre/", measure_views.measure_edit, name="measure_edit"),
+    path("<id:case_id>/tiltaksplan/pdf/", plan_documents.plan_pdf, name="plan_pdf"),
+    path("<id:case_id>/tiltaksplan/utskrift/", plan_documents.plan_print, name="plan_print"),
 ]
