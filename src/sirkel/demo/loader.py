@@ -4,8 +4,8 @@ and the decisions and measure plans behind the measures (see stories and support
 
 Idempotent: users and services are matched by name, and cases are only created for a service that
 has none yet; a network is only registered for a case that has none, a case's measures (with their
-decisions and plan) only built for a case that has no measure, a leader only registered once. Everything is created through the services, so the
-audit chain records it.
+decisions and plan) only built for a case that has no measure, a leader only registered once.
+Everything is created through the services, so the audit chain records it.
 """
 
 from __future__ import annotations
