@@ -338,6 +338,8 @@ POLICY: dict[str, Rule] = {
     "cases:plan_edit": Rule(CASE_EDIT, scope="case"),
     "cases:plan_version": Rule(CASE_VIEW, scope="plan_version"),
     "cases:measure_edit": Rule(CASE_EDIT, scope="measure"),
+    "cases:plan_pdf": Rule(CASE_VIEW, scope="case"),  # the measure plan for the family
+    "cases:plan_print": Rule(CASE_VIEW, scope="case"),
     # The network register, snapshots, export and import
     "network:page": Rule(CASE_VIEW, scope="case"),
     "network:map": Rule(CASE_VIEW, scope="case"),

@@ -1,7 +1,8 @@
 """Reminders for `sirkel remind`: who gets which items today, and sending them once a day.
 
 Owners of actions due soon or overdue get one e-mail each, listing their items; so do the caseworkers of
-measures whose follow-up meeting is not scheduled. Network members are only e-mailed when the register
+measures whose follow-up meeting is not scheduled, and the responsible caseworkers of cases whose measure
+plan should have been evaluated by now. Network members are only e-mailed when the register
 says they may be contacted. Messages carry the child's first name and the action, nothing more. Only
 running measures are reminded about: a stopped measure (consent withdrawn) contacts nobody.
 """
@@ -15,13 +16,13 @@ from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from sirkel.actions.models import Action, ReminderLog
 from sirkel.actions.selectors.due import OPEN_MEASURE_STATUSES, due_soon_q, overdue_q, today, with_flags
-from sirkel.actions.selectors.overviews import unscheduled_followups
+from sirkel.actions.selectors.overviews import overdue_plans, unscheduled_followups
 from sirkel.audit.models import AuditAction
 from sirkel.audit.services import record_event
 from sirkel.meetings.models import Series
@@ -29,7 +30,7 @@ from sirkel.meetings.models import Series
 
 @dataclass
 class Item:
-    key: str  # "action:<id>" or "followup:<measure id>", for the daily log
+    key: str  # "action:<id>", "followup:<measure id>" or "plan:<plan id>", for the daily log
     child: str  # the child's first name only
     text: str
     due_on: datetime.date | None = None
@@ -140,6 +141,25 @@ def collect(*, on: datetime.date | None = None) -> Plan:
         reason = "" if worker.is_active and worker.email else _("no e-mail address")
         add(f"user:{worker.pk}", worker.display_name(), worker.email, True, item, reason)
 
+    for plan in overdue_plans(on=on):
+        case = plan.case
+        worker = case.caseworker
+        due_on = plan.next_evaluation_on
+        item = Item(
+            key=f"plan:{plan.pk}",
+            child=case.child_given_name,
+            text=_("The measure plan for %(child)s should have been evaluated on %(date)s.")
+            % {
+                "child": case.child_given_name,
+                "date": formats.date_format(due_on, "SHORT_DATE_FORMAT") if due_on else "",
+            },
+            due_on=due_on,
+            overdue=True,
+            service=case.service.name,
+        )
+        reason = "" if worker.is_active and worker.email else _("no e-mail address")
+        add(f"user:{worker.pk}", worker.display_name(), worker.email, True, item, reason)
+
     # Leave out what was already sent today, so a second run the same day sends nothing again.
     sent_today = set(ReminderLog.objects.filter(sent_on=on).values_list("recipient", "item"))
     already = 0
@@ -164,6 +184,7 @@ def render_message(recipient: Recipient) -> tuple[str, str]:
                 "recipient": recipient,
                 "actions": [i for i in recipient.items if i.key.startswith("action:")],
                 "followups": [i for i in recipient.items if i.key.startswith("followup:")],
+                "plans": [i for i in recipient.items if i.key.startswith("plan:")],
                 "service_names": ", ".join(services),
             },
         )

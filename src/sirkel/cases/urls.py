@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sirkel.cases import decision_views, measure_views, plan_views, views
+from sirkel.cases import decision_views, measure_views, plan_documents, plan_views, views
 
 app_name = "cases"
 
@@ -18,4 +18,6 @@ urlpatterns = [
     path("<id:case_id>/tiltaksplan/endre/", plan_views.plan_edit, name="plan_edit"),
     path("<id:case_id>/tiltaksplan/versjon/<id:number>/", plan_views.plan_version, name="plan_version"),
     path("<id:case_id>/tiltak/<id:measure_id>/endre/", measure_views.measure_edit, name="measure_edit"),
+    path("<id:case_id>/tiltaksplan/pdf/", plan_documents.plan_pdf, name="plan_pdf"),
+    path("<id:case_id>/tiltaksplan/utskrift/", plan_documents.plan_print, name="plan_print"),
 ]

@@ -1,10 +1,11 @@
 """Load the demo data set: two services, the demo users and about 20 fictional cases, with networks,
-trained meeting leaders and network measures in several states (see network_demo and the meetings package).
+trained meeting leaders, network measures in several states (see network_demo and the meetings package),
+and the decisions and measure plans behind the measures (see stories and support_measures).
 
 Idempotent: users and services are matched by name, and cases are only created for a service that
-has none yet; a network is only registered for a case that has none, a measure only built for a case
-that has no measure, a leader only registered once. Everything is created through the services, so the
-audit chain records it.
+has none yet; a network is only registered for a case that has none, a case's measures (with their
+decisions and plan) only built for a case that has no measure, a leader only registered once.
+Everything is created through the services, so the audit chain records it.
 """
 
 from __future__ import annotations

@@ -1,9 +1,10 @@
-"""What is overdue on a case, and the overviews of actions and follow-ups across a user's cases."""
+"""What is overdue on a case, and the overviews of actions, follow-ups and overdue plan evaluations across a
+user's cases."""
 
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import (
@@ -32,7 +33,8 @@ from sirkel.actions.selectors.due import (
 from sirkel.audit.models import AuditAction
 from sirkel.audit.services import record_event
 from sirkel.cases.access import visible_cases_q
-from sirkel.cases.models import Case
+from sirkel.cases.models import Case, CaseAssignment, MeasurePlan
+from sirkel.cases.plans import overdue_plans_q
 from sirkel.meetings.models import Meeting, MeetingStatus, Series
 
 # Overview tables show at most this many rows each (the total is always shown).
@@ -130,6 +132,22 @@ def unscheduled_followups(*, user: User | None = None) -> QuerySet[Series]:
     )
 
 
+def overdue_plans(
+    *, user: User | None = None, mine: bool = False, on: datetime.date
+) -> QuerySet[MeasurePlan]:
+    """Measure plans whose evaluation is overdue, of the cases the user may see (all when user is None);
+    `mine` narrows to the cases the user is the caseworker of or assigned to. Oldest due first."""
+    # A subquery: the test's join over the case's measures would list a plan once per running measure.
+    qs = MeasurePlan.objects.filter(pk__in=MeasurePlan.objects.filter(overdue_plans_q(on=on)).values("pk"))
+    if user is not None:
+        cases = Case.objects.filter(visible_cases_q(user=user))
+        if mine:
+            assigned = CaseAssignment.objects.filter(case=OuterRef("pk"), user=user)
+            cases = cases.filter(Q(caseworker=user) | Q(Exists(assigned)))
+        qs = qs.filter(case__in=cases.values("pk"))
+    return qs.select_related("case__service", "case__caseworker").order_by("next_evaluation_on", "id")
+
+
 @dataclass
 class Overview:
     overdue: list[Action]
@@ -140,6 +158,8 @@ class Overview:
     unscheduled_total: int
     is_leader: bool
     several_services: bool
+    plans_overdue: list[MeasurePlan] = field(default_factory=list)
+    plans_overdue_total: int = 0
     limit: int = OVERVIEW_LIMIT
 
 
@@ -166,6 +186,7 @@ def overview_for_user(*, user: User, mine: bool = False, on: datetime.date | Non
         overdue=Count("id", filter=overdue_q(on=on)), due_soon=Count("id", filter=due_soon_q(on=on))
     )
     leader_services = service_ids_with_role(user=user, roles={Role.LEADER.value})
+    plans = overdue_plans(user=user, mine=mine, on=on)
     found = Overview(
         overdue=list(overdue[:OVERVIEW_LIMIT]),
         overdue_total=counts["overdue"],
@@ -175,6 +196,8 @@ def overview_for_user(*, user: User, mine: bool = False, on: datetime.date | Non
         unscheduled_total=series_list.count(),
         is_leader=bool(leader_services),
         several_services=len(service_ids_with_role(user=user)) > 1,
+        plans_overdue=list(plans[:OVERVIEW_LIMIT]),
+        plans_overdue_total=plans.count(),
     )
     with transaction.atomic():
         record_event(
@@ -185,6 +208,7 @@ def overview_for_user(*, user: User, mine: bool = False, on: datetime.date | Non
             detail={
                 "actions": [a.pk for a in [*found.overdue, *found.due_soon]],
                 "measures": [m.pk for m in found.unscheduled],
+                "plans": [p.pk for p in found.plans_overdue],
             },
         )
     return found

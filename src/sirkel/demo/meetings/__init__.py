@@ -11,6 +11,10 @@
 - Sofie Pedersen: in screening (severe conflict between the parents noted, no decision yet).
 - Nora Olsen has a network but no measure: room to try it all from the start.
 
+Each measure is decided first, with the family's own reasons and the child's participation, and has its
+part in the case's measure plan (`demo.stories`). Jonas's plan has versions, and its PMTO was extended by
+a later decision; Sofie's visiting home, decided months ago, is the one plan whose evaluation is overdue.
+
 Dates are relative to the day of the load, so the overdue action stays overdue whenever it is loaded.
 The services stamp records with the time of the load; where a date is shown as history (when the measure
 started, when the network map was saved) it is set back afterwards to the day it stands for.

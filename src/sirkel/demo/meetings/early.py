@@ -6,7 +6,10 @@ from datetime import date, timedelta
 
 from sirkel.accounts.models import User
 from sirkel.cases.models import Case, MeasureKind
+from sirkel.demo import stories
+from sirkel.demo.decisions_demo import decide, write_plan
 from sirkel.demo.meetings.steps import (
+    OVERDUE_PLAN_EVALUATED_DAYS_AGO,
     PLACE,
     Members,
     decided_measure,
@@ -32,9 +35,16 @@ def build_amina(*, case: Case, m: Members, users: dict[str, User], today: date) 
         purpose="Amina skal få hjelp med skolearbeidet, og foreldrene skal få mer støtte fra familie og "
         "venner.",
         started_on=today - timedelta(days=20),
+        story=stories.AMINA_DECISION,
         adaptations="Kvalifisert tolk i somali og kulturtolk. Farmor deltar digitalt fra Somalia. Mer "
         "informasjon om roller før møtet.",
         reasoning="Foreldrene ønsker møtet. God tolking og informasjon om roller er avgjørende.",
+    )
+    write_plan(
+        case=case,
+        on=today - timedelta(days=20),
+        parts=stories.AMINA_PLAN,
+        note="Tiltaksplan etter vedtak, gått gjennom med foreldrene med tolk.",
     )
     give_consents(
         series=series,
@@ -88,6 +98,7 @@ def build_lukas(*, case: Case, m: Members, users: dict[str, User], today: date) 
         leader=users["konsulent"],
         purpose="Mor skal få avlastning og støtte, og Lukas skal ha trygge voksne rundt seg.",
         started_on=today - timedelta(days=40),
+        story=stories.LUKAS_DECISION,
     )
     give_consents(
         series=series,
@@ -111,21 +122,60 @@ def build_lukas(*, case: Case, m: Members, users: dict[str, User], today: date) 
         reason="Mor vil ikke at flere i familien skal vite om kontakten med barnevernet nå. Hun ønsker "
         "heller foreldreveiledning.",
     )
+    decide(
+        case=case,
+        decided_on=today,
+        story=stories.LUKAS_GUIDANCE,
+        starts=[("cos_p_individual", stories.LUKAS_GUIDANCE.expected_months)],
+    )
+    write_plan(
+        case=case,
+        on=today,
+        parts=stories.LUKAS_PLAN,
+        note="Nettverksmøtene er stoppet; COS-P lagt til etter mors ønske.",
+    )
 
 
 def build_sofie(*, case: Case, m: Members, users: dict[str, User], today: date) -> None:
-    """In screening: severe conflict between the parents is noted, and no decision has been made yet."""
+    """In screening: severe conflict between the parents is noted, and no decision has been made yet.
+    A visiting home decided eight months ago runs beside it; its plan was last evaluated four months ago,
+    so the evaluation is overdue (the one overdue plan of the demo)."""
     sara = case.caseworker
+    decide(
+        case=case,
+        decided_on=today - timedelta(days=240),
+        story=stories.SOFIE_VISITING_HOME,
+        starts=[("visiting_home", stories.SOFIE_VISITING_HOME.expected_months)],
+    )
+    write_plan(
+        case=case, on=today - timedelta(days=235), parts=stories.SOFIE_PLAN, note="Tiltaksplan etter vedtak."
+    )
+    write_plan(
+        case=case,
+        on=today - timedelta(days=OVERDUE_PLAN_EVALUATED_DAYS_AGO),
+        parts=stories.SOFIE_PLAN_EVALUATED,
+        evaluated=True,
+        note="Evaluert med Sofie og far: besøkshjemmet fungerer; kontakt med mor lagt til som delmål.",
+    )
     series = series_services.start_series(
         acting_user=sara,
         case=case,
         kind=MeasureKind.NETWORK_MEETING,
         measure=decided_measure(
-            case=case, kind=MeasureKind.NETWORK_MEETING, decided_on=today - timedelta(days=3)
+            case=case,
+            kind=MeasureKind.NETWORK_MEETING,
+            decided_on=today - timedelta(days=3),
+            story=stories.SOFIE_NETWORK,
         ),
         caseworker=sara,
         leader=users["saksbehandler2"],
         purpose="Sofie skal ha god kontakt med begge foreldrene og trives på skolen.",
+    )
+    write_plan(
+        case=case,
+        on=today - timedelta(days=3),
+        parts=stories.SOFIE_NETWORK_PLAN,
+        note="Nettverksmøte lagt til i planen. Evalueringen av besøkshjemmet gjenstår.",
     )
     screening_services.save_screening(
         acting_user=sara,

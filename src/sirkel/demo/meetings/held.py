@@ -7,7 +7,10 @@ from datetime import date, timedelta
 from sirkel.accounts.models import User
 from sirkel.actions import services as plan_services
 from sirkel.actions.models import ActionStatus
-from sirkel.cases.models import Case, MeasureKind
+from sirkel.cases.decisions import MeasureChange
+from sirkel.cases.models import Case, DecisionChange, MeasureKind
+from sirkel.demo import stories
+from sirkel.demo.decisions_demo import decide, measure_of, write_plan
 from sirkel.demo.meetings.steps import (
     ACTIVE_MEETING_DAYS_AGO,
     OVERDUE_DAYS_AGO,
@@ -39,6 +42,14 @@ def build_emma(*, case: Case, m: Members, users: dict[str, User], today: date) -
         purpose="Emma skal ha trygge og forutsigbare ettermiddager, og mor skal få mer avlastning i "
         "hverdagen.",
         started_on=held_on - timedelta(days=35),
+        story=stories.EMMA_DECISION,
+    )
+    write_plan(
+        case=case,
+        on=held_on - timedelta(days=35),
+        parts=stories.EMMA_PLAN,
+        note="Tiltaksplan etter vedtak: mål og delmål skrevet sammen med mor.",
+        internal_note="Vurder om mor bør få tilbud om samtaler hos psykisk helsetjeneste.",
     )
     give_consents(
         series=series,
@@ -162,6 +173,14 @@ def build_jonas(*, case: Case, m: Members, users: dict[str, User], today: date) 
         leader=kari,
         purpose="Jonas har gode skoledager og en fritid med voksne han stoler på; hjem og skole samarbeider.",
         started_on=first_day - timedelta(days=30),
+        story=stories.JONAS_DECISION,
+    )
+    write_plan(
+        case=case,
+        on=first_day - timedelta(days=30),
+        parts=stories.JONAS_PLAN_FIRST,
+        note="Tiltaksplan etter vedtak: målet for nettverksmøtene skrevet om sammen med foreldrene, og "
+        "PMTO lagt til.",
     )
     give_consents(
         series=series,
@@ -278,6 +297,22 @@ def build_jonas(*, case: Case, m: Members, users: dict[str, User], today: date) 
         reflecting="Teamet mente familien nå klarer mye selv, og at skolen og farmor er gode støttespillere "
         "videre.",
         decisions="Møteserien avsluttes når PPT-rapporten er gjennomgått med skolen.",
+    )
+    decide(
+        case=case,
+        decided_on=second_day,
+        story=stories.JONAS_EXTENSION,
+        changes=[
+            MeasureChange(change=DecisionChange.EXTEND, measure=measure_of(case, "pmto"), expected_months=3)
+        ],
+    )
+    write_plan(
+        case=case,
+        on=second_day,
+        parts=stories.JONAS_PLAN_EVALUATED,
+        evaluated=True,
+        note="Evaluert i oppfølgingsmøtet: Jonas går fast på trening; delmålet om lesing er lagt til, og "
+        "PMTO er forlenget.",
     )
     last = add_action(
         meeting=follow_up,

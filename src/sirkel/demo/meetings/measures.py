@@ -1,15 +1,15 @@
-"""Building each demo measure once, one builder per demo case."""
+"""Building each demo case's measures once, one builder per demo case."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from sirkel.accounts.models import User
-from sirkel.cases.models import Case
+from sirkel.cases.models import Case, Measure
 from sirkel.demo.meetings.early import build_amina, build_lukas, build_sofie
 from sirkel.demo.meetings.held import build_emma, build_filip, build_jonas
 from sirkel.demo.meetings.steps import Members
-from sirkel.meetings.models import Series
+from sirkel.demo.support_measures import build_ingrid, build_noah
 
 BUILDERS = {
     ("Emma", "Hansen"): build_emma,
@@ -18,6 +18,8 @@ BUILDERS = {
     ("Amina", "Ahmed"): build_amina,
     ("Lukas", "Andersen"): build_lukas,
     ("Sofie", "Pedersen"): build_sofie,
+    ("Ingrid", "Solberg"): build_ingrid,
+    ("Noah", "Eriksen"): build_noah,
 }
 
 
@@ -28,11 +30,12 @@ def load_measures(
     users: dict[str, User],
     today: date,
 ) -> int:
-    """Build each demo measure once (a case that has a measure already is left alone); returns how many."""
+    """Build each case's measures, decisions and plan once (a case that has a measure already is left
+    alone); returns how many cases were built."""
     created = 0
     for key, build in BUILDERS.items():
         case = cases.get(key)
-        if case is None or Series.objects.filter(measure__case=case).exists():
+        if case is None or Measure.objects.filter(case=case).exists():
             continue
         build(case=case, m=members.get(key, {}), users=users, today=today)
         created += 1

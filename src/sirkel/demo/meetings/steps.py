@@ -10,16 +10,8 @@ from django.utils import timezone
 from sirkel.accounts.models import User
 from sirkel.actions import services as plan_services
 from sirkel.actions.models import Action
-from sirkel.cases.decisions import MeasureChange, ReasonInput, record_decision
-from sirkel.cases.models import (
-    Case,
-    ChildAgreement,
-    DecisionChange,
-    LegalBasis,
-    Measure,
-    MeasureKind,
-    YouthConsent,
-)
+from sirkel.cases.models import Case, Measure, MeasureKind
+from sirkel.demo.decisions_demo import DecisionStory, decide
 from sirkel.demo.network_demo import backdate_snapshot
 from sirkel.meetings.models import (
     Attendance,
@@ -45,6 +37,8 @@ PLACE = "Familiens hus, Storgata 12, møterom Sirkelen"
 # was due (the brief for the demo: a meeting three to five weeks ago, an action due a week ago).
 ACTIVE_MEETING_DAYS_AGO = 28
 OVERDUE_DAYS_AGO = 7
+# When the one plan whose evaluation is overdue was last evaluated (every three months: due a month ago).
+OVERDUE_PLAN_EVALUATED_DAYS_AGO = 122
 
 Members = dict[str, NetworkMember]
 
@@ -68,47 +62,37 @@ def complete_series(*, user: User, series: Series, ended_on: date, reason: str) 
     series_services.end_series(acting_user=user, series=series, reason=reason, ended_on=ended_on)
 
 
-def decided_measure(
-    *,
-    case: Case,
-    kind: str,
-    decided_on: date,
-    justification: str = "Familien ønsker hjelp fra nettverket sitt, og tjenesten vurderer at et "
-    "nettverkstiltak kan gi barnet flere trygge voksne rundt seg.",
-    reasons: Sequence[tuple[str, str]] = (("child", "school"), ("surroundings", "social_network")),
-    expected_months: int = 6,
-) -> Measure | None:
-    """The measure a decision of `decided_on` started (None for a start meeting, which needs no decision)."""
+def decided_measure(*, case: Case, kind: str, decided_on: date, story: DecisionStory) -> Measure | None:
+    """The measure of `kind` a decision of `decided_on` started, with the family's reasons, justification
+    and the child's participation from `story` (None for a start meeting, which needs no decision)."""
     if kind == MeasureKind.START_MEETING:
         return None
-    decision = record_decision(
-        acting_user=case.caseworker,
-        case=case,
-        decided_on=min(decided_on, timezone.localdate()),
-        legal_basis=LegalBasis.VOLUNTARY,
-        justification=justification,
-        reasons=[ReasonInput(group=g, key=k) for g, k in reasons],
-        changes=[MeasureChange(change=DecisionChange.START, kind=kind, expected_months=expected_months)],
-        child_told="Barnet fikk vite hva et nettverksmøte er, og hvem som kan bli invitert.",
-        child_said="Barnet vil gjerne at besteforeldrene er med.",
-        child_agreed=ChildAgreement.YES,
-        child_weight="Barnets ønske om hvem som skal delta er lagt stor vekt på.",
-        youth_consent=YouthConsent.ORAL if case.age_on(decided_on) >= 15 else YouthConsent.NOT_APPLICABLE,
-    )
-    return decision.items.get().measure
+    decision = decide(case=case, decided_on=decided_on, story=story, starts=[(kind, story.expected_months)])
+    return decision.items.get(measure__kind=kind).measure
 
 
 def start_measure(
-    *, case: Case, kind: str, leader: User, purpose: str, started_on: date, **screening: object
+    *,
+    case: Case,
+    kind: str,
+    leader: User,
+    purpose: str,
+    started_on: date,
+    story: DecisionStory | None = None,
+    **screening: object,
 ) -> Series:
-    """Decide the measure, start it and decide the screening (go ahead, or with adaptations when
-    `adaptations`)."""
+    """Decide the measure (a week before it starts: `story` says why; a start meeting needs none), start
+    it and decide the screening (go ahead, or with adaptations when `adaptations`)."""
     user = case.caseworker
+    if story is None and kind != MeasureKind.START_MEETING:
+        raise ValueError("a network measure other than a start meeting is started from a decision")
     series = series_services.start_series(
         acting_user=user,
         case=case,
         kind=kind,
-        measure=decided_measure(case=case, kind=kind, decided_on=started_on - timedelta(days=7)),
+        measure=decided_measure(case=case, kind=kind, decided_on=started_on - timedelta(days=7), story=story)
+        if story is not None
+        else None,
         caseworker=user,
         leader=leader,
         purpose=purpose,

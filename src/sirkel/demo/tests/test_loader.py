@@ -13,7 +13,25 @@ from sirkel.actions.selectors.due import OPEN_MEASURE_STATUSES, overdue_q, today
 from sirkel.audit.models import AuditEvent
 from sirkel.audit.services import verify_chain
 from sirkel.cases.access import series_access
-from sirkel.cases.models import Case, Measure, MeasureKind, Phase
+from sirkel.cases.models import (
+    Case,
+    DecidedMeasure,
+    Decision,
+    DecisionChange,
+    DecisionReason,
+    Goal,
+    LegalBasis,
+    Measure,
+    MeasureKind,
+    MeasurePlan,
+    MeasureStatus,
+    Phase,
+    PlanEntry,
+    PlanVersion,
+    ReasonGroup,
+    YouthConsent,
+)
+from sirkel.cases.plans import is_overdue, overdue_plans_q
 from sirkel.demo.data import DEMO_USERS, NEIGHBOUR_SERVICE
 from sirkel.demo.loader import load_demo
 from sirkel.meetings.models import (
@@ -41,6 +59,13 @@ COUNTED: list[type[Model]] = [
     NetworkSnapshot,
     TrainedLeader,
     Measure,
+    Decision,
+    DecisionReason,
+    DecidedMeasure,
+    MeasurePlan,
+    PlanEntry,
+    Goal,
+    PlanVersion,
     Series,
     Meeting,
     Participant,
@@ -64,13 +89,14 @@ def series_of(given: str, family: str) -> Series:
 
 
 def test_loading_twice_creates_nothing_new(demo: dict[str, int]) -> None:
-    assert demo["measures_created"] == 6 and demo["leaders_created"] == 3
+    assert demo["measures_created"] == 8 and demo["leaders_created"] == 3
     before = {model.__name__: model._default_manager.count() for model in COUNTED}
     again = load_demo()
     after = {model.__name__: model._default_manager.count() for model in COUNTED}
     assert again == {"cases_created": 0, "leaders_created": 0, "measures_created": 0}
     assert after == before
-    assert before["Measure"] == before["Series"] == 6 and before["NetworkMember"] > 50
+    assert before["Series"] == 6 and before["Measure"] == 13 and before["NetworkMember"] > 50
+    assert before["PlanVersion"] > before["MeasurePlan"] == 8
     assert {u.username for u in User.objects.all()} == {u.username for u in DEMO_USERS}
 
 
@@ -79,6 +105,7 @@ def test_the_audit_chain_records_the_demo_and_verifies(demo: dict[str, int]) -> 
     assert result.ok, result.problem
     types = set(AuditEvent.objects.values_list("object_type", flat=True))
     assert {"case", "network_member", "series", "consent", "meeting", "waiver", "action"} <= types
+    assert {"decision", "measure_plan"} <= types
 
 
 def test_measures_in_every_state(demo: dict[str, int]) -> None:
@@ -179,3 +206,80 @@ def test_trained_leaders_and_the_shared_leader(demo: dict[str, int]) -> None:
     assert list(series_for_user(user=shared.user)) == [led]
     access = series_access(user=shared.user, series=led)
     assert access.can_run_meetings and not access.sees_case and not access.can_edit
+
+
+def test_every_decided_measure_has_a_decision_with_reasons_and_the_childs_participation(
+    demo: dict[str, int],
+) -> None:
+    # Every measure but the start meeting (which needs no decision) was decided, with the family's reasons.
+    undecided = Measure.objects.exclude(decided_in__isnull=False).values_list("kind", flat=True)
+    assert list(undecided) == [MeasureKind.START_MEETING]
+    decisions = list(Decision.objects.prefetch_related("reasons"))
+    assert len(decisions) == 11
+    for decision in decisions:
+        groups = {r.group for r in decision.reasons.all()}
+        assert groups == set(ReasonGroup.values), decision
+        assert decision.justification and decision.child_weight
+    # Each family's own words, not one text for all.
+    assert len({d.justification for d in decisions}) == len(decisions)
+    # A youth from 15 consented; younger children are not asked to.
+    ingrid = Decision.objects.filter(case__child_given_name="Ingrid")
+    assert set(ingrid.values_list("youth_consent", flat=True)) == {YouthConsent.WRITTEN, YouthConsent.ORAL}
+    assert not Decision.objects.exclude(case__child_given_name="Ingrid").exclude(
+        youth_consent=YouthConsent.NOT_APPLICABLE
+    )
+
+
+def test_decisions_start_extend_end_and_impose_measures(demo: dict[str, int]) -> None:
+    changes = set(DecidedMeasure.objects.values_list("change", "measure__kind"))
+    assert (DecisionChange.EXTEND, "pmto") in changes
+    assert (DecisionChange.END, "support_contact") in changes
+    kinds = set(Measure.objects.values_list("kind", flat=True))
+    assert {"pmto", "visiting_home", "support_contact", "cos_p_individual", "after_school"} <= kinds
+    imposed = Measure.objects.filter(legal_basis=LegalBasis.IMPOSED)
+    assert set(imposed.values_list("case__child_given_name", flat=True)) == {"Noah"}
+    assert set(imposed.values_list("kind", flat=True)) == {"after_school", "home_worker"}
+    ended = Measure.objects.get(kind="support_contact")
+    assert ended.status == MeasureStatus.ENDED and ended.ended_on is not None
+    pmto = Measure.objects.get(kind="pmto")
+    first = pmto.decided_in.get(change=DecisionChange.START)
+    assert pmto.expected_end is not None and first.expected_months == 9
+    assert pmto.planned_start is not None and (pmto.expected_end - pmto.planned_start).days > 360
+
+
+def test_measure_plans_with_goals_one_overdue_and_one_goal_changed(demo: dict[str, int]) -> None:
+    plans = list(MeasurePlan.objects.select_related("case"))
+    assert all(plan.next_evaluation_on for plan in plans)
+    # Exactly one evaluation is overdue: Sofie's, last evaluated about four months ago every three months.
+    overdue = MeasurePlan.objects.filter(pk__in=MeasurePlan.objects.filter(overdue_plans_q()).values("pk"))
+    assert [p.case.child_given_name for p in overdue.select_related("case")] == ["Sofie"]
+    assert [p.case.child_given_name for p in plans if is_overdue(p)] == ["Sofie"]
+    sofie = overdue.get()
+    assert sofie.evaluation_months == 3 and sofie.last_evaluated_on is not None
+    assert (today() - sofie.last_evaluated_on).days in range(115, 130)
+
+    # Every running measure with a plan entry has goals, content, who does what and a duration.
+    entries = (
+        PlanEntry.objects.exclude(measure__status=MeasureStatus.ENDED)
+        .exclude(measure__kind=MeasureKind.START_MEETING)  # in the investigation: its goal only
+        .select_related("measure")
+    )
+    assert entries.count() == 9
+    for entry in entries:
+        assert entry.content and entry.responsibilities and entry.expected_duration, entry
+        assert Goal.objects.filter(measure=entry.measure, retired_at__isnull=True).exists()
+    assert Goal.objects.filter(parent__isnull=False, retired_at__isnull=True).count() >= 10
+    assert PlanEntry.objects.exclude(internal_note="").exists()
+    assert MeasurePlan.objects.exclude(internal_note="").exists()
+
+    # Jonas's plan has versions over time; a later one changed a goal (the old one is retired, not lost).
+    jonas = MeasurePlan.objects.get(case__child_given_name="Jonas")
+    versions = list(PlanVersion.objects.filter(plan=jonas).order_by("number"))
+    assert len(versions) >= 2
+    goal_texts = [
+        {g["text"] for row in v.content["measures"] for g in row["goals"] if row["kind"] == "network_meeting"}
+        for v in versions
+    ]
+    assert goal_texts[0] != goal_texts[1]
+    assert Goal.objects.filter(measure__case=jonas.case, retired_at__isnull=False).exists()
+    assert versions[0].created_at < versions[-1].created_at

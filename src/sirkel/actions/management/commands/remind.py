@@ -1,4 +1,5 @@
-"""`sirkel remind`: e-mail reminders about actions due soon or overdue and follow-ups not scheduled.
+"""`sirkel remind`: e-mail reminders about actions due soon or overdue, follow-ups not scheduled and
+measure plans whose evaluation is overdue.
 
 Meant for cron, once a day or more often: items already sent today are not sent again.
 """
@@ -20,7 +21,10 @@ def _item_line(item: reminders.Item) -> str:
 
 
 class Command(BaseCommand):
-    help = "E-mail owners of actions due soon or overdue, and caseworkers of follow-ups not scheduled."
+    help = (
+        "E-mail owners of actions due soon or overdue, and caseworkers of follow-ups not scheduled and of "
+        "measure plans whose evaluation is overdue."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
