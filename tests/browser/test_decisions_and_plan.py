@@ -134,7 +134,10 @@ def test_decision_plan_versions_overdue_and_a_meeting_from_the_decided_measure(
     expect(page.locator("main")).to_contain_text(CHANGED_GOAL)
 
     # 6. The plan for the family as PDF: goals, no internal notes.
-    response = page.request.get(reverse("cases:plan_pdf", args=[case.pk]))
+    page.goto(reverse("cases:plan", args=[case.pk]))
+    pdf_url = reverse("cases:plan_pdf", args=[case.pk])
+    expect(page.locator(f"main a[href='{pdf_url}']")).to_be_visible()
+    response = page.request.get(pdf_url)
     assert response.status == 200 and response.headers["content-type"] == "application/pdf"
     text = " ".join(p.extract_text() for p in PdfReader(BytesIO(response.body())).pages)
     text = " ".join(text.split())

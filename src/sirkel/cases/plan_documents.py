@@ -13,11 +13,11 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.db import transaction
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.views.decorators.http import require_safe
 
 from sirkel.audit.models import AuditAction
 from sirkel.cases.models import Case, LegalBasis, Measure
@@ -82,18 +82,24 @@ def plan_document_context(case: Case) -> dict[str, Any]:
     }
 
 
+READ_METHODS = ["GET", "HEAD"]
+
+
 def _open(request: AuthenticatedHttpRequest, case_id: int) -> Case:
-    case, _access = get_case_for_user(
-        user=request.user, case_id=case_id, audit_action=AuditAction.EXPORT, part="plan"
-    )
+    """The case, or 404 for whoever may not see it, whatever the method (so a POST tells nothing more)."""
+    with transaction.atomic():
+        case, _access = get_case_for_user(
+            user=request.user, case_id=case_id, audit_action=AuditAction.EXPORT, part="plan"
+        )
     return case
 
 
 @login_required
-@require_safe
 def plan_pdf(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     """The measure plan as a PDF for the family."""
     case = _open(request, case_id)
+    if request.method not in READ_METHODS:
+        return HttpResponseNotAllowed(READ_METHODS)
     # The family's copy is in Bokmål, whatever language the caseworker reads Sirkel in.
     with translation.override(settings.LANGUAGE_CODE):
         # No names in the file name: it ends up in download folders and mail clients.
@@ -103,11 +109,12 @@ def plan_pdf(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
 
 
 @login_required
-@require_safe
 def plan_print(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     """The measure plan as a printable page, the same document as the PDF."""
     case = _open(request, case_id)
-    context = {**plan_document_context(case), "back_url": reverse("cases:detail", args=[case.pk])}
+    if request.method not in READ_METHODS:
+        return HttpResponseNotAllowed(READ_METHODS)
+    context = {**plan_document_context(case), "back_url": reverse("cases:plan", args=[case.pk])}
     with translation.override(settings.LANGUAGE_CODE):
         response = render(request, TEMPLATE, context)
     response["Cache-Control"] = "no-store"

@@ -27,6 +27,8 @@ def test_nabo_gets_404_on_every_decision_and_plan_page_of_the_demo_service() -> 
             reverse("cases:decision_new", args=[c]),
             reverse("cases:plan", args=[c]),
             reverse("cases:plan_edit", args=[c]),
+            reverse("cases:plan_pdf", args=[c]),
+            reverse("cases:plan_print", args=[c]),
         ]
         urls += [reverse("cases:decision", args=[c, d.pk]) for d in Decision.objects.filter(case=case)]
         urls += [
