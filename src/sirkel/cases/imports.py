@@ -22,6 +22,7 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -37,6 +38,8 @@ from sirkel.cases.models import (
     Decision,
     DecisionChange,
     DecisionSource,
+    ImportJob,
+    ImportStatus,
     LegalBasis,
     Measure,
     MeasureStatus,
@@ -718,3 +721,108 @@ def _import(
     if updated:
         Measure.objects.bulk_update(updated, [*_PERIOD_FIELDS, "version", "updated_at"], batch_size=500)
     return result
+
+
+# --- The page's import: a checked file kept as a job, imported a chunk of cases per request -------------
+
+CHUNK_ROWS = 2000  # rows a step imports (whole cases: a step may take a few more)
+PREVIEW_ROWS = 20
+KEEP_UNCONFIRMED = timedelta(days=1)
+
+
+def may_import_somewhere(*, user: User) -> bool:
+    return user.is_active and (
+        user.is_superuser or any(role in IMPORTING_ROLES for role in roles_by_service(user=user).values())
+    )
+
+
+def get_job_for_user(*, user: User, job_id: int) -> ImportJob:
+    """The job, for a leader or administrator of its service; 404 for anyone else."""
+    job = ImportJob.objects.select_related("service", "caseworker").filter(pk=job_id).first()
+    if job is None or not may_import(user=user, service_id=job.service_id):
+        raise Http404
+    return job
+
+
+@transaction.atomic
+def create_job(
+    *, acting_user: User, service: Service, caseworker: User, filename: str, data: bytes
+) -> tuple[ImportJob | None, CheckedFile, ImportResult]:
+    """Check the file and what it would do (a dry run); if all is well, keep it as a job to confirm."""
+    _check_access(acting_user=acting_user, service=service, caseworker=caseworker, from_command_line=False)
+    # Unconfirmed uploads hold names and birth dates: they do not outlive a day.
+    ImportJob.objects.filter(
+        status=ImportStatus.READY, created_at__lt=timezone.now() - KEEP_UNCONFIRMED
+    ).delete()
+    checked = check_file(data)
+    if not checked.ok:
+        return None, checked, ImportResult(rows=len(checked.records), dry_run=True, errors=checked.errors)
+    preview = import_rows(
+        acting_user=acting_user, service=service, caseworker=caseworker, rows=checked.rows, dry_run=True
+    )
+    if not preview.ok:
+        return None, checked, preview
+    records = by_case(checked.records)
+    job = ImportJob.objects.create(
+        service=service,
+        created_by=acting_user,
+        caseworker=caseworker,
+        filename=filename[:255],
+        sha256=hashlib.sha256(data).hexdigest(),
+        records=[[line, values] for line, values in records],
+        rows=len(records),
+        total=len({values[0] for _line, values in records}),
+        preview=preview.counts(),
+        result=ImportResult().counts(),
+    )
+    return job, checked, preview
+
+
+def preview_rows(job: ImportJob) -> list[ImportRow]:
+    return check_records([(line, values) for line, values in job.records[:PREVIEW_ROWS]]).rows
+
+
+def run_step(*, acting_user: User, job_id: int) -> ImportJob:
+    """Import the job's next chunk of cases (confirming it, the first time). Each step is its own
+    transaction with its own audit event; a step sent twice imports nothing twice."""
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().select_related("service", "caseworker").get(pk=job_id)
+        if not may_import(user=acting_user, service_id=job.service_id):
+            raise Http404
+        if job.status in (ImportStatus.DONE, ImportStatus.FAILED):
+            return job
+        records: list[list[Any]] = job.records
+        start = job.next_record
+        end = min(start + CHUNK_ROWS, len(records))
+        while 0 < end < len(records) and records[end][1][0] == records[end - 1][1][0]:
+            end += 1  # a case's rows are never split between two steps
+        checked = check_records([(line, values) for line, values in records[start:end]])
+        result = (
+            import_rows(
+                acting_user=acting_user,
+                service=job.service,
+                caseworker=job.caseworker,
+                rows=checked.rows,
+                audit={"job": job.pk, "sha256": job.sha256, "file_rows": [start + 1, end]},
+            )
+            if checked.ok
+            else ImportResult(errors=checked.errors)
+        )
+        if not result.ok:
+            job.status = ImportStatus.FAILED
+            job.errors = [[e.line, e.column, e.message] for e in result.errors]
+        else:
+            total = ImportResult(**job.result)
+            total.add(result)
+            job.result = total.counts()
+            job.status = ImportStatus.RUNNING
+            job.next_record = end
+            job.done = min(job.total, job.done + len({values[0] for _line, values in records[start:end]}))
+            if end >= len(records):
+                job.status = ImportStatus.DONE
+                job.done = job.total
+        if job.status in (ImportStatus.DONE, ImportStatus.FAILED):
+            job.records = []  # the cases hold the data now
+            job.finished_at = timezone.now()
+        job.save()
+    return job

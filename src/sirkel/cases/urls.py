@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sirkel.cases import measure_views, views
+from sirkel.cases import import_views, measure_views, views
 
 app_name = "cases"
 
@@ -14,4 +14,7 @@ urlpatterns = [
     path("<id:case_id>/innsyn/", views.case_access_history, name="access_log"),
     path("<id:case_id>/tiltak/ny/", measure_views.measure_add, name="measure_add"),
     path("<id:case_id>/tiltak/<id:measure_id>/endre/", measure_views.measure_edit, name="measure_edit"),
+    path("import/tiltak/", import_views.import_measures, name="import_measures"),
+    path("import/tiltak/<id:job_id>/", import_views.import_job, name="import_job"),
+    path("import/tiltak/<id:job_id>/neste/", import_views.import_step, name="import_step"),
 ]

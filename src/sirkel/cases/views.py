@@ -18,6 +18,7 @@ from sirkel.audit.selectors import case_access_log
 from sirkel.cases import composition, selectors
 from sirkel.cases.access import CREATING_ROLES, WORKING_ROLES
 from sirkel.cases.forms import BreakGlassForm, CaseFilterForm, CaseForm, ServiceChoiceForm
+from sirkel.cases.imports import may_import_somewhere
 from sirkel.cases.models import Case, Measure
 from sirkel.cases.services import break_glass, create_case, update_case
 from sirkel.core.forms import service_errors
@@ -58,6 +59,7 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "page": page,
         "can_create": can_create,
         "can_break_glass": can_break_glass,
+        "can_import": may_import_somewhere(user=request.user),
         "has_any_case": has_any_case,
         "role_sees_cases": bool(
             service_ids_with_role(user=request.user, roles=WORKING_ROLES | {Role.LEADER.value})
