@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import uuid
+from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -18,7 +19,7 @@ from sirkel.cases.models import Case, Decision, ImportJob, ImportStatus, Measure
 from sirkel.demo.history import measure_history
 from sirkel.testing.fixtures import client_for
 
-HTMX = {"HTTP_HX_REQUEST": "true"}
+HTMX = {"HX-Request": "true"}
 
 
 def english(user: User) -> Client:
@@ -27,7 +28,7 @@ def english(user: User) -> Client:
     return client
 
 
-def upload(client: Client, service: Service, caseworker: User, text: str) -> object:
+def upload(client: Client, service: Service, caseworker: User, text: str) -> Any:
     return client.post(
         reverse("cases:import_measures"),
         {
@@ -47,7 +48,7 @@ def test_a_1000_row_file_is_previewed_then_imported_step_by_step(
     client = english(leader)
     response = upload(client, service, caseworker, history.text)
     job = ImportJob.objects.get()
-    assert response["Location"] == reverse("cases:import_job", args=[job.pk])  # type: ignore[index]
+    assert response["Location"] == reverse("cases:import_job", args=[job.pk])
     assert (Case.objects.count(), Measure.objects.count()) == (0, 0)  # the preview writes nothing
 
     page = client.get(reverse("cases:import_job", args=[job.pk])).content.decode()
@@ -61,11 +62,11 @@ def test_a_1000_row_file_is_previewed_then_imported_step_by_step(
     assert response.status_code == 302
     steps = 1
     while ImportJob.objects.get().status == ImportStatus.RUNNING:
-        response = client.post(step, {"submission_token": str(uuid.uuid4())}, **HTMX)
+        response = client.post(step, {"submission_token": str(uuid.uuid4())}, headers=HTMX)
         assert response.status_code == 200
         steps += 1
         assert steps < 10
-    body = response.content.decode()  # type: ignore[attr-defined]
+    body = response.content.decode()
     assert f"{history.children} of {history.children} cases" in body
     assert re.search(rf'<progress max="{history.children}" value="{history.children}"', body)
     job = ImportJob.objects.get()
@@ -81,7 +82,7 @@ def test_a_1000_row_file_is_previewed_then_imported_step_by_step(
     assert {e.detail["job"] for e in events} == {job.pk}
     assert sum(e.detail["measures_created"] for e in events) == 1000
     # A step sent again after the end imports nothing.
-    client.post(step, {"submission_token": str(uuid.uuid4())}, **HTMX)
+    client.post(step, {"submission_token": str(uuid.uuid4())}, headers=HTMX)
     assert AuditEvent.objects.filter(object_type="import").count() == 4
 
 
@@ -103,8 +104,8 @@ def test_a_file_with_problems_lists_them_and_keeps_nothing(
         "A-2,Ola,Berg,2015-03-14,boy,2022-01-10,juggling,2022-02-01,2021-01-01,voluntary\n"
     )
     response = upload(english(leader), service, caseworker, text)
-    assert response.status_code == 200  # type: ignore[attr-defined]
-    page = response.content.decode()  # type: ignore[attr-defined]
+    assert response.status_code == 200
+    page = response.content.decode()
     assert "Nothing was imported" in page
     assert "Line 3, measure:" in page
     assert "Line 3, end_date:" in page
@@ -123,8 +124,8 @@ def test_a_caseworker_of_another_service_is_refused(
         + "\nA-1,Emma,Hansen,2015-03-14,girl,2022-01-10,pmto,2022-02-01,,voluntary\n"
     )
     response = upload(english(leader), service, stranger, text)
-    assert response.status_code == 200  # type: ignore[attr-defined]
-    assert "cannot be responsible" in response.content.decode()  # type: ignore[attr-defined]
+    assert response.status_code == 200
+    assert "cannot be responsible" in response.content.decode()
     assert not ImportJob.objects.exists()
 
 
@@ -146,7 +147,7 @@ def test_only_leaders_and_administrators_of_the_service_reach_the_pages(
         assert english(user).get(reverse("cases:import_measures")).status_code == 404
     for user in (caseworker, consultant, outsider):  # the outsider leads the other service
         assert english(user).get(urls[0]).status_code == 404
-        response = english(user).post(reverse("cases:import_step", args=[job.pk]), {}, **HTMX)
+        response = english(user).post(reverse("cases:import_step", args=[job.pk]), {}, headers=HTMX)
         assert response.status_code == 404
     assert ImportJob.objects.get().status == ImportStatus.READY
     assert not Case.objects.exists()
