@@ -4,6 +4,7 @@ document and its interactive documentation."""
 from django.urls import include, path
 
 from sirkel.api.views import DocsView, SchemaView
+from sirkel.cases.import_api import MeasureImportView
 
 app_name = "api"
 
@@ -12,6 +13,7 @@ v1 = [
     path("", include("sirkel.network.api_urls")),
     path("", include("sirkel.meetings.api_urls")),
     path("", include("sirkel.actions.api_urls")),
+    path("imports/measures", MeasureImportView.as_view(), name="import_measures"),
 ]
 
 urlpatterns = [

@@ -248,6 +248,10 @@ def _date(text: str, line: int, column: str, errors: list[RowError], *, required
     return day
 
 
+def _error_order(error: RowError) -> tuple[int, int]:
+    return error.line, COLUMNS.index(error.column) if error.column in COLUMNS else -1
+
+
 @dataclass
 class _Seen:
     """What the first row of a case, or of a decision, said: the rows after it must agree."""
@@ -364,7 +368,7 @@ def check_records(records: Sequence[Record], *, today: date | None = None) -> Ch
                     legal_basis=basis,
                 )
             )
-    errors.sort(key=lambda e: (e.line, COLUMNS.index(e.column) if e.column in COLUMNS else -1))
+    errors.sort(key=_error_order)
     if errors:
         checked.rows = []
     return checked
@@ -372,9 +376,13 @@ def check_records(records: Sequence[Record], *, today: date | None = None) -> Ch
 
 def check_file(data: bytes | str, *, today: date | None = None) -> CheckedFile:
     records, errors = read_file(data)
-    if errors:
+    if not records:
         return CheckedFile(errors=errors)
-    return check_records(records, today=today)
+    checked = check_records(records, today=today)
+    if errors:  # rows that could not be read at all, besides those checked
+        checked.errors = sorted([*errors, *checked.errors], key=_error_order)
+        checked.rows = []
+    return checked
 
 
 def by_case(records: Iterable[Record]) -> list[Record]:
