@@ -33,7 +33,9 @@ def _baseline(text: str) -> float:
         cursor.execute("CREATE TEMP TABLE bench_rows (a, b, c, d, e, f, g, h, i, j)")
         reader = csv.reader(io.StringIO(text, newline=""))
         next(reader)
-        cursor.executemany("INSERT INTO bench_rows VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)", list(reader))
+        cursor.executemany(
+            "INSERT INTO bench_rows VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)", list(reader)
+        )
         transaction.set_rollback(True)
     elapsed = time.perf_counter() - start
     with connection.cursor() as cursor:
