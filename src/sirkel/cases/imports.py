@@ -881,7 +881,7 @@ def run_step(*, acting_user: User, job_id: int) -> ImportJob:
                 service=job.service,
                 caseworker=job.caseworker,
                 rows=checked.rows,
-                audit={"job": job.pk, "sha256": job.sha256, "file_rows": [start + 1, end]},
+                audit={"job": job.pk, "sha256": job.sha256, "records": [start, end]},
             )
             if checked.ok
             else ImportResult(errors=checked.errors)

@@ -160,3 +160,18 @@ def test_the_case_list_links_to_the_import_for_leaders_only(leader: User, casewo
     link = reverse("cases:import_measures")
     assert link in english(leader).get(reverse("cases:list")).content.decode()
     assert link not in english(caseworker).get(reverse("cases:list")).content.decode()
+
+
+def test_an_imported_case_opens_with_its_measures(service: Service, leader: User, caseworker: User) -> None:
+    text = (
+        ",".join(imports.COLUMNS) + "\n"
+        "N-1,Nora,Nettverk,2013-02-02,girl,2023-03-01,6.2,2023-03-15,,voluntary\n"
+        "N-1,Nora,Nettverk,2013-02-02,girl,2023-03-01,6.99,2023-03-15,2023-09-01,voluntary\n"
+    )
+    imports.import_measures(acting_user=leader, service=service, caseworker=caseworker, data=text)
+    case = Case.objects.get(external_ref="N-1")
+    response = english(caseworker).get(reverse("cases:detail", args=[case.pk]))
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Network meeting" in page
+    assert "6.99" in page or "Other measures" in page
