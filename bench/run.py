@@ -63,6 +63,12 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     parser.add_argument(
         "--profile", action="store_true", help="also print a cProfile of 200 case-page requests"
     )
+    parser.add_argument(
+        "--import-rows",
+        type=int,
+        default=100_000,
+        help="rows of the measure-history import to time (100000; 0 skips it)",
+    )
     parser.add_argument("--no-save", action="store_true", help=f"do not write {RESULTS.relative_to(ROOT)}")
     return parser.parse_args(argv)
 
@@ -190,6 +196,18 @@ def main(argv: list[str]) -> int:
     say(f"case list: {median_ms['case list']:.2f} ms")
     say(f"case list / floor ratio: {median_ms['case list'] / floor_ms:.2f}")
     say(f"case list queries: {queries['case list']}")
+    if args.import_rows:
+        from bench.imports import bench_import
+
+        imported = bench_import(rows=args.import_rows, seed=args.seed)
+        say(
+            f"import: {imported.rows} rows, {imported.children} children, "
+            f"{imported.counts['decisions_created']} decisions (seed {args.seed})"
+        )
+        say(f"import {imported.rows} rows s: {imported.import_s:.1f}")
+        say(f"import baseline (csv + executemany) s: {imported.baseline_s:.2f}")
+        say(f"import / baseline ratio: {imported.import_s / imported.baseline_s:.1f}")
+        say(f"import again (unchanged) s: {imported.again_s:.1f}")
     say(f"total bench time: {time.perf_counter() - started:.1f} s")
     if profile_text:
         print(profile_text)

@@ -94,7 +94,7 @@ from sirkel.accounts.models import Membership, Role, Service, User
 from sirkel.accounts.tokens import create_token
 from sirkel.actions import services as action_services
 from sirkel.cases.access import case_access, series_access
-from sirkel.cases.models import Case, Decision, MeasureKind
+from sirkel.cases.models import Case, Decision, ImportJob, MeasureKind
 from sirkel.cases.plans import EntryInput, GoalInput, save_plan
 from sirkel.cases.services import break_glass, create_case
 from sirkel.core import pdf
@@ -219,6 +219,13 @@ REGISTER_KEEPER = _on_objects(
     "REGISTER_KEEPER", own={LEADER, ADMINISTRATOR}, same_service={LEADER, ADMINISTRATOR}, other_service=set()
 )
 
+# An import of a measure history (its preview, progress and steps): the leaders and administrators of the
+# job's service, whoever uploaded it. Neither principal: the measure leader is a consultant of B, and
+# break-glass opens a case, not a service's imports.
+IMPORT_KEEPER = _on_objects(
+    "IMPORT_KEEPER", own={LEADER, ADMINISTRATOR}, same_service={LEADER, ADMINISTRATOR}, other_service=set()
+)
+
 # A personal access token: only its own user may revoke it (the own object's token is the caseworker's):
 # neither principal.
 TOKEN_OWNER = _on_objects("TOKEN_OWNER", own={CASEWORKER}, same_service=set(), other_service=set())
@@ -252,6 +259,7 @@ SCOPES: dict[str, dict[str, str]] = {
     "api_token": {"token_id": "api_token"},
     "decision": {"case_id": "case", "decision_id": "decision"},
     "plan_version": {"case_id": "case", "number": "plan_version"},
+    "import_job": {"job_id": "import_job"},
 }
 
 
@@ -340,6 +348,13 @@ POLICY: dict[str, Rule] = {
     "cases:measure_edit": Rule(CASE_EDIT, scope="measure"),
     "cases:plan_pdf": Rule(CASE_VIEW, scope="case"),  # the measure plan for the family
     "cases:plan_print": Rule(CASE_VIEW, scope="case"),
+    # Importing a measure history: for leaders and administrators (an empty form is drawn again with its
+    # errors); a step without htmx imports the next chunk and redirects to the job's page.
+    "cases:import_measures": Rule(
+        roles(LEADER, ADMINISTRATOR), write=Write(roles(LEADER, ADMINISTRATOR), ok=200)
+    ),
+    "cases:import_job": Rule(IMPORT_KEEPER, scope="import_job"),
+    "cases:import_step": Rule(IMPORT_KEEPER, scope="import_job", ok=302, method="POST"),
     # The network register, snapshots, export and import
     "network:page": Rule(CASE_VIEW, scope="case"),
     "network:map": Rule(CASE_VIEW, scope="case"),
@@ -428,6 +443,8 @@ POLICY: dict[str, Rule] = {
     "api:actions": Rule(SERIES_VIEW, scope="series", write=Write(MEASURE_RUN, ok=400)),
     "api:action": Rule(SERIES_VIEW, scope="action", write=Write(MEASURE_RUN, ok=400, method="PATCH")),
     "api:action_reviews": Rule(SERIES_VIEW, scope="action", write=Write(MEASURE_RUN, ok=400)),
+    # The role is checked before the query: without `service` and `caseworker` the request is refused.
+    "api:import_measures": Rule(roles(LEADER, ADMINISTRATOR), ok=400, method="POST"),
     "api:schema": Rule(PUBLIC),
     "api:docs": Rule(PUBLIC),
 }
@@ -624,6 +641,31 @@ def _build_objects(
     }
 
 
+def _import_job(*, user: User, service: Service, caseworker: User) -> ImportJob:
+    row = [
+        "M-1",
+        "Emma",
+        "Matrise",
+        "2015-03-14",
+        "girl",
+        "2022-01-10",
+        "pmto",
+        "2022-02-01",
+        "",
+        "voluntary",
+    ]
+    return ImportJob.objects.create(
+        service=service,
+        created_by=user,
+        caseworker=caseworker,
+        filename="history.csv",
+        sha256="0" * 64,
+        records=[[2, row]],
+        rows=1,
+        total=1,
+    )
+
+
 def _user(username: str, service: Service, role: str) -> User:
     """A staff user with a role in `service` (no password: the cells sign in with force_login)."""
     user = User.objects.create(username=username, first_name=username.capitalize())
@@ -671,6 +713,14 @@ def build_world() -> World:
         (OTHER_SERVICE, outsider, service_b),
     ):
         world.objects[obj]["trained_leader"] = TrainedLeader.objects.create(user=user, service=service).pk
+    # An uploaded measure history per object, waiting for confirmation: own's by A's leader, same_service's
+    # by a teammate, other_service's in B.
+    for obj, user, service, caseworker in (
+        (OWN, users[LEADER], service_a, users[CASEWORKER]),
+        (SAME_SERVICE, teammate, service_a, teammate),
+        (OTHER_SERVICE, outsider, service_b, outsider),
+    ):
+        world.objects[obj]["import_job"] = _import_job(user=user, service=service, caseworker=caseworker).pk
     # A personal access token per object: own is the caseworker's, the others a colleague's and an
     # outsider's. Only a token's own user may revoke it.
     for obj, user in ((OWN, users[CASEWORKER]), (SAME_SERVICE, teammate), (OTHER_SERVICE, outsider)):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from sirkel.cases import decision_views, measure_views, plan_documents, plan_views, views
+from sirkel.cases import decision_views, import_views, measure_views, plan_documents, plan_views, views
 
 app_name = "cases"
 
@@ -20,4 +20,7 @@ urlpatterns = [
     path("<id:case_id>/tiltak/<id:measure_id>/endre/", measure_views.measure_edit, name="measure_edit"),
     path("<id:case_id>/tiltaksplan/pdf/", plan_documents.plan_pdf, name="plan_pdf"),
     path("<id:case_id>/tiltaksplan/utskrift/", plan_documents.plan_print, name="plan_print"),
+    path("import/tiltak/", import_views.import_measures, name="import_measures"),
+    path("import/tiltak/<id:job_id>/", import_views.import_job, name="import_job"),
+    path("import/tiltak/<id:job_id>/neste/", import_views.import_step, name="import_step"),
 ]

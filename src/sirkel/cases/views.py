@@ -20,6 +20,7 @@ from sirkel.cases import composition, selectors
 from sirkel.cases.access import CREATING_ROLES, WORKING_ROLES
 from sirkel.cases.forms import BreakGlassForm, CaseFilterForm, CaseForm, ServiceChoiceForm
 from sirkel.cases.history import case_history, plan_summary
+from sirkel.cases.imports import may_import_somewhere
 from sirkel.cases.models import Case, Decision, Measure, MeasurePlan, MeasureStatus, Phase
 from sirkel.cases.services import break_glass, create_case, update_case
 from sirkel.core.forms import service_errors
@@ -60,6 +61,7 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         "page": page,
         "can_create": can_create,
         "can_break_glass": can_break_glass,
+        "can_import": may_import_somewhere(user=request.user),
         "has_any_case": has_any_case,
         "role_sees_cases": bool(
             service_ids_with_role(user=request.user, roles=WORKING_ROLES | {Role.LEADER.value})

@@ -23,6 +23,7 @@ from sirkel.cases.models.decisions import (
     ReasonGroup,
     YouthConsent,
 )
+from sirkel.cases.models.imports import ImportJob, ImportStatus
 from sirkel.cases.models.plans import Goal, MeasurePlan, PlanEntry, PlanVersion
 
 __all__ = [
@@ -37,6 +38,8 @@ __all__ = [
     "DecisionReason",
     "DecisionSource",
     "Goal",
+    "ImportJob",
+    "ImportStatus",
     "LegalBasis",
     "LivesWith",
     "Measure",
