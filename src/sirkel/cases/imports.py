@@ -46,6 +46,7 @@ from sirkel.cases.models import (
     Phase,
     Sex,
 )
+from sirkel.cases.services import next_case_number
 from sirkel.taxonomy import measures as measure_taxonomy
 
 COLUMNS = (
@@ -589,11 +590,12 @@ def _import(
     today: date,
 ) -> ImportResult:
     result = ImportResult(rows=len(rows), dry_run=dry_run)
-    # Lock the service row: case numbers are taken from its highest, and two imports must not interleave.
-    Service.objects.select_for_update().get(pk=service.pk)
+    # Lock the service row (as taking its next case number does): two imports must not interleave.
+    number = next_case_number(service=service)
     refs = {row.case_ref for row in rows}
     cases, decisions, measures, changed_in_sirkel = _existing(service=service, refs=refs)
     reason = ended_reason()
+    periods = [_period(row, today=today, reason=reason) for row in rows]
 
     # Conflicts with what is stored, before anything is written.
     for row in rows:
@@ -612,18 +614,16 @@ def _import(
     first_rows: dict[str, ImportRow] = {}
     first_decision: dict[str, date] = {}
     open_cases: set[str] = set()
-    for row in rows:
+    for row, period in zip(rows, periods, strict=True):
         first_rows.setdefault(row.case_ref, row)
         if row.case_ref not in first_decision or row.decision_date < first_decision[row.case_ref]:
             first_decision[row.case_ref] = row.decision_date
-        if _period(row, today=today, reason=reason).status != MeasureStatus.ENDED:
+        if period.status != MeasureStatus.ENDED:
             open_cases.add(row.case_ref)
     new_refs = [ref for ref in first_rows if ref not in cases]
     result.cases_created = len(new_refs)
     result.cases_unchanged = len(first_rows) - len(new_refs)
     if new_refs and not dry_run:
-        highest = Case.objects.filter(service=service).order_by("-number").values_list("number", flat=True)
-        number = (highest.first() or 0) + 1
         d = _DateAdapter()
         ids = _insert(
             Case,
@@ -683,8 +683,7 @@ def _import(
     # Measures: one per decision and kind (and code); an imported one whose period changed is updated.
     new_measures: list[tuple[ImportRow, _Period, int]] = []
     updated: list[Measure] = []
-    for row in rows:
-        period = _period(row, today=today, reason=reason)
+    for row, period in zip(rows, periods, strict=True):
         decision_id = decision_ids[(row.case_ref, row.decision_date)]
         measure = measures.get((decision_id, row.kind, row.code)) if decision_id else None
         if measure is not None:

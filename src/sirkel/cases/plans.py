@@ -288,10 +288,10 @@ def set_goals(
     )
 
 
-def goals_text(measure: Measure) -> str:
-    """A measure's goals as lines of text (its purpose, as the process pages show it)."""
+def goals_text(*, measure_id: int) -> str:
+    """A measure's goals as lines of text (its purpose, as the process pages show it): one query."""
     return "\n".join(
-        Goal.objects.filter(measure=measure, retired_at__isnull=True, parent__isnull=True).values_list(
+        Goal.objects.filter(measure_id=measure_id, retired_at__isnull=True, parent__isnull=True).values_list(
             "text", flat=True
         )
     )

@@ -48,8 +48,9 @@ def _check_staff(*, service: Service, users: list[User], field: str) -> None:
             )
 
 
-def _next_number(*, service: Service) -> int:
-    # Lock the service row so two new cases never get the same number.
+def next_case_number(*, service: Service) -> int:
+    """The service's next case number. Locks the service row (inside the caller's transaction), so two
+    new cases never get the same number."""
     Service.objects.select_for_update().get(pk=service.pk)
     current = Case.objects.filter(service=service).aggregate(m=Max("number"))["m"]
     return (current or 0) + 1
@@ -104,7 +105,7 @@ def create_case(
     _check_staff(service=service, users=[caseworker], field="caseworker")
     assigned = [u for u in (assigned or []) if u.pk != caseworker.pk]
     _check_staff(service=service, users=assigned, field="assigned")
-    case = Case(service=service, caseworker=caseworker, number=_next_number(service=service), **fields)
+    case = Case(service=service, caseworker=caseworker, number=next_case_number(service=service), **fields)
     case.full_clean()
     case.save()
     CaseAssignment.objects.bulk_create([CaseAssignment(case=case, user=u) for u in assigned])

@@ -13,21 +13,11 @@ import random
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from sirkel.cases.imports import COLUMNS
+from sirkel.demo.generate import FAMILY, GIVEN_BOYS, GIVEN_GIRLS
 from sirkel.taxonomy import measures as measure_taxonomy
 
-GIVEN = ["Emma", "Nora", "Sara", "Ella", "Maja", "Jakob", "Noah", "Emil", "Lukas", "Oskar", "Aisha", "Ali"]
-FAMILY = [
-    "Hansen",
-    "Johansen",
-    "Olsen",
-    "Larsen",
-    "Andersen",
-    "Pedersen",
-    "Nilsen",
-    "Berg",
-    "Haugen",
-    "Ahmed",
-]
+GIVEN = [*GIVEN_GIRLS, *GIVEN_BOYS]
 SEXES = ["girl"] * 47 + ["boy"] * 50 + ["other", "unknown", "unknown"]
 # Common support measures, by key or as SSB writes them; 6.99 and 3.7 are shared by several kinds.
 MEASURES = [
@@ -114,7 +104,7 @@ def measure_history(*, rows: int, seed: int = 1, today: date, prefix: str = "SAK
         out.extend(_child_rows(rng, f"{prefix}-{number:06d}", today))
     out = out[:rows]
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=list(out[0]) if out else [], lineterminator="\n")
+    writer = csv.DictWriter(buffer, fieldnames=list(COLUMNS), lineterminator="\n")
     writer.writeheader()
     writer.writerows(out)
     return History(buffer.getvalue(), out)

@@ -152,12 +152,9 @@ class Series(TimeStampedModel):
     def purpose(self) -> str:
         """What the measure is for: its goals in the case's measure plan, one per line. One text, not two
         (the preparation page writes it there through `cases.plans.set_goals`)."""
-        from sirkel.cases.models import Goal
+        from sirkel.cases.plans import goals_text
 
-        texts = Goal.objects.filter(
-            measure_id=self.measure_id, retired_at__isnull=True, parent__isnull=True
-        ).values_list("text", flat=True)
-        return "\n".join(texts)
+        return goals_text(measure_id=self.measure_id)
 
     @property
     def is_stopped(self) -> bool:
