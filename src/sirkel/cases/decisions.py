@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import calendar
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -256,10 +256,7 @@ def record_decision(
             pk__in=[c.measure.pk for c in changes if c.measure is not None]
         )
     }
-    changes = [
-        MeasureChange(**{**c.__dict__, "measure": locked.get(c.measure.pk)}) if c.measure is not None else c
-        for c in changes
-    ]
+    changes = [replace(c, measure=locked.get(c.measure.pk)) if c.measure is not None else c for c in changes]
     _check_changes(case=case, decided_on=decided_on, legal_basis=legal_basis, changes=changes)
     consent = _check_participation(
         case=case,

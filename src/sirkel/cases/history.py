@@ -9,6 +9,7 @@ from typing import Any
 
 from django.db.models import Prefetch
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from sirkel.cases.models import Case, DecidedMeasure, Decision, Measure, PlanVersion
@@ -35,7 +36,7 @@ def _change_text(item: DecidedMeasure) -> str:
         }
     return _("%(measure)s: ended %(date)s") % {
         "measure": label,
-        "date": item.ends_on.strftime("%d.%m.%Y") if item.ends_on else "",
+        "date": date_format(item.ends_on, "SHORT_DATE_FORMAT") if item.ends_on else "",
     }
 
 

@@ -142,7 +142,7 @@ def _clean_goals(goals: Sequence[GoalInput], *, depth: int = 0) -> list[GoalInpu
 
 
 def _write_goals(
-    *, measure: Measure, goals: Sequence[GoalInput], existing: dict[int, Goal], parent: Goal | None, now: Any
+    *, measure: Measure, goals: Sequence[GoalInput], existing: dict[int, Goal], parent: Goal | None
 ) -> set[int]:
     kept: set[int] = set()
     for position, goal in enumerate(goals):
@@ -155,7 +155,7 @@ def _write_goals(
             row.text, row.position, row.parent = goal.text, position, parent
             row.save(update_fields=["text", "position", "parent"])
         kept.add(row.pk)
-        kept |= _write_goals(measure=measure, goals=goal.sub_goals, existing=existing, parent=row, now=now)
+        kept |= _write_goals(measure=measure, goals=goal.sub_goals, existing=existing, parent=row)
     return kept
 
 
@@ -180,7 +180,7 @@ def save_plan(
     if case.phase == Phase.CLOSED:
         raise ValidationError(_("The case is closed: its plan can no longer be changed."))
     plan, _created = MeasurePlan.objects.get_or_create(case=case)
-    if plan.version != expected_version:
+    if plan.version != expected_version:  # before the goals are written (update_versioned checks again)
         raise ConflictError
     today = timezone.localdate()
     if evaluation_months is not None:
@@ -208,7 +208,7 @@ def save_plan(
             )
         goals = _clean_goals(entry.goals)
         existing = {g.pk: g for g in Goal.objects.filter(measure=measure, retired_at__isnull=True)}
-        kept = _write_goals(measure=measure, goals=goals, existing=existing, parent=None, now=now)
+        kept = _write_goals(measure=measure, goals=goals, existing=existing, parent=None)
         Goal.objects.filter(measure=measure, retired_at__isnull=True).exclude(pk__in=kept).update(
             retired_at=now
         )
