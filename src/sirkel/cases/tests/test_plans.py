@@ -188,3 +188,30 @@ def test_plan_pages_are_404_without_need_to_know(case: Case, outsider: User, res
     assert (
         client_for(case.caseworker).get(reverse("cases:plan_version", args=[case.pk, 9])).status_code == 404
     )
+
+
+@pytest.mark.django_db
+def test_the_plan_page_queries_do_not_grow_with_measures_goals_or_versions(case: Case) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(case.caseworker)
+    url = reverse("cases:plan", args=[case.pk])
+    first_version(case, decide(case=case, kind="support_contact"))
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url).status_code == 200
+    for number, kind in enumerate(("pmto", "visiting_home", "kindergarten"), start=2):
+        measure = decide(case=case, kind=kind)
+        goals = [
+            GoalInput(text=f"Mål {kind}", sub_goals=[GoalInput(text="Delmål")]),
+            GoalInput(text="Nummer to"),
+        ]
+        save_plan(
+            acting_user=case.caseworker,
+            case=case,
+            expected_version=number - 1,
+            entries=[EntryInput(measure_id=measure.pk, goals=goals)],
+        )
+    with CaptureQueriesContext(connection) as many:
+        assert client.get(url).status_code == 200
+    assert len(many.captured_queries) == len(few.captured_queries)
