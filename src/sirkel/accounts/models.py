@@ -20,6 +20,14 @@ class Role(models.TextChoices):
     LEADER = "leader", _("Leader")
     RESEARCHER = "researcher", _("Researcher")
     ADMINISTRATOR = "administrator", _("Administrator")
+    # An independent family group conference coordinator, often from the state's family-conference
+    # service: a narrow account that sees only the conferences they coordinate, never a case file.
+    COORDINATOR = "coordinator", _("Family group conference coordinator")
+
+
+# Roles that do not work with the service's cases: a researcher (research grants only) and an outside
+# conference coordinator (their own conferences only, through the access policy).
+NON_STAFF_ROLES = frozenset({Role.RESEARCHER.value, Role.COORDINATOR.value})
 
 
 municipality_numbers_validator = RegexValidator(

@@ -26,7 +26,7 @@ from django.apps import apps
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
-from sirkel.accounts.models import Role, User
+from sirkel.accounts.models import NON_STAFF_ROLES, Role, User
 from sirkel.accounts.selectors import roles_by_service
 from sirkel.cases.models import BreakGlassAccess, Case, CaseAssignment
 
@@ -142,8 +142,8 @@ def case_access(*, user: User | Principal, case: Case) -> CaseAccess:
         return NO_CASE  # research grants and link holders never see a case
     staff = principal.user
     role = roles_by_service(user=staff).get(case.service_id)
-    if role is None or role == Role.RESEARCHER.value:
-        return NO_CASE
+    if role is None or role in NON_STAFF_ROLES:
+        return NO_CASE  # researchers and outside coordinators never open a case
     if role == Role.LEADER.value:
         return CaseAccess(True, True, False, True, Basis.SERVICE_LEADER)
     # `has_assignments` is annotated by get_case_for_user; without it, ask the database.

@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sirkel.accounts.models import Role, User
+from sirkel.accounts.models import NON_STAFF_ROLES, User
 from sirkel.accounts.selectors import role_in_service
 from sirkel.audit.models import AuditAction
 from sirkel.audit.services import record_event
@@ -106,7 +106,7 @@ def _check_reasons(reasons: Sequence[ReasonInput]) -> list[DecisionReason]:
 
 def _check_decider(*, case: Case, decided_by: User) -> None:
     role = role_in_service(user=decided_by, service_id=case.service_id)
-    if not decided_by.is_active or role is None or role == Role.RESEARCHER.value:
+    if not decided_by.is_active or role is None or role in NON_STAFF_ROLES:
         raise ValidationError({"decided_by": _("The decision must be made by someone in the service.")})
 
 

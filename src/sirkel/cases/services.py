@@ -11,7 +11,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sirkel.accounts.models import Role, Service, User
+from sirkel.accounts.models import NON_STAFF_ROLES, Role, Service, User
 from sirkel.accounts.selectors import role_in_service
 from sirkel.audit.models import AuditAction
 from sirkel.audit.services import record_event
@@ -42,7 +42,7 @@ CASE_FIELDS = (
 def _check_staff(*, service: Service, users: list[User], field: str) -> None:
     for u in users:
         role = role_in_service(user=u, service_id=service.pk)
-        if role is None or role == Role.RESEARCHER.value:
+        if role is None or role in NON_STAFF_ROLES:
             raise ValidationError(
                 {field: _("%(name)s does not work with cases in this service.") % {"name": u.display_name()}}
             )

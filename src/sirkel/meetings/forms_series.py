@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from sirkel.accounts.models import Role, Service, User
+from sirkel.accounts.models import NON_STAFF_ROLES, Role, Service, User
 from sirkel.cases.access import EDITING_ROLES
 from sirkel.cases.models import Case, CaseAssignment, MeasureKind
 from sirkel.meetings.kinds import kind_config
@@ -26,8 +26,8 @@ from sirkel.meetings.services.consent import YOUTH_CONSENT_AGE, InformedAbout, v
 from sirkel.meetings.services.series import kinds_for_case, startable_measures
 from sirkel.network.models import NetworkMember
 
-# Everyone in a service except researchers, who do not work with families.
-STAFF_ROLES = [r.value for r in Role if r != Role.RESEARCHER]
+# Everyone in a service except researchers and outside coordinators, who do not work with its families.
+STAFF_ROLES = [r.value for r in Role if r.value not in NON_STAFF_ROLES]
 
 
 class DateInput(forms.DateInput):

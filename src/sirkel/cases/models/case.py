@@ -205,6 +205,7 @@ class MeasureKind(enum.StrEnum):
     NTT = "ntt"
     RESOURCE_PERSON = "resource_person"
     RESPONSIBILITY_GROUP = "responsibility_group"
+    INDIVIDUAL_PLAN = "individual_plan"
 
 
 class MeasureStatus(models.TextChoices):

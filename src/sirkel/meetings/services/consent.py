@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sirkel.accounts.models import Membership, Role, User
+from sirkel.accounts.models import NON_STAFF_ROLES, Membership, User
 from sirkel.audit.models import AuditAction
 from sirkel.cases.measures import end_period
 from sirkel.meetings.models import Consent, ConsentParty, Series, SeriesStatus
@@ -136,7 +136,7 @@ def add_consent(
         raise ValidationError({"informed_about": voluntary_required_message()})
     in_service = (
         Membership.objects.filter(user=informed_by, service_id=series.case.service_id)
-        .exclude(role=Role.RESEARCHER)
+        .exclude(role__in=NON_STAFF_ROLES)
         .exists()
     )
     if not (in_service or informed_by.pk == series.leader_id):

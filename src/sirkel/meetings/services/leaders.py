@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sirkel.accounts.models import Membership, Role, Service, User
+from sirkel.accounts.models import NON_STAFF_ROLES, Membership, Role, Service, User
 from sirkel.accounts.selectors import role_in_service
 from sirkel.audit.models import AuditAction
 from sirkel.audit.services import record_event
@@ -86,7 +86,7 @@ def save_trained_leader(
     """Add someone to the service's register of trained meeting leaders, or change their entry."""
     if role_in_service(user=acting_user, service_id=service.pk) not in REGISTER_KEEPERS:
         raise PermissionDenied
-    if not Membership.objects.filter(user=user, service=service).exclude(role=Role.RESEARCHER).exists():
+    if not Membership.objects.filter(user=user, service=service).exclude(role__in=NON_STAFF_ROLES).exists():
         raise ValidationError({"user": _("Only people who work in this service can be added here.")})
     if trained_on is not None and trained_on > timezone.localdate():
         raise ValidationError({"trained_on": _("The date cannot be in the future.")})

@@ -100,6 +100,21 @@ class Series(TimeStampedModel):
         blank=True,
         verbose_name=_("accountable for follow-up (from the network)"),
     )
+    person = models.ForeignKey(
+        "network.NetworkMember",
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("the person from the network"),
+        help_text=_("Who carries the measure: the natural mentor, or the resource person."),
+    )
+    meeting_every_weeks = models.PositiveSmallIntegerField(
+        _("meets every (weeks)"),
+        null=True,
+        blank=True,
+        help_text=_("A fixed series: the next meeting is planned this many weeks after the last."),
+    )
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -188,6 +203,12 @@ class Screening(TimeStampedModel):
     )
     minority_background = models.BooleanField(_("minority background"), default=False)
     small_network = models.BooleanField(_("the family has a small private network"), default=False)
+    # The study's caution for NTT (kinds.py's `screening_cautions` says where they are asked).
+    severe_mental_illness = models.BooleanField(_("a parent has a severe mental illness"), default=False)
+    heavy_substance_abuse = models.BooleanField(_("heavy substance abuse in the family"), default=False)
+    little_daily_structure = models.BooleanField(
+        _("the family has little structure in daily life"), default=False
+    )
     other_concerns = models.TextField(_("other concerns"), blank=True)
     decision = models.CharField(_("decision"), max_length=20, choices=ScreeningDecision.choices, blank=True)
     reasoning = models.TextField(_("reasoning"), blank=True)
@@ -350,6 +371,11 @@ class ParticipantRole(models.TextChoices):
     SUPPORT = "support", _("Support person")
 
 
+# Who may be present in a family group conference's private family time: the family and its private
+# network (the child's support person is someone the child chose from it).
+PRIVATE_FAMILY_TIME_ROLES = ("mother", "father", "child", "private", "support")
+
+
 class Response(models.TextChoices):
     PENDING = "pending", _("No answer yet")
     ACCEPTED = "accepted", _("Coming")
@@ -392,10 +418,25 @@ class Participant(models.Model):
     response_note = models.CharField(_("note on the answer"), max_length=300, blank=True)
     attendance = models.CharField(_("attendance"), max_length=10, choices=Attendance.choices, blank=True)
     waiver_released = models.BooleanField(_("released from confidentiality in this meeting"), default=False)
+    # A family group conference's three parts (kinds.py's `conference_parts`): who was there in each.
+    part_information = models.BooleanField(_("present in part 1: information"), default=False)
+    part_family_time = models.BooleanField(_("present in part 2: private family time"), default=False)
+    part_joint = models.BooleanField(_("present in part 3: the plan"), default=False)
 
     class Meta:
         ordering = ["meeting_id", "role", "name", "id"]
         constraints = [
+            # Private family time is the private network alone: nobody from a service, no public
+            # participant and no staff account can be recorded as present in it.
+            models.CheckConstraint(
+                condition=models.Q(part_family_time=False)
+                | (
+                    models.Q(role__in=PRIVATE_FAMILY_TIME_ROLES)
+                    & models.Q(is_public=False)
+                    & models.Q(user__isnull=True)
+                ),
+                name="participant_family_time_private_only",
+            ),
             models.UniqueConstraint(
                 fields=["meeting", "member"],
                 condition=models.Q(member__isnull=False),
