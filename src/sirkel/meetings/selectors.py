@@ -13,11 +13,12 @@ from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
-from sirkel.accounts.models import User
+from sirkel.accounts.models import NON_STAFF_ROLES, Membership, Role, User
 from sirkel.audit.models import AuditAction
 from sirkel.audit.services import record_event
 from sirkel.cases.access import Basis, SeriesAccess, series_access, visible_cases_q
 from sirkel.cases.models import Case
+from sirkel.meetings.kinds import LeaderPool, kind_config
 from sirkel.meetings.models import Consent, Meeting, Series, TrainedLeader
 from sirkel.network.models import NetworkMember, NetworkTie, Side, TieKind
 
@@ -110,10 +111,23 @@ def leads_or_is_trained(*, user: User) -> bool:
     return User.objects.filter(pk=user.pk).filter(Q(leads) | Q(trained)).exists()
 
 
-def leader_candidates(*, service_id: int, exclude_user_id: int | None = None) -> QuerySet[User]:
-    """Who may lead: trained leaders of this service, and trained leaders other services share."""
-    qs = TrainedLeader.objects.filter(active=True).filter(Q(service_id=service_id) | Q(shared=True))
-    users = User.objects.filter(is_active=True, pk__in=qs.values("user_id"))
+def leader_candidates(
+    *, service_id: int, exclude_user_id: int | None = None, kind: str = "network_meeting"
+) -> QuerySet[User]:
+    """Who may lead a measure of `kind`, from its pool (kinds.py): trained leaders of this service and
+    those other services share; the service's conference coordinators; or the service's own staff."""
+    pool = kind_config(kind).leader_pool
+    if pool == LeaderPool.TRAINED:
+        qs = TrainedLeader.objects.filter(active=True).filter(Q(service_id=service_id) | Q(shared=True))
+        users = User.objects.filter(is_active=True, pk__in=qs.values("user_id"))
+    elif pool == LeaderPool.COORDINATORS:
+        members = Membership.objects.filter(service_id=service_id, role=Role.COORDINATOR)
+        users = User.objects.filter(is_active=True, pk__in=members.values("user_id"))
+    elif pool == LeaderPool.STAFF:
+        members = Membership.objects.filter(service_id=service_id).exclude(role__in=NON_STAFF_ROLES)
+        users = User.objects.filter(is_active=True, pk__in=members.values("user_id"))
+    else:
+        users = User.objects.none()
     if exclude_user_id is not None:
         users = users.exclude(pk=exclude_user_id)
     return users.order_by("first_name", "last_name", "username")

@@ -4,23 +4,41 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0003_api_tokens'),
+        ("accounts", "0003_api_tokens"),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='membership',
-            name='membership_role_valid',
+            model_name="membership",
+            name="membership_role_valid",
         ),
         migrations.AlterField(
-            model_name='membership',
-            name='role',
-            field=models.CharField(choices=[('caseworker', 'Caseworker'), ('consultant', 'Network consultant'), ('leader', 'Leader'), ('researcher', 'Researcher'), ('administrator', 'Administrator'), ('coordinator', 'Family group conference coordinator')], max_length=20, verbose_name='role'),
+            model_name="membership",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("caseworker", "Caseworker"),
+                    ("consultant", "Network consultant"),
+                    ("leader", "Leader"),
+                    ("researcher", "Researcher"),
+                    ("administrator", "Administrator"),
+                    ("coordinator", "Family group conference coordinator"),
+                ],
+                max_length=20,
+                verbose_name="role",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.CheckConstraint(condition=models.Q(('role__in', ['caseworker', 'consultant', 'leader', 'researcher', 'administrator', 'coordinator'])), name='membership_role_valid'),
+            model_name="membership",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    (
+                        "role__in",
+                        ["caseworker", "consultant", "leader", "researcher", "administrator", "coordinator"],
+                    )
+                ),
+                name="membership_role_valid",
+            ),
         ),
     ]

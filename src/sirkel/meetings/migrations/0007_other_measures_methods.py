@@ -6,293 +6,571 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('actions', '0002_action_former_owner'),
-        ('cases', '0004_import_job'),
-        ('meetings', '0006_purpose_into_plan_goals'),
-        ('network', '0002_side_and_sector_choices_from_taxonomy'),
+        ("actions", "0002_action_former_owner"),
+        ("cases", "0004_import_job"),
+        ("meetings", "0006_purpose_into_plan_goals"),
+        ("network", "0002_side_and_sector_choices_from_taxonomy"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Conference',
+            name="Conference",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('coordinator_requested_on', models.DateField(blank=True, help_text='When the service asked the family-conference service for a coordinator.', null=True, verbose_name='coordinator requested on')),
-                ('acute', models.BooleanField(default=False, help_text='A coordinator is then assigned within one working day.', verbose_name='acute')),
-                ('coordinator_assigned_on', models.DateField(blank=True, null=True, verbose_name='coordinator assigned on')),
-                ('situation', models.TextField(blank=True, help_text="The caseworker's short description, agreed with the family, read out in part 1.", verbose_name='the situation, in short')),
-                ('questions', models.TextField(blank=True, help_text="One question per line: what the family's plan should answer.", verbose_name='the questions for the conference')),
-                ('questions_agreed_on', models.DateField(blank=True, null=True, verbose_name='agreed with the family on')),
-                ('planning_started_on', models.DateField(blank=True, null=True, verbose_name='planning started on')),
-                ('coordinator_hours', models.DecimalField(blank=True, decimal_places=1, max_digits=5, null=True, verbose_name="the coordinator's hours")),
-                ('version', models.PositiveIntegerField(default=1)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "coordinator_requested_on",
+                    models.DateField(
+                        blank=True,
+                        help_text="When the service asked the family-conference service for a coordinator.",
+                        null=True,
+                        verbose_name="coordinator requested on",
+                    ),
+                ),
+                (
+                    "acute",
+                    models.BooleanField(
+                        default=False,
+                        help_text="A coordinator is then assigned within one working day.",
+                        verbose_name="acute",
+                    ),
+                ),
+                (
+                    "coordinator_assigned_on",
+                    models.DateField(blank=True, null=True, verbose_name="coordinator assigned on"),
+                ),
+                (
+                    "situation",
+                    models.TextField(
+                        blank=True,
+                        help_text="The caseworker's short description, agreed with the family, read out in part 1.",
+                        verbose_name="the situation, in short",
+                    ),
+                ),
+                (
+                    "questions",
+                    models.TextField(
+                        blank=True,
+                        help_text="One question per line: what the family's plan should answer.",
+                        verbose_name="the questions for the conference",
+                    ),
+                ),
+                (
+                    "questions_agreed_on",
+                    models.DateField(blank=True, null=True, verbose_name="agreed with the family on"),
+                ),
+                (
+                    "planning_started_on",
+                    models.DateField(blank=True, null=True, verbose_name="planning started on"),
+                ),
+                (
+                    "coordinator_hours",
+                    models.DecimalField(
+                        blank=True,
+                        decimal_places=1,
+                        max_digits=5,
+                        null=True,
+                        verbose_name="the coordinator's hours",
+                    ),
+                ),
+                ("version", models.PositiveIntegerField(default=1)),
             ],
             options={
-                'verbose_name': 'family group conference',
-                'verbose_name_plural': 'family group conferences',
+                "verbose_name": "family group conference",
+                "verbose_name_plural": "family group conferences",
             },
         ),
         migrations.CreateModel(
-            name='Engagement',
+            name="Engagement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('role', models.CharField(blank=True, choices=[('respite', 'Respite'), ('guidance', 'Guidance'), ('both', 'Respite and guidance')], max_length=10, verbose_name='role')),
-                ('hours', models.DecimalField(blank=True, decimal_places=1, max_digits=5, null=True, verbose_name='hours')),
-                ('hours_per', models.CharField(choices=[('week', 'per week'), ('month', 'per month')], default='week', max_length=5, verbose_name='per')),
-                ('activities', models.TextField(blank=True, verbose_name='what they do, with whom')),
-                ('after_end', models.TextField(blank=True, help_text='What happens to the relationship with the child when the paid measure ends.', verbose_name='when the paid measure ends')),
-                ('after_end_recorded_at', models.DateTimeField(blank=True, null=True)),
-                ('version', models.PositiveIntegerField(default=1)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "role",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("respite", "Respite"),
+                            ("guidance", "Guidance"),
+                            ("both", "Respite and guidance"),
+                        ],
+                        max_length=10,
+                        verbose_name="role",
+                    ),
+                ),
+                (
+                    "hours",
+                    models.DecimalField(
+                        blank=True, decimal_places=1, max_digits=5, null=True, verbose_name="hours"
+                    ),
+                ),
+                (
+                    "hours_per",
+                    models.CharField(
+                        choices=[("week", "per week"), ("month", "per month")],
+                        default="week",
+                        max_length=5,
+                        verbose_name="per",
+                    ),
+                ),
+                ("activities", models.TextField(blank=True, verbose_name="what they do, with whom")),
+                (
+                    "after_end",
+                    models.TextField(
+                        blank=True,
+                        help_text="What happens to the relationship with the child when the paid measure ends.",
+                        verbose_name="when the paid measure ends",
+                    ),
+                ),
+                ("after_end_recorded_at", models.DateTimeField(blank=True, null=True)),
+                ("version", models.PositiveIntegerField(default=1)),
             ],
             options={
-                'verbose_name': 'engagement of a resource person',
-                'verbose_name_plural': 'engagements of resource persons',
+                "verbose_name": "engagement of a resource person",
+                "verbose_name_plural": "engagements of resource persons",
             },
         ),
         migrations.CreateModel(
-            name='FamilyPlan',
+            name="FamilyPlan",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField(default=1)),
-                ('text', models.TextField(verbose_name="the family's plan, as the family wrote it")),
-                ('written_at', models.DateTimeField(auto_now_add=True)),
-                ('decision', models.CharField(blank=True, choices=[('approved', 'Approved'), ('changed', 'Approved with changes'), ('refused', 'Not approved')], max_length=10, verbose_name="the service's decision")),
-                ('reason', models.TextField(blank=True, help_text='Why the plan, or part of it, is not approved as written. The family sees it.', verbose_name='reason')),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveSmallIntegerField(default=1)),
+                ("text", models.TextField(verbose_name="the family's plan, as the family wrote it")),
+                ("written_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "decision",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("approved", "Approved"),
+                            ("changed", "Approved with changes"),
+                            ("refused", "Not approved"),
+                        ],
+                        max_length=10,
+                        verbose_name="the service's decision",
+                    ),
+                ),
+                (
+                    "reason",
+                    models.TextField(
+                        blank=True,
+                        help_text="Why the plan, or part of it, is not approved as written. The family sees it.",
+                        verbose_name="reason",
+                    ),
+                ),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'verbose_name': "the family's plan",
-                'verbose_name_plural': "the family's plans",
-                'ordering': ['meeting_id', 'number'],
+                "verbose_name": "the family's plan",
+                "verbose_name_plural": "the family's plans",
+                "ordering": ["meeting_id", "number"],
             },
         ),
         migrations.CreateModel(
-            name='FamilyPlanItem',
+            name="FamilyPlanItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('what', models.TextField(verbose_name='what')),
-                ('due_on', models.DateField(blank=True, null=True, verbose_name='by when')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                ("what", models.TextField(verbose_name="what")),
+                ("due_on", models.DateField(blank=True, null=True, verbose_name="by when")),
             ],
             options={
-                'verbose_name': "item of the family's plan",
-                'verbose_name_plural': "items of the family's plan",
-                'ordering': ['plan_id', 'position', 'id'],
+                "verbose_name": "item of the family's plan",
+                "verbose_name_plural": "items of the family's plan",
+                "ordering": ["plan_id", "position", "id"],
             },
         ),
         migrations.CreateModel(
-            name='MentorNomination',
+            name="MentorNomination",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('nominated_on', models.DateField(verbose_name='nominated on')),
-                ('why', models.TextField(blank=True, verbose_name='why the youth chose them')),
-                ('asked_on', models.DateField(blank=True, null=True, verbose_name='asked on')),
-                ('answer', models.CharField(choices=[('pending', 'Not asked yet'), ('asked', 'Asked, no answer yet'), ('yes', 'Said yes'), ('no', 'Said no')], default='pending', max_length=10, verbose_name='answer')),
-                ('answer_note', models.TextField(blank=True, verbose_name='note on the answer')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("nominated_on", models.DateField(verbose_name="nominated on")),
+                ("why", models.TextField(blank=True, verbose_name="why the youth chose them")),
+                ("asked_on", models.DateField(blank=True, null=True, verbose_name="asked on")),
+                (
+                    "answer",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Not asked yet"),
+                            ("asked", "Asked, no answer yet"),
+                            ("yes", "Said yes"),
+                            ("no", "Said no"),
+                        ],
+                        default="pending",
+                        max_length=10,
+                        verbose_name="answer",
+                    ),
+                ),
+                ("answer_note", models.TextField(blank=True, verbose_name="note on the answer")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'verbose_name': 'nomination of a mentor',
-                'verbose_name_plural': 'nominations of a mentor',
-                'ordering': ['series_id', 'nominated_on', 'id'],
+                "verbose_name": "nomination of a mentor",
+                "verbose_name_plural": "nominations of a mentor",
+                "ordering": ["series_id", "nominated_on", "id"],
             },
         ),
         migrations.CreateModel(
-            name='MentorPhase',
+            name="MentorPhase",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('number', models.PositiveSmallIntegerField(verbose_name='phase')),
-                ('held_on', models.DateField(blank=True, null=True, verbose_name='date')),
-                ('taking_part', models.TextField(blank=True, verbose_name='who took part')),
-                ('notes', models.TextField(blank=True, verbose_name='notes')),
-                ('internal_notes', models.TextField(blank=True, help_text='For the service only: never printed in documents.', verbose_name='internal notes')),
-                ('followup_needed', models.CharField(blank=True, choices=[('yes', 'Yes: the service keeps following up'), ('no', 'No: the collaboration carries itself')], max_length=3, verbose_name='professional follow-up still needed')),
-                ('completed_at', models.DateTimeField(blank=True, null=True, verbose_name='completed')),
-                ('version', models.PositiveIntegerField(default=1)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("number", models.PositiveSmallIntegerField(verbose_name="phase")),
+                ("held_on", models.DateField(blank=True, null=True, verbose_name="date")),
+                ("taking_part", models.TextField(blank=True, verbose_name="who took part")),
+                ("notes", models.TextField(blank=True, verbose_name="notes")),
+                (
+                    "internal_notes",
+                    models.TextField(
+                        blank=True,
+                        help_text="For the service only: never printed in documents.",
+                        verbose_name="internal notes",
+                    ),
+                ),
+                (
+                    "followup_needed",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("yes", "Yes: the service keeps following up"),
+                            ("no", "No: the collaboration carries itself"),
+                        ],
+                        max_length=3,
+                        verbose_name="professional follow-up still needed",
+                    ),
+                ),
+                ("completed_at", models.DateTimeField(blank=True, null=True, verbose_name="completed")),
+                ("version", models.PositiveIntegerField(default=1)),
             ],
             options={
-                'verbose_name': 'phase',
-                'verbose_name_plural': 'phases',
-                'ordering': ['series_id', 'number'],
+                "verbose_name": "phase",
+                "verbose_name_plural": "phases",
+                "ordering": ["series_id", "number"],
             },
         ),
         migrations.CreateModel(
-            name='TherapistContact',
+            name="TherapistContact",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('on', models.DateField(verbose_name='date')),
-                ('with_whom', models.CharField(blank=True, max_length=300, verbose_name='with whom')),
-                ('minutes', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='minutes')),
-                ('note', models.TextField(blank=True, verbose_name='what was done, and how it went')),
-                ('internal_notes', models.TextField(blank=True, help_text='For the service only: never printed in documents.', verbose_name='internal notes')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("on", models.DateField(verbose_name="date")),
+                ("with_whom", models.CharField(blank=True, max_length=300, verbose_name="with whom")),
+                ("minutes", models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="minutes")),
+                ("note", models.TextField(blank=True, verbose_name="what was done, and how it went")),
+                (
+                    "internal_notes",
+                    models.TextField(
+                        blank=True,
+                        help_text="For the service only: never printed in documents.",
+                        verbose_name="internal notes",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'verbose_name': 'contact between meetings',
-                'verbose_name_plural': 'contacts between meetings',
-                'ordering': ['series_id', '-on', '-id'],
+                "verbose_name": "contact between meetings",
+                "verbose_name_plural": "contacts between meetings",
+                "ordering": ["series_id", "-on", "-id"],
             },
         ),
         migrations.AddField(
-            model_name='participant',
-            name='part_family_time',
-            field=models.BooleanField(default=False, verbose_name='present in part 2: private family time'),
+            model_name="participant",
+            name="part_family_time",
+            field=models.BooleanField(default=False, verbose_name="present in part 2: private family time"),
         ),
         migrations.AddField(
-            model_name='participant',
-            name='part_information',
-            field=models.BooleanField(default=False, verbose_name='present in part 1: information'),
+            model_name="participant",
+            name="part_information",
+            field=models.BooleanField(default=False, verbose_name="present in part 1: information"),
         ),
         migrations.AddField(
-            model_name='participant',
-            name='part_joint',
-            field=models.BooleanField(default=False, verbose_name='present in part 3: the plan'),
+            model_name="participant",
+            name="part_joint",
+            field=models.BooleanField(default=False, verbose_name="present in part 3: the plan"),
         ),
         migrations.AddField(
-            model_name='screening',
-            name='heavy_substance_abuse',
-            field=models.BooleanField(default=False, verbose_name='heavy substance abuse in the family'),
+            model_name="screening",
+            name="heavy_substance_abuse",
+            field=models.BooleanField(default=False, verbose_name="heavy substance abuse in the family"),
         ),
         migrations.AddField(
-            model_name='screening',
-            name='little_daily_structure',
-            field=models.BooleanField(default=False, verbose_name='the family has little structure in daily life'),
+            model_name="screening",
+            name="little_daily_structure",
+            field=models.BooleanField(
+                default=False, verbose_name="the family has little structure in daily life"
+            ),
         ),
         migrations.AddField(
-            model_name='screening',
-            name='severe_mental_illness',
-            field=models.BooleanField(default=False, verbose_name='a parent has a severe mental illness'),
+            model_name="screening",
+            name="severe_mental_illness",
+            field=models.BooleanField(default=False, verbose_name="a parent has a severe mental illness"),
         ),
         migrations.AddField(
-            model_name='series',
-            name='meeting_every_weeks',
-            field=models.PositiveSmallIntegerField(blank=True, help_text='A fixed series: the next meeting is planned this many weeks after the last.', null=True, verbose_name='meets every (weeks)'),
+            model_name="series",
+            name="meeting_every_weeks",
+            field=models.PositiveSmallIntegerField(
+                blank=True,
+                help_text="A fixed series: the next meeting is planned this many weeks after the last.",
+                null=True,
+                verbose_name="meets every (weeks)",
+            ),
         ),
         migrations.AddField(
-            model_name='series',
-            name='person',
-            field=models.ForeignKey(blank=True, help_text='Who carries the measure: the natural mentor, or the resource person.', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='network.networkmember', verbose_name='the person from the network'),
+            model_name="series",
+            name="person",
+            field=models.ForeignKey(
+                blank=True,
+                help_text="Who carries the measure: the natural mentor, or the resource person.",
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="network.networkmember",
+                verbose_name="the person from the network",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='participant',
-            constraint=models.CheckConstraint(condition=models.Q(('part_family_time', False), models.Q(('role__in', ('mother', 'father', 'child', 'private', 'support')), ('is_public', False), ('user__isnull', True)), _connector='OR'), name='participant_family_time_private_only'),
+            model_name="participant",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("part_family_time", False),
+                    models.Q(
+                        ("role__in", ("mother", "father", "child", "private", "support")),
+                        ("is_public", False),
+                        ("user__isnull", True),
+                    ),
+                    _connector="OR",
+                ),
+                name="participant_family_time_private_only",
+            ),
         ),
         migrations.AddField(
-            model_name='conference',
-            name='series',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='conference', to='meetings.series'),
+            model_name="conference",
+            name="series",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.CASCADE, related_name="conference", to="meetings.series"
+            ),
         ),
         migrations.AddField(
-            model_name='engagement',
-            name='after_end_recorded_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="engagement",
+            name="after_end_recorded_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='engagement',
-            name='series',
-            field=models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='engagement', to='meetings.series'),
+            model_name="engagement",
+            name="series",
+            field=models.OneToOneField(
+                on_delete=django.db.models.deletion.CASCADE, related_name="engagement", to="meetings.series"
+            ),
         ),
         migrations.AddField(
-            model_name='familyplan',
-            name='decided_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="familyplan",
+            name="decided_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='familyplan',
-            name='meeting',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='family_plans', to='meetings.meeting'),
+            model_name="familyplan",
+            name="meeting",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="family_plans",
+                to="meetings.meeting",
+            ),
         ),
         migrations.AddField(
-            model_name='familyplan',
-            name='written_by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='recorded by'),
+            model_name="familyplan",
+            name="written_by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="recorded by",
+            ),
         ),
         migrations.AddField(
-            model_name='familyplanitem',
-            name='action',
-            field=models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='family_plan_item', to='actions.action'),
+            model_name="familyplanitem",
+            name="action",
+            field=models.OneToOneField(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="family_plan_item",
+                to="actions.action",
+            ),
         ),
         migrations.AddField(
-            model_name='familyplanitem',
-            name='owner_member',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='network.networkmember'),
+            model_name="familyplanitem",
+            name="owner_member",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to="network.networkmember",
+            ),
         ),
         migrations.AddField(
-            model_name='familyplanitem',
-            name='owner_user',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="familyplanitem",
+            name="owner_user",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='familyplanitem',
-            name='plan',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='meetings.familyplan'),
+            model_name="familyplanitem",
+            name="plan",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="items", to="meetings.familyplan"
+            ),
         ),
         migrations.AddField(
-            model_name='mentornomination',
-            name='member',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='network.networkmember'),
+            model_name="mentornomination",
+            name="member",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT, related_name="+", to="network.networkmember"
+            ),
         ),
         migrations.AddField(
-            model_name='mentornomination',
-            name='series',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='nominations', to='meetings.series'),
+            model_name="mentornomination",
+            name="series",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="nominations", to="meetings.series"
+            ),
         ),
         migrations.AddField(
-            model_name='mentorphase',
-            name='completed_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="mentorphase",
+            name="completed_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='mentorphase',
-            name='series',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='phases', to='meetings.series'),
+            model_name="mentorphase",
+            name="series",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="phases", to="meetings.series"
+            ),
         ),
         migrations.AddField(
-            model_name='therapistcontact',
-            name='by',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='by'),
+            model_name="therapistcontact",
+            name="by",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="by",
+            ),
         ),
         migrations.AddField(
-            model_name='therapistcontact',
-            name='goal',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='cases.goal', verbose_name='goal'),
+            model_name="therapistcontact",
+            name="goal",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="cases.goal",
+                verbose_name="goal",
+            ),
         ),
         migrations.AddField(
-            model_name='therapistcontact',
-            name='series',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='contacts', to='meetings.series'),
+            model_name="therapistcontact",
+            name="series",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE, related_name="contacts", to="meetings.series"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='familyplan',
-            constraint=models.UniqueConstraint(fields=('meeting', 'number'), name='family_plan_number_unique'),
+            model_name="familyplan",
+            constraint=models.UniqueConstraint(
+                fields=("meeting", "number"), name="family_plan_number_unique"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='familyplan',
-            constraint=models.CheckConstraint(condition=models.Q(('decision__in', ['', 'approved']), models.Q(('reason', ''), _negated=True), _connector='OR'), name='family_plan_refusal_has_reason'),
+            model_name="familyplan",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("decision__in", ["", "approved"]),
+                    models.Q(("reason", ""), _negated=True),
+                    _connector="OR",
+                ),
+                name="family_plan_refusal_has_reason",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='mentornomination',
-            constraint=models.UniqueConstraint(fields=('series', 'member'), name='mentor_nomination_once'),
+            model_name="mentornomination",
+            constraint=models.UniqueConstraint(fields=("series", "member"), name="mentor_nomination_once"),
         ),
         migrations.AddConstraint(
-            model_name='mentorphase',
-            constraint=models.UniqueConstraint(fields=('series', 'number'), name='mentor_phase_once'),
+            model_name="mentorphase",
+            constraint=models.UniqueConstraint(fields=("series", "number"), name="mentor_phase_once"),
         ),
         migrations.AddConstraint(
-            model_name='mentorphase',
-            constraint=models.CheckConstraint(condition=models.Q(('number__gte', 1), ('number__lte', 4)), name='mentor_phase_1_to_4'),
+            model_name="mentorphase",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("number__gte", 1), ("number__lte", 4)), name="mentor_phase_1_to_4"
+            ),
         ),
         migrations.AddIndex(
-            model_name='therapistcontact',
-            index=models.Index(fields=['series', 'on'], name='therapist_contact_idx'),
+            model_name="therapistcontact",
+            index=models.Index(fields=["series", "on"], name="therapist_contact_idx"),
         ),
     ]

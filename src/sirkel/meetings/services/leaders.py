@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from sirkel.accounts.models import NON_STAFF_ROLES, Membership, Role, Service, User
 from sirkel.accounts.selectors import role_in_service
@@ -15,9 +16,22 @@ from sirkel.audit.models import AuditAction
 from sirkel.audit.services import record_event
 from sirkel.cases.models import Case
 from sirkel.meetings import selectors
-from sirkel.meetings.kinds import kind_config
+from sirkel.meetings.kinds import LeaderPool, kind_config
 from sirkel.meetings.models import Series, TrainedLeader
 from sirkel.meetings.services import guards
+
+LEADER_POOL_HINTS = {
+    LeaderPool.TRAINED: gettext_lazy(
+        "Choose a meeting leader from the register of trained leaders: your own service's, or one another "
+        "service shares."
+    ),
+    LeaderPool.COORDINATORS: gettext_lazy(
+        "Choose a coordinator who has a coordinator's account in this service (the service's administrator "
+        "gives them one)."
+    ),
+    LeaderPool.STAFF: gettext_lazy("Choose someone who works in this service."),
+    LeaderPool.NONE: gettext_lazy("This measure has no leader: the person from the network carries it."),
+}
 
 # Who may keep the register of trained meeting leaders for a service.
 REGISTER_KEEPERS = {Role.LEADER.value, Role.ADMINISTRATOR.value}
@@ -27,23 +41,23 @@ REGISTER_KEEPERS = {Role.LEADER.value, Role.ADMINISTRATOR.value}
 # Checks
 
 
-def check_leader(*, case: Case, caseworker: User, leader: User | None) -> None:
+def check_leader(*, case: Case, caseworker: User, leader: User | None, kind: str = "network_meeting") -> None:
+    """The person who leads must come from the kind's pool (kinds.py), and is never the caseworker."""
     if leader is None:
         return
+    config = kind_config(kind)
     if leader.pk == caseworker.pk:
         raise ValidationError(
-            {"leader": _("The meeting leader cannot be the responsible caseworker: choose someone else.")}
-        )
-    candidates = selectors.leader_candidates(service_id=case.service_id, exclude_user_id=caseworker.pk)
-    if not candidates.filter(pk=leader.pk).exists():
-        raise ValidationError(
             {
-                "leader": _(
-                    "Choose a meeting leader from the register of trained leaders: your own service's, "
-                    "or one another service shares."
-                )
+                "leader": _("The %(role)s cannot be the responsible caseworker: choose someone else.")
+                % {"role": str(config.leader_label).lower()}
             }
         )
+    candidates = selectors.leader_candidates(
+        service_id=case.service_id, exclude_user_id=caseworker.pk, kind=kind
+    )
+    if not candidates.filter(pk=leader.pk).exists():
+        raise ValidationError({"leader": str(LEADER_POOL_HINTS[config.leader_pool])})
 
 
 @transaction.atomic
@@ -53,7 +67,7 @@ def set_leader(*, acting_user: User, series: Series, leader: User | None) -> Ser
     guards.ensure_running(series=series)
     if leader is None and kind_config(series.kind).needs_leader and series.meetings.exists():
         raise ValidationError({"leader": _("A meeting has been planned: it needs a meeting leader.")})
-    check_leader(case=series.case, caseworker=series.caseworker, leader=leader)
+    check_leader(case=series.case, caseworker=series.caseworker, leader=leader, kind=series.kind)
     previous = series.leader_id
     series.leader = leader
     series.version += 1

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from sirkel.accounts.models import User
 from sirkel.audit.models import AuditAction
 from sirkel.cases.access import case_access
-from sirkel.cases.measures import add_measure, end_period
+from sirkel.cases.measures import add_measure, begin_period, end_period
 from sirkel.cases.models import Case, Goal, Measure, MeasureKind, MeasureStatus, Phase
 from sirkel.cases.plans import set_goals
 from sirkel.meetings.kinds import KINDS
@@ -88,19 +88,24 @@ def start_series(
             {"kind": _("A network measure is started from a decided measure: record the decision first.")}
         )
     _check_caseworker(case=case, caseworker=caseworker)
-    check_leader(case=case, caseworker=caseworker, leader=leader)
+    check_leader(case=case, caseworker=caseworker, leader=leader, kind=kind)
     if measure is None:
         measure = add_measure(acting_user=acting_user, case=case, kind=kind)
     if purpose.strip() and not Goal.objects.filter(measure=measure, retired_at__isnull=True).exists():
         set_goals(acting_user=acting_user, measure=measure, texts=purpose.strip().splitlines())
+    config = KINDS[kind]
     series = Series(
         measure=measure,
-        status=SeriesStatus.SCREENING,
+        # A kind that is not screened (kinds.py) is under way as soon as it is started.
+        status=SeriesStatus.SCREENING if config.screening else SeriesStatus.PREPARING,
         caseworker=caseworker,
         leader=leader,
     )
     series.full_clean()
     series.save()
+    if not config.screening:
+        begin_period(measure=measure, on=timezone.localdate())
+    # The screening row is kept for every kind (the study's markers read it), prefilled from the case.
     screening = Screening.objects.create(
         series=series,
         minority_background=case.minority_background,
