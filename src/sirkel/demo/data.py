@@ -51,6 +51,16 @@ DEMO_USERS = [
     DemoUser(
         "nabokonsulent", "Håkon", "Eide", Role.CONSULTANT, NEIGHBOUR_SERVICE.name, _("Network consultant")
     ),
+    # An independent family group conference coordinator (from the state's family-conference service):
+    # sees only the conference they coordinate, never a case.
+    DemoUser(
+        "koordinator",
+        "Kjersti",
+        "Moe",
+        Role.COORDINATOR,
+        DEMO_SERVICE.name,
+        _("Family group conference coordinator"),
+    ),
 ]
 
 
