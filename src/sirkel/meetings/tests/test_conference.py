@@ -28,6 +28,7 @@ from sirkel.meetings.models import (
     PlanDecision,
     Series,
 )
+from sirkel.meetings.selectors import leader_candidates
 from sirkel.meetings.services import conference as services
 from sirkel.meetings.services import participants as participant_services
 from sirkel.meetings.services.conference import Parts
@@ -395,9 +396,11 @@ def test_the_coordinator_sees_the_conference_and_its_meetings(
     assert detail.status_code == 302 and detail["Location"] == reverse("meetings:conference", args=args)
     for name in ("meetings:meeting", "meetings:conference_meeting", "meetings:minutes", "meetings:guide"):
         assert client.get(reverse(name, args=[*args, meeting.pk])).status_code == 200, name
+    Meeting.objects.filter(pk=meeting.pk).update(purpose="")  # else the page shows the measure's goals
     meeting_page = client.get(reverse("meetings:meeting", args=[*args, meeting.pk])).content.decode()
     assert reverse("meetings:prepare", args=[*args, meeting.pk]) not in meeting_page
     assert reverse("actions:plan", args=args) not in meeting_page
+    assert series.purpose and series.purpose not in meeting_page  # the measure plan's goals are the case's
 
 
 def test_the_coordinator_gets_404_on_the_case_file(
@@ -431,6 +434,7 @@ def test_the_coordinator_gets_404_on_the_case_file(
     # The case list shows nothing.
     listing = client.get(reverse("cases:list"))
     assert listing.status_code == 200 and "Emma" not in listing.content.decode()
+    assert 'id="to-my-meetings"' in listing.content.decode()  # where their conferences are
 
 
 def test_the_coordinator_gets_404_on_a_conference_they_do_not_coordinate(
@@ -511,3 +515,35 @@ def test_the_pages_refuse_staff_in_family_time_and_show_the_decision_with_its_re
         assert "Sikkerheten om natten er ikke ivaretatt." in page
     minutes = caseworker.get(reverse("meetings:minutes", args=args)).content.decode()
     assert "Familiens egen plan." in minutes and "Sikkerheten om natten er ikke ivaretatt." in minutes
+
+
+def test_a_follow_up_conference_is_planned_when_the_caseworker_decides(
+    series: Series, meeting: Meeting, family: dict[str, Participant], coordinator: User
+) -> None:
+    follow_up = plan(series, starts_at=meeting.starts_at + timedelta(days=60) if meeting.starts_at else None)
+    assert follow_up.kind == "follow_up" and follow_up.sequence == 2
+    # The invitation list is copied; attendance per part starts afresh.
+    copied = Participant.objects.filter(meeting=follow_up)
+    assert copied.count() == len(family) and not copied.filter(part_information=True).exists()
+    client = client_for(coordinator)
+    args = [series.case_id, series.measure_id]
+    page = client.get(reverse("meetings:conference", args=args)).content.decode()
+    assert "Follow-up conference 2" in page
+    assert client.get(reverse("meetings:conference_meeting", args=[*args, follow_up.pk])).status_code == 200
+
+
+def test_an_administrator_gives_the_coordinator_an_account_in_the_admin(case: Case, service: Service) -> None:
+    """The admin's membership form offers the coordinator role; the account is then offered as the
+    conference's coordinator, and the case stays closed to it."""
+    root = User.objects.create_superuser(username="root", password="x-not-used-1")
+    outside = User.objects.create_user(username="ekstern", first_name="Eva", last_name="Ekstern")
+    admin = client_for(root)
+    form = admin.get("/admin/accounts/membership/add/").content.decode()
+    assert 'value="coordinator"' in form
+    response = admin.post(
+        "/admin/accounts/membership/add/",
+        {"user": outside.pk, "service": service.pk, "role": Role.COORDINATOR.value},
+    )
+    assert response.status_code == 302, response.content.decode()[:2000]
+    assert outside in leader_candidates(service_id=service.pk, kind=FGC)
+    assert not may(user=outside, action="view", obj=case)
