@@ -60,7 +60,12 @@ meeting leader:
 - `same_service`: a case in A owned by a teammate, assigned to none of the role users;
 - `other_service`: a case in service B.
 
-No role user leads a measure, nor has broken the glass: those are the two principals above. Routes
+Each object also has a family group conference measure with its first conference, the family's plan
+waiting for the service's decision and one item of it. Own's is coordinated by the coordinator role user
+(a narrow account: the conference and its meetings, nothing else of the case).
+
+Beside that conference, no role user leads a measure, nor has broken the glass: those are the two
+principals above. Routes
 without an object get one cell per role and principal.
 
 The world is built once per module and worker, inside a transaction rolled back at the end; each cell runs
@@ -100,6 +105,8 @@ from sirkel.cases.services import break_glass, create_case
 from sirkel.core import pdf
 from sirkel.meetings.models import (
     ConsentParty,
+    FamilyPlan,
+    FamilyPlanItem,
     Meeting,
     MeetingKind,
     MeetingStatus,
@@ -124,6 +131,7 @@ CONSULTANT = Role.CONSULTANT.value
 LEADER = Role.LEADER.value
 RESEARCHER = Role.RESEARCHER.value
 ADMINISTRATOR = Role.ADMINISTRATOR.value
+COORDINATOR = Role.COORDINATOR.value
 ANONYMOUS = "anonymous"
 STAFF_ROLES = tuple(r.value for r in Role)
 # The two principals the access policy knows beside roles, each a staff user with a role of their own:
@@ -211,6 +219,22 @@ MEASURE_RUN = _on_objects(
     same_service={LEADER},
     other_service=set(),
 )
+# A family group conference's own pages (the conference, attendance per part, the family's plan): as
+# SERIES_VIEW, and the coordinator role user, who coordinates own's conference through a narrow account
+# that sees nothing else of the case. The measure leader leads own's network meeting, not its conference.
+CONFERENCE_VIEW = _on_objects(
+    "CONFERENCE_VIEW",
+    own={CASEWORKER, CONSULTANT, ADMINISTRATOR, LEADER, COORDINATOR},
+    same_service={LEADER, BREAK_GLASS},
+    other_service=set(),
+)
+# Recording attendance per part and the family's plan: as MEASURE_RUN, with the conference's coordinator.
+CONFERENCE_RUN = _on_objects(
+    "CONFERENCE_RUN",
+    own={CASEWORKER, CONSULTANT, LEADER, COORDINATOR},
+    same_service={LEADER},
+    other_service=set(),
+)
 # The leaders of the case's service only (who has opened the case): neither principal.
 CASE_LEADER = _on_objects("CASE_LEADER", own={LEADER}, same_service={LEADER}, other_service=set())
 # The register of trained meeting leaders: kept by the service's leaders and administrators (the measure
@@ -258,6 +282,22 @@ SCOPES: dict[str, dict[str, str]] = {
     "trained_leader": {"leader_id": "trained_leader"},
     "api_token": {"token_id": "api_token"},
     "decision": {"case_id": "case", "decision_id": "decision"},
+    # The family group conference measure, its first conference, its family's plan and the plan's item.
+    "conference": {"case_id": "case", "measure_id": "conference"},
+    "conference_meeting": {"case_id": "case", "measure_id": "conference", "meeting_id": "conference_meeting"},
+    "family_plan": {
+        "case_id": "case",
+        "measure_id": "conference",
+        "meeting_id": "conference_meeting",
+        "plan_id": "family_plan",
+    },
+    "family_plan_item": {
+        "case_id": "case",
+        "measure_id": "conference",
+        "meeting_id": "conference_meeting",
+        "plan_id": "family_plan",
+        "item_id": "family_plan_item",
+    },
     "plan_version": {"case_id": "case", "number": "plan_version"},
     "import_job": {"job_id": "import_job"},
 }
@@ -408,6 +448,15 @@ POLICY: dict[str, Rule] = {
     "meetings:guide": Rule(SERIES_VIEW, scope="meeting"),
     "meetings:minutes": Rule(SERIES_VIEW, scope="meeting"),
     "meetings:minutes_pdf": Rule(SERIES_VIEW, scope="meeting"),
+    # A family group conference: its page (the service's part is saved with edit rights: an empty one is
+    # refused as invalid), attendance per part and the family's plan (run), and the decision (edit).
+    "meetings:conference": Rule(CONFERENCE_VIEW, scope="conference", write=Write(CASE_EDIT, ok=400)),
+    "meetings:conference_meeting": Rule(CONFERENCE_VIEW, scope="conference_meeting"),
+    "meetings:conference_parts": Rule(CONFERENCE_RUN, scope="conference_meeting", ok=302, method="POST"),
+    "meetings:family_plan_new": Rule(CONFERENCE_RUN, scope="conference_meeting", ok=400, method="POST"),
+    "meetings:family_plan_item_add": Rule(CONFERENCE_RUN, scope="family_plan", ok=400, method="POST"),
+    "meetings:family_plan_item_remove": Rule(CONFERENCE_RUN, scope="family_plan_item", ok=302, method="POST"),
+    "meetings:family_plan_decide": Rule(CASE_EDIT, scope="family_plan", ok=400, method="POST"),
     # Actions
     "actions:plan": Rule(SERIES_VIEW, scope="series", write=Write(MEASURE_RUN, ok=302)),
     "actions:action_new": Rule(MEASURE_RUN, scope="series"),
@@ -551,7 +600,13 @@ class World:
 
 
 def _build_objects(
-    *, owner: User, service: Service, assigned: list[User], tag: str, leader: User | None = None
+    *,
+    owner: User,
+    service: Service,
+    assigned: list[User],
+    tag: str,
+    leader: User | None = None,
+    coordinator: User | None = None,
 ) -> dict[str, int]:
     """A case with everything the routes need: through the services as its owner would, except the
     measures, the series and its meetings, made directly in the state wanted (as the factories do). The
@@ -625,7 +680,40 @@ def _build_objects(
         due_on=today + datetime.timedelta(days=7),
         owner_member=aunt,
     )
+    # A family group conference, coordinated (for own) by the coordinator role user: its first conference
+    # with the mother invited, and the family's plan waiting for the service's decision, with one item.
+    conference = make_series(
+        case=case,
+        kind=MeasureKind.FAMILY_GROUP_CONFERENCE,
+        status=SeriesStatus.ACTIVE,
+        caseworker=owner,
+        leader=coordinator,
+    )
+    conference_meeting = Meeting.objects.create(
+        series=conference,
+        sequence=1,
+        kind=MeetingKind.FIRST,
+        status=MeetingStatus.PLANNED,
+        starts_at=now + datetime.timedelta(days=21),
+        place="Familiens hus",
+    )
+    participant_services.add_participant(
+        acting_user=owner, meeting=conference_meeting, member=mother, role=ParticipantRole.MOTHER
+    )
+    family_plan = FamilyPlan.objects.create(
+        meeting=conference_meeting, text="Familiens plan", written_by=owner
+    )
+    item = FamilyPlanItem.objects.create(
+        plan=family_plan,
+        what="Tove henter Emma",
+        owner_member=aunt,
+        due_on=today + datetime.timedelta(days=30),
+    )
     return {
+        "conference": conference.measure_id,
+        "conference_meeting": conference_meeting.pk,
+        "family_plan": family_plan.pk,
+        "family_plan_item": item.pk,
         "case": case.pk,
         "measure": measure.pk,
         "member": aunt.pk,
@@ -698,6 +786,7 @@ def build_world() -> World:
         assigned=[users[CONSULTANT], users[ADMINISTRATOR]],
         tag="A1",
         leader=users[MEASURE_LEADER],
+        coordinator=users[COORDINATOR],
     )
     world.objects[SAME_SERVICE] = _build_objects(owner=teammate, service=service_a, assigned=[], tag="A2")
     world.objects[OTHER_SERVICE] = _build_objects(owner=outsider, service=service_b, assigned=[], tag="B")

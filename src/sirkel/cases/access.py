@@ -7,7 +7,9 @@ Every selector asks here; views never decide access. The principals Sirkel has, 
 - break-glass: a staff user with a live `BreakGlassAccess` on a case sees it read-only, and every read it
   allows is marked `break_glass` in the audit;
 - the leader of one measure, possibly from another service's shared pool: sees and runs that measure's
-  series and meetings, and of the case's network only the people invited to the meetings they lead;
+  series and meetings, and of the case's network only the people invited to the meetings they lead; a
+  family group conference's coordinator without access to the case is `narrow`: only the conference and
+  its meetings (`NARROW_PARTS`), not the measure's screening, consents, preparation or actions;
 - `ResearchGrant`: a researcher with a granted project (the research issue): no case data at all here,
   only the project's de-identified exports, which its own module decides;
 - `LinkToken`: a participant holding a link (the evaluation issue): nothing but what the link is for.
@@ -28,7 +30,7 @@ from django.utils import timezone
 
 from sirkel.accounts.models import NON_STAFF_ROLES, Role, User
 from sirkel.accounts.selectors import roles_by_service
-from sirkel.cases.models import BreakGlassAccess, Case, CaseAssignment
+from sirkel.cases.models import BreakGlassAccess, Case, CaseAssignment, MeasureKind
 
 
 class Series(Protocol):
@@ -36,6 +38,9 @@ class Series(Protocol):
 
     @property
     def case(self) -> Case: ...
+
+    @property
+    def kind(self) -> str: ...
 
     leader_id: int | None
 
@@ -56,6 +61,19 @@ class Basis(enum.StrEnum):
     MEASURE_LEADER = "meeting_leader"
     RESEARCH_GRANT = "research_grant"
     LINK_TOKEN = "link_token"  # noqa: S105 - a name, not a secret
+
+
+class Part(enum.StrEnum):
+    """What part of a measure a page shows, for the narrow account that may see only some of it."""
+
+    MEASURE = "measure"  # the measure's file: screening, consents, preparation, actions, plan, the API
+    CONFERENCE = "conference"  # a family group conference's own page: invitation list, practicalities
+    MEETING = "meeting"  # a meeting of it: attendance (per part), the family's plan, guide, minutes
+
+
+# A family group conference's coordinator from outside the case sees only the conference itself.
+NARROW_KINDS = frozenset({MeasureKind.FAMILY_GROUP_CONFERENCE.value})
+NARROW_PARTS = frozenset({Part.CONFERENCE, Part.MEETING})
 
 
 class Do(enum.StrEnum):
@@ -106,6 +124,13 @@ class SeriesAccess:
     is_leader: bool  # leads this measure's meetings
     basis: Basis = Basis.NONE
     from_other_service: bool = False  # leads it, but is not a member of the case's service
+    # Coordinates a family group conference without access to the case: sees the conference (its
+    # invitation list, practical details, the questions and the situation) and its meetings, nothing else.
+    narrow: bool = False
+
+    def sees(self, part: str) -> bool:
+        """Whether this access reaches `part` of the measure (a `Part`)."""
+        return self.can_view and (not self.narrow or Part(part) in NARROW_PARTS)
 
     def allows(self, action: str) -> bool:
         return {Do.VIEW: self.can_view, Do.EDIT: self.can_edit, Do.RUN: self.can_run_meetings}[Do(action)]
@@ -172,7 +197,14 @@ def series_access(*, user: User | Principal, series: Series) -> SeriesAccess:
     if is_leader:
         in_house = series.case.service_id in roles_by_service(user=principal.user)
         return SeriesAccess(
-            True, False, True, False, True, Basis.MEASURE_LEADER, from_other_service=not in_house
+            True,
+            False,
+            True,
+            False,
+            True,
+            Basis.MEASURE_LEADER,
+            from_other_service=not in_house,
+            narrow=series.kind in NARROW_KINDS,
         )
     return NO_SERIES
 
@@ -201,6 +233,7 @@ def members_for_leader(*, user: User, case_id: int, series: Series | None = None
 
 
 _VIA_SERIES = {"meetings.meeting", "meetings.consent", "meetings.screening", "actions.action"}
+_PART_OF = {"meetings.meeting": Part.MEETING}  # the others are the measure's file
 
 
 def may(*, user: User | Principal, action: str, obj: Any) -> bool:
@@ -215,7 +248,8 @@ def may(*, user: User | Principal, action: str, obj: Any) -> bool:
     if label == "meetings.series":
         return series_access(user=user, series=obj).allows(action)
     if label in _VIA_SERIES:
-        return series_access(user=user, series=obj.series).allows(action)
+        led = series_access(user=user, series=obj.series)
+        return led.sees(_PART_OF.get(label, Part.MEASURE)) and led.allows(action)
     if label == "network.networkmember":
         if action == Do.VIEW:
             return member_visible(user=user, member=obj)

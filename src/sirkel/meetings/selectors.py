@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from sirkel.accounts.models import NON_STAFF_ROLES, Membership, Role, User
 from sirkel.audit.models import AuditAction
 from sirkel.audit.services import record_event
-from sirkel.cases.access import Basis, SeriesAccess, series_access, visible_cases_q
+from sirkel.cases.access import Basis, Part, SeriesAccess, series_access, visible_cases_q
 from sirkel.cases.models import Case
 from sirkel.meetings.kinds import LeaderPool, kind_config
 from sirkel.meetings.models import Consent, Meeting, Series, TrainedLeader
@@ -32,8 +32,10 @@ def get_series_for_user(
     measure_id: int,
     audit_action: str = AuditAction.VIEW,
     require: str = "view",
+    part: str = Part.MEASURE,
 ) -> tuple[Series, SeriesAccess]:
-    """The measure and what the user may do, or 404. `require` is view, edit or run. Audited."""
+    """The measure and what the user may do, or 404. `require` is view, edit or run; `part` what the page
+    shows of it (a narrow account sees only the conference and its meetings). Audited."""
     series = (
         Series.objects.select_related("measure__case__service", "caseworker", "leader")
         .filter(measure_id=measure_id, measure__case_id=case_id)
@@ -43,7 +45,7 @@ def get_series_for_user(
         raise Http404
     access = series_access(user=user, series=series)
     allowed = {"view": access.can_view, "edit": access.can_edit, "run": access.can_run_meetings}[require]
-    if not allowed:
+    if not allowed or not access.sees(part):
         raise Http404
     record_event(
         actor=user,

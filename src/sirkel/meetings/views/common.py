@@ -12,7 +12,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
 from sirkel.audit.models import AuditAction
-from sirkel.cases.access import SeriesAccess
+from sirkel.cases.access import Part, SeriesAccess
 from sirkel.core.types import AuthenticatedHttpRequest
 from sirkel.meetings import invitations, selectors
 from sirkel.meetings.kinds import kind_config
@@ -34,13 +34,26 @@ MEETING_PATH = MEASURE_PATH + "moter/<id:meeting_id>/"
 
 
 def open_series(
-    request: AuthenticatedHttpRequest, case_id: int, measure_id: int, require: str, action: str | None = None
+    request: AuthenticatedHttpRequest,
+    case_id: int,
+    measure_id: int,
+    require: str,
+    action: str | None = None,
+    *,
+    part: str = Part.MEASURE,
 ) -> tuple[Series, SeriesAccess]:
+    """`part`: what the page shows of the measure; a narrow account (an outside coordinator) gets 404 on
+    anything but the conference and its meetings."""
     if action is None:
         action = AuditAction.VIEW if request.method in READ_METHODS else AuditAction.UPDATE
     with transaction.atomic():
         return selectors.get_series_for_user(
-            user=request.user, case_id=case_id, measure_id=measure_id, require=require, audit_action=action
+            user=request.user,
+            case_id=case_id,
+            measure_id=measure_id,
+            require=require,
+            audit_action=action,
+            part=part,
         )
 
 
@@ -51,8 +64,10 @@ def open_meeting(
     meeting_id: int,
     require: str,
     action: str | None = None,
+    *,
+    part: str = Part.MEASURE,
 ) -> tuple[Series, SeriesAccess, Meeting]:
-    series, access = open_series(request, case_id, measure_id, require, action)
+    series, access = open_series(request, case_id, measure_id, require, action, part=part)
     meeting = selectors.get_meeting(series=series, meeting_id=meeting_id)
     meeting.series = series  # already loaded with its case: saves a query on every page
     return series, access, meeting

@@ -11,13 +11,16 @@ from django.shortcuts import render
 from django.urls import path, reverse
 
 from sirkel.audit.models import AuditAction
+from sirkel.cases.access import Part
 from sirkel.core.pdf import pdf_response
 from sirkel.core.types import AuthenticatedHttpRequest
 from sirkel.meetings import guide as meeting_guide
 from sirkel.meetings import panels, selectors_meeting
+from sirkel.meetings.kinds import kind_config
 from sirkel.meetings.models import Meeting, Series
 from sirkel.meetings.services import meeting as services
 from sirkel.meetings.views.common import MEETING_PATH, READ_METHODS, open_meeting
+from sirkel.meetings.views.conference import conference_minutes_context
 from sirkel.meetings.views.meeting import base_context, document_name, no_store, ordered_participants
 
 # --- The meeting guide ----------------------------------------------------------------------------------
@@ -26,7 +29,9 @@ from sirkel.meetings.views.meeting import base_context, document_name, no_store,
 @login_required
 def guide(request: AuthenticatedHttpRequest, case_id: int, measure_id: int, meeting_id: int) -> HttpResponse:
     """The leader's guide through the meeting, for a tablet: one column, large, works offline once loaded."""
-    series, access, meeting = open_meeting(request, case_id, measure_id, meeting_id, "view")
+    series, access, meeting = open_meeting(
+        request, case_id, measure_id, meeting_id, "view", part=Part.MEETING
+    )
     if request.method not in READ_METHODS:
         return HttpResponseNotAllowed(READ_METHODS)
     participants = ordered_participants(meeting)
@@ -65,6 +70,8 @@ def _minutes_context(series: Series, meeting: Meeting) -> dict[str, Any]:
         "child_given_name": series.case.child_given_name,
         "service_name": series.case.service.name,
         "document_language": services.document_language(),
+        "config": kind_config(series.kind),
+        **conference_minutes_context(series, meeting),  # the family's plan and the decision on it
         "ends_at": meeting.starts_at + timedelta(minutes=meeting.duration_minutes)
         if meeting.starts_at
         else None,
@@ -77,7 +84,7 @@ def minutes(
 ) -> HttpResponse:
     """The minutes as a printable page, in plain Bokmål, for the people in the room."""
     series, _access, meeting = open_meeting(
-        request, case_id, measure_id, meeting_id, "view", AuditAction.EXPORT
+        request, case_id, measure_id, meeting_id, "view", AuditAction.EXPORT, part=Part.MEETING
     )
     if request.method not in READ_METHODS:
         return HttpResponseNotAllowed(READ_METHODS)
@@ -91,7 +98,7 @@ def minutes_pdf(
     request: AuthenticatedHttpRequest, case_id: int, measure_id: int, meeting_id: int
 ) -> HttpResponse:
     series, _access, meeting = open_meeting(
-        request, case_id, measure_id, meeting_id, "view", AuditAction.EXPORT
+        request, case_id, measure_id, meeting_id, "view", AuditAction.EXPORT, part=Part.MEETING
     )
     if request.method not in READ_METHODS:
         return HttpResponseNotAllowed(READ_METHODS)

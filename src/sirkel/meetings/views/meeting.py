@@ -14,7 +14,7 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sirkel.cases.access import SeriesAccess
+from sirkel.cases.access import Part, SeriesAccess
 from sirkel.core.forms import add_service_errors, service_errors
 from sirkel.core.types import AuthenticatedHttpRequest
 from sirkel.core.versioning import ConflictError
@@ -116,7 +116,8 @@ def _meeting_page(
 ) -> HttpResponse:
     participants = ordered_participants(meeting)
     context = base_context(series, access, meeting)
-    can_run = context["can_run"]
+    # A narrow account (an outside coordinator) neither writes the service's notes nor sees the internal ones.
+    can_run = context["can_run"] and not access.narrow
     if can_run and notes_form is None:
         notes_form = MeetingNotesForm(
             initial={
@@ -142,9 +143,11 @@ def _meeting_page(
             "close_form": close_form if can_close else None,
             "can_close": can_close,
             "saved_version": saved_version,
-            "plan_url": _url_or_none("actions:plan", series.case_id, series.measure_id),
+            "plan_url": None
+            if access.narrow
+            else _url_or_none("actions:plan", series.case_id, series.measure_id),
             "review_url": _url_or_none("actions:review", series.case_id, series.measure_id, meeting.pk)
-            if meeting.kind == MeetingKind.FOLLOW_UP
+            if meeting.kind == MeetingKind.FOLLOW_UP and not access.narrow
             else None,
             "snapshots_url": _url_or_none("network:snapshots", series.case_id) if access.sees_case else None,
             "error_form": next((f for f in (notes_form, close_form) if f is not None and f.errors), None),
@@ -159,8 +162,8 @@ def meeting(
     request: AuthenticatedHttpRequest, case_id: int, measure_id: int, meeting_id: int
 ) -> HttpResponse:
     """The meeting page. POST saves the notes (with a version check, so no one overwrites a colleague)."""
-    require = "view" if request.method in READ_METHODS else "run"
-    series, access, meeting = open_meeting(request, case_id, measure_id, meeting_id, require)
+    require, part = ("view", Part.MEETING) if request.method in READ_METHODS else ("run", Part.MEASURE)
+    series, access, meeting = open_meeting(request, case_id, measure_id, meeting_id, require, part=part)
     if request.method in READ_METHODS:
         return _meeting_page(request, series, access, meeting)
     if request.method != "POST":
@@ -223,7 +226,9 @@ def attendance(
 ) -> HttpResponse:
     """Record everyone's attendance with one form. With htmx, only the attendance part is re-rendered."""
     require = "view" if request.method in READ_METHODS else "run"
-    series, access, meeting = open_meeting(request, case_id, measure_id, meeting_id, require)
+    series, access, meeting = open_meeting(
+        request, case_id, measure_id, meeting_id, require, part=Part.MEETING
+    )
     back = reverse("meetings:meeting", args=[series.case_id, series.measure_id, meeting.pk]) + "#attendance"
     if request.method in READ_METHODS:
         return redirect(back)
@@ -277,7 +282,9 @@ def close_meeting(
 ) -> HttpResponse:
     """Mark the meeting as held: saves a snapshot of the network map and starts the measure's active phase."""
     require = "view" if request.method in READ_METHODS else "run"
-    series, access, meeting = open_meeting(request, case_id, measure_id, meeting_id, require)
+    series, access, meeting = open_meeting(
+        request, case_id, measure_id, meeting_id, require, part=Part.MEETING
+    )
     if request.method in READ_METHODS:
         return redirect(
             reverse("meetings:meeting", args=[series.case_id, series.measure_id, meeting.pk]) + "#close"

@@ -13,7 +13,7 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sirkel.cases.access import CaseAccess
+from sirkel.cases.access import CaseAccess, Part
 from sirkel.cases.models import Case
 from sirkel.cases.selectors import get_case_for_user
 from sirkel.core.forms import service_errors
@@ -84,9 +84,11 @@ def start(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
 
 @login_required
 def detail(request: AuthenticatedHttpRequest, case_id: int, measure_id: int) -> HttpResponse:
-    series, access = open_series(request, case_id, measure_id, "view")
+    series, access = open_series(request, case_id, measure_id, "view", part=Part.CONFERENCE)
     if request.method not in READ_METHODS:
         return HttpResponseNotAllowed(READ_METHODS)
+    if access.narrow:  # an outside coordinator: the conference's own page is all of the measure they see
+        return redirect("meetings:conference", case_id=series.case_id, measure_id=series.measure_id)
     screening = screening_of(series)
     context: dict[str, Any] = {
         "series": series,
