@@ -14,4 +14,6 @@ urlpatterns = [
     path("", include("sirkel.meetings.views.waiver")),
     path("", include("sirkel.meetings.views.documents")),
     path("", include("sirkel.meetings.views.my_meetings")),
+    path("", include("sirkel.meetings.views.mentor")),
+    path("", include("sirkel.meetings.views.engagement")),
 ]
