@@ -117,7 +117,9 @@ class EngagementForm(_PersonFields):
     role = forms.ChoiceField(
         label=_("Role"), required=False, choices=ResourceRole.choices, widget=forms.RadioSelect
     )
-    hours = forms.DecimalField(label=_("Hours"), required=False, min_value=0, max_digits=5, decimal_places=1)
+    hours = forms.DecimalField(
+        label=_("Hours"), required=False, min_value=0, max_digits=5, decimal_places=1, localize=True
+    )
     hours_per = forms.ChoiceField(label=_("Per"), choices=HoursPer.choices)
     activities = forms.CharField(
         label=_("What they do, with whom"),
