@@ -63,7 +63,8 @@ def test_the_resource_person_from_the_register_carries_the_measure(
 
     series.refresh_from_db()
     assert series.person == neighbour and series.status == SeriesStatus.ACTIVE
-    assert (engagement.role, engagement.hours, engagement.hours_per) == (ResourceRole.BOTH, 6, HoursPer.MONTH)
+    assert engagement.role == ResourceRole.BOTH and engagement.hours_per == HoursPer.MONTH
+    assert engagement.hours == Decimal("6")
     event = AuditEvent.objects.get(object_type="engagement", object_id=str(engagement.pk))
     assert event.action == AuditAction.CREATE and event.detail["person"] == neighbour.pk
 
