@@ -110,6 +110,7 @@ from sirkel.meetings.models import (
     Meeting,
     MeetingKind,
     MeetingStatus,
+    MentorNomination,
     ParticipantRole,
     Series,
     SeriesStatus,
@@ -300,6 +301,11 @@ SCOPES: dict[str, dict[str, str]] = {
     },
     "plan_version": {"case_id": "case", "number": "plan_version"},
     "import_job": {"job_id": "import_job"},
+    # The natural mentor's measure (its phases, by number, and a nomination) and the resource person's.
+    "mentor_series": {"case_id": "case", "measure_id": "mentor_series"},
+    "mentor_phase": {"case_id": "case", "measure_id": "mentor_series", "number": "mentor_phase"},
+    "nomination": {"case_id": "case", "measure_id": "mentor_series", "nomination_id": "nomination"},
+    "engagement_series": {"case_id": "case", "measure_id": "engagement_series"},
 }
 
 
@@ -457,6 +463,13 @@ POLICY: dict[str, Rule] = {
     "meetings:family_plan_item_add": Rule(CONFERENCE_RUN, scope="family_plan", ok=400, method="POST"),
     "meetings:family_plan_item_remove": Rule(CONFERENCE_RUN, scope="family_plan_item", ok=302, method="POST"),
     "meetings:family_plan_decide": Rule(CASE_EDIT, scope="family_plan", ok=400, method="POST"),
+    # The natural mentor and the resource person have no leader: whoever sees the case sees them (the
+    # measure leader leads none of them), and whoever may change the case records them.
+    "meetings:mentor_phase": Rule(CASE_VIEW, scope="mentor_phase", write=Write(CASE_EDIT, ok=302)),
+    "meetings:mentor_nominate": Rule(CASE_EDIT, scope="mentor_series"),
+    "meetings:mentor_answer": Rule(CASE_EDIT, scope="nomination"),
+    "meetings:mentor_summary": Rule(CASE_VIEW, scope="mentor_series"),
+    "meetings:engagement": Rule(CASE_VIEW, scope="engagement_series", write=Write(CASE_EDIT, ok=200)),
     # Actions
     "actions:plan": Rule(SERIES_VIEW, scope="series", write=Write(MEASURE_RUN, ok=302)),
     "actions:action_new": Rule(MEASURE_RUN, scope="series"),
@@ -709,11 +722,23 @@ def _build_objects(
         owner_member=aunt,
         due_on=today + datetime.timedelta(days=30),
     )
+    # A natural mentor with the youth's nomination of the aunt, and a resource person, both under way.
+    mentor_series = make_series(
+        case=case, kind=MeasureKind.NATURAL_MENTOR, status=SeriesStatus.PREPARING, caseworker=owner
+    )
+    nomination = MentorNomination.objects.create(series=mentor_series, member=aunt, nominated_on=today)
+    engagement_series = make_series(
+        case=case, kind=MeasureKind.RESOURCE_PERSON, status=SeriesStatus.PREPARING, caseworker=owner
+    )
     return {
         "conference": conference.measure_id,
         "conference_meeting": conference_meeting.pk,
         "family_plan": family_plan.pk,
         "family_plan_item": item.pk,
+        "mentor_series": mentor_series.measure_id,
+        "mentor_phase": 2,
+        "nomination": nomination.pk,
+        "engagement_series": engagement_series.measure_id,
         "case": case.pk,
         "measure": measure.pk,
         "member": aunt.pk,

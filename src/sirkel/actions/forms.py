@@ -96,7 +96,13 @@ class ActionForm(OwnerMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     def __init__(
-        self, *args: Any, owners: OwnerChoices, meetings: list[Meeting], editing: bool = False, **kwargs: Any
+        self,
+        *args: Any,
+        owners: OwnerChoices,
+        meetings: list[Meeting],
+        editing: bool = False,
+        outside_meetings: bool = False,
+        **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.owners = owners
@@ -105,6 +111,8 @@ class ActionForm(OwnerMixin, forms.Form):
         cast(forms.ChoiceField, self.fields["meeting"]).choices = [
             (m.pk, _meeting_label(m)) for m in reversed(meetings)
         ]
+        if outside_meetings and not meetings:  # a kind without meetings (natural mentor, resource person)
+            del self.fields["meeting"]
         if not editing:
             del self.fields["status"]
 
@@ -127,7 +135,7 @@ class ActionForm(OwnerMixin, forms.Form):
             "owner_user": self.owner_user,
             "due_on": data["due_on"],
             "support_type": data["support_type"],
-            "meeting": data["meeting"],
+            "meeting": data.get("meeting"),
         }
         if "status" in self.fields and data.get("status"):
             fields["status"] = data["status"]

@@ -24,6 +24,7 @@ from sirkel.actions.selectors.review import unreviewed_actions
 from sirkel.audit.models import AuditAction
 from sirkel.core.types import UNCHANGED, Unchanged
 from sirkel.core.versioning import update_versioned
+from sirkel.meetings.kinds import kind_config
 from sirkel.meetings.models import Meeting, MeetingKind, MeetingStatus, Series
 from sirkel.meetings.services import guards
 from sirkel.network.models import NetworkMember, SupportType
@@ -68,6 +69,10 @@ def _check_followup_owner(
 
 def _check_meeting(*, series: Series, meeting: Meeting | None) -> None:
     if meeting is None:
+        # A kind that does not run as meetings (kinds.py: the natural mentor, the resource person) agrees
+        # on its actions outside a meeting.
+        if not kind_config(series.kind).has_meetings:
+            return
         raise ValidationError({"meeting": _("Choose the meeting where the action was agreed.")})
     if meeting.series_id != series.pk:
         raise ValidationError({"meeting": _("Choose a meeting of this measure.")})
@@ -122,10 +127,11 @@ def add_action(
         raise ValidationError({"what": _("Say what is to be done.")})
     _check_owner(series=series, owner_member=owner_member, owner_user=owner_user)
     _check_meeting(series=series, meeting=meeting)
-    assert meeting is not None  # noqa: S101 (checked above; for the type checker)
-    _check_due(due_on=due_on, meeting=meeting)
+    if meeting is not None:
+        _check_due(due_on=due_on, meeting=meeting)
     _check_support(support_type)
-    _check_reviewed_first(meeting=meeting)
+    if meeting is not None:
+        _check_reviewed_first(meeting=meeting)
     action = Action.objects.create(
         series=series,
         meeting=meeting,
@@ -141,7 +147,7 @@ def add_action(
         action=AuditAction.CREATE,
         object_type="action",
         object_id=action.pk,
-        meeting=meeting.pk,
+        meeting=meeting.pk if meeting else None,
     )
     return action
 

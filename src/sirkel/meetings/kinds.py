@@ -91,6 +91,9 @@ class KindConfig:
     therapist_contacts: bool = False  # contacts between meetings recorded against the goals (NTT)
     investigation_only: bool = False  # e.g. start meetings, held during the investigation
     screening_cautions: tuple[str, ...] = field(default=())  # extra screening fields shown for this kind
+    # What must be recorded before the measure may end (services/engagement.py `missing_before_end`):
+    # "after_end", the resource person's answer to what happens when the paid measure ends.
+    ends_needs: frozenset[str] = frozenset()
 
     @property
     def ssb_code(self) -> str:
@@ -303,6 +306,7 @@ KINDS: dict[str, KindConfig] = {
         screening=False,
         preparation=frozenset({"consent", "time"}),
         person_label=_("Resource person"),
+        ends_needs=frozenset({"after_end"}),
     ),
     MeasureKind.RESPONSIBILITY_GROUP: KindConfig(
         MeasureKind.RESPONSIBILITY_GROUP,

@@ -15,4 +15,6 @@ urlpatterns = [
     path("", include("sirkel.meetings.views.documents")),
     path("", include("sirkel.meetings.views.my_meetings")),
     path("", include("sirkel.meetings.views.conference")),
+    path("", include("sirkel.meetings.views.mentor")),
+    path("", include("sirkel.meetings.views.engagement")),
 ]

@@ -28,6 +28,7 @@ from sirkel.cases.access import SeriesAccess
 from sirkel.core.forms import add_service_errors, service_errors
 from sirkel.core.submissions import once_per_submission
 from sirkel.core.types import AuthenticatedHttpRequest
+from sirkel.meetings.kinds import kind_config
 from sirkel.meetings.models import MeetingKind, MeetingStatus, Series
 from sirkel.meetings.selectors import get_meeting, get_series_for_user
 
@@ -153,6 +154,7 @@ def _action_form_page(
         meetings=meetings,
         editing=action is not None,
         initial=initial,
+        outside_meetings=not kind_config(series.kind).has_meetings,
     )
     if request.method == "POST" and form.is_valid():
         with service_errors(
@@ -178,7 +180,8 @@ def _action_form_page(
             )
             if action is None and "another" in request.POST:
                 url = reverse("actions:action_new", args=[series.case_id, series.measure_id])
-                return redirect(f"{url}?mote={form.cleaned_data['meeting'].pk}")
+                agreed_at = form.cleaned_data.get("meeting")  # none for a kind without meetings
+                return redirect(f"{url}?mote={agreed_at.pk}" if agreed_at else url)
             return redirect("actions:plan", case_id=series.case_id, measure_id=series.measure_id)
     # A follow-up meeting reviews earlier actions before new ones are added: say so before the form.
     pending_review = None
@@ -190,7 +193,13 @@ def _action_form_page(
             if left:
                 pending_review = {"meeting": meeting, "count": left}
     context = _base_context(series, access)
-    context.update(form=form, action=action, meetings=meetings, pending_review=pending_review)
+    context.update(
+        form=form,
+        action=action,
+        meetings=meetings,
+        pending_review=pending_review,
+        outside_meetings="meeting" not in form.fields,
+    )
     return render(request, "actions/action_form.html", context)
 
 

@@ -19,6 +19,7 @@ from sirkel.cases.plans import set_goals
 from sirkel.meetings.kinds import KINDS
 from sirkel.meetings.models import Screening, Series, SeriesStatus
 from sirkel.meetings.services import guards
+from sirkel.meetings.services.engagement import missing_before_end
 from sirkel.meetings.services.leaders import check_leader
 from sirkel.meetings.services.screening import SMALL_NETWORK_THRESHOLD, private_network_size
 
@@ -134,6 +135,10 @@ def end_series(*, acting_user: User, series: Series, reason: str, ended_on: date
     guards.ensure_open(series=series)
     if not series.is_open:
         raise ValidationError(_("This measure has already ended."))
+    # What the kind needs recorded before it ends (kinds.py `ends_needs`): the resource person's answer to
+    # what happens to the relationship with the child when the paid measure ends.
+    if missing := missing_before_end(series=series):
+        raise ValidationError(missing)
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": _("Write why the measure ends and what happens next.")})

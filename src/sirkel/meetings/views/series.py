@@ -21,9 +21,11 @@ from sirkel.core.submissions import once_per_submission
 from sirkel.core.types import AuthenticatedHttpRequest
 from sirkel.meetings import panels, selectors
 from sirkel.meetings.forms_series import EndSeriesForm, LeaderForm, StartSeriesForm
-from sirkel.meetings.kinds import kind_config
+from sirkel.meetings.kinds import Flow, kind_config
 from sirkel.meetings.services import consent as consent_services
+from sirkel.meetings.services import engagement as engagement_services
 from sirkel.meetings.services import leaders as leaders_services
+from sirkel.meetings.services import mentor as mentor_services
 from sirkel.meetings.services import screening as screening_services
 from sirkel.meetings.services import series as series_services
 from sirkel.meetings.views.common import MEASURE_PATH, READ_METHODS, open_series
@@ -90,11 +92,12 @@ def detail(request: AuthenticatedHttpRequest, case_id: int, measure_id: int) -> 
     if access.narrow:  # an outside coordinator: the conference's own page is all of the measure they see
         return redirect("meetings:conference", case_id=series.case_id, measure_id=series.measure_id)
     screening = screening_of(series)
+    config = kind_config(series.kind)
     context: dict[str, Any] = {
         "series": series,
         "case": series.case,
         "access": access,
-        "config": kind_config(series.kind),
+        "config": config,
         "screening": screening,
         "guidance": screening_services.screening_guidance(screening),
         "consent": consent_services.consent_status(series),
@@ -104,6 +107,11 @@ def detail(request: AuthenticatedHttpRequest, case_id: int, measure_id: int) -> 
         if access.can_edit and series.is_open
         else None,
     }
+    # The kinds that do not run as meetings show where they stand instead (mentor_panel, engagement_panel).
+    if config.flow == Flow.PHASES:
+        context["mentor_steps"] = mentor_services.phase_steps(series)
+    elif config.flow == Flow.ENGAGEMENT:
+        context["engagement"] = engagement_services.engagement_of(series)
     return render(request, "meetings/detail.html", context)
 
 
@@ -143,7 +151,16 @@ def end(request: AuthenticatedHttpRequest, case_id: int, measure_id: int) -> Htt
         if outcome.ok:
             messages.success(request, _("The measure is ended."))
             return redirect("meetings:detail", case_id=series.case_id, measure_id=series.measure_id)
-    return render(request, "meetings/end.html", {"series": series, "case": series.case, "form": form})
+    return render(
+        request,
+        "meetings/end.html",
+        {
+            "series": series,
+            "case": series.case,
+            "form": form,
+            "end_needs": engagement_services.missing_before_end(series=series),  # kinds.py `ends_needs`
+        },
+    )
 
 
 urlpatterns = [
