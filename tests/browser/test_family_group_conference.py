@@ -108,7 +108,7 @@ def test_a_family_group_conference_from_the_questions_to_an_approved_plan(
 ) -> None:
     sara = User.objects.get(username="saksbehandler")
     service_id = sara.memberships.values_list("service_id", flat=True)[0]
-    coordinator = make_user("koordinator", Service.objects.get(pk=service_id), Role.COORDINATOR)
+    coordinator = make_user("koordinator2", Service.objects.get(pk=service_id), Role.COORDINATOR)
     series, meeting, invited = conference_case(sara, coordinator)
     args = [series.case_id, series.measure_id]
     today = timezone.localdate()
@@ -196,7 +196,7 @@ def test_a_family_group_conference_from_the_questions_to_an_approved_plan(
 
     # 5. The coordinator signs in: "My meetings" leads to the conference, and nothing else of the case.
     page.context.clear_cookies()
-    sign_in(page, "koordinator", PASSWORD)
+    sign_in(page, "koordinator2", PASSWORD)
     page.locator(f"nav a[href='{reverse('meetings:my_meetings')}']").click()
     page.locator(f"main a[href='{reverse('meetings:detail', args=args)}']").click()
     expect(page).to_have_url(re.compile(re.escape(reverse("meetings:conference", args=args)) + "$"))

@@ -8,7 +8,7 @@ class ActionsConfig(AppConfig):
     verbose_name = _("Agreed actions")
 
     def ready(self) -> None:
-        from sirkel.actions import meeting_page, member_release
+        from sirkel.actions import meeting_page, member_release, services
         from sirkel.actions.case_page import contributor
         from sirkel.cases import composition
         from sirkel.meetings import panels
@@ -16,4 +16,5 @@ class ActionsConfig(AppConfig):
 
         composition.register(contributor)
         panels.register("actions", series=meeting_page.series_panel, meeting=meeting_page.meeting_panel)
+        panels.register_action_adder(services.add_action)
         removal.register(member_release.holder)

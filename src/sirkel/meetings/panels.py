@@ -42,3 +42,18 @@ def meeting_context(*, meeting: Meeting) -> dict[str, Any]:
     for provider in _meeting.values():
         context.update(provider(meeting=meeting))
     return context
+
+
+# How an approved family plan's items become actions: `actions` registers its `add_action` here, so a
+# conference's services can create actions without `meetings` importing `actions`.
+_action_adder: list[Callable[..., Any]] = []
+
+
+def register_action_adder(adder: Callable[..., Any]) -> None:
+    _action_adder[:] = [adder]
+
+
+def add_action(**kwargs: Any) -> Any:
+    if not _action_adder:
+        raise RuntimeError("The actions app is not installed: no action can be added.")
+    return _action_adder[0](**kwargs)

@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from sirkel.accounts.models import User
 from sirkel.audit.models import AuditAction
 from sirkel.core.versioning import update_versioned
+from sirkel.meetings import panels
 from sirkel.meetings.models import (
     PRIVATE_FAMILY_TIME_ROLES,
     Attendance,
@@ -497,8 +498,8 @@ def decide_plan(*, acting_user: User, plan: FamilyPlan, decision: str, reason: s
             raise ValidationError(
                 _("Add the plan's items first (what, who and by when): they become the actions followed up.")
             )
-        # Imported here: actions builds on the meetings app, not the other way round.
-        from sirkel.actions.services import add_action
+        # Through `panels`: actions builds on the meetings app, not the other way round.
+        add_action = panels.add_action
 
         for item in items:
             assert item.due_on is not None  # noqa: S101 (add_plan_item requires it)

@@ -211,7 +211,7 @@ def test_someone_from_a_service_in_private_family_time_is_refused_in_words(
             parts=_parts(meeting, **{"Mona Mor": (True, True, True), "Lars Lærer": (True, True, True)}),
         )
     assert "Lars Lærer" in caught.value.messages[0]
-    assert "private family time" in caught.value.messages[0].lower()
+    assert "familiens egen tid" in caught.value.messages[0].lower()
     assert not Participant.objects.filter(meeting=meeting, part_family_time=True).exists()  # nothing saved
 
 
@@ -528,7 +528,7 @@ def test_a_follow_up_conference_is_planned_when_the_caseworker_decides(
     client = client_for(coordinator)
     args = [series.case_id, series.measure_id]
     page = client.get(reverse("meetings:conference", args=args)).content.decode()
-    assert "Follow-up conference 2" in page
+    assert "Oppfølgingsråd 2" in page
     assert client.get(reverse("meetings:conference_meeting", args=[*args, follow_up.pk])).status_code == 200
 
 
