@@ -66,6 +66,12 @@ ALL_PREPARATION = frozenset(
     }
 )
 
+# A short meeting of mostly public services: no network speech, no balance of private and public, no
+# child's participation plan of its own.
+COLLABORATION_PREPARATION = frozenset(
+    ("purpose", "consent", "invitations", "parents", "interpreter", "time", "sent")
+)
+
 
 @dataclass(frozen=True)
 class KindConfig:
@@ -109,6 +115,12 @@ class KindConfig:
         return self.flow == Flow.MEETINGS
 
 
+_CONFIDENTIAL = _(
+    "What is said in the meeting stays in the meeting. Helpers from public services have a duty of "
+    "confidentiality, and may only speak freely in the meeting if the parents agree. We ask everyone "
+    "to keep what they hear to themselves."
+)
+
 _NETWORK_MEETING_ABOUT = (
     _(
         "A network meeting is a meeting where the family's own network – relatives, friends and others "
@@ -127,18 +139,9 @@ _NETWORK_MEETING_ABOUT = (
         "Towards the end, the child welfare service talks together about what they heard while everyone "
         "listens. The meeting ends with a plan: what each of us will do, and by when."
     ),
-    _(
-        "What is said in the meeting stays in the meeting. Helpers from public services have a duty of "
-        "confidentiality, and may only speak freely in the meeting if the parents agree. We ask everyone "
-        "to keep what they hear to themselves."
-    ),
+    _CONFIDENTIAL,
 )
 
-_CONFIDENTIAL = _(
-    "What is said in the meeting stays in the meeting. Helpers from public services have a duty of "
-    "confidentiality, and may only speak freely in the meeting if the parents agree. We ask everyone "
-    "to keep what they hear to themselves."
-)
 
 KINDS: dict[str, KindConfig] = {
     MeasureKind.NETWORK_MEETING: KindConfig(
@@ -333,9 +336,7 @@ KINDS: dict[str, KindConfig] = {
         ),
         guide=Guide.AGENDA,
         screening=False,
-        preparation=frozenset(
-            {"purpose", "consent", "invitations", "parents", "interpreter", "time", "sent"}
-        ),
+        preparation=COLLABORATION_PREPARATION,
     ),
     MeasureKind.INDIVIDUAL_PLAN: KindConfig(
         MeasureKind.INDIVIDUAL_PLAN,
@@ -361,9 +362,7 @@ KINDS: dict[str, KindConfig] = {
         ),
         guide=Guide.AGENDA,
         screening=False,
-        preparation=frozenset(
-            {"purpose", "consent", "invitations", "parents", "interpreter", "time", "sent"}
-        ),
+        preparation=COLLABORATION_PREPARATION,
     ),
 }
 
