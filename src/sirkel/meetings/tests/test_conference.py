@@ -547,3 +547,29 @@ def test_an_administrator_gives_the_coordinator_an_account_in_the_admin(case: Ca
     assert response.status_code == 302, response.content.decode()[:2000]
     assert outside in leader_candidates(service_id=service.pk, kind=FGC)
     assert not may(user=outside, action="view", obj=case)
+
+
+def test_the_conference_pages_queries_do_not_grow_with_plans_and_items(
+    series: Series, meeting: Meeting, family: dict[str, Participant], coordinator: User
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(series.caseworker)
+    args = [series.case_id, series.measure_id]
+    pages = [
+        reverse("meetings:conference", args=args),
+        reverse("meetings:conference_meeting", args=[*args, meeting.pk]),
+    ]
+    first = _plan_with_items(meeting, coordinator, family)
+    with CaptureQueriesContext(connection) as few:
+        for url in pages:
+            assert client.get(url).status_code == 200
+    services.decide_plan(
+        acting_user=series.caseworker, plan=first, decision="refused", reason="Ikke trygt nok."
+    )
+    _plan_with_items(meeting, coordinator, family)
+    with CaptureQueriesContext(connection) as many:
+        for url in pages:
+            assert client.get(url).status_code == 200
+    assert len(many) <= len(few)
