@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from sirkel.accounts.models import User
 from sirkel.meetings.dates import check_meeting_day
 from sirkel.meetings.forms_series import DateInput, case_editors
+from sirkel.meetings.kinds import kind_config
 from sirkel.meetings.models import (
     ChildParticipation,
     InterpreterKind,
@@ -118,7 +119,6 @@ class TimeSection(SectionForm):
         label=_("Length (minutes)"),
         min_value=15,
         max_value=600,
-        help_text=_("A network meeting usually lasts about 3 hours (180 minutes)."),
     )
     mode = forms.ChoiceField(label=_("Form"), choices=MeetingMode.choices, widget=forms.RadioSelect)
     place = forms.CharField(label=_("Place"), max_length=300, required=False)
@@ -230,7 +230,15 @@ def section_form(section: str, meeting: Meeting, data: Any = None) -> SectionFor
     kwargs: dict[str, Any] = {"initial": section_initial(section, meeting), "prefix": section}
     if form_class is ChildSection:
         kwargs["child_age"] = meeting.series.case.age
-    return form_class(data, **kwargs)
+    form = form_class(data, **kwargs)
+    if form_class is TimeSection:
+        # The usual length is the measure kind's (kinds.py), said by its own meeting's name.
+        config = kind_config(meeting.series.kind)
+        form.fields["duration_minutes"].help_text = _("A %(meeting)s usually lasts %(minutes)s minutes.") % {
+            "meeting": str(config.meeting_label).lower(),
+            "minutes": config.default_minutes,
+        }
+    return form
 
 
 # --- Participants ---------------------------------------------------------------------------------------
