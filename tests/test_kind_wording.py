@@ -56,7 +56,7 @@ FORBIDDEN = ("nettverksmøte", "møteleder")
 
 # The Bokmål names the pages must use, written out (not read from the catalogue, so a missing translation
 # fails): the kind's first meeting, a later one, and the role of the person who leads.
-MEETING_LABEL = {
+MEETING_LABEL: dict[str, str] = {
     MeasureKind.NETWORK_MEETING: "nettverksmøte",
     MeasureKind.START_MEETING: "startmøte",
     MeasureKind.FAMILY_GROUP_CONFERENCE: "familieråd",
@@ -66,7 +66,7 @@ MEETING_LABEL = {
     MeasureKind.RESPONSIBILITY_GROUP: "ansvarsgruppemøte",
     MeasureKind.INDIVIDUAL_PLAN: "møte om individuell plan",
 }
-FOLLOW_UP_LABEL = {
+FOLLOW_UP_LABEL: dict[str, str] = {
     MeasureKind.NETWORK_MEETING: "oppfølgingsmøte",
     MeasureKind.START_MEETING: "oppfølgingsmøte",
     MeasureKind.FAMILY_GROUP_CONFERENCE: "oppfølgingsråd",
@@ -74,7 +74,7 @@ FOLLOW_UP_LABEL = {
     MeasureKind.RESPONSIBILITY_GROUP: "ansvarsgruppemøte",
     MeasureKind.INDIVIDUAL_PLAN: "møte om individuell plan",
 }
-LEADER_LABEL = {
+LEADER_LABEL: dict[str, str] = {
     MeasureKind.NETWORK_MEETING: "møteleder",
     MeasureKind.START_MEETING: "møteleder",
     MeasureKind.FAMILY_GROUP_CONFERENCE: "koordinator",
@@ -82,7 +82,7 @@ LEADER_LABEL = {
     MeasureKind.RESPONSIBILITY_GROUP: "koordinator",
     MeasureKind.INDIVIDUAL_PLAN: "koordinator",
 }
-ABOUT_HEADING = {
+ABOUT_HEADING: dict[str, str] = {
     MeasureKind.NETWORK_MEETING: "hva er et nettverksmøte?",
     MeasureKind.START_MEETING: "hva er et startmøte?",
     MeasureKind.FAMILY_GROUP_CONFERENCE: "hva er et familieråd?",
@@ -322,6 +322,11 @@ def lowered(text: str) -> str:
     return " ".join(text.split()).lower()
 
 
+def occurrences(text: str, word: str) -> list[str]:
+    """Each place `word` occurs in `text`, with a little of the text around it (to find the string)."""
+    return [text[max(0, m.start() - 50) : m.end() + 50] for m in re.finditer(re.escape(word), text)]
+
+
 # --- The assertions ---------------------------------------------------------------------------------------
 
 
@@ -368,12 +373,12 @@ def test_each_kind_speaks_of_itself(world: World, pages: dict[str, str]) -> None
     "nettverksmøte" or "møteleder". For every kind: each names the kind's own meeting and role."""
     problems: list[str] = []
     if world.kind not in NETWORK_KINDS:
-        problems += [
-            f"{world.kind}: {url} says {word!r}"
-            for url, text in pages.items()
-            for word in FORBIDDEN
-            if word in lowered(text)
-        ]
+        for url, text in pages.items():
+            problems += [
+                f"{world.kind}: {url} says {word!r}: …{context}…"
+                for word in FORBIDDEN
+                for context in occurrences(lowered(text), word)
+            ]
     for url, words in expected(world).items():
         assert url in pages, f"{world.kind}: {url} was not reached"
         text = lowered(pages[url])
