@@ -266,6 +266,9 @@ class Consent(models.Model):
 
 
 class MeetingKind(models.TextChoices):
+    """First or later meeting. The labels are the network meeting's; a page names a meeting by
+    `Meeting.label`, which asks the series' kind (kinds.py)."""
+
     FIRST = "first", _("Network meeting")
     FOLLOW_UP = "follow_up", _("Follow-up meeting")
 
