@@ -45,6 +45,7 @@ from sirkel.meetings.models import HoursPer, Meeting, MentorAnswer, ResourceRole
 from sirkel.meetings.services import conference as conference_services
 from sirkel.meetings.services import engagement as engagement_services
 from sirkel.meetings.services import mentor as mentor_services
+from sirkel.meetings.services import participants as participant_services
 from sirkel.meetings.tests.meeting_support import invite_family, plan_soon
 from sirkel.meetings.tests.preparation_support import go_ahead, reload
 from sirkel.meetings.tests.series_support import start, train
@@ -140,6 +141,8 @@ def build(kind: str, *, service: Service, caseworker: User) -> World:
     if config.flow == Flow.MEETINGS:
         first = plan_soon(series)
         invite_family(first)
+        staff = [caseworker, *([series.leader] if series.leader else [])]  # the leader is in the room too
+        participant_services.add_participants(acting_user=caseworker, meeting=first, users=staff)
         follow_up = plan_soon(series, days=28)
         meetings = [reload(first), reload(follow_up)]
         if config.conference_parts:
@@ -355,8 +358,9 @@ def expected(world: World) -> dict[str, list[str]]:
     for meeting in world.meetings:
         label = MEETING_LABEL[kind] if meeting.sequence == 1 else FOLLOW_UP_LABEL[kind]
         args = [series.case_id, series.measure_id, meeting.pk]
-        for name in ("prepare", "participants", "send_invitations", "guide", "waiver", "waiver_sheet"):
+        for name in ("prepare", "send_invitations", "guide", "waiver", "waiver_sheet"):
             found[reverse(f"meetings:{name}", args=args)] = [label]
+        found[reverse("meetings:participants", args=args)] = [label, leader]  # the leader is invited
         found[reverse("meetings:waiver_pdf", args=args)] = [label]
         found[reverse("meetings:ics", args=args)] = [label]
         for name in ("invitations_print", "invitations_pdf"):
