@@ -25,7 +25,11 @@ class ContactForm(forms.Form):
         help_text=_("For example the mother and the child, or the mother and the school."),
     )
     minutes = forms.IntegerField(
-        label=_("How many minutes"), required=False, min_value=1, max_value=MAX_MINUTES, help_text=_("About how long.")
+        label=_("How many minutes"),
+        required=False,
+        min_value=1,
+        max_value=MAX_MINUTES,
+        help_text=_("About how long."),
     )
     note = forms.CharField(
         label=_("What was done, and how it went"),

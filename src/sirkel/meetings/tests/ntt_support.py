@@ -32,7 +32,8 @@ def ntt_series(case: Case, *, therapist: User | None = None) -> Series:
 
 
 def goals_of(series: Series) -> list[Goal]:
-    return list(Goal.objects.filter(measure=series.measure, retired_at__isnull=True).order_by("position", "id"))
+    active = Goal.objects.filter(measure=series.measure, retired_at__isnull=True)
+    return list(active.order_by("position", "id"))
 
 
 def days_ago(days: int) -> date:

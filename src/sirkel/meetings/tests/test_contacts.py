@@ -225,7 +225,13 @@ def test_adding_a_contact_without_javascript_saves_it_and_goes_back_to_the_list(
     goal = goals_of(series)[1]
     response = client_for(therapist).post(
         _add_url(series),
-        {"goal": goal.pk, "on": days_ago(1).isoformat(), "with_whom": "Mor", "minutes": "45", "note": "Morgen"},
+        {
+            "goal": goal.pk,
+            "on": days_ago(1).isoformat(),
+            "with_whom": "Mor",
+            "minutes": "45",
+            "note": "Morgen",
+        },
     )
     assert response.status_code == 302 and response["Location"] == _contacts_url(series)
     saved = TherapistContact.objects.get()
@@ -241,13 +247,9 @@ def test_a_contact_without_a_goal_is_drawn_again_with_the_error(series: Series, 
 
 
 @pytest.mark.django_db
-def test_a_goal_of_another_measure_posted_is_refused(
-    series: Series, therapist: User, case: Case
-) -> None:
+def test_a_goal_of_another_measure_posted_is_refused(series: Series, therapist: User, case: Case) -> None:
     other = Goal.objects.create(measure=start(case).measure, text="Et annet tiltaks mål")
-    response = client_for(therapist).post(
-        _add_url(series), {"goal": other.pk, "on": days_ago(1).isoformat()}
-    )
+    response = client_for(therapist).post(_add_url(series), {"goal": other.pk, "on": days_ago(1).isoformat()})
     assert response.status_code == 400 and not TherapistContact.objects.exists()
 
 
