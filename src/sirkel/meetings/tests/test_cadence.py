@@ -235,3 +235,17 @@ def test_the_collaboration_measures_page_shows_the_plan_goals_with_a_link_to_the
 def test_the_network_meeting_page_shows_neither_cadence_nor_plan_goals(case: Case, caseworker: User) -> None:
     html = client_for(caseworker).get(_detail(go_ahead(start(case)))).content.decode()
     assert 'id="cadence-heading"' not in html and 'id="plan-goals-heading"' not in html
+
+
+@pytest.mark.django_db
+def test_the_series_page_offers_a_coordinator_from_the_services_staff(case: Case) -> None:
+    """A responsibility group's coordinator comes from the kind's pool (the service's own staff), not the
+    register of trained network meeting leaders."""
+    from sirkel.meetings.forms_series import LeaderForm
+
+    series = start(case, kind=MeasureKind.RESPONSIBILITY_GROUP)
+    staff = make_user("ikke-trent", case.service, Role.CONSULTANT)
+    offered = LeaderForm(series=series).fields["leader"].queryset  # type: ignore[attr-defined]
+    assert staff in offered and case.caseworker not in offered
+    network_meeting = go_ahead(start(case))
+    assert staff not in LeaderForm(series=network_meeting).fields["leader"].queryset  # type: ignore[attr-defined]
