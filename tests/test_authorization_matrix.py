@@ -104,6 +104,7 @@ from sirkel.cases.plans import EntryInput, GoalInput, save_plan
 from sirkel.cases.services import break_glass, create_case
 from sirkel.core import pdf
 from sirkel.meetings.models import (
+    ConsentGivenAs,
     ConsentParty,
     FamilyPlan,
     FamilyPlanItem,
@@ -673,6 +674,7 @@ def _build_objects(
         informed_about=[i.value for i in InformedAbout],
         informed_on=today,
         informed_by=owner,
+        given_as=ConsentGivenAs.ORAL,
     )
     now = timezone.now()
     first = Meeting.objects.create(

@@ -16,6 +16,7 @@ from sirkel.cases.access import EDITING_ROLES
 from sirkel.cases.models import Case, CaseAssignment, MeasureKind
 from sirkel.meetings.kinds import kind_config
 from sirkel.meetings.models import (
+    ConsentGivenAs,
     ConsentParty,
     Screening,
     ScreeningDecision,
@@ -230,6 +231,12 @@ class ConsentForm(forms.Form):
     )
     informed_on = forms.DateField(label=_("Informed on"), widget=DateInput())
     informed_by = StaffChoiceField(queryset=User.objects.none(), label=_("Informed by"))
+    given_as = forms.ChoiceField(
+        label=_("Consent was given"),
+        choices=ConsentGivenAs.choices,
+        widget=forms.RadioSelect,
+        help_text=_("Both are valid. Oral consent is recorded here, with what they were told."),
+    )
 
     def __init__(
         self,

@@ -15,6 +15,7 @@ from sirkel.demo.decisions_demo import DecisionStory, decide
 from sirkel.demo.network_demo import backdate_snapshot
 from sirkel.meetings.models import (
     Attendance,
+    ConsentGivenAs,
     ConsentParty,
     Meeting,
     Participant,
@@ -131,7 +132,12 @@ def start_measure(
 
 
 def give_consents(
-    *, series: Series, parties: Sequence[tuple[str, str]], informed_on: date, note: str = ""
+    *,
+    series: Series,
+    parties: Sequence[tuple[str, str]],
+    informed_on: date,
+    note: str = "",
+    given_as: str = ConsentGivenAs.WRITTEN,
 ) -> None:
     user = series.caseworker
     for party, name in parties:
@@ -143,6 +149,7 @@ def give_consents(
             informed_about=EVERYTHING_TOLD,
             informed_on=informed_on,
             informed_by=user,
+            given_as=given_as,
             information_note=note,
         )
 
