@@ -39,7 +39,7 @@ from sirkel.network import services as network_services
 from sirkel.network.models import Side
 from sirkel.testing.factories import decide
 
-from .support import AxeCheck, SignIn
+from .support import AxeCheck, Screenshot, SignIn
 
 pytestmark = pytest.mark.browser
 
@@ -86,7 +86,7 @@ def submit(page: Page, button: str) -> None:
 
 @pytest.mark.usefixtures("demo")
 def test_an_environmental_therapist_records_contacts_the_next_steering_group_follows_up(
-    page: Page, sign_in: SignIn, assert_accessible: AxeCheck
+    page: Page, sign_in: SignIn, assert_accessible: AxeCheck, screenshot: Screenshot
 ) -> None:
     sara = User.objects.get(username="saksbehandler")
     therapist = User.objects.get(username="konsulent")  # leads the measure; does not work on the case
@@ -157,6 +157,7 @@ def test_an_environmental_therapist_records_contacts_the_next_steering_group_fol
         .values_list("goal_id", flat=True)
     ) == [bedtime.pk, bedtime.pk, school.pk]
     assert_accessible(page)  # the contacts page with contacts under both goals
+    screenshot(page, "ntt-contacts")
 
     # A day in the future is refused, and the form keeps what was written.
     page.locator("#id_goal").select_option(str(school.pk))
@@ -179,12 +180,13 @@ def test_an_environmental_therapist_records_contacts_the_next_steering_group_fol
     expect(section).not_to_contain_text("Før første møte")
     expect(page.locator("main")).not_to_contain_text(INTERNAL)
     assert_accessible(page)  # the steering group meeting page with "since the last meeting"
+    screenshot(page, "ntt-steering-group-meeting")
     assert first.pk != second.pk
 
 
 @pytest.mark.usefixtures("demo")
 def test_a_responsibility_group_meeting_records_a_decision_and_an_action_with_an_owner(
-    page: Page, sign_in: SignIn, assert_accessible: AxeCheck
+    page: Page, sign_in: SignIn, assert_accessible: AxeCheck, screenshot: Screenshot
 ) -> None:
     sara = User.objects.get(username="saksbehandler")
     coordinator = User.objects.get(username="konsulent")
@@ -246,6 +248,7 @@ def test_a_responsibility_group_meeting_records_a_decision_and_an_action_with_an
     due = timezone.localdate() + timedelta(weeks=4)
     page.goto(detail)
     expect(page.locator("#next-meeting")).to_contain_text("Neste møte skal holdes innen")
+    screenshot(page, "responsibility-group-series")
     page.goto(reverse("meetings:meeting_new", args=[case.pk, series.measure_id]))
     expect(page.locator("#id_starts_at")).to_have_value(f"{due.isoformat()}T00:05")
     assert_accessible(page)  # the new meeting form with the proposed day
