@@ -327,6 +327,29 @@ NETWORKS: dict[tuple[str, str], Network] = {
             ("Ewa Nowak", "Marta Nowak", TieKind.CLOSE),
         ),
     ),
+    # Individual plan: Oliver (16) lives with his grandparents, who are his foster home.
+    ("Oliver", "Nilsen"): Network(
+        people=(
+            Person("Berit Nilsen", "Mormor og fostermor", PRIV, FAM, 1, (EMO, PRA), DAILY,
+                   direction=Direction.BOTH, email=_mail("Berit Nilsen"), consent_by="Oliver Nilsen"),
+            Person("Arne Nilsen", "Morfar og fosterfar", PRIV, FAM, 1, (PRA, APP), DAILY,
+                   email=_mail("Arne Nilsen"), consent_by="Oliver Nilsen"),
+            Person("Heidi Nilsen", "Mor", PRIV, FAM, 2, (EMO,), MONTHLY, valence=Valence.BOTH,
+                   email=_mail("Heidi Nilsen"), consent_by="Oliver Nilsen"),
+            Person("Sander Lia", "Bestekompis", PRIV, FRI, 1, (EMO,), DAILY, direction=Direction.BOTH),
+            Person("Siri Aasen", "Kontaktlærer, Vg1 elektro", PUB, SCH, 2, (INF, APP), WEEKLY,
+                   email=_mail("Siri Aasen"), consent_by="Oliver Nilsen"),
+            Person("Bjørn Tveit", "Rådgiver, oppfølgingstjenesten", PUB, SCH, 3, (INF,), MONTHLY,
+                   email=_mail("Bjørn Tveit"), consent_by="Oliver Nilsen"),
+            Person("Maria Lund", "Psykolog, BUP", PUB, SRV, 3, (INF, EMO), MONTHLY,
+                   email=_mail("Maria Lund"), consent_by="Oliver Nilsen"),
+            Person("Erik Sand", "Fastlege", PUB, SRV, 3, (INF,), RARELY),
+        ),
+        ties=(
+            ("Berit Nilsen", "Arne Nilsen", TieKind.CLOSE),
+            ("Berit Nilsen", "Heidi Nilsen", TieKind.CONFLICT),
+        ),
+    ),
     # Responsibility group: Theo (11), with school, health nurse, BUP and PPT around him.
     ("Theo", "Bakke"): Network(
         people=(

@@ -200,3 +200,38 @@ THEO_PLAN = {
         expected_duration="Ett skoleår.",
     )
 }
+
+# --- Oliver Nilsen (16): an individual plan while he lives with his grandparents ------------------------
+
+OLIVER_DECISION = DecisionStory(
+    reasons=[
+        ("child", "mental_health"),
+        ("child", "school"),
+        ("parents_care", "broken_contact_service"),
+        ("surroundings", "stressful_events"),
+    ],
+    justification="Oliver bor i fosterhjem hos besteforeldrene. Han får hjelp fra BUP, skolen og "
+    "oppfølgingstjenesten, men har flere ganger falt mellom tjenestene, og han står i fare for å slutte på "
+    "skolen. Oliver har rett til en individuell plan. Barneverntjenesten vurderer at en plan med én "
+    "koordinator kan samle hjelpen rundt hans egne mål. Oliver ønsker planen.",
+    child_told="Oliver fikk vite hva en individuell plan er, at han selv skriver målene sammen med "
+    "koordinatoren, og at han bestemmer hvem som skal være med.",
+    child_said="Oliver vil fullføre Vg1 og få lærlingplass. Han vil ikke at mor skal være med på møtene.",
+    child_weight="Planen bygger på Olivers egne mål. Mor får referat, men er ikke med på møtene.",
+)
+
+OLIVER_PLAN = {
+    "individual_plan": PlanPart(
+        goals=[
+            (
+                "Oliver fullfører Vg1 elektro og søker lærlingplass.",
+                ["Oliver har mindre enn ti prosent fravær.", "Oliver har en fast avtale med rådgiver."],
+            ),
+            ("Oliver vet hvem han skal kontakte når han har det vanskelig.", []),
+        ],
+        content="Individuell plan med koordinator, Olivers egne mål og hvem som gjør hva.",
+        responsibilities="Koordinator kaller inn og leder møtene og holder planen oppdatert. Skolen, "
+        "oppfølgingstjenesten og BUP har hver sine tiltak i planen. Fosterforeldrene støtter Oliver hjemme.",
+        expected_duration="Ett år, med ny plan før Oliver fyller 18.",
+    )
+}

@@ -61,6 +61,7 @@ OTHER_KINDS = (
     MeasureKind.RESOURCE_PERSON,
     MeasureKind.NTT,
     MeasureKind.RESPONSIBILITY_GROUP,
+    MeasureKind.INDIVIDUAL_PLAN,
 )
 
 
@@ -111,9 +112,9 @@ def _ids_of(series: Series) -> list[dict[str, int]]:
 
 @pytest.mark.django_db
 def test_nabo_gets_404_on_every_page_of_the_demo_s_other_network_measures() -> None:
-    """The family group conference, the natural mentor, the resource person, NTT and the responsibility
-    group: every page of each measure (its conference and family plan pages, phases, engagement, meetings,
-    documents and actions), by GET and POST."""
+    """The family group conference, the natural mentor, the resource person, NTT, the responsibility group
+    and the individual plan: every page of each measure (its conference and family plan pages, phases,
+    engagement, meetings, documents and actions), by GET and POST."""
     load_demo()
     all_series = list(Series.objects.filter(measure__kind__in=OTHER_KINDS).select_related("measure"))
     assert {s.kind for s in all_series} == set(OTHER_KINDS)
@@ -153,10 +154,11 @@ def test_nabo_gets_404_on_every_page_of_the_demo_s_other_network_measures() -> N
     assert [m.objects.count() for m in models] == counts
     assert AuditEvent.objects.filter(actor__username="nabo").count() == nabo_events
     # The same pages are there for the caseworker: the 404s are nabo's, not broken links.
-    caseworker = Client()
-    caseworker.force_login(all_series[0].caseworker)
     by_kind = {s.kind: s for s in all_series}
     fgc, mentor, resource = (by_kind[k] for k in OTHER_KINDS[:3])
+    assert fgc.caseworker == mentor.caseworker == resource.caseworker
+    caseworker = Client()
+    caseworker.force_login(fgc.caseworker)
     held = Meeting.objects.filter(series=fgc).order_by("sequence").first()
     assert held is not None
     for url in (

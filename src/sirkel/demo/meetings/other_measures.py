@@ -13,6 +13,8 @@
   meetings are not in the demo yet.)
 - Theo Bakke (11): a responsibility group of mostly public services with a coordinator: two meetings held
   with decisions and actions, the next planned.
+- Oliver Nilsen (16, in his grandparents' foster home): an individual plan with a coordinator and his own
+  goals; one meeting held, the next planned.
 """
 
 from __future__ import annotations
@@ -726,4 +728,83 @@ def build_theo(*, case: Case, m: Members, users: dict[str, User], today: date) -
         starts_at=local_time(second_day + timedelta(weeks=8), 13),
         place=place,
         purpose="Hvordan går overgangene, og hva trenger Theo fram mot sommeren?",
+    )
+
+
+def build_oliver(*, case: Case, m: Members, users: dict[str, User], today: date) -> None:
+    """Individual plan: a coordinator from the service, the plan's goals, one meeting held, the next
+    planned."""
+    sara, sindre = case.caseworker, users["saksbehandler2"]
+    held_on = today - timedelta(days=18)
+    started_on = held_on - timedelta(days=30)
+    series = start_measure(
+        case=case,
+        kind=MeasureKind.INDIVIDUAL_PLAN,
+        leader=sindre,
+        purpose="Oliver fullfører Vg1 elektro og søker lærlingplass.",
+        started_on=started_on,
+        story=stories.OLIVER_DECISION,
+    )
+    write_plan(
+        case=case,
+        on=started_on,
+        parts=stories.OLIVER_PLAN,
+        note="Individuell plan: målene skrevet sammen med Oliver.",
+    )
+    give_consents(
+        series=series,
+        parties=[(ConsentParty.YOUTH, "Oliver Nilsen"), (ConsentParty.MOTHER, "Heidi Nilsen")],
+        informed_on=started_on + timedelta(days=5),
+        note="Oliver samtykket selv. Mor ble informert og har ikke noe imot planen.",
+    )
+    place = "Sagene videregående skole, møterom B2"
+    meeting = preparation.create_meeting(
+        acting_user=sara,
+        series=series,
+        starts_at=local_time(held_on, 12),
+        place=place,
+        purpose="Hvem gjør hva for at Oliver fullfører Vg1?",
+    )
+    public = ["Siri Aasen", "Bjørn Tveit", "Maria Lund"]
+    people = invite(
+        meeting=meeting,
+        members=m,
+        names=["Berit Nilsen", "Arne Nilsen", *public],
+        staff=[sara, sindre],
+    )
+    people["Oliver Nilsen"] = participants_services.invite_child(acting_user=sara, meeting=meeting)
+    send_out(meeting=meeting, participants=people)
+    meeting = hold_meeting(
+        meeting=meeting,
+        participants=people,
+        held_on=held_on,
+        digital=["Maria Lund"],
+        released=public,
+        signed_by=(ConsentParty.YOUTH,),
+        notes="Oliver la fram målene sine selv. Skolen ser at fraværet er størst på mandager. BUP og "
+        "Oliver er enige om å fortsette samtalene annenhver uke.",
+        reflecting="",
+        decisions="Rådgiver i oppfølgingstjenesten har fast avtale med Oliver hver fredag. Kontaktlærer "
+        "sender fraværsoversikt til Oliver og fosterforeldrene hver måned. Nytt møte om seks uker.",
+    )
+    add_action(
+        meeting=meeting,
+        what="Rådgiver har en fast samtale med Oliver hver fredag",
+        due_on=today + timedelta(days=24),
+        support=SupportType.APPRAISAL,
+        member=m["Bjørn Tveit"],
+    )
+    add_action(
+        meeting=meeting,
+        what="Kontaktlærer sender fraværsoversikt til Oliver og fosterforeldrene hver måned",
+        due_on=today + timedelta(days=12),
+        support=SupportType.INFORMATIONAL,
+        member=m["Siri Aasen"],
+    )
+    preparation.create_meeting(
+        acting_user=sara,
+        series=Series.objects.get(pk=series.pk),
+        starts_at=local_time(held_on + timedelta(weeks=6), 12),
+        place=place,
+        purpose="Hvordan går det med skolen, og hva må endres i planen?",
     )

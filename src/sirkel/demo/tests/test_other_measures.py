@@ -1,6 +1,7 @@
 """The demo's other network measures, each in the state the demo shows: a family group conference with its
 plan refused, changed and approved; a natural mentor in phase 3; a resource person who may not end yet;
-NTT with two steering group meetings and its cadence; a responsibility group of mostly public services."""
+NTT with two steering group meetings and its cadence; a responsibility group of mostly public services;
+an individual plan with its coordinator and goals."""
 
 from __future__ import annotations
 
@@ -55,6 +56,7 @@ def test_each_other_kind_is_in_the_demo_once_on_its_own_case(demo: dict[str, int
             MeasureKind.RESOURCE_PERSON,
             MeasureKind.NTT,
             MeasureKind.RESPONSIBILITY_GROUP,
+            MeasureKind.INDIVIDUAL_PLAN,
         )
     }
     assert cases == {
@@ -63,6 +65,7 @@ def test_each_other_kind_is_in_the_demo_once_on_its_own_case(demo: dict[str, int
         MeasureKind.RESOURCE_PERSON: "Leah",
         MeasureKind.NTT: "Selma",
         MeasureKind.RESPONSIBILITY_GROUP: "Theo",
+        MeasureKind.INDIVIDUAL_PLAN: "Oliver",
     }
     # Every one of them was decided, and has its goals in the case's measure plan.
     for series in Series.objects.filter(measure__kind__in=cases).select_related("measure"):
@@ -196,3 +199,19 @@ def test_the_responsibility_group_is_mostly_public_with_two_meetings_held_and_th
         assert Action.objects.filter(meeting=meeting).count() == 3
     assert ActionReview.objects.filter(meeting=second).count() == 3
     assert first.waiver_signed_at is not None
+
+
+def test_the_individual_plan_has_a_coordinator_goals_a_meeting_held_and_the_next_planned(
+    demo: dict[str, int],
+) -> None:
+    series = series_of(MeasureKind.INDIVIDUAL_PLAN)
+    assert series.leader is not None and series.leader != series.caseworker
+    assert Goal.objects.filter(measure=series.measure, parent=None, retired_at__isnull=True).count() == 2
+    held, planned = series.meetings.order_by("sequence")
+    assert held.status == MeetingStatus.HELD and held.decisions
+    assert planned.status == MeetingStatus.PLANNED
+    assert planned.starts_at is not None and planned.starts_at.date() > today()
+    # The youth takes part himself, and consented himself.
+    assert held.participants.filter(role=ParticipantRole.CHILD).exists()
+    assert series.consents.filter(party="youth").exists()
+    assert Action.objects.filter(meeting=held, status=ActionStatus.OPEN).count() == 2
