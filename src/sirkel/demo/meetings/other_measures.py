@@ -44,6 +44,7 @@ from sirkel.demo.meetings.steps import (
 from sirkel.demo.network_demo import backdate_snapshot
 from sirkel.meetings.models import (
     ChildParticipation,
+    ConsentGivenAs,
     ConsentParty,
     FamilyPlan,
     HoursPer,
@@ -141,9 +142,15 @@ def build_maja(*, case: Case, m: Members, users: dict[str, User], today: date) -
     )
     give_consents(
         series=series,
-        parties=[(ConsentParty.MOTHER, "Anette Karlsen"), (ConsentParty.FATHER, "Jørgen Vik")],
+        parties=[(ConsentParty.MOTHER, "Anette Karlsen")],
         informed_on=requested_on + timedelta(days=10),
         note="Koordinator var med på samtalen med mor. Far ble informert på telefon og samtykket samme dag.",
+    )
+    give_consents(
+        series=series,
+        parties=[(ConsentParty.FATHER, "Jørgen Vik")],
+        informed_on=requested_on + timedelta(days=10),
+        given_as=ConsentGivenAs.ORAL,
     )
     conference.save_planning(
         acting_user=kjersti,
@@ -312,9 +319,15 @@ def build_william(*, case: Case, m: Members, users: dict[str, User], today: date
     write_plan(case=case, on=started_on, parts=stories.WILLIAM_PLAN, note="Tiltaksplan etter vedtak.")
     give_consents(
         series=series,
-        parties=[(ConsentParty.MOTHER, "Marianne Berntsen"), (ConsentParty.FATHER, "Roger Berntsen")],
+        parties=[(ConsentParty.MOTHER, "Marianne Berntsen")],
         informed_on=started_on + timedelta(days=1),
         note="Far ble informert i brev og på telefon. Han har ikke noe imot tiltaket.",
+    )
+    give_consents(
+        series=series,
+        parties=[(ConsentParty.FATHER, "Roger Berntsen")],
+        informed_on=started_on + timedelta(days=1),
+        given_as=ConsentGivenAs.ORAL,
     )
     nominated_on = started_on + timedelta(days=3)
     nomination = mentor.nominate(
@@ -463,9 +476,15 @@ def build_selma(*, case: Case, m: Members, users: dict[str, User], today: date) 
     _set_cadence(user=sindre, series=series, weeks=NTT_EVERY_WEEKS)
     give_consents(
         series=series,
-        parties=[(ConsentParty.MOTHER, "Agnieszka Haugen"), (ConsentParty.FATHER, "Knut Haugen")],
+        parties=[(ConsentParty.MOTHER, "Agnieszka Haugen")],
         informed_on=started_on + timedelta(days=3),
         note="Mor fikk informasjonen med tolk (polsk). Far ble informert på telefon.",
+    )
+    give_consents(
+        series=series,
+        parties=[(ConsentParty.FATHER, "Knut Haugen")],
+        informed_on=started_on + timedelta(days=3),
+        given_as=ConsentGivenAs.ORAL,
     )
     place = "Barneverntjenesten, møterom Fjorden"
     meeting = preparation.create_meeting(
