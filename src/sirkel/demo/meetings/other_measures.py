@@ -26,7 +26,6 @@ from decimal import Decimal
 from sirkel.accounts.models import User
 from sirkel.actions import services as plan_services
 from sirkel.actions.models import ActionStatus
-from sirkel.audit.models import AuditAction
 from sirkel.cases.models import Case, MeasureKind
 from sirkel.demo import other_stories as stories
 from sirkel.demo.decisions_demo import write_plan
@@ -57,7 +56,7 @@ from sirkel.meetings.models import (
     ResourceRole,
     Series,
 )
-from sirkel.meetings.services import conference, engagement, guards, mentor, preparation
+from sirkel.meetings.services import cadence, conference, contacts, engagement, mentor, preparation
 from sirkel.meetings.services import meeting as meeting_services
 from sirkel.meetings.services import participants as participants_services
 from sirkel.meetings.services.conference import Parts
@@ -65,26 +64,6 @@ from sirkel.network.models import SupportType
 
 # NTT's steering group meets every four weeks.
 NTT_EVERY_WEEKS = 4
-
-
-def _set_cadence(*, user: User, series: Series, weeks: int) -> None:
-    """Set how often the series meets, audited like every other change to a series.
-
-    The series page gets its own form for this (`meetings:set_cadence`, on another branch); until that
-    service is merged, the demo records the cadence here, in the same way."""
-    guards.require(user=user, series=series, what="edit")
-    series.meeting_every_weeks = weeks
-    series.version += 1
-    series.save(update_fields=["meeting_every_weeks", "version", "updated_at"])
-    guards.audit(
-        user=user,
-        series=series,
-        action=AuditAction.UPDATE,
-        object_type="series",
-        object_id=series.pk,
-        field="meeting_every_weeks",
-        weeks=weeks,
-    )
 
 
 def _parts(people: dict[str, Participant], **present: tuple[bool, bool, bool]) -> dict[int, Parts]:
@@ -473,7 +452,7 @@ def build_selma(*, case: Case, m: Members, users: dict[str, User], today: date) 
         parts=stories.SELMA_PLAN,
         note="Tiltaksplan etter vedtak: to mål for NTT, skrevet sammen med mor og Selma.",
     )
-    _set_cadence(user=sindre, series=series, weeks=NTT_EVERY_WEEKS)
+    series = cadence.set_cadence(acting_user=sindre, series=series, every_weeks=NTT_EVERY_WEEKS)
     give_consents(
         series=series,
         parties=[(ConsentParty.MOTHER, "Agnieszka Haugen")],
@@ -587,6 +566,7 @@ def build_selma(*, case: Case, m: Members, users: dict[str, User], today: date) 
         decisions="Miljøterapeuten fortsetter to morgener i uka og er med på én kveld. Helsesykepleier "
         "fortsetter samtalene. Neste styringsgruppemøte om fire uker.",
     )
+    _record_contacts(series=series, mats=mats, first_day=first_day, second_day=second_day, today=today)
     add_action(
         meeting=second,
         what="Miljøterapeuten er med Selma og mor én kveld i uka og lager en kveldsrutine sammen med dem",
@@ -615,6 +595,46 @@ def build_selma(*, case: Case, m: Members, users: dict[str, User], today: date) 
         place=place,
         purpose="Hvordan går det med morgenene og kveldene, og hva gjør vi videre?",
     )
+
+
+# The environmental therapist's work between the steering group meetings: (days after the first
+# meeting, goal number in the plan, with whom, minutes, what was done).
+SELMA_CONTACTS = [
+    (
+        2,
+        0,
+        "Selma og mor",
+        90,
+        "Morgenbesøk. Vi laget en tegning av morgenen sammen; Selma kom på skolen kl. 9.",
+    ),
+    (4, 0, "Selma", 60, "Fulgte Selma til skolen. Hun gikk inn selv fra porten."),
+    (9, 1, "Mor", 75, "Samtale om kveldsrutiner. Mor vil prøve fast leggetid og skjerm av kl. 20."),
+    (11, 0, "Selma og kontaktlærer", 45, "Møte på skolen: Selma viste grupperommet hun kan gå til."),
+    (16, 1, "Selma og mor", 90, "Morgenbesøk. Mor vekket Selma selv; jeg var med på frokosten."),
+    (23, 0, "Selma", 60, "Fulgte Selma til skolen. Hun var borte etter storefri; vi snakket om det etterpå."),
+    (33, 1, "Selma, mor og tante Ewa", 90, "Kveldsbesøk. Vi skrev kveldsrutinen på et ark på kjøleskapet."),
+    (37, 0, "Selma", 45, "Morgenbesøk. Selma gikk alene fra porten for første gang på to uker."),
+    (44, 1, "Mor", 60, "Telefon med mor: kveldsrutinen holdt fire av sju kvelder."),
+]
+
+
+def _record_contacts(*, series: Series, mats: User, first_day: date, second_day: date, today: date) -> None:
+    """NTT's contacts between meetings, against the plan's two goals: before the second steering group
+    meeting (which followed them up) and since it (for the next)."""
+    goals = [g for g in contacts.contact_goals(series=series) if g.parent_id is None]
+    for days, goal, with_whom, minutes, note in SELMA_CONTACTS:
+        on = first_day + timedelta(days=days)
+        if on >= today or on == second_day:
+            continue
+        contacts.record_contact(
+            acting_user=mats,
+            series=series,
+            goal=goals[goal],
+            on=on,
+            with_whom=with_whom,
+            minutes=minutes,
+            note=note,
+        )
 
 
 def build_theo(*, case: Case, m: Members, users: dict[str, User], today: date) -> None:

@@ -49,6 +49,7 @@ from sirkel.meetings.models import (
     Participant,
     Series,
     SeriesStatus,
+    TherapistContact,
     TrainedLeader,
 )
 from sirkel.meetings.selectors import series_for_user
@@ -84,6 +85,7 @@ COUNTED: list[type[Model]] = [
     MentorNomination,
     MentorPhase,
     Engagement,
+    TherapistContact,
     AuditEvent,
 ]
 
@@ -112,6 +114,7 @@ def test_loading_twice_creates_nothing_new(demo: dict[str, int]) -> None:
     # The other measures' own records, once each.
     assert (before["Conference"], before["FamilyPlan"], before["FamilyPlanItem"]) == (1, 2, 7)
     assert (before["MentorNomination"], before["MentorPhase"], before["Engagement"]) == (1, 3, 1)
+    assert before["TherapistContact"] == 9  # NTT's contacts between the steering group meetings
     assert {u.username for u in User.objects.all()} == {u.username for u in DEMO_USERS}
 
 

@@ -31,6 +31,7 @@ from sirkel.meetings.models import (
 )
 from sirkel.meetings.selectors import leader_candidates
 from sirkel.meetings.services import conference as conference_services
+from sirkel.meetings.services import contacts
 from sirkel.meetings.services import mentor as mentor_services
 from sirkel.meetings.services.engagement import missing_before_end
 from sirkel.meetings.services.series import end_series
@@ -179,6 +180,15 @@ def test_ntt_has_an_environmental_therapist_two_steering_groups_held_and_the_nex
     # The public partners and the family's own network both sit in the steering group.
     sides = set(first.participants.exclude(role=ParticipantRole.STAFF).values_list("is_public", flat=True))
     assert sides == {True, False}
+    # The environmental therapist's contacts between the meetings, against both goals: the second meeting
+    # followed up those before it, and the next has those since.
+    by_goal = contacts.contacts_by_goal(series=series)
+    assert [g.count > 0 for g in by_goal if g.goal is not None and not g.goal.parent_id] == [True, True]
+    before = contacts.contacts_since_last_meeting(series=series, meeting=second)
+    since = contacts.contacts_since_last_meeting(series=series, meeting=planned)
+    assert before.previous == first and before.count >= 4
+    assert since.previous == second and since.count >= 1
+    assert all(c.by == series.leader for g in by_goal for c in g.contacts)
 
 
 def test_the_responsibility_group_is_mostly_public_with_two_meetings_held_and_the_next_planned(
