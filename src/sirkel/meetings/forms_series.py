@@ -16,6 +16,7 @@ from sirkel.cases.access import EDITING_ROLES
 from sirkel.cases.models import Case, CaseAssignment, MeasureKind
 from sirkel.meetings.kinds import kind_config
 from sirkel.meetings.models import (
+    ConsentGivenAs,
     ConsentParty,
     Screening,
     ScreeningDecision,
@@ -56,10 +57,12 @@ class LeaderChoiceField(forms.ModelChoiceField[User]):
         return obj.display_name()
 
 
-def _leaders(case: Case, exclude_user_id: int | None = None) -> QuerySet[User]:
-    return leader_candidates(service_id=case.service_id, exclude_user_id=exclude_user_id).select_related(
-        "trained_leader__service"
-    )
+def _leaders(
+    case: Case, exclude_user_id: int | None = None, kind: str = MeasureKind.NETWORK_MEETING
+) -> QuerySet[User]:
+    return leader_candidates(
+        service_id=case.service_id, exclude_user_id=exclude_user_id, kind=kind
+    ).select_related("trained_leader__service")
 
 
 def case_editors(case: Case) -> QuerySet[User]:
@@ -160,7 +163,8 @@ class LeaderForm(forms.Form):
     def __init__(self, *args: Any, series: Series, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = cast(LeaderChoiceField, self.fields["leader"])
-        field.queryset = _leaders(series.case, exclude_user_id=series.caseworker_id)
+        # From the kind's pool (kinds.py): a responsibility group's coordinator is one of the service's staff.
+        field.queryset = _leaders(series.case, exclude_user_id=series.caseworker_id, kind=series.kind)
         field.home_service_id = series.case.service_id
 
 
@@ -227,6 +231,12 @@ class ConsentForm(forms.Form):
     )
     informed_on = forms.DateField(label=_("Informed on"), widget=DateInput())
     informed_by = StaffChoiceField(queryset=User.objects.none(), label=_("Informed by"))
+    given_as = forms.ChoiceField(
+        label=_("Consent was given"),
+        choices=ConsentGivenAs.choices,
+        widget=forms.RadioSelect,
+        help_text=_("Both are valid. Oral consent is recorded here, with what they were told."),
+    )
 
     def __init__(
         self,
