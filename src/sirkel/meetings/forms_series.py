@@ -80,8 +80,8 @@ LEADER_HELP = {
 def label_leader_field(field: forms.Field, kind: str) -> None:
     """The field for the person who leads is labelled by the kind's role (kinds.py `leader_label`)."""
     config = kind_config(kind)
-    field.label = config.leader_label
-    field.help_text = LEADER_HELP[config.leader_pool]
+    field.label = str(config.leader_label)
+    field.help_text = str(LEADER_HELP[config.leader_pool])
 
 
 def case_editors(case: Case) -> QuerySet[User]:

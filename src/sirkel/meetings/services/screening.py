@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -150,6 +151,11 @@ def screening_guidance(screening: Screening, *, kind: str = MeasureKind.NETWORK_
     return found
 
 
+def caution_label(flag: str) -> str:
+    """The screening field's label: "a parent has a severe mental illness"."""
+    return str(cast("models.Field[Any, Any]", Screening._meta.get_field(flag)).verbose_name)
+
+
 def _cautions(screening: Screening, config: KindConfig) -> list[Guidance]:
     """The study's caution for a kind with a fixed, structured meeting form (NTT: Briseid & Brottveit 2007):
     it suits less well with severe parental mental illness, heavy substance abuse or little daily structure.
@@ -157,7 +163,7 @@ def _cautions(screening: Screening, config: KindConfig) -> list[Guidance]:
     ticked = [f for f in config.screening_cautions if getattr(screening, f)]
     if not ticked:
         return []
-    what = "; ".join(str(Screening._meta.get_field(f).verbose_name) for f in ticked)
+    what = "; ".join(caution_label(f) for f in ticked)
     return [
         Guidance(
             GuidanceLevel.CAUTION,

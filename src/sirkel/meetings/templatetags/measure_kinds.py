@@ -8,6 +8,7 @@ from django import template
 from sirkel.meetings.kinds import KindConfig
 from sirkel.meetings.kinds import in_sentence as _in_sentence
 from sirkel.meetings.kinds import kind_config as _kind_config
+from sirkel.meetings.models import Meeting, MeetingKind
 
 register = template.Library()
 
@@ -21,3 +22,10 @@ def kind_config(kind: str) -> KindConfig:
 def in_sentence(label: object) -> str:
     """A label as it reads inside a sentence ("Coordinator" → "coordinator", "NTT" stays)."""
     return _in_sentence(label)
+
+
+@register.filter
+def meeting_name(meeting: Meeting, config: KindConfig) -> str:
+    """What a meeting is called by its measure's kind ("Family group conference", "Follow-up conference"),
+    not the model's "Network meeting": `{{ meeting|meeting_name:config }}`."""
+    return str(config.follow_up_label if meeting.kind == MeetingKind.FOLLOW_UP else config.meeting_label)

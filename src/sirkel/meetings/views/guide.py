@@ -39,8 +39,8 @@ def guide(request: AuthenticatedHttpRequest, case_id: int, measure_id: int, meet
     shown = {s for step in steps for s in step.shows}
     conference_questions: list[str] = []
     if meeting_guide.QUESTIONS in shown:  # the questions agreed with the family (services/conference.py)
-        conference = Conference.objects.filter(series=series).only("questions").first()
-        conference_questions = _lines(conference.questions) if conference is not None else []
+        conference = Conference.objects.filter(series=series).only("series_id", "questions").first()
+        conference_questions = conference.question_list if conference is not None else []
     context = base_context(series, access, meeting)
     context.update(
         {
