@@ -173,6 +173,12 @@ def test_each_kinds_pages_speak_of_its_own_measure(kind: str, case: Case, servic
     else:
         assert re.search(rf'<label for="id_leader"[^>]*>\s*{re.escape(words.leader)}', start_page)
 
+    # The case's list of measures names the person who leads by role.
+    measures = main_of(client.get(reverse("meetings:case_measures", args=[case.pk])))
+    assert_wording(kind, measures, "case_measures")
+    if leader is not None:
+        assert f"{in_sentence(words.leader)} {leader.display_name()}" in measures
+
     # My meetings, as the one who leads it.
     if leader is not None:
         mine = main_of(client_for(leader).get(reverse("meetings:my_meetings")))
