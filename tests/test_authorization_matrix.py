@@ -99,11 +99,12 @@ from sirkel.accounts.models import Membership, Role, Service, User
 from sirkel.accounts.tokens import create_token
 from sirkel.actions import services as action_services
 from sirkel.cases.access import case_access, series_access
-from sirkel.cases.models import Case, Decision, ImportJob, MeasureKind
+from sirkel.cases.models import Case, Decision, Goal, ImportJob, MeasureKind
 from sirkel.cases.plans import EntryInput, GoalInput, save_plan
 from sirkel.cases.services import break_glass, create_case
 from sirkel.core import pdf
 from sirkel.meetings.models import (
+    ConsentGivenAs,
     ConsentParty,
     FamilyPlan,
     FamilyPlanItem,
@@ -114,6 +115,7 @@ from sirkel.meetings.models import (
     ParticipantRole,
     Series,
     SeriesStatus,
+    TherapistContact,
     TrainedLeader,
 )
 from sirkel.meetings.services import consent as consent_services
@@ -306,6 +308,10 @@ SCOPES: dict[str, dict[str, str]] = {
     "mentor_phase": {"case_id": "case", "measure_id": "mentor_series", "number": "mentor_phase"},
     "nomination": {"case_id": "case", "measure_id": "mentor_series", "nomination_id": "nomination"},
     "engagement_series": {"case_id": "case", "measure_id": "engagement_series"},
+    # NTT's measure (led, for own, by the measure leader as its environmental therapist) and a contact
+    # between its meetings that they recorded.
+    "ntt_series": {"case_id": "case", "measure_id": "ntt_series"},
+    "contact": {"case_id": "case", "measure_id": "ntt_series", "contact_id": "contact"},
 }
 
 
@@ -470,6 +476,14 @@ POLICY: dict[str, Rule] = {
     "meetings:mentor_answer": Rule(CASE_EDIT, scope="nomination"),
     "meetings:mentor_summary": Rule(CASE_VIEW, scope="mentor_series"),
     "meetings:engagement": Rule(CASE_VIEW, scope="engagement_series", write=Write(CASE_EDIT, ok=200)),
+    # NTT's contacts between meetings: seen as the measure (its environmental therapist, the measure
+    # leader, included; the coordinator's narrow account not), recorded by whoever runs its meetings (an
+    # empty form is drawn again with its errors), removed by its author or whoever may change the case.
+    # How often a fixed series meets is set with edit rights (empty: no fixed interval).
+    "meetings:contacts": Rule(SERIES_VIEW, scope="ntt_series"),
+    "meetings:contact_add": Rule(MEASURE_RUN, scope="ntt_series", ok=400, method="POST"),
+    "meetings:contact_delete": Rule(MEASURE_RUN, scope="contact", ok=302, method="POST"),
+    "meetings:set_cadence": Rule(CASE_EDIT, scope="ntt_series", ok=302, method="POST"),
     # Actions
     "actions:plan": Rule(SERIES_VIEW, scope="series", write=Write(MEASURE_RUN, ok=302)),
     "actions:action_new": Rule(MEASURE_RUN, scope="series"),
@@ -660,6 +674,7 @@ def _build_objects(
         informed_about=[i.value for i in InformedAbout],
         informed_on=today,
         informed_by=owner,
+        given_as=ConsentGivenAs.ORAL,
     )
     now = timezone.now()
     first = Meeting.objects.create(
@@ -730,6 +745,15 @@ def _build_objects(
     engagement_series = make_series(
         case=case, kind=MeasureKind.RESOURCE_PERSON, status=SeriesStatus.PREPARING, caseworker=owner
     )
+    # NTT, under way, with a goal in the plan: led (for own) by the measure leader, who recorded a contact
+    # against it; the others' is recorded by the owner, and is not the leader's to see.
+    ntt_series = make_series(
+        case=case, kind=MeasureKind.NTT, status=SeriesStatus.ACTIVE, caseworker=owner, leader=leader
+    )
+    goal = Goal.objects.create(measure=ntt_series.measure, text=f"Faste rutiner ved leggetid {tag}")
+    contact = TherapistContact.objects.create(
+        series=ntt_series, goal=goal, on=today, by=leader or owner, with_whom="Mor", note="Leggetid"
+    )
     return {
         "conference": conference.measure_id,
         "conference_meeting": conference_meeting.pk,
@@ -739,6 +763,8 @@ def _build_objects(
         "mentor_phase": 2,
         "nomination": nomination.pk,
         "engagement_series": engagement_series.measure_id,
+        "ntt_series": ntt_series.measure_id,
+        "contact": contact.pk,
         "case": case.pk,
         "measure": measure.pk,
         "member": aunt.pk,

@@ -113,6 +113,8 @@ def record_consent(page: Page, series: Series, party: str, name: str, *, check: 
     for box in page.locator("input[name=informed_about]").all():
         box.check()
     page.locator("#id_informed_by").select_option(str(series.caseworker_id))
+    given_as = "oral" if party == "youth" else "written"  # Nora says yes in the talk; her parents sign
+    page.get_by_role("radio", name="Muntlig" if given_as == "oral" else "Skriftlig", exact=True).check()
     if check:
         expect(page.locator("#youth-consent")).to_be_visible()  # Nora is 15
         check(page)  # the consent form
@@ -120,7 +122,7 @@ def record_consent(page: Page, series: Series, party: str, name: str, *, check: 
     expect(page).to_have_url(
         re.compile(re.escape(reverse("meetings:detail", args=[series.case_id, series.measure_id])) + "$")
     )
-    assert series.consents.filter(party=party, party_name=name).exists()
+    assert series.consents.filter(party=party, party_name=name, given_as=given_as).exists()
 
 
 def invite(page: Page, people: dict[str, NetworkMember], staff: list[User]) -> None:

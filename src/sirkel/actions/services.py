@@ -16,8 +16,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
 
-from sirkel.accounts.models import Membership, User
-from sirkel.accounts.selectors import CASE_ROLES
+from sirkel.accounts.models import User
 from sirkel.actions.models import Action, ActionReview, ActionStatus
 from sirkel.actions.selectors.plan import meeting_date
 from sirkel.actions.selectors.review import unreviewed_actions
@@ -27,6 +26,7 @@ from sirkel.core.versioning import update_versioned
 from sirkel.meetings.kinds import kind_config
 from sirkel.meetings.models import Meeting, MeetingKind, MeetingStatus, Series
 from sirkel.meetings.services import guards
+from sirkel.meetings.services.owners import check_owner
 from sirkel.network.models import NetworkMember, SupportType
 
 # What a follow-up meeting can conclude about an action.
@@ -42,21 +42,6 @@ def _check_writable(*, user: User, series: Series) -> None:
     guards.ensure_open(series=series)
 
 
-def _check_owner(*, series: Series, owner_member: NetworkMember | None, owner_user: User | None) -> None:
-    if (owner_member is None) == (owner_user is None):
-        raise ValidationError({"owner": _("Choose one person who carries out the action.")})
-    if owner_member is not None and owner_member.case_id != series.case_id:
-        raise ValidationError({"owner": _("Choose someone from this child's network register.")})
-    if (
-        owner_user is not None
-        and owner_user.pk != series.leader_id  # the meeting leader, who may come from another service
-        and not Membership.objects.filter(
-            user=owner_user, service_id=series.case.service_id, role__in=CASE_ROLES, user__is_active=True
-        ).exists()
-    ):
-        raise ValidationError({"owner": _("Choose a staff member of the child welfare service.")})
-
-
 def _check_followup_owner(
     *, series: Series, owner_member: NetworkMember | None, owner_user: User | None
 ) -> None:
@@ -64,7 +49,7 @@ def _check_followup_owner(
         raise ValidationError({"owner": _("Choose one person, not two.")})
     if owner_member is None and owner_user is None:
         return
-    _check_owner(series=series, owner_member=owner_member, owner_user=owner_user)
+    check_owner(series=series, owner_member=owner_member, owner_user=owner_user)
 
 
 def _check_meeting(*, series: Series, meeting: Meeting | None) -> None:
@@ -125,7 +110,7 @@ def add_action(
     what = what.strip()
     if not what:
         raise ValidationError({"what": _("Say what is to be done.")})
-    _check_owner(series=series, owner_member=owner_member, owner_user=owner_user)
+    check_owner(series=series, owner_member=owner_member, owner_user=owner_user)
     _check_meeting(series=series, meeting=meeting)
     if meeting is not None:
         _check_due(due_on=due_on, meeting=meeting)
@@ -188,7 +173,7 @@ def update_action(
         if not fields["what"]:
             raise ValidationError({"what": _("Say what is to be done.")})
     if "owner_member" in fields or "owner_user" in fields:
-        _check_owner(
+        check_owner(
             series=series,
             owner_member=fields.get("owner_member", stored.owner_member),
             owner_user=fields.get("owner_user", stored.owner_user),
@@ -336,10 +321,10 @@ def release_member(
         if isinstance(target, NetworkMember):
             if target.pk == member.pk:
                 raise ValidationError({"owner": _("Choose someone who stays in the network.")})
-            _check_owner(series=series, owner_member=target, owner_user=None)
+            check_owner(series=series, owner_member=target, owner_user=None)
             action.owner_member, action.owner_user, action.former_owner_name = target, None, ""
         elif target is not None:
-            _check_owner(series=series, owner_member=None, owner_user=target)
+            check_owner(series=series, owner_member=None, owner_user=target)
             action.owner_member, action.owner_user, action.former_owner_name = None, target, ""
         else:
             action.owner_member, action.former_owner_name = None, member.name

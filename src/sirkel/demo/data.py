@@ -42,6 +42,10 @@ DEMO_USERS = [
     DemoUser("saksbehandler", "Sara", "Berg", Role.CASEWORKER, DEMO_SERVICE.name, _("Caseworker")),
     DemoUser("saksbehandler2", "Sindre", "Holm", Role.CASEWORKER, DEMO_SERVICE.name, _("Caseworker")),
     DemoUser("konsulent", "Kari", "Nygaard", Role.CONSULTANT, DEMO_SERVICE.name, _("Network consultant")),
+    # Staff of the service who works with a family between NTT's steering group meetings, and leads them.
+    DemoUser(
+        "miljoterapeut", "Mats", "Solheim", Role.CASEWORKER, DEMO_SERVICE.name, _("Environmental therapist")
+    ),
     DemoUser("forsker", "Frida", "Aas", Role.RESEARCHER, DEMO_SERVICE.name, _("Researcher")),
     DemoUser("admin", "Arne", "Dahl", Role.ADMINISTRATOR, DEMO_SERVICE.name, _("Administrator")),
     DemoUser("nabo", "Nora", "Vik", Role.CASEWORKER, NEIGHBOUR_SERVICE.name, _("Caseworker")),

@@ -30,6 +30,7 @@ from sirkel.meetings import selectors, selectors_meeting
 from sirkel.meetings.kinds import process_kind_choices
 from sirkel.meetings.models import (
     Consent,
+    ConsentGivenAs,
     ConsentParty,
     Meeting,
     MeetingKind,
@@ -255,6 +256,7 @@ class ConsentSerializer(OutputSerializer[Consent]):
             "informed_on",
             "informed_by",
             "given",
+            "given_as",
             "is_active",
             "withdrawn_at",
             "withdrawal_reason",
@@ -275,6 +277,11 @@ class ConsentCreate(serializers.Serializer[dict[str, Any]]):
         "can be withdrawn at any time.",
     )
     information_note = serializers.CharField(required=False, allow_blank=True, default="", max_length=5000)
+    given_as = serializers.ChoiceField(
+        choices=ConsentGivenAs.choices,
+        help_text="Whether the consent was given orally or in writing; both are valid for a voluntary "
+        "measure.",
+    )
     informed_on = serializers.DateField(required=False, help_text="Defaults to today.")
     informed_by = IdField(
         required=False,
@@ -368,6 +375,7 @@ class ConsentListView(ApiView):
             information_note=data["information_note"],
             informed_on=data.get("informed_on") or timezone.localdate(),
             informed_by=informed_by,
+            given_as=data["given_as"],
         )
         return created(
             ConsentSerializer(consent).data,

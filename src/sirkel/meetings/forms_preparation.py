@@ -8,6 +8,7 @@ from typing import Any, cast
 
 from django import forms
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -80,10 +81,16 @@ class NewMeetingForm(forms.Form):
         help_text=_("You can change the list afterwards."),
     )
 
-    def __init__(self, *args: Any, follow_up: bool, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, follow_up: bool, proposed: datetime | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if not follow_up:
             del self.fields["copy_participants"]
+        if proposed is not None:  # a fixed series: the last meeting's day and the interval
+            self.fields["starts_at"].initial = timezone.localtime(proposed)
+            self.fields["starts_at"].help_text = _(
+                "Proposed from how often the series meets. You can change it, or set it later on the "
+                "preparation page."
+            )
 
 
 class SectionForm(forms.Form):

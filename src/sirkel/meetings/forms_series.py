@@ -16,6 +16,7 @@ from sirkel.cases.access import EDITING_ROLES
 from sirkel.cases.models import Case, CaseAssignment, MeasureKind
 from sirkel.meetings.kinds import LeaderPool, in_sentence, kind_config
 from sirkel.meetings.models import (
+    ConsentGivenAs,
     ConsentParty,
     Screening,
     ScreeningDecision,
@@ -201,6 +202,7 @@ class LeaderForm(forms.Form):
     def __init__(self, *args: Any, series: Series, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         field = cast(LeaderChoiceField, self.fields["leader"])
+        # From the kind's pool (kinds.py): a responsibility group's coordinator is one of the service's staff.
         field.queryset = _leaders(series.case, kind=series.kind, exclude_user_id=series.caseworker_id)
         field.home_service_id = series.case.service_id
         label_leader_field(field, series.kind)
@@ -282,6 +284,12 @@ class ConsentForm(forms.Form):
     )
     informed_on = forms.DateField(label=_("Informed on"), widget=DateInput())
     informed_by = StaffChoiceField(queryset=User.objects.none(), label=_("Informed by"))
+    given_as = forms.ChoiceField(
+        label=_("Consent was given"),
+        choices=ConsentGivenAs.choices,
+        widget=forms.RadioSelect,
+        help_text=_("Both are valid. Oral consent is recorded here, with what they were told."),
+    )
 
     def __init__(
         self,

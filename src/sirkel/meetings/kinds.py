@@ -95,6 +95,10 @@ class KindConfig:
     reflecting_team: bool = False  # the meeting has a reflecting team (the network meeting's method)
     conference_parts: bool = False  # attendance per part, private family time, the family's plan
     therapist_contacts: bool = False  # contacts between meetings recorded against the goals (NTT)
+    # A fixed series: the series page sets how often it meets (`Series.meeting_every_weeks`), and the next
+    # meeting is proposed that many weeks after the last (services/cadence.py).
+    fixed_cadence: bool = False
+    shows_plan_goals: bool = False  # the series page lists the measure's goals in the case's measure plan
     investigation_only: bool = False  # e.g. start meetings, held during the investigation
     screening_cautions: tuple[str, ...] = field(default=())  # extra screening fields shown for this kind
     # What must be recorded before the measure may end (services/engagement.py `missing_before_end`):
@@ -285,6 +289,7 @@ KINDS: dict[str, KindConfig] = {
             }
         ),
         therapist_contacts=True,
+        fixed_cadence=True,
         screening_cautions=("severe_mental_illness", "heavy_substance_abuse", "little_daily_structure"),
     ),
     MeasureKind.RESOURCE_PERSON: KindConfig(
@@ -337,6 +342,8 @@ KINDS: dict[str, KindConfig] = {
         guide=Guide.AGENDA,
         screening=False,
         preparation=COLLABORATION_PREPARATION,
+        fixed_cadence=True,
+        shows_plan_goals=True,
     ),
     MeasureKind.INDIVIDUAL_PLAN: KindConfig(
         MeasureKind.INDIVIDUAL_PLAN,
@@ -363,6 +370,8 @@ KINDS: dict[str, KindConfig] = {
         guide=Guide.AGENDA,
         screening=False,
         preparation=COLLABORATION_PREPARATION,
+        fixed_cadence=True,
+        shows_plan_goals=True,
     ),
 }
 

@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("sirkel.meetings.views.conference")),
     path("", include("sirkel.meetings.views.mentor")),
     path("", include("sirkel.meetings.views.engagement")),
+    path("", include("sirkel.meetings.views.contacts")),
 ]

@@ -135,6 +135,7 @@ def test_a_participant_and_a_consent_are_recorded_once(case: Case, meeting_leade
         "information_note": "",
         "informed_on": timezone.localdate().isoformat(),
         "informed_by": case.caseworker.pk,
+        "given_as": "written",
     }
     twice(client, consent_url, {**consent, "submission_token": token_of(client, consent_url)})
     assert Consent.objects.filter(series=series, party_name="Frank Far").count() == 1

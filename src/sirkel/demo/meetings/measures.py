@@ -8,6 +8,14 @@ from sirkel.accounts.models import User
 from sirkel.cases.models import Case, Measure
 from sirkel.demo.meetings.early import build_amina, build_lukas, build_sofie
 from sirkel.demo.meetings.held import build_emma, build_filip, build_jonas
+from sirkel.demo.meetings.other_measures import (
+    build_leah,
+    build_maja,
+    build_oliver,
+    build_selma,
+    build_theo,
+    build_william,
+)
 from sirkel.demo.meetings.steps import Members
 from sirkel.demo.support_measures import build_ingrid, build_noah
 
@@ -20,6 +28,12 @@ BUILDERS = {
     ("Sofie", "Pedersen"): build_sofie,
     ("Ingrid", "Solberg"): build_ingrid,
     ("Noah", "Eriksen"): build_noah,
+    ("Maja", "Karlsen"): build_maja,
+    ("William", "Berntsen"): build_william,
+    ("Leah", "Tran"): build_leah,
+    ("Selma", "Haugen"): build_selma,
+    ("Theo", "Bakke"): build_theo,
+    ("Oliver", "Nilsen"): build_oliver,
 }
 
 

@@ -13,8 +13,10 @@ from sirkel.actions.models import Action
 from sirkel.cases.models import Case, Measure, MeasureKind
 from sirkel.demo.decisions_demo import DecisionStory, decide
 from sirkel.demo.network_demo import backdate_snapshot
+from sirkel.meetings.kinds import kind_config
 from sirkel.meetings.models import (
     Attendance,
+    ConsentGivenAs,
     ConsentParty,
     Meeting,
     Participant,
@@ -54,7 +56,9 @@ def _backdate_series(series: Series, *, started_on: date) -> None:
     Series.objects.filter(pk=series.pk).update(created_at=created)
     Measure.objects.filter(pk=series.measure_id).update(started_on=started_on, created_at=created)
     series.measure.refresh_from_db()
-    Screening.objects.filter(series=series).update(decided_at=local_time(started_on, 14))
+    Screening.objects.filter(series=series, decided_at__isnull=False).update(
+        decided_at=local_time(started_on, 14)
+    )
 
 
 def complete_series(*, user: User, series: Series, ended_on: date, reason: str) -> None:
@@ -75,14 +79,15 @@ def start_measure(
     *,
     case: Case,
     kind: str,
-    leader: User,
+    leader: User | None,
     purpose: str,
     started_on: date,
     story: DecisionStory | None = None,
     **screening: object,
 ) -> Series:
     """Decide the measure (a week before it starts: `story` says why; a start meeting needs none), start
-    it and decide the screening (go ahead, or with adaptations when `adaptations`)."""
+    it and decide the screening (go ahead, or with adaptations when `adaptations`) if its kind is screened
+    (kinds.py; a kind that is not is under way as soon as it is started)."""
     user = case.caseworker
     if story is None and kind != MeasureKind.START_MEETING:
         raise ValueError("a network measure other than a start meeting is started from a decision")
@@ -97,6 +102,9 @@ def start_measure(
         leader=leader,
         purpose=purpose,
     )
+    if not kind_config(kind).screening:
+        _backdate_series(series, started_on=started_on)
+        return series
     adaptations = str(screening.pop("adaptations", ""))
     flags = {
         "violence_unacknowledged": False,
@@ -131,7 +139,12 @@ def start_measure(
 
 
 def give_consents(
-    *, series: Series, parties: Sequence[tuple[str, str]], informed_on: date, note: str = ""
+    *,
+    series: Series,
+    parties: Sequence[tuple[str, str]],
+    informed_on: date,
+    note: str = "",
+    given_as: str = ConsentGivenAs.WRITTEN,
 ) -> None:
     user = series.caseworker
     for party, name in parties:
@@ -143,6 +156,7 @@ def give_consents(
             informed_about=EVERYTHING_TOLD,
             informed_on=informed_on,
             informed_by=user,
+            given_as=given_as,
             information_note=note,
         )
 

@@ -36,13 +36,20 @@ from sirkel.demo.data import DEMO_USERS, NEIGHBOUR_SERVICE
 from sirkel.demo.loader import load_demo
 from sirkel.meetings.models import (
     Attendance,
+    Conference,
     Consent,
+    Engagement,
+    FamilyPlan,
+    FamilyPlanItem,
     Meeting,
     MeetingKind,
     MeetingStatus,
+    MentorNomination,
+    MentorPhase,
     Participant,
     Series,
     SeriesStatus,
+    TherapistContact,
     TrainedLeader,
 )
 from sirkel.meetings.selectors import series_for_user
@@ -72,6 +79,13 @@ COUNTED: list[type[Model]] = [
     Consent,
     Action,
     ActionReview,
+    Conference,
+    FamilyPlan,
+    FamilyPlanItem,
+    MentorNomination,
+    MentorPhase,
+    Engagement,
+    TherapistContact,
     AuditEvent,
 ]
 
@@ -89,14 +103,18 @@ def series_of(given: str, family: str) -> Series:
 
 
 def test_loading_twice_creates_nothing_new(demo: dict[str, int]) -> None:
-    assert demo["measures_created"] == 8 and demo["leaders_created"] == 3
+    assert demo["measures_created"] == 14 and demo["leaders_created"] == 3
     before = {model.__name__: model._default_manager.count() for model in COUNTED}
     again = load_demo()
     after = {model.__name__: model._default_manager.count() for model in COUNTED}
     assert again == {"cases_created": 0, "leaders_created": 0, "measures_created": 0}
     assert after == before
-    assert before["Series"] == 6 and before["Measure"] == 13 and before["NetworkMember"] > 50
-    assert before["PlanVersion"] > before["MeasurePlan"] == 8
+    assert before["Series"] == 12 and before["Measure"] == 19 and before["NetworkMember"] > 90
+    assert before["PlanVersion"] > before["MeasurePlan"] == 14
+    # The other measures' own records, once each.
+    assert (before["Conference"], before["FamilyPlan"], before["FamilyPlanItem"]) == (1, 2, 7)
+    assert (before["MentorNomination"], before["MentorPhase"], before["Engagement"]) == (1, 3, 1)
+    assert before["TherapistContact"] == 9  # NTT's contacts between the steering group meetings
     assert {u.username for u in User.objects.all()} == {u.username for u in DEMO_USERS}
 
 
@@ -215,7 +233,7 @@ def test_every_decided_measure_has_a_decision_with_reasons_and_the_childs_partic
     undecided = Measure.objects.exclude(decided_in__isnull=False).values_list("kind", flat=True)
     assert list(undecided) == [MeasureKind.START_MEETING]
     decisions = list(Decision.objects.prefetch_related("reasons"))
-    assert len(decisions) == 11
+    assert len(decisions) == 17
     for decision in decisions:
         groups = {r.group for r in decision.reasons.all()}
         assert groups == set(ReasonGroup.values), decision
@@ -225,7 +243,9 @@ def test_every_decided_measure_has_a_decision_with_reasons_and_the_childs_partic
     # A youth from 15 consented; younger children are not asked to.
     ingrid = Decision.objects.filter(case__child_given_name="Ingrid")
     assert set(ingrid.values_list("youth_consent", flat=True)) == {YouthConsent.WRITTEN, YouthConsent.ORAL}
-    assert not Decision.objects.exclude(case__child_given_name="Ingrid").exclude(
+    oliver = Decision.objects.filter(case__child_given_name="Oliver")
+    assert set(oliver.values_list("youth_consent", flat=True)) == {YouthConsent.ORAL}
+    assert not Decision.objects.exclude(case__child_given_name__in=["Ingrid", "Oliver"]).exclude(
         youth_consent=YouthConsent.NOT_APPLICABLE
     )
 
@@ -264,7 +284,7 @@ def test_measure_plans_with_goals_one_overdue_and_one_goal_changed(demo: dict[st
         .exclude(measure__kind=MeasureKind.START_MEETING)  # in the investigation: its goal only
         .select_related("measure")
     )
-    assert entries.count() == 9
+    assert entries.count() == 15
     for entry in entries:
         assert entry.content and entry.responsibilities and entry.expected_duration, entry
         assert Goal.objects.filter(measure=entry.measure, retired_at__isnull=True).exists()

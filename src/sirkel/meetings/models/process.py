@@ -235,8 +235,16 @@ class ConsentParty(models.TextChoices):
     GUARDIAN = "guardian", _("Other person with parental responsibility")
 
 
+class ConsentGivenAs(models.TextChoices):
+    """Consent to a voluntary measure may be oral or written; the record says which."""
+
+    ORAL = "oral", _("Orally")
+    WRITTEN = "written", _("In writing")
+
+
 class Consent(models.Model):
-    """Informed consent from one party: what they were told, when, by whom; and any withdrawal."""
+    """Informed consent from one party: what they were told, when, by whom, given orally or in writing; and
+    any withdrawal."""
 
     series = models.ForeignKey(Series, on_delete=models.CASCADE, related_name="consents")
     party = models.CharField(_("who"), max_length=10, choices=ConsentParty.choices)
@@ -248,6 +256,8 @@ class Consent(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("informed by")
     )
     given = models.BooleanField(_("consent given"), default=True)
+    # Blank only on consents recorded before Sirkel asked.
+    given_as = models.CharField(_("given"), max_length=10, choices=ConsentGivenAs.choices, blank=True)
     withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
     withdrawal_reason = models.TextField(_("reason for withdrawal"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

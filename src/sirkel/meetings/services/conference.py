@@ -42,6 +42,7 @@ from sirkel.meetings.models import (
     Series,
 )
 from sirkel.meetings.services import guards
+from sirkel.meetings.services.owners import check_owner
 from sirkel.network.models import NetworkMember
 
 # The national handbook: a coordinator is assigned within 15 working days of the request, or one working
@@ -398,17 +399,6 @@ def write_family_plan(*, acting_user: User, meeting: Meeting, text: str) -> Fami
     return plan
 
 
-def _check_item_owner(*, series: Series, owner_member: NetworkMember | None, owner_user: User | None) -> None:
-    # Actions need one person who carries them out: someone from the network register, or a staff member.
-    # "The family" as a whole is not an owner.
-    if (owner_member is None) == (owner_user is None):
-        raise ValidationError(
-            {"owner": _("Choose one person who carries it out: someone from the network, or a staff member.")}
-        )
-    if owner_member is not None and owner_member.case_id != series.case_id:
-        raise ValidationError({"owner": _("Choose someone from this child's network register.")})
-
-
 @transaction.atomic
 def add_plan_item(
     *,
@@ -427,7 +417,7 @@ def add_plan_item(
     _ensure_undecided(plan)
     if not what.strip():
         raise ValidationError({"what": _("Say what is to be done.")})
-    _check_item_owner(series=series, owner_member=owner_member, owner_user=owner_user)
+    check_owner(series=series, owner_member=owner_member, owner_user=owner_user)
     if due_on is None:
         raise ValidationError({"due_on": _("Say by when it is to be done.")})
     position = (plan.items.aggregate(n=Max("position"))["n"] or 0) + 1

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from sirkel.accounts.models import NON_STAFF_ROLES, Membership, User
 from sirkel.audit.models import AuditAction
 from sirkel.cases.measures import end_period
-from sirkel.meetings.models import Consent, ConsentParty, Series, SeriesStatus
+from sirkel.meetings.models import Consent, ConsentGivenAs, ConsentParty, Series, SeriesStatus
 from sirkel.meetings.services import guards
 from sirkel.taxonomy.choices import TaxonomyChoices, constant
 
@@ -114,9 +114,11 @@ def add_consent(
     informed_about: list[str],
     informed_on: date,
     informed_by: User,
+    given_as: str,
     information_note: str = "",
 ) -> Consent:
-    """Record one party's informed consent: what they were told, when and by whom."""
+    """Record one party's informed consent: what they were told, when and by whom, and whether it was given
+    orally or in writing (both are valid for a voluntary measure)."""
     guards.require(user=acting_user, series=series)
     guards.ensure_running(series=series)
     if party not in ConsentParty.values:
@@ -129,6 +131,8 @@ def add_consent(
         raise ValidationError(
             {"party": _("The child was under 15 on that date: the youth's own consent applies from 15.")}
         )
+    if given_as not in ConsentGivenAs.values:
+        raise ValidationError({"given_as": _("Say whether the consent was given orally or in writing.")})
     valid = {i.value for i in InformedAbout}
     if any(item not in valid for item in informed_about):
         raise ValidationError({"informed_about": _("Unknown item in the checklist.")})
@@ -152,6 +156,7 @@ def add_consent(
         informed_on=informed_on,
         informed_by=informed_by,
         given=True,
+        given_as=given_as,
     )
     consent.full_clean()
     consent.save()
@@ -162,6 +167,7 @@ def add_consent(
         object_type="consent",
         object_id=consent.pk,
         party=party,
+        given_as=given_as,
         informed_about=consent.informed_about,
     )
     return consent

@@ -11,6 +11,7 @@ from sirkel.accounts.models import Role, Service, User
 from sirkel.cases.models import Case, MeasureKind
 from sirkel.meetings.models import (
     Consent,
+    ConsentGivenAs,
     ConsentParty,
     Series,
     TrainedLeader,
@@ -64,6 +65,7 @@ def consent(series: Series, party: str = ConsentParty.MOTHER, *, by: User | None
         informed_about=EVERYTHING_TOLD,
         informed_on=timezone.localdate(),
         informed_by=by or series.caseworker,
+        given_as=ConsentGivenAs.WRITTEN,
     )
 
 

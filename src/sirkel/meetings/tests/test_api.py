@@ -67,6 +67,7 @@ def consent_body(**values: Any) -> dict[str, Any]:
         "party": ConsentParty.MOTHER,
         "party_name": "Mona Mor",
         "informed_about": EVERYTHING_TOLD,
+        "given_as": "written",
         **values,
     }
 
@@ -306,6 +307,7 @@ def test_recording_consent_through_the_service_is_audited(series: Series, casewo
     assert stored.informed_by == caseworker  # defaults to the token's user
     assert stored.informed_on == timezone.localdate()
     assert stored.information_note == "Fikk brosjyren."
+    assert stored.given_as == "written" and response.json()["given_as"] == "written"
     event = AuditEvent.objects.get(object_type="consent", object_id=str(stored.pk))
     assert event.action == AuditAction.CREATE
     assert event.detail["via"] == "api"
@@ -337,6 +339,7 @@ def test_consent_without_being_told_it_is_voluntary_is_refused_naming_the_field(
         ({"informed_about": ["voluntary", "horoscope"]}, "informed_about"),
         ({"informed_on": "2999-01-01"}, "informed_on"),
         ({"informed_by": 999_999}, "informed_by"),
+        ({"given_as": "nodded"}, "given_as"),
     ],
 )
 def test_bad_consent_input_is_a_problem_naming_the_field(

@@ -14,7 +14,14 @@ from django.utils import timezone, translation
 from sirkel.accounts.models import Service, User
 from sirkel.audit.models import AuditAction, AuditEvent
 from sirkel.cases.models import Case
-from sirkel.meetings.models import Consent, ConsentParty, ScreeningDecision, Series, SeriesStatus
+from sirkel.meetings.models import (
+    Consent,
+    ConsentGivenAs,
+    ConsentParty,
+    ScreeningDecision,
+    Series,
+    SeriesStatus,
+)
 from sirkel.meetings.services import consent as consent_services
 from sirkel.meetings.services import guards, leaders, screening
 from sirkel.meetings.services.consent import InformedAbout, consent_status
@@ -102,8 +109,10 @@ def test_consent_records_what_they_were_told_when_and_by_whom(case: Case) -> Non
         information_note="Vi viste en film om nettverksmøter.",
         informed_on=timezone.localdate() - timedelta(days=2),
         informed_by=case.caseworker,
+        given_as=ConsentGivenAs.ORAL,
     )
     assert given.informed_about == ["what", InformedAbout.VOLUNTARY]
+    assert given.given_as == ConsentGivenAs.ORAL
     assert given.informed_by == case.caseworker and given.is_active
     status = consent_status(series)
     assert status.not_fully_informed == [given]
@@ -125,6 +134,7 @@ def test_consent_is_refused_unless_they_were_told_it_is_voluntary(case: Case) ->
             informed_about=not_voluntary,
             informed_on=timezone.localdate(),
             informed_by=case.caseworker,
+            given_as=ConsentGivenAs.WRITTEN,
         )
     assert "voluntary" in error.value.message_dict["informed_about"][0]
     assert not Consent.objects.exists()
@@ -145,6 +155,7 @@ def test_the_consent_page_refuses_consent_unless_voluntary_is_ticked(case: Case)
             "information_note": "",
             "informed_on": timezone.localdate().isoformat(),
             "informed_by": case.caseworker.pk,
+            "given_as": ConsentGivenAs.WRITTEN,
         },
     )
     assert response.status_code == 200  # the form again, with the message
@@ -161,6 +172,7 @@ def test_consent_is_refused_with_a_future_date_or_an_outside_informer(case: Case
         "party": ConsentParty.MOTHER,
         "party_name": "Kari",
         "informed_about": EVERYTHING_TOLD,
+        "given_as": ConsentGivenAs.ORAL,
     }
     with pytest.raises(ValidationError):
         consent_services.add_consent(
@@ -169,6 +181,50 @@ def test_consent_is_refused_with_a_future_date_or_an_outside_informer(case: Case
     with pytest.raises(ValidationError):
         consent_services.add_consent(**common, informed_on=timezone.localdate(), informed_by=outsider)
     assert not Consent.objects.exists()
+
+
+@pytest.mark.django_db
+def test_consent_must_say_whether_it_was_given_orally_or_in_writing(case: Case) -> None:
+    series = start(case)
+    for given_as in ("", "nodded"):
+        with pytest.raises(ValidationError) as error:
+            consent_services.add_consent(
+                acting_user=case.caseworker,
+                series=series,
+                party=ConsentParty.MOTHER,
+                party_name="Kari",
+                informed_about=EVERYTHING_TOLD,
+                informed_on=timezone.localdate(),
+                informed_by=case.caseworker,
+                given_as=given_as,
+            )
+        assert "orally or in writing" in error.value.message_dict["given_as"][0]
+    assert not Consent.objects.exists()
+
+
+@pytest.mark.django_db
+def test_the_consent_page_asks_how_it_was_given_and_the_series_page_shows_it(case: Case) -> None:
+    series = start(case)
+    client = client_for(case.caseworker)
+    url = reverse("meetings:consent_add", args=[series.case_id, series.measure_id])
+    form = client.get(url).content.decode()
+    assert 'name="given_as"' in form and "Muntlig" in form and "Skriftlig" in form
+    response = client.post(
+        url,
+        {
+            "party": ConsentParty.MOTHER,
+            "party_name": "Kari",
+            "informed_about": EVERYTHING_TOLD,
+            "information_note": "",
+            "informed_on": timezone.localdate().isoformat(),
+            "informed_by": case.caseworker.pk,
+            "given_as": ConsentGivenAs.ORAL,
+        },
+    )
+    assert response.status_code == 302
+    assert Consent.objects.get(series=series).given_as == ConsentGivenAs.ORAL
+    page = client.get(reverse("meetings:detail", args=[series.case_id, series.measure_id])).content.decode()
+    assert "Gitt muntlig" in page
 
 
 @pytest.mark.django_db
@@ -329,6 +385,7 @@ def test_recording_consent_through_the_page(
             "information_note": "",
             "informed_on": timezone.localdate().isoformat(),
             "informed_by": caseworker.pk,
+            "given_as": "written",
         },
     )
     assert response.status_code == 302
@@ -414,6 +471,7 @@ def test_the_consent_form_offers_the_parents_in_the_register(case: Case) -> None
             "informed_about": EVERYTHING_TOLD,
             "informed_on": timezone.localdate().isoformat(),
             "informed_by": case.caseworker.pk,
+            "given_as": "written",
         },
     )
     assert response.status_code == 302
@@ -432,6 +490,7 @@ def test_consent_without_a_register_choice_still_needs_a_name(case: Case) -> Non
             "informed_about": EVERYTHING_TOLD,
             "informed_on": timezone.localdate().isoformat(),
             "informed_by": case.caseworker.pk,
+            "given_as": "written",
         },
     )
     assert response.status_code == 200

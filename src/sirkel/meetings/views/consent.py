@@ -41,6 +41,7 @@ def consent_add(request: AuthenticatedHttpRequest, case_id: int, measure_id: int
                 information_note=data["information_note"],
                 informed_on=data["informed_on"],
                 informed_by=data["informed_by"],
+                given_as=data["given_as"],
             )
         if outcome.ok:
             messages.success(request, _("The consent was recorded."))

@@ -31,6 +31,7 @@ from sirkel.meetings.models import (
     SeriesStatus,
 )
 from sirkel.meetings.services import meeting as services
+from sirkel.meetings.views import contacts as contact_views
 from sirkel.meetings.views.common import MEETING_PATH, READ_METHODS, open_meeting
 
 # The order people are listed in on the page and in the documents: the family first, the helpers last.
@@ -131,6 +132,7 @@ def _meeting_page(
     if can_close and close_form is None:
         close_form = CloseMeetingForm(initial={"held_on": _default_held_on(meeting)})
     context.update(panels.meeting_context(meeting=meeting))  # the agreed actions, from `actions`
+    context.update(contact_views.meeting_page_context(series, access, meeting))  # NTT: since the last
     context.update(
         {
             "participants": participants,

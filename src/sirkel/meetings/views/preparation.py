@@ -36,7 +36,7 @@ from sirkel.meetings.models import (
     ParticipantRole,
     Series,
 )
-from sirkel.meetings.services import balance, checklist, invitations, preparation
+from sirkel.meetings.services import balance, cadence, checklist, invitations, preparation
 from sirkel.meetings.services import participants as participants_services
 from sirkel.meetings.views import invitations as invitation_views
 from sirkel.meetings.views.common import (
@@ -63,7 +63,11 @@ def meeting_new(request: AuthenticatedHttpRequest, case_id: int, measure_id: int
     series, access = open_series(request, case_id, measure_id, "edit")
     meetings = selectors.meetings_for_series(series=series)
     follow_up = bool(meetings)
-    form = NewMeetingForm(request.POST if request.method == "POST" else None, follow_up=follow_up)
+    form = NewMeetingForm(
+        request.POST if request.method == "POST" else None,
+        follow_up=follow_up,
+        proposed=cadence.proposed_start(series=series, meetings=meetings),  # a fixed series' next
+    )
     blocked = cannot_plan_reason(series)
     if request.method == "POST" and not blocked and form.is_valid():
         data = form.cleaned_data

@@ -28,6 +28,7 @@ from sirkel.meetings.services import leaders as leaders_services
 from sirkel.meetings.services import mentor as mentor_services
 from sirkel.meetings.services import screening as screening_services
 from sirkel.meetings.services import series as series_services
+from sirkel.meetings.views import contacts as contact_views
 from sirkel.meetings.views.common import MEASURE_PATH, READ_METHODS, open_series
 from sirkel.meetings.views.screening import screening_of
 
@@ -123,6 +124,8 @@ def detail(request: AuthenticatedHttpRequest, case_id: int, measure_id: int) -> 
         if access.can_edit and series.is_open
         else None,
     }
+    # A fixed series' next meeting, the plan's goals, NTT's contacts: as the kind's KindConfig says.
+    context.update(contact_views.series_page_context(series, access, context["meetings"]))
     # The kinds that do not run as meetings show where they stand instead (mentor_panel, engagement_panel).
     if config.flow == Flow.PHASES:
         context["mentor_steps"] = mentor_services.phase_steps(series)
