@@ -9,12 +9,13 @@ from typing import Any, cast
 from django import forms
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from sirkel.accounts.models import User
 from sirkel.meetings.dates import check_meeting_day
 from sirkel.meetings.forms_series import DateInput, case_editors
-from sirkel.meetings.kinds import kind_config
+from sirkel.meetings.kinds import in_sentence, kind_config
 from sirkel.meetings.models import (
     ChildParticipation,
     InterpreterKind,
@@ -126,7 +127,7 @@ class TimeSection(SectionForm):
         label=_("Length (minutes)"),
         min_value=15,
         max_value=600,
-    )
+    )  # help text from the kind's `default_minutes` (`section_form`)
     mode = forms.ChoiceField(label=_("Form"), choices=MeetingMode.choices, widget=forms.RadioSelect)
     place = forms.CharField(label=_("Place"), max_length=300, required=False)
     video_link = forms.URLField(
@@ -239,13 +240,28 @@ def section_form(section: str, meeting: Meeting, data: Any = None) -> SectionFor
         kwargs["child_age"] = meeting.series.case.age
     form = form_class(data, **kwargs)
     if form_class is TimeSection:
-        # The usual length is the measure kind's (kinds.py), said by its own meeting's name.
         config = kind_config(meeting.series.kind)
-        form.fields["duration_minutes"].help_text = _("A %(meeting)s usually lasts %(minutes)s minutes.") % {
-            "meeting": str(config.meeting_label).lower(),
-            "minutes": config.default_minutes,
-        }
+        form.fields["duration_minutes"].help_text = duration_help(
+            config.meeting_label, config.default_minutes
+        )
     return form
+
+
+def duration_help(meeting_label: object, default_minutes: int) -> str:
+    """How long the kind's meetings usually last (kinds.py `default_minutes`): "A family group conference
+    usually lasts about 4 hours (240 minutes)."."""
+    meeting = in_sentence(meeting_label)
+    hours, rest = divmod(default_minutes, 60)
+    if rest:
+        return gettext("A %(meeting)s usually lasts about %(minutes)s minutes.") % {
+            "meeting": meeting,
+            "minutes": default_minutes,
+        }
+    return ngettext(
+        "A %(meeting)s usually lasts about %(hours)s hour (%(minutes)s minutes).",
+        "A %(meeting)s usually lasts about %(hours)s hours (%(minutes)s minutes).",
+        hours,
+    ) % {"meeting": meeting, "hours": hours, "minutes": default_minutes}
 
 
 # --- Participants ---------------------------------------------------------------------------------------

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from sirkel.accounts.models import NON_STAFF_ROLES, Role, Service, User
 from sirkel.cases.access import EDITING_ROLES
 from sirkel.cases.models import Case, CaseAssignment, MeasureKind
-from sirkel.meetings.kinds import kind_config
+from sirkel.meetings.kinds import LeaderPool, in_sentence, kind_config
 from sirkel.meetings.models import (
     ConsentGivenAs,
     ConsentParty,
@@ -57,12 +57,32 @@ class LeaderChoiceField(forms.ModelChoiceField[User]):
         return obj.display_name()
 
 
-def _leaders(
-    case: Case, exclude_user_id: int | None = None, kind: str = MeasureKind.NETWORK_MEETING
-) -> QuerySet[User]:
+def _leaders(case: Case, *, kind: str, exclude_user_id: int | None = None) -> QuerySet[User]:
     return leader_candidates(
         service_id=case.service_id, exclude_user_id=exclude_user_id, kind=kind
     ).select_related("trained_leader__service")
+
+
+# The help text under the field for the person who leads, by where they are chosen from (kinds.py).
+LEADER_HELP = {
+    LeaderPool.TRAINED: _(
+        "Someone trained to lead network meetings, not the caseworker: from your service, or one another "
+        "service shares. You can choose later, but before the first meeting is prepared."
+    ),
+    LeaderPool.COORDINATORS: _(
+        "A coordinator with a coordinator's account in this service, not the caseworker. You can choose "
+        "later, but before the first conference is prepared."
+    ),
+    LeaderPool.STAFF: _("Someone who works in this service, not the caseworker. You can choose later."),
+    LeaderPool.NONE: "",
+}
+
+
+def label_leader_field(field: forms.Field, kind: str) -> None:
+    """The field for the person who leads is labelled by the kind's role (kinds.py `leader_label`)."""
+    config = kind_config(kind)
+    field.label = str(config.leader_label)
+    field.help_text = str(LEADER_HELP[config.leader_pool])
 
 
 def case_editors(case: Case) -> QuerySet[User]:
@@ -102,11 +122,7 @@ class StartSeriesForm(forms.Form):
     leader = LeaderChoiceField(
         queryset=User.objects.none(),
         required=False,
-        label=_("Meeting leader"),
-        help_text=_(
-            "Someone trained to lead network meetings, not the caseworker: from your service, or one another "
-            "service shares. You can choose later, but before the first meeting is prepared."
-        ),
+        label=_("Meeting leader"),  # labelled by the kind of the measure chosen (`label_leader_field`)
     )
     purpose = forms.CharField(
         label=_("Goals of the measure"),
@@ -136,13 +152,33 @@ class StartSeriesForm(forms.Form):
         ]
         if MeasureKind.START_MEETING in kinds_for_case(case=case):
             choices.append((START_MEETING_CHOICE, str(kind_config(MeasureKind.START_MEETING).label)))
+        self.measure_choices = choices
         measure_field = cast(forms.ChoiceField, self.fields["measure"])
         measure_field.choices = choices
         caseworker_field = cast(StaffChoiceField, self.fields["caseworker"])
         caseworker_field.queryset = case_editors(case)
-        leader_field = cast(LeaderChoiceField, self.fields["leader"])
-        leader_field.queryset = _leaders(case)
-        leader_field.home_service_id = case.service_id
+        # The measure being started (posted, or `?measure=<id>`, or the first offered) says who leads it.
+        self.kind = self._kind_of(self.data.get("measure") if self.is_bound else self.initial.get("measure"))
+        if kind_config(self.kind).leader_pool == LeaderPool.NONE:
+            del self.fields["leader"]  # the person from the network carries it, chosen on its own page
+        else:
+            leader_field = cast(LeaderChoiceField, self.fields["leader"])
+            leader_field.queryset = _leaders(case, kind=self.kind)
+            leader_field.home_service_id = case.service_id
+            label_leader_field(leader_field, self.kind)
+
+    def _kind_of(self, chosen: object) -> str:
+        key = str(chosen or "")
+        if key not in dict(self.measure_choices):
+            key = self.measure_choices[0][0] if self.measure_choices else ""
+        if key == START_MEETING_CHOICE:
+            return MeasureKind.START_MEETING
+        measure = self.startable.get(key)
+        return measure.kind if measure is not None else MeasureKind.NETWORK_MEETING
+
+    def measure_links(self) -> list[tuple[str, str]]:
+        """The measures offered, for links that reload the form for one of them (`?measure=<key>`)."""
+        return self.measure_choices if len(self.measure_choices) > 1 else []
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -150,9 +186,12 @@ class StartSeriesForm(forms.Form):
         data["kind"] = MeasureKind.START_MEETING if chosen == START_MEETING_CHOICE else None
         data["decided_measure"] = self.startable.get(str(chosen)) if chosen else None
         caseworker, leader = data.get("caseworker"), data.get("leader")
+        data.setdefault("leader", None)
         if caseworker is not None and leader is not None and caseworker.pk == leader.pk:
             self.add_error(
-                "leader", _("The meeting leader cannot be the responsible caseworker: choose someone else.")
+                "leader",
+                _("The %(role)s cannot be the responsible caseworker: choose someone else.")
+                % {"role": in_sentence(kind_config(self.kind).leader_label)},
             )
         return data
 
@@ -164,8 +203,13 @@ class LeaderForm(forms.Form):
         super().__init__(*args, **kwargs)
         field = cast(LeaderChoiceField, self.fields["leader"])
         # From the kind's pool (kinds.py): a responsibility group's coordinator is one of the service's staff.
-        field.queryset = _leaders(series.case, exclude_user_id=series.caseworker_id, kind=series.kind)
+        field.queryset = _leaders(series.case, kind=series.kind, exclude_user_id=series.caseworker_id)
         field.home_service_id = series.case.service_id
+        label_leader_field(field, series.kind)
+        field.help_text = ""
+
+
+CAUTION_FIELDS = ("severe_mental_illness", "heavy_substance_abuse", "little_daily_structure")
 
 
 class ScreeningForm(forms.ModelForm[Screening]):
@@ -186,6 +230,9 @@ class ScreeningForm(forms.ModelForm[Screening]):
             "parent_cognitive_difficulties",
             "minority_background",
             "small_network",
+            "severe_mental_illness",
+            "heavy_substance_abuse",
+            "little_daily_structure",
             "other_concerns",
             "decision",
             "reasoning",
@@ -202,9 +249,15 @@ class ScreeningForm(forms.ModelForm[Screening]):
             "small_network": _("Fewer than four people in the private network register."),
         }
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, kind: str = MeasureKind.NETWORK_MEETING, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["version"].initial = self.instance.version
+        # The kind's own cautions (NTT) are asked only where kinds.py lists them.
+        asked = kind_config(kind).screening_cautions
+        for name in CAUTION_FIELDS:
+            if name not in asked:
+                del self.fields[name]
+        self.caution_fields = [self[name] for name in CAUTION_FIELDS if name in asked]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -1,15 +1,19 @@
-"""The meeting guide for the leader: the network spiral's phases (from the taxonomy) with what the leader does
-in each, the reflecting team and the action plan at the end, and circular questions to ask."""
+"""The meeting guide for the person who leads, one per kind's `guide` (kinds.py): the network spiral's phases
+(from the taxonomy) with what the leader does in each, the reflecting team and the action plan at the end,
+and circular questions to ask; the family group conference's three parts; NTT's steering group meeting;
+and the short agenda of a responsibility group or an individual plan. Each guide is a table of steps
+(`GUIDE_TABLES`); the page (views/guide.py, guide.html) is the same for all."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.functional import Promise
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from sirkel.meetings.kinds import Guide
 from sirkel.taxonomy.loader import load
 
 # The step that opens the meeting: the guide shows the network speech and the waiver there.
@@ -152,6 +156,205 @@ CIRCULAR_QUESTIONS: list[Promise] = [
 ]
 
 
+# What a step shows besides its tasks (guide.html): the network speech and the waiver at the opening, the
+# conference's questions, the measure's goals, and a link to write the decisions or the family's plan.
+SPEECH = "speech"
+WAIVER = "waiver"
+QUESTIONS = "questions"
+GOALS = "goals"
+DECISIONS = "decisions"
+FAMILY_PLAN = "family_plan"
+
+
+@dataclass(frozen=True)
+class StepText:
+    key: str
+    label: Promise
+    summary: Promise
+    tasks: tuple[Promise, ...]
+    shows: frozenset[str] = frozenset()
+
+
+# The family group conference in three parts (the national handbook; DOMAIN.md "Other network measures").
+CONFERENCE_STEPS = (
+    StepText(
+        "information",
+        _("Part 1: Information"),
+        _(
+            "The coordinator, the public services invited, the family and their own network are together. "
+            "The family hears what the services know, and the questions the conference is to answer."
+        ),
+        (
+            _(
+                "Welcome everyone. Say that you are independent: you do not work for the child welfare "
+                "service, and you do not take sides."
+            ),
+            _("Go through the three parts and the breaks, and that the family will have time alone."),
+            _("The caseworker reads the short description of the situation and the questions."),
+            _(
+                "The services say what they know, what they can offer, and what must be in place for the "
+                "child to be safe. The family may ask about anything."
+            ),
+            _(
+                "Make sure the child and the support person get to speak, or that what the child wants said "
+                "is said."
+            ),
+            _("Remind everyone that what is said here stays here."),
+        ),
+        frozenset({WAIVER, QUESTIONS}),
+    ),
+    StepText(
+        "family_time",
+        _("Part 2: Private family time"),
+        _(
+            "The family and their own network talk alone and write their own plan. No one from the services "
+            "is in the room."
+        ),
+        (
+            _(
+                "Leave the room together with everyone from the services. Say where you are if the family "
+                "needs help."
+            ),
+            _("Make sure the family has what it needs: the questions written down, paper, food and breaks."),
+            _(
+                "The family writes the plan in its own words: what, who and by when, and what happens if the "
+                "plan does not work."
+            ),
+            _("Only the family and their own network are recorded as present in this part."),
+        ),
+        frozenset({QUESTIONS}),
+    ),
+    StepText(
+        "plan",
+        _("Part 3: The family's plan"),
+        _(
+            "The coordinator and the child welfare service join the family again. The family presents its "
+            "plan, and the service decides on it."
+        ),
+        (
+            _("Let the family present the plan as they wrote it. Write it down in their words."),
+            _("The child welfare service approves the plan as a rule, as long as the child is safe."),
+            _(
+                "If something cannot be approved, or must be changed, the service says why in writing, and "
+                "the family hears the reason."
+            ),
+            _("Agree who follows up the plan, and whether and when there is a follow-up conference."),
+            _("Thank everyone, and say when the minutes will come."),
+        ),
+        frozenset({FAMILY_PLAN}),
+    ),
+)
+
+# NTT's steering group meeting: the same structure every time (Briseid & Brottveit 2007, in the study).
+STEERING_GROUP_STEPS = (
+    StepText(
+        "round",
+        _("Round on the goals"),
+        _("Everyone says how things have gone with the goals since the last meeting."),
+        (
+            _("Welcome the family, their own network and the public partners."),
+            _("Go through the goals one by one. Ask the family first."),
+            _("Let everyone, also the family's own network, say what they have seen."),
+        ),
+        frozenset({WAIVER, GOALS}),
+    ),
+    StepText(
+        "between_meetings",
+        _("What the environmental therapists did"),
+        _(
+            "The environmental therapists tell what they worked on with the family between the meetings, "
+            "goal by goal."
+        ),
+        (
+            _("Go through the contacts recorded against each goal."),
+            _("Ask the family how the work was for them: what helped, and what did not."),
+        ),
+    ),
+    StepText(
+        "next_period",
+        _("Goals and who does what until the next meeting"),
+        _("The steering group agrees on the goals for the next period and who does what."),
+        (
+            _("Adjust the goals if the family's situation has changed."),
+            _("For each action: what, who and by when."),
+            _(
+                "Agree what the environmental therapists will work on with the family, and what the family's "
+                "own network takes on."
+            ),
+        ),
+        frozenset({DECISIONS}),
+    ),
+    StepText(
+        "next_meeting",
+        _("The date of the next meeting"),
+        _("The steering group meets in a fixed series. Agree on the date now."),
+        (
+            _("Set the date, time and place of the next steering group meeting."),
+            _("Thank everyone, and say when the minutes will come."),
+        ),
+    ),
+)
+
+# A short meeting of mostly public services: a responsibility group, or a meeting about an individual plan.
+AGENDA_STEPS = (
+    StepText(
+        "round",
+        _("Round"),
+        _("Everyone says who they are and what they bring from their service."),
+        (
+            _("Welcome everyone. Go through the agenda and how long the meeting lasts."),
+            _("Presentation round: who you are, and your part in the help for the child."),
+            _("Ask the child and the parents first how things are."),
+        ),
+        frozenset({WAIVER}),
+    ),
+    StepText(
+        "status",
+        _("Status per goal"),
+        _("Go through the goals one by one: how it is going, and what was done since the last meeting."),
+        (
+            _("For each goal: what has been done, and what the child and the parents say about it."),
+            _("Follow up the actions agreed last time: done, under way, or not done and why."),
+        ),
+        frozenset({GOALS}),
+    ),
+    StepText(
+        "decisions",
+        _("Decisions"),
+        _("Agree on what is decided, so everyone hears the same."),
+        (
+            _("Sum up each decision aloud."),
+            _("Write down what the child and the parents think about the decisions."),
+        ),
+    ),
+    StepText(
+        "actions",
+        _("Actions with owners"),
+        _("Every action has someone responsible and a deadline."),
+        (
+            _("For each action: what, who and by when."),
+            _("The coordinator makes sure the actions are followed up."),
+        ),
+        frozenset({DECISIONS}),
+    ),
+    StepText(
+        "next_meeting",
+        _("Next meeting"),
+        _("Agree when the group meets next."),
+        (
+            _("Set the date, time and place of the next meeting."),
+            _("Agree who sends the minutes, and when."),
+        ),
+    ),
+)
+
+GUIDE_TABLES: dict[Guide, tuple[StepText, ...]] = {
+    Guide.CONFERENCE: CONFERENCE_STEPS,
+    Guide.STEERING_GROUP: STEERING_GROUP_STEPS,
+    Guide.AGENDA: AGENDA_STEPS,
+}
+
+
 @dataclass(frozen=True)
 class GuideStep:
     number: int
@@ -160,6 +363,7 @@ class GuideStep:
     summary: str
     tasks: list[str]
     spiral: bool  # one of the network spiral's phases
+    shows: frozenset[str] = field(default=frozenset())
 
     @property
     def anchor(self) -> str:
@@ -171,7 +375,29 @@ def _label(phase: dict[str, Any]) -> str:
     return str(phase.get(language) or phase.get("en") or phase["key"])
 
 
-def guide_steps() -> list[GuideStep]:
+def has_guide(guide: str) -> bool:
+    return guide != Guide.NONE
+
+
+def guide_steps(guide: str = Guide.SPIRAL) -> list[GuideStep]:
+    """The steps of a kind's guide (kinds.py `guide`), numbered in order."""
+    if guide == Guide.SPIRAL:
+        return spiral_steps()
+    return [
+        GuideStep(
+            number=number,
+            key=step.key,
+            label=str(step.label),
+            summary=str(step.summary),
+            tasks=[str(t) for t in step.tasks],
+            spiral=False,
+            shows=step.shows,
+        )
+        for number, step in enumerate(GUIDE_TABLES[Guide(guide)], start=1)
+    ]
+
+
+def spiral_steps() -> list[GuideStep]:
     """The spiral's phases in the taxonomy's order, then the reflecting team and the action plan."""
     steps: list[GuideStep] = []
     for phase in load("network")["network_spiral_phases"]:
@@ -184,6 +410,7 @@ def guide_steps() -> list[GuideStep]:
                 summary=str(summary),
                 tasks=[str(t) for t in tasks],
                 spiral=True,
+                shows=frozenset({SPEECH, WAIVER}) if phase["key"] == OPENING else frozenset(),
             )
         )
     for key, label, summary, tasks in CLOSING_STEPS:
@@ -195,6 +422,7 @@ def guide_steps() -> list[GuideStep]:
                 summary=str(summary),
                 tasks=[str(t) for t in tasks],
                 spiral=False,
+                shows=frozenset({DECISIONS}) if key == ACTION_PLAN else frozenset(),
             )
         )
     return steps

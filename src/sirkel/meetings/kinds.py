@@ -388,3 +388,12 @@ def has_process(kind: str) -> bool:
 def process_kind_choices() -> list[tuple[str, Promise | str]]:
     """The kinds a network measure can be started as, labelled from the taxonomy, in its order."""
     return [(key, label) for key, label in measure_taxonomy.kind_choices() if key in KINDS]
+
+
+def in_sentence(label: object) -> str:
+    """A label as it reads inside a sentence: the first letter lower-cased ("Coordinator" → "coordinator"),
+    unless the label starts with an abbreviation ("NTT")."""
+    text = str(label)
+    if len(text) > 1 and text[1].isupper():
+        return text
+    return text[:1].lower() + text[1:]

@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("sirkel.meetings.views.meeting")),
     path("", include("sirkel.meetings.views.waiver")),
     path("", include("sirkel.meetings.views.documents")),
+    path("", include("sirkel.meetings.views.guide")),
     path("", include("sirkel.meetings.views.my_meetings")),
     path("", include("sirkel.meetings.views.conference")),
     path("", include("sirkel.meetings.views.mentor")),

@@ -9,13 +9,17 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from sirkel.cases.models import LivesWith
+from sirkel.meetings.kinds import in_sentence, kind_config
 from sirkel.meetings.models import (
     ChildParticipation,
+    Conference,
     InterpreterKind,
     Meeting,
+    MeetingKind,
     MeetingMode,
     Participant,
     ParticipantRole,
+    Series,
 )
 from sirkel.meetings.services.balance import balance
 from sirkel.meetings.services.consent import consent_status
@@ -52,13 +56,17 @@ def _participants_link(meeting: Meeting) -> str:
 def preparation_checklist(
     meeting: Meeting, *, participants: Sequence[Participant] | None = None
 ) -> list[ChecklistItem]:
-    """What is still missing before the meeting, in the order it is usually done.
+    """What is still missing before the meeting, in the order it is usually done: only the items the
+    measure's kind prepares (kinds.py `preparation`), in the words of its meetings.
 
     `participants` may be passed when the caller has loaded them already (saves a query). Uses
-    `meeting.measure` and `meeting.measure.case` (select them with the meeting) and one query for consents.
+    `meeting.measure` and `meeting.measure.case` (select them with the meeting) and one query for consents
+    (and, for a family group conference, one for its questions).
     """
     series = meeting.series
     case = series.case
+    config = kind_config(series.kind)
+    meeting_name = in_sentence(meeting_label(meeting))
     if participants is None:
         participants = list(meeting.participants.all())
     invited = [p for p in participants if p.invited]
@@ -71,7 +79,7 @@ def preparation_checklist(
     elif not series.purpose_agreed_with_parents:
         missing.append(_("agree on the purpose with the parents"))
     if not meeting.purpose.strip():
-        missing.append(_("write the purpose of this meeting"))
+        missing.append(_("write the purpose of this meeting (%(meeting)s)") % {"meeting": meeting_name})
     items.append(
         _todo_item(
             meeting=meeting,
@@ -81,6 +89,10 @@ def preparation_checklist(
             section="purpose",
         )
     )
+
+    # A family group conference: the questions for the conference, agreed with the family.
+    if "questions" in config.preparation:
+        items.append(_questions_item(series))
 
     # Consent from each parent, and the youth from 15.
     consent = consent_status(series)
@@ -219,7 +231,11 @@ def preparation_checklist(
     when_missing = time_place_missing(meeting)
     items.append(
         _todo_item(
-            meeting=meeting, key="time", label=_("Time and place"), missing=when_missing, section="time"
+            meeting=meeting,
+            key="time",
+            label=_("Time and place for the %(meeting)s") % {"meeting": meeting_name},
+            missing=when_missing,
+            section="time",
         )
     )
 
@@ -241,7 +257,33 @@ def preparation_checklist(
             ),
         )
     )
-    return items
+    return [item for item in items if item.key in config.preparation]
+
+
+def _questions_item(series: Series) -> ChecklistItem:
+    """Done when the questions for the conference are written (services/conference.py keeps them with the
+    date they were agreed with the family)."""
+    conference = Conference.objects.filter(series=series).only("questions", "questions_agreed_on").first()
+    questions = conference.questions.strip() if conference is not None else ""
+    hint = ""
+    if not questions:
+        hint = _("Write the questions the family's plan should answer, and agree on them with the family.")
+    elif conference is not None and conference.questions_agreed_on is None:
+        hint = _("Written, but not yet recorded as agreed with the family.")
+    return ChecklistItem(
+        "questions",
+        _("The questions for the conference, agreed with the family"),
+        bool(questions),
+        hint,
+        reverse("meetings:conference", args=[series.case_id, series.measure_id]),
+    )
+
+
+def meeting_label(meeting: Meeting) -> str:
+    """What this meeting is called by its measure's kind: "Family group conference", "Follow-up
+    conference", "Steering group meeting" (kinds.py), not the model's "Network meeting"."""
+    config = kind_config(meeting.series.kind)
+    return str(config.follow_up_label if meeting.kind == MeetingKind.FOLLOW_UP else config.meeting_label)
 
 
 def time_place_missing(meeting: Meeting) -> list[str]:

@@ -16,7 +16,7 @@ from sirkel.audit.models import AuditAction
 from sirkel.audit.services import record_event
 from sirkel.cases.models import Case
 from sirkel.meetings import selectors
-from sirkel.meetings.kinds import LeaderPool, kind_config
+from sirkel.meetings.kinds import LeaderPool, in_sentence, kind_config
 from sirkel.meetings.models import Series, TrainedLeader
 from sirkel.meetings.services import guards
 
@@ -50,7 +50,7 @@ def check_leader(*, case: Case, caseworker: User, leader: User | None, kind: str
         raise ValidationError(
             {
                 "leader": _("The %(role)s cannot be the responsible caseworker: choose someone else.")
-                % {"role": str(config.leader_label).lower()}
+                % {"role": in_sentence(config.leader_label)}
             }
         )
     candidates = selectors.leader_candidates(
@@ -62,11 +62,17 @@ def check_leader(*, case: Case, caseworker: User, leader: User | None, kind: str
 
 @transaction.atomic
 def set_leader(*, acting_user: User, series: Series, leader: User | None) -> Series:
-    """Choose (or change) the meeting leader. The leader must be set before the first meeting is prepared."""
+    """Choose (or change) who leads the measure (kinds.py `leader_label`: meeting leader, coordinator, …). A
+    kind that `needs_leader` must have one before the first meeting is prepared."""
     guards.require(user=acting_user, series=series)
     guards.ensure_running(series=series)
     if leader is None and kind_config(series.kind).needs_leader and series.meetings.exists():
-        raise ValidationError({"leader": _("A meeting has been planned: it needs a meeting leader.")})
+        raise ValidationError(
+            {
+                "leader": _("A meeting has been planned: it needs a %(role)s.")
+                % {"role": in_sentence(kind_config(series.kind).leader_label)}
+            }
+        )
     check_leader(case=series.case, caseworker=series.caseworker, leader=leader, kind=series.kind)
     previous = series.leader_id
     series.leader = leader

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
@@ -13,8 +15,9 @@ from django.utils.translation import gettext_lazy
 from sirkel.accounts.models import User
 from sirkel.audit.models import AuditAction
 from sirkel.cases.measures import begin_period, end_period
-from sirkel.cases.models import Case
+from sirkel.cases.models import Case, MeasureKind
 from sirkel.core.versioning import update_versioned
+from sirkel.meetings.kinds import KindConfig, in_sentence, kind_config
 from sirkel.meetings.models import Screening, ScreeningDecision, Series, SeriesStatus
 from sirkel.meetings.services import guards
 from sirkel.network.models import NetworkMember, Side
@@ -45,17 +48,20 @@ class Guidance:
 # Readings
 
 
-def screening_guidance(screening: Screening) -> list[Guidance]:
-    """What the study advises for this family, most serious first."""
+def screening_guidance(screening: Screening, *, kind: str = MeasureKind.NETWORK_MEETING) -> list[Guidance]:
+    """What the study advises for this family, most serious first, in the words of the measure's kind."""
+    config = kind_config(kind)
+    names = {"meeting": in_sentence(config.meeting_label), "leader": in_sentence(config.leader_label)}
     found: list[Guidance] = []
     if screening.violence_unacknowledged:
         found.append(
             Guidance(
                 GuidanceLevel.NOT_ADVISED,
                 _(
-                    "A network meeting is not advised: violence or sexual abuse is suspected, and the person "
+                    "A %(meeting)s is not advised: violence or sexual abuse is suspected, and the person "
                     "responsible is unknown or does not acknowledge it."
-                ),
+                )
+                % names,
                 (
                     _("Protect the child first. Consider other measures until the situation is clearer."),
                     _("If you still consider going ahead, write down carefully why the child is safe."),
@@ -67,14 +73,16 @@ def screening_guidance(screening: Screening) -> list[Guidance]:
             Guidance(
                 GuidanceLevel.CAUTION,
                 _(
-                    "The conflict in the network may be so severe that a meeting brings more conflict "
+                    "The conflict in the network may be so severe that a %(meeting)s brings more conflict "
                     "than help."
-                ),
+                )
+                % names,
                 (
                     _(
-                        "Talk with the parents and the meeting leader about whether the conflict can be "
-                        "handled."
-                    ),
+                        "Talk with the parents, and with the person who leads (%(leader)s), about whether "
+                        "the conflict can be handled."
+                    )
+                    % names,
                     _(
                         "Consider separate talks with those in conflict first, or a smaller meeting to begin "
                         "with."
@@ -82,14 +90,16 @@ def screening_guidance(screening: Screening) -> list[Guidance]:
                 ),
             )
         )
+    found.extend(_cautions(screening, config))
     if screening.parent_cognitive_difficulties:
         found.append(
             Guidance(
                 GuidanceLevel.ADAPT,
                 _(
-                    "A parent has cognitive difficulties. A network meeting asks a lot: following and making "
+                    "A parent has cognitive difficulties. A %(meeting)s asks a lot: following and making "
                     "sense of what happens in the room. Their limits can be crossed without anyone noticing."
-                ),
+                )
+                % names,
                 (
                     _("Keep the sessions shorter, with breaks."),
                     _("Use plain language, and write down what is agreed."),
@@ -107,8 +117,9 @@ def screening_guidance(screening: Screening) -> list[Guidance]:
                     _("Book a qualified interpreter, and consider a cultural interpreter as well."),
                     _(
                         "Give more information about roles: what the child welfare service is, what the "
-                        "meeting leader does, what a network meeting is."
-                    ),
+                        "person who leads (%(leader)s) does, and what a %(meeting)s is."
+                    )
+                    % names,
                     _("Trust in the service may be low: take time to build it."),
                     _("Relatives abroad may be important voices: they can take part digitally."),
                 ),
@@ -131,12 +142,50 @@ def screening_guidance(screening: Screening) -> list[Guidance]:
             Guidance(
                 GuidanceLevel.INFO,
                 _(
-                    "Nothing recorded speaks against a network meeting. Most families are suited. "
+                    "Nothing recorded speaks against a %(meeting)s. Most families are suited. "
                     "Taking part is voluntary."
-                ),
+                )
+                % names,
             )
         )
     return found
+
+
+def caution_label(flag: str) -> str:
+    """The screening field's label: "a parent has a severe mental illness"."""
+    return str(cast("models.Field[Any, Any]", Screening._meta.get_field(flag)).verbose_name)
+
+
+def _cautions(screening: Screening, config: KindConfig) -> list[Guidance]:
+    """The study's caution for a kind with a fixed, structured meeting form (NTT: Briseid & Brottveit 2007):
+    it suits less well with severe parental mental illness, heavy substance abuse or little daily structure.
+    Only the fields the kind lists in `screening_cautions` are read."""
+    ticked = [f for f in config.screening_cautions if getattr(screening, f)]
+    if not ticked:
+        return []
+    what = "; ".join(caution_label(f) for f in ticked)
+    return [
+        Guidance(
+            GuidanceLevel.CAUTION,
+            _(
+                "The study found that this measure's fixed, repeated meeting structure suits less well when "
+                "a parent has a severe mental illness or heavy substance abuse, or when the family has "
+                "little structure in daily life. Recorded here: %(what)s."
+            )
+            % {"what": what},
+            (
+                _(
+                    "Weigh together with the family whether they can follow a fixed series of meetings, and "
+                    "work on the goals between them."
+                ),
+                _(
+                    "Consider a more process-oriented way of working: other experience shows it can help "
+                    "families with heavy and complex burdens."
+                ),
+                _("If you go ahead, write down in the reasoning how the measure is adapted."),
+            ),
+        )
+    ]
 
 
 def private_network_size(*, case: Case) -> int:
@@ -150,8 +199,11 @@ SCREENING_FLAGS = (
     "minority_background",
     "small_network",
 )
+# Asked only for the kinds that list them (kinds.py `screening_cautions`).
+CAUTION_FLAGS = ("severe_mental_illness", "heavy_substance_abuse", "little_daily_structure")
 SCREENING_FIELDS = (
     *SCREENING_FLAGS,
+    *CAUTION_FLAGS,
     *("other_concerns", "decision", "reasoning", "adaptations", "decided_by", "decided_at"),
 )
 
@@ -166,6 +218,7 @@ def save_screening(
     parent_cognitive_difficulties: bool,
     minority_background: bool,
     small_network: bool,
+    cautions: Collection[str] = (),
     other_concerns: str = "",
     decision: str = "",
     reasoning: str = "",
@@ -175,7 +228,9 @@ def save_screening(
     """Record the screening; a decision moves the measure on (go ahead) or ends it before it starts.
 
     `expected_version` is the screening version the form was opened at: if someone saved in between,
-    ConflictError and nothing is written. None (scripts, demo data) saves over the current version."""
+    ConflictError and nothing is written. None (scripts, demo data) saves over the current version.
+    `cautions` are the kind's extra screening fields that are ticked (kinds.py `screening_cautions`); a
+    field the kind does not ask is never set."""
     guards.require(user=acting_user, series=series)
     guards.ensure_open(series=series)
     if series.status == SeriesStatus.COMPLETED:
@@ -216,6 +271,9 @@ def save_screening(
     screening.parent_cognitive_difficulties = parent_cognitive_difficulties
     screening.minority_background = minority_background
     screening.small_network = small_network
+    asked = kind_config(series.kind).screening_cautions
+    for flag in CAUTION_FLAGS:
+        setattr(screening, flag, flag in asked and flag in cautions)
     screening.other_concerns = other_concerns.strip()
     screening.decision = decision
     screening.reasoning = reasoning
@@ -254,7 +312,7 @@ def save_screening(
         action=AuditAction.UPDATE,
         object_type="screening",
         object_id=screening.pk,
-        flags=[f for f in SCREENING_FLAGS if getattr(screening, f)],
+        flags=[f for f in (*SCREENING_FLAGS, *CAUTION_FLAGS) if getattr(screening, f)],
         decision=decision,
         previous_decision=previous_decision,
         status=series.status,

@@ -1,4 +1,4 @@
-"""The meeting's documents: the guide for the leader and the minutes, on screen and as PDF."""
+"""The meeting's documents: the minutes, on screen and as PDF (the leader's guide is views/guide.py)."""
 
 from __future__ import annotations
 
@@ -14,44 +14,13 @@ from sirkel.audit.models import AuditAction
 from sirkel.cases.access import Part
 from sirkel.core.pdf import pdf_response
 from sirkel.core.types import AuthenticatedHttpRequest
-from sirkel.meetings import guide as meeting_guide
 from sirkel.meetings import panels, selectors_meeting
 from sirkel.meetings.kinds import kind_config
 from sirkel.meetings.models import Meeting, Series
 from sirkel.meetings.services import meeting as services
 from sirkel.meetings.views.common import MEETING_PATH, READ_METHODS, open_meeting
 from sirkel.meetings.views.conference import conference_minutes_context
-from sirkel.meetings.views.meeting import base_context, document_name, no_store, ordered_participants
-
-# --- The meeting guide ----------------------------------------------------------------------------------
-
-
-@login_required
-def guide(request: AuthenticatedHttpRequest, case_id: int, measure_id: int, meeting_id: int) -> HttpResponse:
-    """The leader's guide through the meeting, for a tablet: one column, large, works offline once loaded."""
-    series, access, meeting = open_meeting(
-        request, case_id, measure_id, meeting_id, "view", part=Part.MEETING
-    )
-    if request.method not in READ_METHODS:
-        return HttpResponseNotAllowed(READ_METHODS)
-    participants = ordered_participants(meeting)
-    steps = meeting_guide.guide_steps()
-    following: list[meeting_guide.GuideStep | None] = [*steps[1:], None]
-    context = base_context(series, access, meeting)
-    context.update(
-        {
-            "steps": list(zip(steps, following, strict=True)),
-            "opening": meeting_guide.OPENING,
-            "action_plan_step": meeting_guide.ACTION_PLAN,
-            "questions": meeting_guide.circular_questions(child=series.case.child_given_name),
-            "on_waiver": [p for p in participants if services.on_waiver(p, leader_id=series.leader_id)],
-            "waiver_recorded": meeting.waiver_signed_at is not None,
-            "youth_signs": services.youth_signs(meeting),
-            "child_age": services.child_age_at_meeting(meeting),
-        }
-    )
-    return no_store(render(request, "meetings/guide.html", context))
-
+from sirkel.meetings.views.meeting import document_name, no_store, ordered_participants
 
 # --- The minutes ----------------------------------------------------------------------------------------
 
@@ -111,7 +80,6 @@ def minutes_pdf(
 
 
 urlpatterns = [
-    path(MEETING_PATH + "guide/", guide, name="guide"),
     path(MEETING_PATH + "referat/", minutes, name="minutes"),
     path(MEETING_PATH + "referat.pdf", minutes_pdf, name="minutes_pdf"),
 ]

@@ -114,7 +114,10 @@ def prepare(
     bound: forms.BaseForm | None = None
     if request.method == "POST":
         section = request.POST.get("section", "")
-        if section not in SECTION_FORMS:
+        # Only the sections the kind prepares (kinds.py `preparation`); time and place always.
+        if section not in SECTION_FORMS or (
+            section != "time" and section not in kind_config(series.kind).preparation
+        ):
             raise Http404
         bound = section_form(section, meeting, request.POST)
         if not editable:
@@ -159,6 +162,7 @@ def prepare(
             "sections": {s["key"]: s["form"] for s in sections},
             "error_form": bound if bound is not None and bound.errors else None,
             "checklist": checklist.preparation_checklist(meeting, participants=participants),
+            "meeting_label": checklist.meeting_label(meeting),
             "balance": balance.balance(participants, leader_id=series.leader_id),
             "participants": participants,
             "time_missing": checklist.time_place_missing(meeting),

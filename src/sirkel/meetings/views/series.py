@@ -21,7 +21,7 @@ from sirkel.core.submissions import once_per_submission
 from sirkel.core.types import AuthenticatedHttpRequest
 from sirkel.meetings import panels, selectors
 from sirkel.meetings.forms_series import EndSeriesForm, LeaderForm, StartSeriesForm
-from sirkel.meetings.kinds import Flow, kind_config
+from sirkel.meetings.kinds import Flow, LeaderPool, kind_config
 from sirkel.meetings.services import consent as consent_services
 from sirkel.meetings.services import engagement as engagement_services
 from sirkel.meetings.services import leaders as leaders_services
@@ -63,7 +63,7 @@ def start(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
     form = StartSeriesForm(
         request.POST if request.method == "POST" else None,
         case=case,
-        initial={"caseworker": case.caseworker_id},
+        initial={"caseworker": case.caseworker_id, "measure": request.GET.get("measure", "")},
     )
     if request.method == "POST" and form.is_valid():
         with service_errors(form) as outcome:
@@ -77,9 +77,22 @@ def start(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
                 purpose=form.cleaned_data["purpose"],
             )
         if outcome.ok:
-            messages.success(request, _("The measure was started. Begin with the screening."))
-            return redirect("meetings:screening", case_id=series.case_id, measure_id=series.measure_id)
-    return render(request, "meetings/start.html", {"case": case, "form": form})
+            if kind_config(series.kind).screening:
+                messages.success(request, _("The measure was started. Begin with the screening."))
+                return redirect("meetings:screening", case_id=series.case_id, measure_id=series.measure_id)
+            messages.success(request, _("The measure was started."))
+            return redirect("meetings:detail", case_id=series.case_id, measure_id=series.measure_id)
+    return render(
+        request,
+        "meetings/start.html",
+        {
+            "case": case,
+            "form": form,
+            "config": kind_config(form.kind),
+            "pool": LeaderPool,
+            "choices": form.measure_links(),
+        },
+    )
 
 
 # --- The overview page ----------------------------------------------------------------------------------
@@ -100,10 +113,13 @@ def detail(request: AuthenticatedHttpRequest, case_id: int, measure_id: int) -> 
         "access": access,
         "config": config,
         "screening": screening,
-        "guidance": screening_services.screening_guidance(screening),
+        "guidance": screening_services.screening_guidance(screening, kind=series.kind)
+        if config.screening
+        else [],
         "consent": consent_services.consent_status(series),
         "meetings": selectors.meetings_for_series(series=series),
         **panels.series_context(series=series),  # the plan summary and participation, from `actions`
+        "leader_hint": leaders_services.LEADER_POOL_HINTS[config.leader_pool],
         "leader_form": LeaderForm(series=series, initial={"leader": series.leader_id})
         if access.can_edit and series.is_open
         else None,
@@ -130,7 +146,9 @@ def set_leader(request: AuthenticatedHttpRequest, case_id: int, measure_id: int)
                 acting_user=request.user, series=series, leader=form.cleaned_data["leader"]
             )
         if outcome.ok:
-            messages.success(request, _("The meeting leader was saved."))
+            messages.success(
+                request, _("%(role)s was saved.") % {"role": kind_config(series.kind).leader_label}
+            )
             return redirect("meetings:detail", case_id=series.case_id, measure_id=series.measure_id)
     messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
     return redirect("meetings:detail", case_id=series.case_id, measure_id=series.measure_id)
