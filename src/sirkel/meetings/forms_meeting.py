@@ -74,6 +74,12 @@ class MeetingNotesForm(forms.Form):
         ),
     )
 
+    def __init__(self, *args: Any, reflecting_team: bool = True, **kwargs: Any) -> None:
+        """`reflecting_team`: whether the measure's meetings have one (kinds.py); if not, no field for it."""
+        super().__init__(*args, **kwargs)
+        if not reflecting_team:
+            del self.fields["reflecting_team_notes"]
+
 
 class CloseMeetingForm(forms.Form):
     held_on = forms.DateField(label=_("Held on"), widget=DateInput(), validators=[check_meeting_day])

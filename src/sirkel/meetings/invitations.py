@@ -21,11 +21,12 @@ from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from sirkel.meetings.models import Meeting, MeetingKind, MeetingMode, MeetingStatus, Participant, Series
+from sirkel.meetings.kinds import kind_config
+from sirkel.meetings.models import Meeting, MeetingMode, MeetingStatus, Participant, Series
 
 OSLO = ZoneInfo("Europe/Oslo")
 ICS_CONTENT_TYPE = "text/calendar; charset=utf-8; method=PUBLISH"
-ICS_FILENAME = "nettverksmote.ics"
+ICS_FILENAME = "mote.ics"
 
 
 def document_language() -> str:
@@ -49,10 +50,9 @@ def duration_text(minutes: int) -> str:
 
 
 def meeting_title(meeting: Meeting) -> str:
-    """What the meeting is called to invitees: the measure for the first meeting, else "follow-up meeting"."""
-    if meeting.kind == MeetingKind.FOLLOW_UP:
-        return str(MeetingKind.FOLLOW_UP.label)
-    return str(meeting.series.get_kind_display())
+    """What the meeting is called to invitees: the kind's first meeting ("family group conference"), or
+    its later one ("follow-up conference"), from `kinds.py`."""
+    return meeting.label
 
 
 def lower_first(text: str) -> str:
@@ -60,32 +60,17 @@ def lower_first(text: str) -> str:
     return text[:1].lower() + text[1:]
 
 
-def about_network_meeting(minutes: int) -> list[str]:
-    """What a network meeting is, in plain words for the people invited."""
+def about_heading(meeting: Meeting) -> str:
+    """The heading over `about`: "What is a family group conference?"."""
+    return str(kind_config(meeting.series.kind).about_heading)
+
+
+def about_meeting(meeting: Meeting) -> list[str]:
+    """What the measure is, in plain words for the people invited (kinds.py's `about`), with its length."""
+    duration = duration_text(meeting.duration_minutes)
     return [
-        _(
-            "A network meeting is a meeting where the family's own network – relatives, friends and others "
-            "who matter – and the helpers from school, health services and the child welfare service meet "
-            "together. It lasts %(duration)s, with breaks."
-        )
-        % {"duration": duration_text(minutes)},
-        _(
-            "We sit in a circle, without tables. A trained meeting leader leads the meeting. "
-            "The leader does not work with the family's case."
-        ),
-        _(
-            "Everyone gets the chance to say how they see things. There are no wrong answers, and you do not "
-            "need to prepare anything."
-        ),
-        _(
-            "Towards the end, the child welfare service talks together about what they heard while everyone "
-            "listens. The meeting ends with a plan: what each of us will do, and by when."
-        ),
-        _(
-            "What is said in the meeting stays in the meeting. Helpers from public services have a duty of "
-            "confidentiality, and may only speak freely in the meeting if the parents agree. We ask everyone "
-            "to keep what they hear to themselves."
-        ),
+        str(paragraph) % {"duration": duration} if "%(duration)s" in str(paragraph) else str(paragraph)
+        for paragraph in kind_config(meeting.series.kind).about
     ]
 
 
@@ -103,6 +88,7 @@ class Letter:
     place: str
     video_link: str
     interpreter: str
+    about_heading: str  # "What is a family group conference?"
     about: list[str]
     leader: str
     contact: str
@@ -125,7 +111,7 @@ class Letter:
             lines.append(f"{_('Video link')}: {self.video_link}")
         if self.interpreter:
             lines.append(self.interpreter)
-        lines += ["", _("What is a network meeting?"), *self.about, ""]
+        lines += ["", self.about_heading, *self.about, ""]
         if self.leader:
             lines.append(self.leader)
         lines.append(self.contact)
@@ -167,8 +153,11 @@ def build_letter(*, meeting: Meeting, participant: Participant | None) -> Letter
             if meeting.interpreter_language
             else _("An interpreter takes part.")
         )
+    config = kind_config(series.kind)
     leader = (
-        _("The meeting is led by %(name)s.") % {"name": series.leader.display_name()} if series.leader else ""
+        _("%(role)s: %(name)s.") % {"role": config.leader_label, "name": series.leader.display_name()}
+        if series.leader and config.has_meetings
+        else ""
     )
     contact, contact_email = _contact_line(series)
     title = meeting_title(meeting)
@@ -186,7 +175,8 @@ def build_letter(*, meeting: Meeting, participant: Participant | None) -> Letter
         place=place,
         video_link=video,
         interpreter=interpreter,
-        about=about_network_meeting(meeting.duration_minutes),
+        about_heading=about_heading(meeting),
+        about=about_meeting(meeting),
         leader=leader,
         contact=contact,
         contact_email=contact_email,
@@ -228,7 +218,7 @@ def meeting_ics(meeting: Meeting) -> bytes:
     end = meeting.starts_at + timedelta(minutes=meeting.duration_minutes)
     with translation.override(document_language()):
         cal = icalendar.Calendar()
-        cal.add("prodid", "-//Sirkel//Network meetings//NB")
+        cal.add("prodid", "-//Sirkel//Meetings//NB")
         cal.add("version", "2.0")
         cal.add("method", "PUBLISH")
         event = icalendar.Event()

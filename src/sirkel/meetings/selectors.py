@@ -63,6 +63,7 @@ def get_meeting(*, series: Series, meeting_id: int) -> Meeting:
     meeting = Meeting.objects.filter(series=series, pk=meeting_id).first()
     if meeting is None:
         raise Http404
+    meeting.series = series  # the meeting's name comes from its series' kind (`Meeting.label`)
     return meeting
 
 
@@ -140,7 +141,10 @@ def leader_candidates(
 
 def meetings_for_series(*, series: Series) -> list[Meeting]:
     """The measure's meetings in order: one query, however long the series."""
-    return list(Meeting.objects.filter(series=series).order_by("sequence"))
+    meetings = list(Meeting.objects.filter(series=series).order_by("sequence"))
+    for meeting in meetings:
+        meeting.series = series  # the meeting's name comes from its series' kind (`Meeting.label`)
+    return meetings
 
 
 def get_consent(*, series: Series, consent_id: int) -> Consent:

@@ -48,4 +48,4 @@ def with_flags(qs: QuerySet[Action], *, on: datetime.date) -> QuerySet[Action]:
 
 
 def action_rows(qs: QuerySet[Action]) -> QuerySet[Action]:
-    return qs.select_related("owner_member", "owner_user", "meeting")
+    return qs.select_related("owner_member", "owner_user", "meeting__series__measure")  # the meeting's name

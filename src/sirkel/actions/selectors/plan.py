@@ -42,7 +42,7 @@ def get_action(*, series: Series, action_id: int, on: datetime.date | None = Non
 
 def _with_latest_review(actions: list[Action], *, reviews: QuerySet[ActionReview]) -> None:
     latest: dict[int, ActionReview] = {}
-    for review in reviews.select_related("meeting").order_by("reviewed_at", "id"):
+    for review in reviews.select_related("meeting__series__measure").order_by("reviewed_at", "id"):
         latest[review.action_id] = review
     for action in actions:
         action.latest_review = latest.get(action.pk)  # type: ignore[attr-defined]
@@ -55,11 +55,14 @@ def support_label(value: str) -> str:
 
 def meetings_for_plan(*, series: Series) -> list[Meeting]:
     """The meetings an action can be agreed at: held ones and the planned (current) ones."""
-    return list(
+    meetings = list(
         Meeting.objects.filter(
             series=series, status__in=(MeetingStatus.HELD, MeetingStatus.PLANNED)
         ).order_by("sequence")
     )
+    for meeting in meetings:
+        meeting.series = series  # its name (`Meeting.label`) comes from the series' kind
+    return meetings
 
 
 def meeting_date(meeting: Meeting) -> datetime.date | None:

@@ -75,7 +75,11 @@ def plan_summary(*, series: Series, on: datetime.date | None = None) -> PlanSumm
         for target in (totals, counts):
             target.add(row["status"], row["n"])
             target.overdue += row["overdue"]
-    meetings = Meeting.objects.filter(pk__in=[k for k in by_meeting if k is not None]).order_by("sequence")
+    meetings = list(
+        Meeting.objects.filter(pk__in=[k for k in by_meeting if k is not None]).order_by("sequence")
+    )
+    for meeting in meetings:
+        meeting.series = series  # its name (`Meeting.label`) comes from the series' kind
     per_meeting = [MeetingProgress(meeting=m, counts=by_meeting[m.pk]) for m in meetings]
     if None in by_meeting:
         per_meeting.append(MeetingProgress(meeting=None, counts=by_meeting[None]))
@@ -115,6 +119,8 @@ def _public_q() -> Q:
 def participation_over_time(*, series: Series) -> Participation:
     """Per held meeting: invited, present, private and public present. Two queries, any series length."""
     meetings = list(Meeting.objects.filter(series=series, status=MeetingStatus.HELD).order_by("sequence"))
+    for meeting in meetings:
+        meeting.series = series  # its name (`Meeting.label`) comes from the series' kind
     present = Q(attendance__in=PRESENT)
     counts = {
         row["meeting_id"]: row

@@ -57,6 +57,8 @@ def followup_meetings(*, series: Series) -> list[Meeting]:
     )
     if not meetings:
         return meetings
+    for meeting in meetings:
+        meeting.series = series  # its name (`Meeting.label`) comes from the series' kind
     open_actions = list(
         Action.objects.filter(series=series, status=ActionStatus.OPEN).values_list("pk", "meeting__sequence")
     )

@@ -99,6 +99,10 @@ def test_network_member_is_mailed_only_with_consent_to_contact(
     run()
     assert [m.to for m in mail.outbox] == [["berit@example.org"]]
     assert "Onkel ringer" not in mail.outbox[0].body
+    # The actions may come from any kind of measure (a family group conference, a mentor's shared plan):
+    # the mail does not call where they were agreed a network meeting.
+    assert "Dette er en påminnelse om det du sa du skulle gjøre:" in mail.outbox[0].body
+    assert "nettverksmøte" not in mail.outbox[0].body.lower()
 
 
 @LOCMEM

@@ -276,6 +276,9 @@ class Consent(models.Model):
 
 
 class MeetingKind(models.TextChoices):
+    """First or later meeting. The labels are the network meeting's; a page names a meeting by
+    `Meeting.label`, which asks the series' kind (kinds.py)."""
+
     FIRST = "first", _("Network meeting")
     FOLLOW_UP = "follow_up", _("Follow-up meeting")
 
@@ -368,6 +371,20 @@ class Meeting(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"meeting {self.sequence} of series {self.series_id}"
+
+    @property
+    def label(self) -> str:
+        """What this meeting is called: the measure kind's first meeting ("Family group conference",
+        "Steering group meeting", …) or its later one ("Follow-up conference"), from `kinds.py`."""
+        from sirkel.meetings.kinds import kind_config
+
+        config = kind_config(self.series.kind)
+        return str(config.follow_up_label if self.kind == MeetingKind.FOLLOW_UP else config.meeting_label)
+
+    def get_kind_display(self) -> str:  # type: ignore[no-redef]
+        """The meeting's name, not the bare choice: `MeetingKind.FIRST` is a network meeting only in a
+        network meeting's series. Every page that names a meeting by `get_kind_display` gets `label`."""
+        return self.label
 
 
 class ParticipantRole(models.TextChoices):

@@ -117,7 +117,7 @@ def test_consent_records_what_they_were_told_when_and_by_whom(case: Case) -> Non
     status = consent_status(series)
     assert status.not_fully_informed == [given]
     row = status.rows[0]
-    assert "Who comes" in row.not_told and "What a network meeting is" in row.told
+    assert "Who comes" in row.not_told and "What the measure is and how it works" in row.told
     assert AuditEvent.objects.filter(action=AuditAction.CREATE, object_type="consent").exists()
 
 

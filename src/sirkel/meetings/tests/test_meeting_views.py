@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from sirkel.accounts.models import Service, User
-from sirkel.cases.models import Case
+from sirkel.cases.models import Case, MeasureKind
 from sirkel.meetings.models import Attendance, Meeting, MeetingStatus, Participant, Series, SeriesStatus
 from sirkel.meetings.services import meeting as services
 from sirkel.meetings.tests.meeting_support import (
@@ -26,7 +26,7 @@ from sirkel.meetings.tests.meeting_support import (
     plan_soon,
 )
 from sirkel.meetings.tests.preparation_support import meeting_leader, ready_series, reload
-from sirkel.meetings.tests.series_support import assert_404_for, visiting_leader
+from sirkel.meetings.tests.series_support import assert_404_for, start, visiting_leader
 from sirkel.network.models import NetworkSnapshot, SnapshotSource
 from sirkel.testing.fixtures import client_for
 
@@ -268,6 +268,30 @@ def test_notes_are_saved_from_the_page(meeting: Meeting, meeting_leader: User) -
         "Oppfølging om seks uker",
         INTERNAL,
     )
+
+
+@pytest.mark.django_db
+def test_a_kind_without_a_reflecting_team_has_no_field_for_it_and_saving_keeps_the_stored_one(
+    case: Case, caseworker: User
+) -> None:
+    """A responsibility group has no reflecting team (kinds.py): no field, no heading, nothing in the
+    minutes; the notes are saved without touching what is stored for it."""
+    group = start(case, kind=MeasureKind.RESPONSIBILITY_GROUP)
+    meeting = plan_soon(group)
+    Meeting.objects.filter(pk=meeting.pk).update(reflecting_team_notes="Fra før")
+    meeting = reload(meeting)
+    args = [group.case_id, group.measure_id, meeting.pk]
+    url = reverse("meetings:meeting", args=args)
+    page = client_for(caseworker).get(url).content.decode()
+    assert 'name="reflecting_team_notes"' not in page and "reflekterende team" not in page.lower()
+    assert "Notater og beslutninger" in page
+    data = notes_data(meeting, decisions="Skolen følger opp leksehjelp.")
+    del data["reflecting_team_notes"]
+    assert client_for(caseworker).post(url, data).status_code == 302
+    stored = reload(meeting)
+    assert (stored.decisions, stored.reflecting_team_notes) == ("Skolen følger opp leksehjelp.", "Fra før")
+    minutes = client_for(caseworker).get(reverse("meetings:minutes", args=args)).content.decode()
+    assert "Skolen følger opp leksehjelp." in minutes and "reflekterende team" not in minutes.lower()
 
 
 @pytest.mark.django_db

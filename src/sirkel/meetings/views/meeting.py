@@ -121,12 +121,13 @@ def _meeting_page(
     can_run = context["can_run"] and not access.narrow
     if can_run and notes_form is None:
         notes_form = MeetingNotesForm(
+            reflecting_team=context["config"].reflecting_team,
             initial={
                 "version": meeting.version,
                 "reflecting_team_notes": meeting.reflecting_team_notes,
                 "decisions": meeting.decisions,
                 "internal_notes": meeting.internal_notes,
-            }
+            },
         )
     can_close = _can_close(series, access, meeting)
     if can_close and close_form is None:
@@ -170,7 +171,8 @@ def meeting(
         return _meeting_page(request, series, access, meeting)
     if request.method != "POST":
         return HttpResponseNotAllowed(["GET", "POST"])
-    form = MeetingNotesForm(request.POST)
+    reflecting_team = kind_config(series.kind).reflecting_team
+    form = MeetingNotesForm(request.POST, reflecting_team=reflecting_team)
     if not _can_run(series, access, meeting):
         form.is_valid()
         form.add_error(None, meeting_refusal(series, meeting))
@@ -183,7 +185,7 @@ def meeting(
             acting_user=request.user,
             meeting=meeting,
             version=data["version"],
-            reflecting_team_notes=data["reflecting_team_notes"],
+            reflecting_team_notes=data.get("reflecting_team_notes", meeting.reflecting_team_notes),
             decisions=data["decisions"],
             internal_notes=data["internal_notes"],
         )
@@ -192,7 +194,7 @@ def meeting(
         saved.series = series
         kept = request.POST.copy()
         kept["version"] = str(saved.version)
-        form = MeetingNotesForm(kept)
+        form = MeetingNotesForm(kept, reflecting_team=reflecting_team)
         form.is_valid()
         form.add_error(
             None,
