@@ -118,6 +118,11 @@ class KindConfig:
     def has_meetings(self) -> bool:
         return self.flow == Flow.MEETINGS
 
+    def meeting_name(self, meeting_kind: str) -> str:
+        """What a meeting of this kind is called: its first ("Family group conference") or a later one
+        ("Follow-up conference"), by `Meeting.kind` ("first" or "follow_up")."""
+        return str(self.follow_up_label if meeting_kind == "follow_up" else self.meeting_label)
+
 
 _CONFIDENTIAL = _(
     "What is said in the meeting stays in the meeting. Helpers from public services have a duty of "

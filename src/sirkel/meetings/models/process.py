@@ -276,10 +276,10 @@ class Consent(models.Model):
 
 
 class MeetingKind(models.TextChoices):
-    """First or later meeting. The labels are the network meeting's; a page names a meeting by
-    `Meeting.label`, which asks the series' kind (kinds.py)."""
+    """First or later meeting. A page names a meeting by `Meeting.label`, which asks the series' kind
+    (kinds.py): a first meeting is a network meeting only in a network meeting's series."""
 
-    FIRST = "first", _("Network meeting")
+    FIRST = "first", _("First meeting")
     FOLLOW_UP = "follow_up", _("Follow-up meeting")
 
 
@@ -378,8 +378,7 @@ class Meeting(TimeStampedModel):
         "Steering group meeting", …) or its later one ("Follow-up conference"), from `kinds.py`."""
         from sirkel.meetings.kinds import kind_config
 
-        config = kind_config(self.series.kind)
-        return str(config.follow_up_label if self.kind == MeetingKind.FOLLOW_UP else config.meeting_label)
+        return kind_config(self.series.kind).meeting_name(self.kind)
 
     def get_kind_display(self) -> str:  # type: ignore[no-redef]
         """The meeting's name, not the bare choice: `MeetingKind.FIRST` is a network meeting only in a

@@ -15,7 +15,6 @@ from sirkel.meetings.models import (
     Conference,
     InterpreterKind,
     Meeting,
-    MeetingKind,
     MeetingMode,
     Participant,
     ParticipantRole,
@@ -66,7 +65,7 @@ def preparation_checklist(
     series = meeting.series
     case = series.case
     config = kind_config(series.kind)
-    meeting_name = in_sentence(meeting_label(meeting))
+    meeting_name = in_sentence(meeting.label)
     if participants is None:
         participants = list(meeting.participants.all())
     invited = [p for p in participants if p.invited]
@@ -277,13 +276,6 @@ def _questions_item(series: Series) -> ChecklistItem:
         hint,
         reverse("meetings:conference", args=[series.case_id, series.measure_id]),
     )
-
-
-def meeting_label(meeting: Meeting) -> str:
-    """What this meeting is called by its measure's kind: "Family group conference", "Follow-up
-    conference", "Steering group meeting" (kinds.py), not the model's "Network meeting"."""
-    config = kind_config(meeting.series.kind)
-    return str(config.follow_up_label if meeting.kind == MeetingKind.FOLLOW_UP else config.meeting_label)
 
 
 def time_place_missing(meeting: Meeting) -> list[str]:

@@ -8,7 +8,7 @@ from django import template
 from sirkel.meetings.kinds import KindConfig
 from sirkel.meetings.kinds import in_sentence as _in_sentence
 from sirkel.meetings.kinds import kind_config as _kind_config
-from sirkel.meetings.models import Meeting, MeetingKind
+from sirkel.meetings.models import Meeting
 
 register = template.Library()
 
@@ -26,6 +26,6 @@ def in_sentence(label: object) -> str:
 
 @register.filter
 def meeting_name(meeting: Meeting, config: KindConfig) -> str:
-    """What a meeting is called by its measure's kind ("Family group conference", "Follow-up conference"),
-    not the model's "Network meeting": `{{ meeting|meeting_name:config }}`."""
-    return str(config.follow_up_label if meeting.kind == MeetingKind.FOLLOW_UP else config.meeting_label)
+    """`Meeting.label` for a page that has the kind's config at hand (no need to load the meeting's series):
+    `{{ meeting|meeting_name:config }}`."""
+    return config.meeting_name(meeting.kind)

@@ -13,7 +13,6 @@ from sirkel.core.types import AuthenticatedHttpRequest
 from sirkel.meetings import guide as meeting_guide
 from sirkel.meetings.kinds import Guide, kind_config
 from sirkel.meetings.models import Conference
-from sirkel.meetings.services import checklist
 from sirkel.meetings.services import meeting as services
 from sirkel.meetings.views.common import MEETING_PATH, READ_METHODS, open_meeting
 from sirkel.meetings.views.meeting import base_context, no_store, ordered_participants
@@ -45,7 +44,7 @@ def guide(request: AuthenticatedHttpRequest, case_id: int, measure_id: int, meet
     context.update(
         {
             "steps": list(zip(steps, following, strict=True)),
-            "meeting_label": checklist.meeting_label(meeting),
+            "meeting_label": meeting.label,
             # Circular questions belong to the network meeting's method (the spiral).
             "questions": meeting_guide.circular_questions(child=series.case.child_given_name)
             if config.guide == Guide.SPIRAL

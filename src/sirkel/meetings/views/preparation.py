@@ -162,7 +162,7 @@ def prepare(
             "sections": {s["key"]: s["form"] for s in sections},
             "error_form": bound if bound is not None and bound.errors else None,
             "checklist": checklist.preparation_checklist(meeting, participants=participants),
-            "meeting_label": checklist.meeting_label(meeting),
+            "meeting_label": meeting.label,
             "balance": balance.balance(participants, leader_id=series.leader_id),
             "participants": participants,
             "time_missing": checklist.time_place_missing(meeting),
