@@ -388,3 +388,30 @@ def test_each_kind_speaks_of_itself(world: World, pages: dict[str, str]) -> None
         text = lowered(pages[url])
         problems += [f"{world.kind}: {url} does not say {word!r}" for word in words if word not in text]
     assert not problems, "\n".join(problems)
+
+
+def test_the_coordinator_reads_their_conference_in_its_own_words(service: Service, caseworker: User) -> None:
+    """The coordinator's narrow account, from the conference page: every page it links to opens (no link
+    leads the coordinator to a page they may not see), names the conference, the coordinator's role, and
+    never a network meeting or its leader."""
+    world = build(MeasureKind.FAMILY_GROUP_CONFERENCE, service=service, caseworker=caseworker)
+    series = world.series
+    assert series.leader is not None and series.leader.username == "koordinatoren"
+    client = client_for(series.leader)
+    detail = reverse("meetings:detail", args=[series.case_id, series.measure_id])
+    conference = reverse("meetings:conference", args=[series.case_id, series.measure_id])
+    # The narrow account never sees the measure's file: its page sends the coordinator to the conference.
+    assert client.get(detail).url == conference
+    found: dict[str, str] = {detail: ""}  # read already: the links back to it lead to the conference
+    crawl(client, conference, detail, found)
+    meeting_pages = [url for url in found if "/moter/" in url]
+    assert meeting_pages, "the conference page links to its conferences"
+    problems = [
+        f"{url} says {word!r}: …{context}…"
+        for url, text in found.items()
+        for word in FORBIDDEN
+        for context in occurrences(lowered(text), word)
+    ]
+    assert not problems, "\n".join(problems)
+    everything = lowered(" ".join(found.values()))
+    assert "familieråd" in everything and "koordinator" in everything
