@@ -415,3 +415,16 @@ def test_the_coordinator_reads_their_conference_in_its_own_words(service: Servic
     assert not problems, "\n".join(problems)
     everything = lowered(" ".join(found.values()))
     assert "familieråd" in everything and "koordinator" in everything
+
+
+@pytest.mark.parametrize("kind", list(FOLLOW_UP_LABEL), ids=str)
+def test_the_button_for_the_next_meeting_names_the_kinds_meeting(
+    kind: str, service: Service, caseworker: User
+) -> None:
+    world = build(kind, service=service, caseworker=caseworker)
+    series = world.series
+    client = client_for(world.caseworker)
+    page = read(client, reverse("meetings:detail", args=[series.case_id, series.measure_id]))[0]
+    assert f"planlegg nytt møte: {FOLLOW_UP_LABEL[kind]}" in lowered(page)
+    form = read(client, reverse("meetings:meeting_new", args=[series.case_id, series.measure_id]))[0]
+    assert f"planlegg nytt møte: {FOLLOW_UP_LABEL[kind]}" in lowered(form)
