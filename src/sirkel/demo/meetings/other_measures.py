@@ -651,6 +651,8 @@ def build_theo(*, case: Case, m: Members, users: dict[str, User], today: date) -
         story=stories.THEO_DECISION,
     )
     write_plan(case=case, on=started_on, parts=stories.THEO_PLAN, note="Tiltaksplan etter vedtak.")
+    # The group meets every eight weeks, as agreed at the start.
+    series = cadence.set_cadence(acting_user=sindre, series=series, every_weeks=8)
     give_consents(
         series=series,
         parties=[(ConsentParty.MOTHER, "Lene Bakke"), (ConsentParty.FATHER, "Frode Bakke")],

@@ -201,6 +201,9 @@ def test_the_responsibility_group_is_mostly_public_with_two_meetings_held_and_th
     assert first.status == second.status == MeetingStatus.HELD
     assert planned.status == MeetingStatus.PLANNED
     assert planned.starts_at is not None and planned.starts_at.date() > today()
+    # It meets every eight weeks, and the next meeting is planned on time.
+    assert series.meeting_every_weeks == 8 and first.held_on and second.held_on
+    assert (second.held_on - first.held_on).days == 56 == (planned.starts_at.date() - second.held_on).days
     outside = first.participants.exclude(role=ParticipantRole.STAFF)
     public = outside.filter(is_public=True).count()
     assert public >= 4 and public > outside.filter(is_public=False).count()
