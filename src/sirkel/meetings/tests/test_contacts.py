@@ -307,3 +307,30 @@ def test_the_steering_group_meeting_shows_the_contacts_since_the_last_meeting_wi
     minutes = reverse("meetings:minutes", args=[series.case_id, series.measure_id, second.pk])
     printed = client_for(therapist).get(minutes).content.decode()
     assert INTERNAL not in printed
+
+
+@pytest.mark.django_db
+def test_the_contacts_pages_queries_do_not_grow_with_the_contacts(series: Series, therapist: User) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    bedtime, mornings = goals_of(series)
+    held(series, days=30, sequence=1)
+    second = held(series, days=1, sequence=2)
+    args = [series.case_id, series.measure_id]
+    pages = [
+        _contacts_url(series),
+        reverse("meetings:detail", args=args),
+        reverse("meetings:meeting", args=[*args, second.pk]),
+    ]
+    client = client_for(therapist)
+    contact(series, bedtime, by=therapist, days=20)
+    with CaptureQueriesContext(connection) as few:
+        for url in pages:
+            assert client.get(url).status_code == 200
+    for days in range(2, 29, 3):
+        contact(series, mornings if days % 2 else bedtime, by=series.caseworker, days=days)
+    with CaptureQueriesContext(connection) as many:
+        for url in pages:
+            assert client.get(url).status_code == 200
+    assert len(many) <= len(few)

@@ -169,3 +169,41 @@ def test_who_may_not_see_the_case_gets_404_on_the_resource_persons_page(
     url = reverse("meetings:engagement", args=[series.case_id, series.measure_id])
     assert_404_for([client_for(u) for u in (outsider, teammate, researcher)], url)
     assert not Engagement.objects.filter(series=series).exists()
+
+
+@pytest.mark.django_db
+def test_the_resource_person_pages_queries_do_not_grow_with_the_agreed_tasks(
+    series: Series, neighbour: NetworkMember
+) -> None:
+    from datetime import timedelta
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from sirkel.actions import services as action_services
+
+    _save(series, member=neighbour)
+    args = [series.case_id, series.measure_id]
+    pages = [reverse("meetings:detail", args=args), reverse("meetings:engagement", args=args)]
+    client = client_for(series.caseworker)
+
+    def agree(n: int) -> None:
+        action_services.add_action(
+            acting_user=series.caseworker,
+            series=series,
+            meeting=None,
+            what=f"Avtale {n}",
+            due_on=timezone.localdate() + timedelta(days=7 + n),
+            owner_member=neighbour,
+        )
+
+    agree(0)
+    with CaptureQueriesContext(connection) as few:
+        for url in pages:
+            assert client.get(url).status_code == 200, url
+    for n in range(1, 7):
+        agree(n)
+    with CaptureQueriesContext(connection) as many:
+        for url in pages:
+            assert client.get(url).status_code == 200, url
+    assert len(many) <= len(few)

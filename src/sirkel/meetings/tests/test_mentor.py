@@ -420,3 +420,37 @@ def test_nominating_on_the_page_with_someone_new_adds_them_to_the_register(serie
     assert response["Location"] == reverse(
         "meetings:mentor_answer", args=[series.case_id, series.measure_id, nomination.pk]
     )
+
+
+@pytest.mark.django_db
+def test_the_mentor_pages_queries_do_not_grow_with_phases_and_shared_plan(
+    series: Series, aunt: NetworkMember
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    nomination = _yes(series, aunt)
+    pages = [
+        reverse("meetings:detail", args=[series.case_id, series.measure_id]),
+        *(u for u in _urls(series, nomination) if "/svar/" not in u),
+    ]
+    client = client_for(series.caseworker)
+    _complete(series, 1)
+    with CaptureQueriesContext(connection) as few:
+        for url in pages:
+            assert client.get(url).status_code == 200, url
+    _complete(series, 2)
+    _complete(series, 3)
+    for n in range(6):
+        action_services.add_action(
+            acting_user=series.caseworker,
+            series=series,
+            meeting=None,
+            what=f"Avtale {n}",
+            due_on=timezone.localdate() + timedelta(days=7 + n),
+            owner_member=aunt,
+        )
+    with CaptureQueriesContext(connection) as many:
+        for url in pages:
+            assert client.get(url).status_code == 200, url
+    assert len(many) <= len(few)
