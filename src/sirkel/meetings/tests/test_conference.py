@@ -81,6 +81,24 @@ def test_working_days_skip_weekends_and_norwegian_public_holidays() -> None:
     assert services.working_days_after(date(2026, 9, 7), 15) == date(2026, 9, 28)
 
 
+def test_easter_falls_on_the_known_sundays_and_norway_has_twelve_public_holidays() -> None:
+    # Easter Sunday as the Church of Norway's almanac gives it, early and late years included.
+    known = {
+        2019: date(2019, 4, 21),
+        2024: date(2024, 3, 31),
+        2025: date(2025, 4, 20),
+        2026: date(2026, 4, 5),
+        2035: date(2035, 3, 25),
+        2038: date(2038, 4, 25),
+    }
+    assert {year: services.easter_sunday(year) for year in known} == known
+    # New Year's Day, Maundy Thursday, Good Friday, Easter Sunday and Monday, 1 May, 17 May, Ascension Day,
+    # Whit Sunday and Monday, Christmas Day and Boxing Day.
+    holidays_2025 = services.norwegian_public_holidays(2025)
+    assert len(holidays_2025) == 12
+    assert {date(2025, 4, 17), date(2025, 4, 18), date(2025, 5, 29), date(2025, 6, 9)} <= holidays_2025
+
+
 def test_the_coordinator_is_due_within_15_working_days_or_one_when_acute() -> None:
     conference = Conference(coordinator_requested_on=date(2026, 9, 7))
     assert services.coordinator_due_on(conference) == date(2026, 9, 28)
