@@ -36,11 +36,11 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from pypdf import PdfReader
 
-from sirkel.accounts.models import Role, Service, User
+from sirkel.accounts.models import Service, User
 from sirkel.cases.models import MeasureKind
 from sirkel.cases.services import create_case
 from sirkel.meetings import invitations
-from sirkel.meetings.kinds import KINDS, Flow, LeaderPool, kind_config
+from sirkel.meetings.kinds import KINDS, Flow, kind_config
 from sirkel.meetings.models import HoursPer, Meeting, MentorAnswer, ResourceRole, Series
 from sirkel.meetings.services import conference as conference_services
 from sirkel.meetings.services import engagement as engagement_services
@@ -48,9 +48,9 @@ from sirkel.meetings.services import mentor as mentor_services
 from sirkel.meetings.services import participants as participant_services
 from sirkel.meetings.tests.meeting_support import invite_family, plan_soon
 from sirkel.meetings.tests.preparation_support import go_ahead, reload
-from sirkel.meetings.tests.series_support import start, train
+from sirkel.meetings.tests.series_support import leader_for, start
 from sirkel.network import services as network_services
-from sirkel.testing.fixtures import CASE_DEFAULTS, client_for, make_user
+from sirkel.testing.fixtures import CASE_DEFAULTS, client_for
 
 NETWORK_KINDS = {MeasureKind.NETWORK_MEETING, MeasureKind.START_MEETING}
 FORBIDDEN = ("nettverksmøte", "møteleder")
@@ -111,19 +111,6 @@ class World:
     caseworker: User
 
 
-def _leader(kind: str, service: Service) -> User | None:
-    pool = kind_config(kind).leader_pool
-    if pool == LeaderPool.TRAINED:
-        user = make_user("ledaren", service, Role.CONSULTANT)
-        train(user, service)
-        return user
-    if pool == LeaderPool.COORDINATORS:
-        return make_user("koordinatoren", service, Role.COORDINATOR)
-    if pool == LeaderPool.STAFF:
-        return make_user("kollegaen", service, Role.CONSULTANT)
-    return None
-
-
 def build(kind: str, *, service: Service, caseworker: User) -> World:
     config = kind_config(kind)
     phase = "investigation" if config.investigation_only else CASE_DEFAULTS["phase"]
@@ -133,7 +120,7 @@ def build(kind: str, *, service: Service, caseworker: User) -> World:
         caseworker=caseworker,
         **{**CASE_DEFAULTS, "phase": phase},
     )
-    series = start(case, kind=kind, leader=_leader(kind, service))
+    series = start(case, kind=kind, leader=leader_for(kind, service))
     if config.screening:
         series = go_ahead(series)
     meetings: list[Meeting] = []
@@ -396,7 +383,7 @@ def test_the_coordinator_reads_their_conference_in_its_own_words(service: Servic
     never a network meeting or its leader."""
     world = build(MeasureKind.FAMILY_GROUP_CONFERENCE, service=service, caseworker=caseworker)
     series = world.series
-    assert series.leader is not None and series.leader.username == "koordinatoren"
+    assert series.leader is not None and series.leader.username == "koordinator"
     client = client_for(series.leader)
     detail = reverse("meetings:detail", args=[series.case_id, series.measure_id])
     conference = reverse("meetings:conference", args=[series.case_id, series.measure_id])

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from sirkel.accounts.models import Role, Service, User
 from sirkel.cases.models import Case, MeasureKind
+from sirkel.meetings.kinds import LeaderPool, kind_config
 from sirkel.meetings.models import (
     Consent,
     ConsentGivenAs,
@@ -27,6 +28,20 @@ EVERYTHING_TOLD = [i.value for i in InformedAbout]
 
 def train(user: User, service: Service, *, shared: bool = False, active: bool = True) -> TrainedLeader:
     return TrainedLeader.objects.create(user=user, service=service, shared=shared, active=active)
+
+
+def leader_for(kind: str, service: Service) -> User | None:
+    """Someone from the pool the kind's leader is chosen from (kinds.py), or None where nobody leads."""
+    pool = kind_config(kind).leader_pool
+    if pool == LeaderPool.TRAINED:
+        user = make_user("trenet", service, Role.CONSULTANT)
+        train(user, service)
+        return user
+    if pool == LeaderPool.COORDINATORS:
+        return make_user("koordinator", service, Role.COORDINATOR)
+    if pool == LeaderPool.STAFF:
+        return make_user("kollega", service, Role.CONSULTANT)
+    return None
 
 
 def visiting_leader(other_service: Service, username: str = "visitor") -> User:

@@ -31,7 +31,7 @@ from sirkel.meetings.services import checklist
 from sirkel.meetings.services import conference as conference_services
 from sirkel.meetings.services.screening import GuidanceLevel, caution_label, screening_guidance
 from sirkel.meetings.tests.preparation_support import go_ahead, plan
-from sirkel.meetings.tests.series_support import start, train
+from sirkel.meetings.tests.series_support import leader_for, start, train
 from sirkel.testing.factories import decide
 from sirkel.testing.fixtures import client_for, make_user
 
@@ -81,19 +81,6 @@ def assert_wording(kind: str, html: str, page: str) -> None:
         return
     found = FORBIDDEN.findall(visible(html))
     assert not found, f"{kind} {page}: {found}"
-
-
-def leader_for(kind: str, service: Service) -> User | None:
-    pool = kind_config(kind).leader_pool
-    if pool == LeaderPool.TRAINED:
-        user = make_user("trenet", service, Role.CONSULTANT)
-        train(user, service)
-        return user
-    if pool == LeaderPool.COORDINATORS:
-        return make_user("koordinator", service, Role.COORDINATOR)
-    if pool == LeaderPool.STAFF:
-        return make_user("kollega", service, Role.CONSULTANT)
-    return None
 
 
 def started(case: Case, kind: str, leader: User | None) -> Series:
