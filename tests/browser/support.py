@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import Page
+
+from sirkel.accounts.models import Service, User
+from sirkel.cases.models import Case
+from sirkel.cases.services import create_case
 
 AXE_JS = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -99,3 +105,21 @@ def focus_ring_contrast(page: Page) -> float:
     """Contrast ratio of the focused element's outline against the background around it (0: no outline)."""
     ratio: float = page.evaluate(FOCUS_RING_CONTRAST)
     return ratio
+
+
+def own_case(
+    caseworker: User, *, given: str, family: str, years: int, days_older: int = 0, known_days: int = 200
+) -> Case:
+    """A new case in the caseworker's own service, of a child `years` old (and `days_older` days), known to
+    the service for `known_days`, in the support phase."""
+    today = timezone.localdate()
+    return create_case(
+        acting_user=caseworker,
+        service=Service.objects.get(pk=caseworker.memberships.values_list("service_id", flat=True)[0]),
+        caseworker=caseworker,
+        child_given_name=given,
+        child_family_name=family,
+        birth_date=today.replace(year=today.year - years) - timedelta(days=days_older),
+        first_contact_date=today - timedelta(days=known_days),
+        phase="support",
+    )

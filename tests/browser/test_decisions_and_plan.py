@@ -5,7 +5,6 @@ goals; the plan printed for the family. In a real browser, with axe on every new
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 from io import BytesIO
 
 import pytest
@@ -14,13 +13,12 @@ from django.utils import timezone
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
-from sirkel.accounts.models import Service, User
+from sirkel.accounts.models import User
 from sirkel.cases.decisions import add_months
-from sirkel.cases.models import Case, Decision, Measure, MeasureStatus, PlanVersion
-from sirkel.cases.services import create_case
+from sirkel.cases.models import Decision, Measure, MeasureStatus, PlanVersion
 from sirkel.meetings.models import Series
 
-from .support import AxeCheck, SignIn
+from .support import AxeCheck, SignIn, own_case
 
 FIRST_GOAL = "Jonas har en god skoledag og mestrer samspill med andre."
 CHANGED_GOAL = "Jonas har gode skoledager; hjem, skole og BUP samarbeider godt."
@@ -32,26 +30,12 @@ def submit(page: Page) -> None:
         page.locator("main form.form button.button--primary").first.click()
 
 
-def new_case(sara: User) -> Case:
-    today = timezone.localdate()
-    return create_case(
-        acting_user=sara,
-        service=Service.objects.get(pk=sara.memberships.values_list("service_id", flat=True)[0]),
-        caseworker=sara,
-        child_given_name="Jonas",
-        child_family_name="Vedtaksen",
-        birth_date=today.replace(year=today.year - 10),
-        first_contact_date=today - timedelta(days=200),
-        phase="support",
-    )
-
-
 @pytest.mark.usefixtures("demo")
 def test_decision_plan_versions_overdue_and_a_meeting_from_the_decided_measure(
     page: Page, sign_in: SignIn, assert_accessible: AxeCheck
 ) -> None:
     sara = User.objects.get(username="saksbehandler")
-    case = new_case(sara)
+    case = own_case(sara, given="Jonas", family="Vedtaksen", years=10)
     sign_in(page, "saksbehandler")
 
     # 1. The decision: reasons in two groups and "other" in the third, two measures, the child's voice.

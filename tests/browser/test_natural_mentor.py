@@ -19,10 +19,9 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from sirkel.accounts.models import Service, User
+from sirkel.accounts.models import User
 from sirkel.actions.models import Action
 from sirkel.cases.models import Case, MeasureKind
-from sirkel.cases.services import create_case
 from sirkel.meetings.models import (
     Engagement,
     FollowUpNeeded,
@@ -37,25 +36,11 @@ from sirkel.network import services as network_services
 from sirkel.network.models import NetworkMember
 from sirkel.testing.factories import decide
 
-from .support import AxeCheck, SignIn
+from .support import AxeCheck, SignIn, own_case
 
 pytestmark = pytest.mark.browser
 
 INTERNAL = "INTERNT: bekymret for fars reaksjon"
-
-
-def new_case(sara: User, given: str) -> Case:
-    today = timezone.localdate()
-    return create_case(
-        acting_user=sara,
-        service=Service.objects.get(pk=sara.memberships.values_list("service_id", flat=True)[0]),
-        caseworker=sara,
-        child_given_name=given,
-        child_family_name="Mentorsen",
-        birth_date=today.replace(year=today.year - 15) - timedelta(days=30),
-        first_contact_date=today - timedelta(days=300),
-        phase="support",
-    )
 
 
 def start(case: Case, kind: str) -> Series:
@@ -111,7 +96,7 @@ def test_a_natural_mentor_from_the_youths_nomination_to_phase_four(
     page: Page, sign_in: SignIn, assert_accessible: AxeCheck
 ) -> None:
     sara = User.objects.get(username="saksbehandler")
-    case = new_case(sara, "Ida")
+    case = own_case(sara, given="Ida", family="Mentorsen", years=15, days_older=30, known_days=300)
     aunt = network_services.add_member(acting_user=sara, case=case, name="Tove Tante", relation="Tante")
     network_services.add_member(acting_user=sara, case=case, name="Mona Mor", relation="Mor")
     series = start(case, MeasureKind.NATURAL_MENTOR)
@@ -228,7 +213,7 @@ def test_a_resource_person_cannot_end_without_the_answer_to_what_happens_afterwa
     page: Page, sign_in: SignIn, assert_accessible: AxeCheck
 ) -> None:
     sara = User.objects.get(username="saksbehandler")
-    case = new_case(sara, "Leo")
+    case = own_case(sara, given="Leo", family="Mentorsen", years=15, days_older=30, known_days=300)
     series = start(case, MeasureKind.RESOURCE_PERSON)
     args = [case.pk, series.measure_id]
     sign_in(page, "saksbehandler")

@@ -18,11 +18,10 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 
-from sirkel.accounts.models import Service, User
+from sirkel.accounts.models import User
 from sirkel.actions.models import Action
 from sirkel.cases.models import Case, Goal, MeasureKind
 from sirkel.cases.plans import set_goals
-from sirkel.cases.services import create_case
 from sirkel.meetings.models import (
     Meeting,
     MeetingKind,
@@ -39,26 +38,12 @@ from sirkel.network import services as network_services
 from sirkel.network.models import Side
 from sirkel.testing.factories import decide
 
-from .support import AxeCheck, Screenshot, SignIn
+from .support import AxeCheck, Screenshot, SignIn, own_case
 
 pytestmark = pytest.mark.browser
 
 INTERNAL = "INTERNT: mor nevnte gjeld"
 GOALS = ["Jonas legger seg til fast tid på hverdager.", "Jonas møter på skolen hver dag."]
-
-
-def new_case(sara: User, given: str) -> Case:
-    today = timezone.localdate()
-    return create_case(
-        acting_user=sara,
-        service=Service.objects.get(pk=sara.memberships.values_list("service_id", flat=True)[0]),
-        caseworker=sara,
-        child_given_name=given,
-        child_family_name="Gruppesen",
-        birth_date=today.replace(year=today.year - 11) - timedelta(days=40),
-        first_contact_date=today - timedelta(days=200),
-        phase="support",
-    )
 
 
 def start(case: Case, kind: str, *, leader: User | None = None) -> Series:
@@ -90,7 +75,7 @@ def test_an_environmental_therapist_records_contacts_the_next_steering_group_fol
 ) -> None:
     sara = User.objects.get(username="saksbehandler")
     therapist = User.objects.get(username="konsulent")  # leads the measure; does not work on the case
-    case = new_case(sara, "Jonas")
+    case = own_case(sara, given="Jonas", family="Gruppesen", years=11, days_older=40)
     series = start(case, MeasureKind.NTT, leader=therapist)
     screening_services.save_screening(
         acting_user=sara,
@@ -190,7 +175,7 @@ def test_a_responsibility_group_meeting_records_a_decision_and_an_action_with_an
 ) -> None:
     sara = User.objects.get(username="saksbehandler")
     coordinator = User.objects.get(username="konsulent")
-    case = new_case(sara, "Ella")
+    case = own_case(sara, given="Ella", family="Gruppesen", years=11, days_older=40)
     teacher = network_services.add_member(
         acting_user=sara, case=case, name="Lise Lærer", side=Side.PUBLIC, relation="Kontaktlærer"
     )
