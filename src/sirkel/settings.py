@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "sirkel.network",
     "sirkel.meetings",
     "sirkel.actions",
+    "sirkel.evaluation",
     "sirkel.api",
     "sirkel.demo",
 ]
