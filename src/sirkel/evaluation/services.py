@@ -1,0 +1,119 @@
+"""Writes of the evaluation app: goal scales, scheduling an evaluation, recording goal levels.
+
+Each write asks the access policy (edit rights on the case), checks the rules and is audited as one
+event. The T-score is recomputed from the levels each time they are recorded (`scores.t_score`), with
+each goal's weight as it stood when its level was set."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from sirkel.accounts.models import User
+from sirkel.audit.models import AuditAction
+from sirkel.audit.services import record_event
+from sirkel.cases.access import case_access
+from sirkel.cases.models import Goal, Measure, Phase
+from sirkel.evaluation.models import GAS_LEVELS, Evaluation, EvaluationStatus, GoalLevel, GoalScale
+from sirkel.evaluation.scores import t_score
+
+SCALE_FIELDS = ("much_less", "less", "expected", "more", "much_more")
+
+
+def _require_edit(*, acting_user: User, measure: Measure) -> None:
+    if not case_access(user=acting_user, case=measure.case).can_edit:
+        raise PermissionDenied
+    if measure.case.phase == Phase.CLOSED:
+        raise ValidationError(_("The case is closed: its evaluations can no longer be changed."))
+
+
+@transaction.atomic
+def save_scale(*, acting_user: User, goal: Goal, texts: Mapping[str, str], weight: int) -> GoalScale:
+    """Scale a goal: what each level −2…+2 would look like (the expected outcome is required), and a
+    weight from 1 to 10."""
+    _require_edit(acting_user=acting_user, measure=goal.measure)
+    if goal.retired_at is not None:
+        raise ValidationError(_("The goal has been taken out of the plan."))
+    values = {name: str(texts.get(name, "")).strip() for name in SCALE_FIELDS}
+    if not values["expected"]:
+        raise ValidationError({"expected": _("Describe the expected outcome (level 0).")})
+    if not 1 <= weight <= 10:
+        raise ValidationError({"weight": _("The weight is a whole number from 1 to 10.")})
+    scale, created = GoalScale.objects.get_or_create(goal=goal, defaults={**values, "weight": weight})
+    if not created:
+        for name, value in values.items():
+            setattr(scale, name, value)
+        scale.weight = weight
+        scale.version += 1
+        scale.save()
+    record_event(
+        actor=acting_user,
+        service=goal.measure.case.service_id,
+        action=AuditAction.CREATE if created else AuditAction.UPDATE,
+        object_type="goal_scale",
+        object_id=scale.pk,
+        detail={"case": goal.measure.case_id, "goal": goal.pk},
+    )
+    return scale
+
+
+@transaction.atomic
+def schedule_evaluation(*, acting_user: User, measure: Measure, due_on: date) -> Evaluation:
+    """Schedule an evaluation of a measure; one open evaluation per measure at a time."""
+    _require_edit(acting_user=acting_user, measure=measure)
+    if due_on < measure.case.birth_date:
+        raise ValidationError({"due_on": _("The date is before the child was born.")})
+    if Evaluation.objects.filter(measure=measure, status=EvaluationStatus.SCHEDULED).exists():
+        raise ValidationError(_("The measure already has an evaluation that is not closed."))
+    evaluation = Evaluation.objects.create(
+        case=measure.case, measure=measure, due_on=due_on, created_by=acting_user
+    )
+    record_event(
+        actor=acting_user,
+        service=measure.case.service_id,
+        action=AuditAction.CREATE,
+        object_type="evaluation",
+        object_id=evaluation.pk,
+        detail={"case": measure.case_id, "measure": measure.pk},
+    )
+    return evaluation
+
+
+@transaction.atomic
+def record_levels(*, acting_user: User, evaluation: Evaluation, levels: Mapping[int, int]) -> Evaluation:
+    """Record the level (−2…+2) each scaled goal reached, and the measure's T-score from them."""
+    evaluation = Evaluation.objects.select_for_update().select_related("measure__case").get(pk=evaluation.pk)
+    _require_edit(acting_user=acting_user, measure=evaluation.measure)
+    if evaluation.status != EvaluationStatus.SCHEDULED:
+        raise ValidationError(_("The evaluation is closed."))
+    scales = {
+        s.goal_id: s
+        for s in GoalScale.objects.filter(goal__measure=evaluation.measure, goal__in=list(levels))
+    }
+    for goal_id, level in levels.items():
+        if goal_id not in scales:
+            raise ValidationError(_("Only a scaled goal of this measure can be given a level."))
+        if level not in GAS_LEVELS:
+            raise ValidationError(_("A goal's level is −2, −1, 0, +1 or +2."))
+        GoalLevel.objects.update_or_create(
+            evaluation=evaluation,
+            goal_id=goal_id,
+            defaults={"level": level, "weight": scales[goal_id].weight, "recorded_by": acting_user},
+        )
+    rows = list(GoalLevel.objects.filter(evaluation=evaluation).values_list("level", "weight"))
+    evaluation.t_score = t_score([x for x, _w in rows], [w for _x, w in rows]) if rows else None
+    evaluation.version += 1
+    evaluation.save(update_fields=["t_score", "version", "updated_at"])
+    record_event(
+        actor=acting_user,
+        service=evaluation.case.service_id,
+        action=AuditAction.UPDATE,
+        object_type="evaluation",
+        object_id=evaluation.pk,
+        detail={"case": evaluation.case_id, "goals": sorted(levels)},
+    )
+    return evaluation
