@@ -1,4 +1,4 @@
-"""Writes of the evaluation app: goal scales, scheduling an evaluation, recording goal levels.
+"""Writes of the evaluation app: goal scales, scheduling an evaluation, goal levels, judgements, closing.
 
 Each write asks the access policy (edit rights on the case), checks the rules and is audited as one
 event. The T-score is recomputed from the levels each time they are recorded (`scores.t_score`), with
@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from sirkel.accounts.models import User
@@ -18,7 +20,19 @@ from sirkel.audit.models import AuditAction
 from sirkel.audit.services import record_event
 from sirkel.cases.access import case_access
 from sirkel.cases.models import Goal, Measure, Phase
-from sirkel.evaluation.models import GAS_LEVELS, Evaluation, EvaluationStatus, GoalLevel, GoalScale
+from sirkel.cases.plans import plan_of, save_plan
+from sirkel.evaluation.models import (
+    GAS_LEVELS,
+    Effect,
+    Evaluation,
+    EvaluationStatus,
+    GoalLevel,
+    GoalScale,
+    Judgement,
+    NextStep,
+    Perspective,
+    RequestedBy,
+)
 from sirkel.evaluation.scores import t_score
 
 SCALE_FIELDS = ("much_less", "less", "expected", "more", "much_more")
@@ -115,5 +129,106 @@ def record_levels(*, acting_user: User, evaluation: Evaluation, levels: Mapping[
         object_type="evaluation",
         object_id=evaluation.pk,
         detail={"case": evaluation.case_id, "goals": sorted(levels)},
+    )
+    return evaluation
+
+
+@transaction.atomic
+def record_judgement(
+    *,
+    acting_user: User,
+    evaluation: Evaluation,
+    perspective: str,
+    effect: str,
+    text: str = "",
+    member_id: int | None = None,
+) -> Judgement:
+    """Record one perspective's judgement of the desired effect (the service's, a parent's, the
+    reviewer's; the child's own form is richer and comes with the child's page). The reviewer's is
+    recorded by the reviewer alone; a parent's names the parent from the network register."""
+    evaluation = Evaluation.objects.select_for_update().select_related("measure__case").get(pk=evaluation.pk)
+    if evaluation.status != EvaluationStatus.SCHEDULED:
+        raise ValidationError(_("The evaluation is closed."))
+    if perspective == Perspective.REVIEWER:
+        if evaluation.reviewer_id != acting_user.pk:
+            raise PermissionDenied
+    else:
+        _require_edit(acting_user=acting_user, measure=evaluation.measure)
+    if effect not in Effect.values:
+        raise ValidationError({"effect": _("Choose yes, partly, no or not assessed.")})
+    key: dict[str, Any] = {"evaluation": evaluation, "perspective": perspective}
+    if perspective == Perspective.PARENT:
+        if member_id is None or not evaluation.case.network_members.filter(pk=member_id).exists():
+            raise ValidationError({"member": _("Choose the parent from the case's network.")})
+        key["member_id"] = member_id
+    elif perspective not in (Perspective.SERVICE, Perspective.REVIEWER):
+        raise ValidationError(_("The child's view is given on the child's own form."))
+    judgement, created = Judgement.objects.update_or_create(
+        **key, defaults={"effect": effect, "text": text.strip(), "recorded_by": acting_user}
+    )
+    record_event(
+        actor=acting_user,
+        service=evaluation.case.service_id,
+        action=AuditAction.CREATE if created else AuditAction.UPDATE,
+        object_type="judgement",
+        object_id=judgement.pk,
+        detail={"case": evaluation.case_id, "evaluation": evaluation.pk, "perspective": perspective},
+    )
+    return judgement
+
+
+@transaction.atomic
+def close_evaluation(
+    *,
+    acting_user: User,
+    evaluation: Evaluation,
+    held_on: date,
+    next_step: str,
+    requested_by: str,
+    reason: str,
+) -> Evaluation:
+    """Close the evaluation with its next step, and update the measure plan: the plan is evaluated on
+    `held_on`, which schedules the next evaluation by the plan's interval, in a new plan version whose
+    change note says what was decided. Ending the measure itself is a decision (`cases.decisions`)."""
+    evaluation = Evaluation.objects.select_for_update().select_related("measure__case").get(pk=evaluation.pk)
+    _require_edit(acting_user=acting_user, measure=evaluation.measure)
+    if evaluation.status != EvaluationStatus.SCHEDULED:
+        raise ValidationError(_("The evaluation is closed."))
+    if next_step not in NextStep.values:
+        raise ValidationError({"next_step": _("Choose continue, change or end.")})
+    if requested_by not in RequestedBy.values:
+        raise ValidationError({"requested_by": _("Say who asked for the next step.")})
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why.")})
+    case = evaluation.measure.case
+    plan = plan_of(case)
+    change = _("Evaluation: %(step)s. %(reason)s") % {
+        "step": NextStep(next_step).label,
+        "reason": reason.strip(),
+    }
+    save_plan(
+        acting_user=acting_user,
+        case=case,
+        expected_version=plan.version if plan else 0,
+        entries=[],
+        last_evaluated_on=held_on,
+        change_note=change,
+    )
+    evaluation.held_on = held_on
+    evaluation.next_step = next_step
+    evaluation.next_step_requested_by = requested_by
+    evaluation.next_step_reason = reason.strip()
+    evaluation.status = EvaluationStatus.CLOSED
+    evaluation.closed_by = acting_user
+    evaluation.closed_at = timezone.now()
+    evaluation.version += 1
+    evaluation.save()
+    record_event(
+        actor=acting_user,
+        service=case.service_id,
+        action=AuditAction.UPDATE,
+        object_type="evaluation",
+        object_id=evaluation.pk,
+        detail={"case": case.pk, "closed": True, "next_step": next_step},
     )
     return evaluation

@@ -83,3 +83,68 @@ def test_one_open_evaluation_per_measure(case: Case, goals: list[Goal]) -> None:
 def test_someone_without_edit_rights_cannot_scale(case: Case, goals: list[Goal], outsider: User) -> None:
     with pytest.raises(PermissionDenied):
         save_scale(acting_user=outsider, goal=goals[0], texts={"expected": "Ok"}, weight=1)
+
+
+def test_closing_updates_the_plan_and_schedules_the_next_evaluation(case: Case, goals: list[Goal]) -> None:
+    from sirkel.cases.decisions import add_months
+    from sirkel.cases.plans import plan_of
+    from sirkel.evaluation.models import EvaluationStatus, NextStep, RequestedBy
+    from sirkel.evaluation.services import close_evaluation
+
+    user = case.caseworker
+    today = timezone.localdate()
+    evaluation = schedule_evaluation(acting_user=user, measure=goals[0].measure, due_on=today)
+    before = plan_of(case)
+    assert before is not None
+    closed = close_evaluation(
+        acting_user=user,
+        evaluation=evaluation,
+        held_on=today,
+        next_step=NextStep.CONTINUE,
+        requested_by=RequestedBy.PARENTS,
+        reason="Foreldrene vil fortsette; skolen ser bedring.",
+    )
+    plan = plan_of(case)
+    assert plan is not None and plan.version == before.version + 1
+    assert plan.last_evaluated_on == today
+    assert plan.next_evaluation_on == add_months(today, plan.evaluation_months)
+    assert "Foreldrene vil fortsette" in plan.versions.first().change_note  # type: ignore[union-attr]
+    assert closed.status == EvaluationStatus.CLOSED and closed.next_step_requested_by == "parents"
+    with pytest.raises(ValidationError):
+        close_evaluation(
+            acting_user=user,
+            evaluation=closed,
+            held_on=today,
+            next_step="end",
+            requested_by="service",
+            reason="x",
+        )
+
+
+def test_only_the_chosen_reviewer_records_the_reviewers_judgement(
+    case: Case, goals: list[Goal], teammate: User
+) -> None:
+    from sirkel.evaluation.models import Perspective
+    from sirkel.evaluation.services import record_judgement
+
+    evaluation = schedule_evaluation(
+        acting_user=case.caseworker, measure=goals[0].measure, due_on=timezone.localdate()
+    )
+    with pytest.raises(PermissionDenied):
+        record_judgement(
+            acting_user=teammate, evaluation=evaluation, perspective=Perspective.REVIEWER, effect="yes"
+        )
+    evaluation.reviewer = teammate
+    evaluation.save()
+    judgement = record_judgement(
+        acting_user=teammate,
+        evaluation=evaluation,
+        perspective=Perspective.REVIEWER,
+        effect="partly",
+        text="Målene er delvis nådd.",
+    )
+    assert judgement.recorded_by == teammate and judgement.effect == "partly"
+    with pytest.raises(ValidationError):
+        record_judgement(
+            acting_user=case.caseworker, evaluation=evaluation, perspective="parent", effect="yes"
+        )
