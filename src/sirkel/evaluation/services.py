@@ -45,6 +45,14 @@ def _require_edit(*, acting_user: User, measure: Measure) -> None:
         raise ValidationError(_("The case is closed: its evaluations can no longer be changed."))
 
 
+def _open_for_update(evaluation: Evaluation) -> Evaluation:
+    """The evaluation, locked for this transaction; refused when it is no longer open."""
+    evaluation = Evaluation.objects.select_for_update().select_related("measure__case").get(pk=evaluation.pk)
+    if evaluation.status != EvaluationStatus.SCHEDULED:
+        raise ValidationError(_("The evaluation is closed."))
+    return evaluation
+
+
 @transaction.atomic
 def save_scale(*, acting_user: User, goal: Goal, texts: Mapping[str, str], weight: int) -> GoalScale:
     """Scale a goal: what each level −2…+2 would look like (the expected outcome is required), and a
@@ -100,10 +108,8 @@ def schedule_evaluation(*, acting_user: User, measure: Measure, due_on: date) ->
 @transaction.atomic
 def record_levels(*, acting_user: User, evaluation: Evaluation, levels: Mapping[int, int]) -> Evaluation:
     """Record the level (−2…+2) each scaled goal reached, and the measure's T-score from them."""
-    evaluation = Evaluation.objects.select_for_update().select_related("measure__case").get(pk=evaluation.pk)
+    evaluation = _open_for_update(evaluation)
     _require_edit(acting_user=acting_user, measure=evaluation.measure)
-    if evaluation.status != EvaluationStatus.SCHEDULED:
-        raise ValidationError(_("The evaluation is closed."))
     scales = {
         s.goal_id: s
         for s in GoalScale.objects.filter(goal__measure=evaluation.measure, goal__in=list(levels))
@@ -146,9 +152,7 @@ def record_judgement(
     """Record one perspective's judgement of the desired effect (the service's, a parent's, the
     reviewer's; the child's own form is richer and comes with the child's page). The reviewer's is
     recorded by the reviewer alone; a parent's names the parent from the network register."""
-    evaluation = Evaluation.objects.select_for_update().select_related("measure__case").get(pk=evaluation.pk)
-    if evaluation.status != EvaluationStatus.SCHEDULED:
-        raise ValidationError(_("The evaluation is closed."))
+    evaluation = _open_for_update(evaluation)
     if perspective == Perspective.REVIEWER:
         if evaluation.reviewer_id != acting_user.pk:
             raise PermissionDenied
@@ -190,10 +194,8 @@ def close_evaluation(
     """Close the evaluation with its next step, and update the measure plan: the plan is evaluated on
     `held_on`, which schedules the next evaluation by the plan's interval, in a new plan version whose
     change note says what was decided. Ending the measure itself is a decision (`cases.decisions`)."""
-    evaluation = Evaluation.objects.select_for_update().select_related("measure__case").get(pk=evaluation.pk)
+    evaluation = _open_for_update(evaluation)
     _require_edit(acting_user=acting_user, measure=evaluation.measure)
-    if evaluation.status != EvaluationStatus.SCHEDULED:
-        raise ValidationError(_("The evaluation is closed."))
     if next_step not in NextStep.values:
         raise ValidationError({"next_step": _("Choose continue, change or end.")})
     if requested_by not in RequestedBy.values:
