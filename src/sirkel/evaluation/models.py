@@ -65,7 +65,8 @@ class RequestedBy(models.TextChoices):
 
 
 class Evaluation(TimeStampedModel):
-    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="evaluations")
+    """One evaluation of one measure; its case is the measure's (no copy of it to keep in step)."""
+
     measure = models.ForeignKey("cases.Measure", on_delete=models.CASCADE, related_name="evaluations")
     due_on = models.DateField(_("evaluate on"))
     held_on = models.DateField(_("evaluated on"), null=True, blank=True)
@@ -105,7 +106,7 @@ class Evaluation(TimeStampedModel):
             ),
         ]
         indexes = [
-            models.Index(fields=["case", "status"], name="evaluation_case_idx"),
+            models.Index(fields=["measure", "status"], name="evaluation_measure_idx"),
             models.Index(fields=["status", "due_on"], name="evaluation_due_idx"),
             models.Index(fields=["reviewer", "status"], name="evaluation_reviewer_idx"),
         ]
@@ -278,10 +279,9 @@ class ParticipantLink(models.Model):
     The token itself is shown once, when the link is made; only its SHA-256 is stored. `member` is the
     participant from the network register; `for_child` marks a link for the child (then `member` is
     empty and the pages speak to a 10-year-old). `meeting` is set for feedback, `evaluation` for a view
-    at an evaluation; `series` always (the measure the link belongs to)."""
+    at an evaluation; `series` always (the measure the link belongs to, and through it the case)."""
 
     token_hash = models.CharField(max_length=64, unique=True)
-    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="participant_links")
     series = models.ForeignKey("meetings.Series", on_delete=models.CASCADE, related_name="participant_links")
     purpose = models.CharField(_("what the link is for"), max_length=12, choices=LinkPurpose.choices)
     member = models.ForeignKey(

@@ -21,6 +21,7 @@ from sirkel.audit.services import record_event
 from sirkel.cases.access import case_access
 from sirkel.cases.models import Goal, Measure, Phase
 from sirkel.cases.plans import plan_of, save_plan
+from sirkel.core.versioning import ConflictError, update_versioned
 from sirkel.evaluation.models import (
     GAS_LEVELS,
     Effect,
@@ -54,9 +55,12 @@ def _open_for_update(evaluation: Evaluation) -> Evaluation:
 
 
 @transaction.atomic
-def save_scale(*, acting_user: User, goal: Goal, texts: Mapping[str, str], weight: int) -> GoalScale:
+def save_scale(
+    *, acting_user: User, goal: Goal, texts: Mapping[str, str], weight: int, expected_version: int = 0
+) -> GoalScale:
     """Scale a goal: what each level −2…+2 would look like (the expected outcome is required), and a
-    weight from 1 to 10."""
+    weight from 1 to 10. `expected_version` is the scale's version the form was opened at (0: none yet);
+    someone else's save in between is a `ConflictError`."""
     _require_edit(acting_user=acting_user, measure=goal.measure)
     if goal.retired_at is not None:
         raise ValidationError(_("The goal has been taken out of the plan."))
@@ -70,8 +74,9 @@ def save_scale(*, acting_user: User, goal: Goal, texts: Mapping[str, str], weigh
         for name, value in values.items():
             setattr(scale, name, value)
         scale.weight = weight
-        scale.version += 1
-        scale.save()
+        update_versioned(scale, expected_version=expected_version, fields=[*SCALE_FIELDS, "weight"])
+    elif expected_version != 0:
+        raise ConflictError
     record_event(
         actor=acting_user,
         service=goal.measure.case.service_id,
@@ -91,9 +96,7 @@ def schedule_evaluation(*, acting_user: User, measure: Measure, due_on: date) ->
         raise ValidationError({"due_on": _("The date is before the child was born.")})
     if Evaluation.objects.filter(measure=measure, status=EvaluationStatus.SCHEDULED).exists():
         raise ValidationError(_("The measure already has an evaluation that is not closed."))
-    evaluation = Evaluation.objects.create(
-        case=measure.case, measure=measure, due_on=due_on, created_by=acting_user
-    )
+    evaluation = Evaluation.objects.create(measure=measure, due_on=due_on, created_by=acting_user)
     record_event(
         actor=acting_user,
         service=measure.case.service_id,
@@ -114,11 +117,11 @@ def record_levels(*, acting_user: User, evaluation: Evaluation, levels: Mapping[
         s.goal_id: s
         for s in GoalScale.objects.filter(goal__measure=evaluation.measure, goal__in=list(levels))
     }
+    if any(goal_id not in scales for goal_id in levels):
+        raise ValidationError(_("Only a scaled goal of this measure can be given a level."))
+    if any(level not in GAS_LEVELS for level in levels.values()):
+        raise ValidationError(_("A goal's level is −2, −1, 0, +1 or +2."))
     for goal_id, level in levels.items():
-        if goal_id not in scales:
-            raise ValidationError(_("Only a scaled goal of this measure can be given a level."))
-        if level not in GAS_LEVELS:
-            raise ValidationError(_("A goal's level is −2, −1, 0, +1 or +2."))
         GoalLevel.objects.update_or_create(
             evaluation=evaluation,
             goal_id=goal_id,
@@ -126,15 +129,14 @@ def record_levels(*, acting_user: User, evaluation: Evaluation, levels: Mapping[
         )
     rows = list(GoalLevel.objects.filter(evaluation=evaluation).values_list("level", "weight"))
     evaluation.t_score = t_score([x for x, _w in rows], [w for _x, w in rows]) if rows else None
-    evaluation.version += 1
-    evaluation.save(update_fields=["t_score", "version", "updated_at"])
+    update_versioned(evaluation, expected_version=evaluation.version, fields=["t_score"])  # row is locked
     record_event(
         actor=acting_user,
-        service=evaluation.case.service_id,
+        service=evaluation.measure.case.service_id,
         action=AuditAction.UPDATE,
         object_type="evaluation",
         object_id=evaluation.pk,
-        detail={"case": evaluation.case_id, "goals": sorted(levels)},
+        detail={"case": evaluation.measure.case_id, "goals": sorted(levels)},
     )
     return evaluation
 
@@ -152,6 +154,10 @@ def record_judgement(
     """Record one perspective's judgement of the desired effect (the service's, a parent's, the
     reviewer's; the child's own form is richer and comes with the child's page). The reviewer's is
     recorded by the reviewer alone; a parent's names the parent from the network register."""
+    if perspective == Perspective.CHILD:
+        raise ValidationError(_("The child's view is given on the child's own form."))
+    if perspective not in Perspective.values:
+        raise ValidationError(_("Choose whose judgement this is."))
     evaluation = _open_for_update(evaluation)
     if perspective == Perspective.REVIEWER:
         if evaluation.reviewer_id != acting_user.pk:
@@ -162,21 +168,19 @@ def record_judgement(
         raise ValidationError({"effect": _("Choose yes, partly, no or not assessed.")})
     key: dict[str, Any] = {"evaluation": evaluation, "perspective": perspective}
     if perspective == Perspective.PARENT:
-        if member_id is None or not evaluation.case.network_members.filter(pk=member_id).exists():
+        if member_id is None or not evaluation.measure.case.network_members.filter(pk=member_id).exists():
             raise ValidationError({"member": _("Choose the parent from the case's network.")})
         key["member_id"] = member_id
-    elif perspective not in (Perspective.SERVICE, Perspective.REVIEWER):
-        raise ValidationError(_("The child's view is given on the child's own form."))
     judgement, created = Judgement.objects.update_or_create(
         **key, defaults={"effect": effect, "text": text.strip(), "recorded_by": acting_user}
     )
     record_event(
         actor=acting_user,
-        service=evaluation.case.service_id,
+        service=evaluation.measure.case.service_id,
         action=AuditAction.CREATE if created else AuditAction.UPDATE,
         object_type="judgement",
         object_id=judgement.pk,
-        detail={"case": evaluation.case_id, "evaluation": evaluation.pk, "perspective": perspective},
+        detail={"case": evaluation.measure.case_id, "evaluation": evaluation.pk, "perspective": perspective},
     )
     return judgement
 
@@ -190,11 +194,15 @@ def close_evaluation(
     next_step: str,
     requested_by: str,
     reason: str,
+    expected_version: int,
 ) -> Evaluation:
     """Close the evaluation with its next step, and update the measure plan: the plan is evaluated on
     `held_on`, which schedules the next evaluation by the plan's interval, in a new plan version whose
-    change note says what was decided. Ending the measure itself is a decision (`cases.decisions`)."""
+    change note says what was decided. Ending the measure itself is a decision (`cases.decisions`).
+    `expected_version` is the evaluation's version the page was opened at."""
     evaluation = _open_for_update(evaluation)
+    if evaluation.version != expected_version:
+        raise ConflictError
     _require_edit(acting_user=acting_user, measure=evaluation.measure)
     if next_step not in NextStep.values:
         raise ValidationError({"next_step": _("Choose continue, change or end.")})
@@ -223,8 +231,19 @@ def close_evaluation(
     evaluation.status = EvaluationStatus.CLOSED
     evaluation.closed_by = acting_user
     evaluation.closed_at = timezone.now()
-    evaluation.version += 1
-    evaluation.save()
+    update_versioned(
+        evaluation,
+        expected_version=expected_version,
+        fields=[
+            "held_on",
+            "next_step",
+            "next_step_requested_by",
+            "next_step_reason",
+            "status",
+            "closed_by",
+            "closed_at",
+        ],
+    )
     record_event(
         actor=acting_user,
         service=case.service_id,

@@ -49,7 +49,9 @@ def test_a_weight_change_later_does_not_change_a_recorded_level(case: Case, goal
     save_scale(acting_user=user, goal=goals[0], texts={"expected": "Forventet"}, weight=2)
     evaluation = schedule_evaluation(acting_user=user, measure=goals[0].measure, due_on=timezone.localdate())
     record_levels(acting_user=user, evaluation=evaluation, levels={goals[0].pk: 1})
-    scale = save_scale(acting_user=user, goal=goals[0], texts={"expected": "Forventet"}, weight=9)
+    scale = save_scale(
+        acting_user=user, goal=goals[0], texts={"expected": "Forventet"}, weight=9, expected_version=1
+    )
     assert scale.version == 2
     assert GoalLevel.objects.get(evaluation=evaluation).weight == 2
 
@@ -103,6 +105,7 @@ def test_closing_updates_the_plan_and_schedules_the_next_evaluation(case: Case, 
         next_step=NextStep.CONTINUE,
         requested_by=RequestedBy.PARENTS,
         reason="Foreldrene vil fortsette; skolen ser bedring.",
+        expected_version=evaluation.version,
     )
     plan = plan_of(case)
     assert plan is not None and plan.version == before.version + 1
@@ -118,6 +121,7 @@ def test_closing_updates_the_plan_and_schedules_the_next_evaluation(case: Case, 
             next_step="end",
             requested_by="service",
             reason="x",
+            expected_version=closed.version,
         )
 
 
@@ -148,3 +152,30 @@ def test_only_the_chosen_reviewer_records_the_reviewers_judgement(
         record_judgement(
             acting_user=case.caseworker, evaluation=evaluation, perspective="parent", effect="yes"
         )
+
+
+def test_a_stale_form_is_a_conflict_and_writes_nothing(case: Case, goals: list[Goal]) -> None:
+    from sirkel.core.versioning import ConflictError
+    from sirkel.evaluation.models import EvaluationStatus
+    from sirkel.evaluation.services import close_evaluation
+
+    user = case.caseworker
+    save_scale(acting_user=user, goal=goals[0], texts={"expected": "Forventet"}, weight=2)
+    with pytest.raises(ConflictError):  # opened before the first save: a second "new" scale
+        save_scale(acting_user=user, goal=goals[0], texts={"expected": "Annet"}, weight=3)
+    assert goals[0].scale.expected == "Forventet"
+    evaluation = schedule_evaluation(acting_user=user, measure=goals[0].measure, due_on=timezone.localdate())
+    opened_at = evaluation.version
+    record_levels(acting_user=user, evaluation=evaluation, levels={goals[0].pk: 1})
+    with pytest.raises(ConflictError):
+        close_evaluation(
+            acting_user=user,
+            evaluation=evaluation,
+            held_on=timezone.localdate(),
+            next_step="continue",
+            requested_by="service",
+            reason="Går bra.",
+            expected_version=opened_at,
+        )
+    evaluation.refresh_from_db()
+    assert evaluation.status == EvaluationStatus.SCHEDULED
