@@ -103,6 +103,7 @@ from sirkel.cases.models import Case, Decision, Goal, ImportJob, MeasureKind
 from sirkel.cases.plans import EntryInput, GoalInput, save_plan
 from sirkel.cases.services import break_glass, create_case
 from sirkel.core import pdf
+from sirkel.evaluation.services import schedule_evaluation
 from sirkel.meetings.models import (
     ConsentGivenAs,
     ConsentParty,
@@ -253,6 +254,10 @@ IMPORT_KEEPER = _on_objects(
     "IMPORT_KEEPER", own={LEADER, ADMINISTRATOR}, same_service={LEADER, ADMINISTRATOR}, other_service=set()
 )
 
+# The independent reviewer's own judgement: only the user named as reviewer of the evaluation, which no role
+# user nor principal is in this world (the leader names one through the evaluation page): 404 for all.
+EVALUATION_REVIEWER = _on_objects("EVALUATION_REVIEWER", own=set(), same_service=set(), other_service=set())
+
 # A personal access token: only its own user may revoke it (the own object's token is the caseworker's):
 # neither principal.
 TOKEN_OWNER = _on_objects("TOKEN_OWNER", own={CASEWORKER}, same_service=set(), other_service=set())
@@ -302,6 +307,8 @@ SCOPES: dict[str, dict[str, str]] = {
         "item_id": "family_plan_item",
     },
     "plan_version": {"case_id": "case", "number": "plan_version"},
+    # The open evaluation of the general measure.
+    "evaluation": {"case_id": "case", "evaluation_id": "evaluation"},
     "import_job": {"job_id": "import_job"},
     # The natural mentor's measure (its phases, by number, and a nomination) and the resource person's.
     "mentor_series": {"case_id": "case", "measure_id": "mentor_series"},
@@ -407,6 +414,23 @@ POLICY: dict[str, Rule] = {
     ),
     "cases:import_job": Rule(IMPORT_KEEPER, scope="import_job"),
     "cases:import_step": Rule(IMPORT_KEEPER, scope="import_job", ok=302, method="POST"),
+    # Evaluation (the staff pages): a measure's goal scales (a POST naming no goal of the measure is a bad
+    # request), its evaluations, scheduling one; the evaluation page and its forms, each posting to its own
+    # URL (an empty form is drawn again with its errors). The leader of the case's service names the
+    # reviewer; the reviewer's own judgement is theirs alone, and no role user is a reviewer here (their
+    # read-only access while the evaluation is open is tested in evaluation/tests/test_views.py).
+    "evaluation:scales": Rule(CASE_VIEW, scope="measure", write=Write(CASE_EDIT, ok=400)),
+    "evaluation:measure_evaluations": Rule(CASE_VIEW, scope="measure"),
+    "evaluation:schedule": Rule(CASE_EDIT, scope="measure", write=Write(CASE_EDIT, ok=200)),
+    "evaluation:detail": Rule(CASE_VIEW, scope="evaluation"),
+    "evaluation:levels": Rule(CASE_EDIT, scope="evaluation", method="POST"),
+    "evaluation:service_judgement": Rule(CASE_EDIT, scope="evaluation", method="POST"),
+    "evaluation:parent_judgement": Rule(CASE_EDIT, scope="evaluation", method="POST"),
+    "evaluation:child_view": Rule(CASE_EDIT, scope="evaluation", method="POST"),
+    "evaluation:reviewer_judgement": Rule(EVALUATION_REVIEWER, scope="evaluation", method="POST"),
+    "evaluation:choose_reviewer": Rule(CASE_LEADER, scope="evaluation", method="POST"),
+    "evaluation:close": Rule(CASE_EDIT, scope="evaluation", method="POST"),
+    "reviews:mine": Rule(ANY_STAFF),  # the reviewer's own list (empty for everyone here)
     # The network register, snapshots, export and import
     "network:page": Rule(CASE_VIEW, scope="case"),
     "network:map": Rule(CASE_VIEW, scope="case"),
@@ -650,6 +674,7 @@ def _build_objects(
         expected_version=0,
         entries=[EntryInput(measure_id=measure.pk, goals=[GoalInput(text=f"Emma trives på skolen {tag}")])],
     )
+    evaluation = schedule_evaluation(acting_user=owner, measure=measure, due_on=today)
     mother = network_services.add_member(
         acting_user=owner, case=case, name=f"Mona Mor {tag}", relation="Mor", email="mona@example.no"
     )
@@ -777,6 +802,7 @@ def _build_objects(
         "action": action.pk,
         "decision": decision.pk,
         "plan_version": 1,
+        "evaluation": evaluation.pk,
     }
 
 

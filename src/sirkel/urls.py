@@ -28,6 +28,8 @@ urlpatterns = [
     path("konto/", include("sirkel.accounts.urls")),
     path("saker/", include("sirkel.cases.urls")),
     path("saker/<id:case_id>/nettverk/", include("sirkel.network.urls")),
+    path("saker/<id:case_id>/", include("sirkel.evaluation.urls")),
+    path("evalueringer/", include("sirkel.evaluation.review_urls")),
     path("", include("sirkel.meetings.urls")),
     path("", include("sirkel.actions.urls")),
     path("api/", include("sirkel.api.urls")),

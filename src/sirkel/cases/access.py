@@ -10,6 +10,8 @@ Every selector asks here; views never decide access. The principals Sirkel has, 
   series and meetings, and of the case's network only the people invited to the meetings they lead; a
   family group conference's coordinator without access to the case is `narrow`: only the conference and
   its meetings (`NARROW_PARTS`), not the measure's screening, consents, preparation or actions;
+- the independent reviewer of an evaluation (the evaluation issue): a colleague not on the case, named
+  by the service's leader, reads the case (never changes it) while that evaluation is open;
 - `ResearchGrant`: a researcher with a granted project (the research issue): no case data at all here,
   only the project's de-identified exports, which its own module decides;
 - `LinkToken`: a participant holding a link (the evaluation issue): nothing but what the link is for.
@@ -61,6 +63,7 @@ class Basis(enum.StrEnum):
     MEASURE_LEADER = "meeting_leader"
     RESEARCH_GRANT = "research_grant"
     LINK_TOKEN = "link_token"  # noqa: S105 - a name, not a secret
+    REVIEWER = "reviewer"  # named as independent reviewer of an open evaluation of the case
 
 
 class Part(enum.StrEnum):
@@ -157,8 +160,23 @@ def visible_cases_q(*, user: User) -> Q:
         return Q(pk__in=[])
     assigned = CaseAssignment.objects.filter(case=OuterRef("pk"), user=user)
     grant = BreakGlassAccess.objects.filter(case=OuterRef("pk"), user=user, expires_at__gt=timezone.now())
-    need_to_know = Q(caseworker=user) | Q(Exists(assigned)) | Q(Exists(grant))
+    need_to_know = (
+        Q(caseworker=user) | Q(Exists(assigned)) | Q(Exists(grant)) | Q(Exists(_open_reviews(user)))
+    )
     return Q(service_id__in=leader_ids) | (Q(service_id__in=working_ids) & need_to_know)
+
+
+def _open_reviews(user: User) -> Any:
+    """The open evaluations `user` is the independent reviewer of, of the outer query's case. The
+    evaluation app is asked by name: the policy imports no app that builds on the cases."""
+    evaluation = apps.get_model("evaluation", "Evaluation")
+    return evaluation.objects.filter(measure__case=OuterRef("pk"), reviewer=user, status="scheduled")
+
+
+def reviews_case(*, user: User, case: Case) -> bool:
+    """Whether `user` is the independent reviewer of an open evaluation of `case`."""
+    evaluation = apps.get_model("evaluation", "Evaluation")
+    return bool(evaluation.objects.filter(measure__case=case, reviewer=user, status="scheduled").exists())
 
 
 def case_access(*, user: User | Principal, case: Case) -> CaseAccess:
@@ -179,6 +197,8 @@ def case_access(*, user: User | Principal, case: Case) -> CaseAccess:
         return CaseAccess(True, role in EDITING_ROLES, False, False, Basis.NEED_TO_KNOW)
     if BreakGlassAccess.objects.filter(case=case, user=staff, expires_at__gt=timezone.now()).exists():
         return CaseAccess(True, False, True, False, Basis.BREAK_GLASS)  # read-only
+    if reviews_case(user=staff, case=case):
+        return CaseAccess(True, False, False, False, Basis.REVIEWER)  # read-only, while the review is open
     return NO_CASE
 
 

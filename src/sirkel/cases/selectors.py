@@ -13,7 +13,7 @@ from sirkel.accounts.models import Role, User
 from sirkel.accounts.selectors import service_ids_with_role
 from sirkel.audit.models import AuditAction
 from sirkel.audit.services import record_event
-from sirkel.cases.access import CaseAccess, case_access, visible_cases_q
+from sirkel.cases.access import Basis, CaseAccess, case_access, visible_cases_q
 from sirkel.cases.models import (
     BreakGlassAccess,
     Case,
@@ -61,6 +61,7 @@ def get_case_for_user(
         object_id=case.pk,
         detail={
             **({"basis": "break_glass"} if access.via_break_glass else {}),
+            **({"basis": Basis.REVIEWER.value} if access.basis == Basis.REVIEWER else {}),
             **({"part": part} if part else {}),
         },
     )

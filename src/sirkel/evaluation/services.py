@@ -1,4 +1,5 @@
-"""Writes of the evaluation app: goal scales, scheduling an evaluation, goal levels, judgements, closing.
+"""Writes of the evaluation app: goal scales, scheduling an evaluation, goal levels, judgements (the
+child's view among them), the independent reviewer, closing.
 
 Each write asks the access policy (edit rights on the case), checks the rules and is audited as one
 event. The T-score is recomputed from the levels each time they are recorded (`scores.t_score`), with
@@ -15,11 +16,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from sirkel.accounts.models import User
+from sirkel.accounts.models import NON_STAFF_ROLES, Role, User
+from sirkel.accounts.selectors import roles_by_service
 from sirkel.audit.models import AuditAction
 from sirkel.audit.services import record_event
 from sirkel.cases.access import case_access
-from sirkel.cases.models import Goal, Measure, Phase
+from sirkel.cases.models import CaseAssignment, Goal, Measure, Phase
 from sirkel.cases.plans import plan_of, save_plan
 from sirkel.core.versioning import ConflictError, update_versioned
 from sirkel.evaluation.models import (
@@ -251,5 +253,110 @@ def close_evaluation(
         object_type="evaluation",
         object_id=evaluation.pk,
         detail={"case": case.pk, "closed": True, "next_step": next_step},
+    )
+    return evaluation
+
+
+CHILD_SCALE = range(1, 6)  # the five faces, from very bad (1) to very good (5)
+
+
+@transaction.atomic
+def record_child_view(
+    *,
+    acting_user: User,
+    evaluation: Evaluation,
+    scale: int | None,
+    words: str,
+    wants_next: str,
+    helped_by: str,
+    declined: bool,
+) -> Judgement:
+    """Record the child's view as a caseworker wrote it down: a face on the five-step scale (1–5), the
+    child's own words, what they want to happen next and who helped them say it; or that the child did
+    not want to answer (then no face is kept, and whatever the child still chose to say is)."""
+    evaluation = _open_for_update(evaluation)
+    _require_edit(acting_user=acting_user, measure=evaluation.measure)
+    if declined:
+        scale = None
+    elif scale is None or scale not in CHILD_SCALE:
+        raise ValidationError(
+            {"scale": _("Choose one of the five faces, or tick that the child did not want to answer.")}
+        )
+    judgement, created = Judgement.objects.update_or_create(
+        evaluation=evaluation,
+        perspective=Perspective.CHILD,
+        defaults={
+            "child_scale": scale,
+            "text": words.strip(),
+            "child_wants_next": wants_next.strip(),
+            "child_helped_by": helped_by.strip()[:200],
+            "declined": declined,
+            "recorded_by": acting_user,
+            "via_link": None,
+        },
+    )
+    record_event(
+        actor=acting_user,
+        service=evaluation.measure.case.service_id,
+        action=AuditAction.CREATE if created else AuditAction.UPDATE,
+        object_type="judgement",
+        object_id=judgement.pk,
+        detail={"case": evaluation.measure.case_id, "evaluation": evaluation.pk, "perspective": "child"},
+    )
+    return judgement
+
+
+# The roles a reviewer may hold: a colleague who works on cases, or a leader (never a researcher, an
+# outside coordinator or an administrator, who do not judge measures).
+REVIEWER_ROLES = frozenset({Role.CASEWORKER.value, Role.CONSULTANT.value, Role.LEADER.value})
+
+
+def is_on_the_case(*, user: User, measure: Measure) -> bool:
+    """Whether `user` works on the measure's case: its caseworker, or assigned to it."""
+    case = measure.case
+    return case.caseworker_id == user.pk or CaseAssignment.objects.filter(case=case, user=user).exists()
+
+
+@transaction.atomic
+def choose_reviewer(*, acting_user: User, evaluation: Evaluation, reviewer: User) -> Evaluation:
+    """The leader of the case's service names the independent reviewer: a colleague or leader of the
+    service who is not on the case. Until the evaluation is closed the reviewer may read the case (the
+    access policy's `Basis.REVIEWER`). A reviewer who has already judged is not replaced."""
+    evaluation = _open_for_update(evaluation)
+    case = evaluation.measure.case
+    if roles_by_service(user=acting_user).get(case.service_id) != Role.LEADER.value:
+        raise PermissionDenied
+    if case.phase == Phase.CLOSED:
+        raise ValidationError(_("The case is closed: its evaluations can no longer be changed."))
+    role = roles_by_service(user=reviewer).get(case.service_id)
+    if role is None or role in NON_STAFF_ROLES or role not in REVIEWER_ROLES or not reviewer.is_active:
+        raise ValidationError({"reviewer": _("Choose a colleague or leader of the service.")})
+    if is_on_the_case(user=reviewer, measure=evaluation.measure):
+        raise ValidationError(
+            {
+                "reviewer": _(
+                    "%(name)s works on this case and cannot be its independent reviewer. "
+                    "Choose someone who is not on the case."
+                )
+                % {"name": reviewer.display_name()}
+            }
+        )
+    if (
+        evaluation.reviewer_id not in (None, reviewer.pk)
+        and evaluation.judgements.filter(perspective=Perspective.REVIEWER).exists()
+    ):
+        raise ValidationError(_("The reviewer has already given their judgement and is not replaced."))
+    evaluation.reviewer = reviewer
+    evaluation.reviewer_chosen_by = acting_user
+    update_versioned(
+        evaluation, expected_version=evaluation.version, fields=["reviewer", "reviewer_chosen_by"]
+    )
+    record_event(
+        actor=acting_user,
+        service=case.service_id,
+        action=AuditAction.UPDATE,
+        object_type="evaluation",
+        object_id=evaluation.pk,
+        detail={"case": case.pk, "reviewer": reviewer.pk},
     )
     return evaluation
