@@ -17,7 +17,7 @@ from django.urls import reverse
 from playwright.sync_api import Browser, Page, expect
 
 from sirkel.accounts.models import User
-from sirkel.cases.models import Goal, PlanVersion
+from sirkel.cases.models import Goal, MeasurePlan, PlanVersion
 from sirkel.cases.plans import set_goals
 from sirkel.evaluation.models import Evaluation, EvaluationStatus, GoalScale, Judgement
 from sirkel.evaluation.scores import t_score
@@ -82,7 +82,9 @@ def test_an_evaluation_from_every_side_with_a_blind_reviewer(
 
     # 2. The evaluation is scheduled from the plan, on the plan's next evaluation date.
     page.goto(reverse("cases:plan", args=[case.pk]))
-    expect(page.locator(f"#due-on-{measure.pk}")).to_have_value(case.plan.next_evaluation_on.isoformat())
+    next_evaluation = MeasurePlan.objects.get(case=case).next_evaluation_on
+    assert next_evaluation is not None
+    expect(page.locator(f"#due-on-{measure.pk}")).to_have_value(next_evaluation.isoformat())
     submit(page, f"#schedule-{measure.pk}")
     evaluation = Evaluation.objects.get(measure=measure)
     detail = reverse("evaluation:detail", args=[case.pk, evaluation.pk])
