@@ -6,7 +6,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -459,3 +461,63 @@ def test_an_evaluation_of_another_case_is_404(
     other = make_case(owner=caseworker, service=service)  # type: ignore[operator]
     url = reverse("evaluation:detail", args=[other.pk, evaluation.pk])
     assert en(caseworker).get(url).status_code == 404
+
+
+# --- Query counts ----------------------------------------------------------------------------------------
+
+
+def _queries(client: Client, url: str) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured.captured_queries)
+
+
+def test_the_evaluation_page_s_queries_do_not_grow_with_parents_and_goals(
+    case: Case, evaluation: Evaluation, measure: Measure, goals: list[Goal]
+) -> None:
+    user = case.caseworker
+    client = en(user)
+    first = add_member(acting_user=user, case=case, name="Mona Mor", relation="Mor")
+    record_judgement(
+        acting_user=user,
+        evaluation=evaluation,
+        perspective=Perspective.PARENT,
+        effect="yes",
+        member_id=first.pk,
+    )
+    record_levels(acting_user=user, evaluation=evaluation, levels={goals[0].pk: 1})
+    few = _queries(client, detail_url(evaluation))
+    for name in ("Frank Far", "Siri Stemor", "Per Stefar"):
+        member = add_member(acting_user=user, case=case, name=name, relation="Forelder")
+        record_judgement(
+            acting_user=user,
+            evaluation=evaluation,
+            perspective=Perspective.PARENT,
+            effect="no",
+            member_id=member.pk,
+        )
+    record_levels(acting_user=user, evaluation=evaluation, levels={goals[1].pk: -1})
+    assert _queries(client, detail_url(evaluation)) == few
+
+
+def test_the_evaluations_list_s_queries_do_not_grow_with_evaluations(
+    case: Case, evaluation: Evaluation, measure: Measure, goals: list[Goal]
+) -> None:
+    user = case.caseworker
+    client = en(user)
+    url = reverse("evaluation:measure_evaluations", args=[case.pk, measure.pk])
+    few = _queries(client, url)
+    for _n in range(3):
+        current = Evaluation.objects.get(measure=measure, status=EvaluationStatus.SCHEDULED)
+        current = record_levels(acting_user=user, evaluation=current, levels={goals[0].pk: 1})
+        close_evaluation(
+            acting_user=user,
+            evaluation=current,
+            held_on=timezone.localdate(),
+            next_step="continue",
+            requested_by="service",
+            reason="Videre",
+            expected_version=current.version,
+        )
+        schedule_evaluation(acting_user=user, measure=measure, due_on=timezone.localdate())
+    assert _queries(client, url) == few
