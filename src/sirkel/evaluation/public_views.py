@@ -13,16 +13,19 @@ must not reach another site's logs through a Referer, nor stay in a shared compu
 from __future__ import annotations
 
 import time
-from typing import Any
+from collections.abc import Callable
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import render
 from django.utils import translation
+from django.utils.decorators import decorator_from_middleware
 from django.utils.http import urlencode
-from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.csrf import csrf_exempt
 
 from sirkel.core.forms import add_service_errors
 from sirkel.evaluation import links
@@ -31,6 +34,7 @@ from sirkel.evaluation.public_forms import ChildViewForm, FeedbackForm, ParentVi
 
 DEFAULT_RATE = 30  # requests a minute, per client address and per token
 METHODS = ("GET", "HEAD", "POST")
+View = Callable[..., HttpResponse]
 
 
 def _window() -> int:
@@ -93,7 +97,22 @@ def _switch(request: HttpRequest) -> list[dict[str, str]]:
     ]
 
 
-@csrf_protect
+class _LinkCsrfMiddleware(CsrfViewMiddleware):
+    """Django's CSRF check, accepting the `Origin: null` a browser sends on a POST from a page that sends no
+    referrer (these pages' `Referrer-Policy: no-referrer`). Any other origin must still be Sirkel's own,
+    and the CSRF token (the cookie and the form's field) is checked as always."""
+
+    def _origin_verified(self, request: HttpRequest) -> bool:
+        if request.META.get("HTTP_ORIGIN") == "null":
+            return True
+        return bool(super()._origin_verified(request))  # type: ignore[misc]
+
+
+_link_csrf = cast(Callable[[View], View], decorator_from_middleware(_LinkCsrfMiddleware))
+
+
+@csrf_exempt  # from the site-wide check: `_link_csrf` does it, knowing the pages send no referrer
+@_link_csrf
 def page(request: HttpRequest, token: str) -> HttpResponse:
     if request.method not in METHODS:
         return _private(HttpResponseNotAllowed(METHODS))

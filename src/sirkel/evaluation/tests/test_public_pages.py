@@ -147,8 +147,11 @@ def test_an_anonymous_post_needs_the_csrf_cookie(world: LinkWorld) -> None:
     page = client.get(_url(token))
     csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode())
     assert csrf is not None
-    sent = client.post(_url(token), {"action": w.mothers[0].pk, "csrfmiddlewaretoken": csrf.group(1)})
-    assert sent.status_code == 302
+    data = {"action": w.mothers[0].pk, "csrfmiddlewaretoken": csrf.group(1)}
+    assert client.post(_url(token), data, HTTP_ORIGIN="https://elsewhere.example").status_code == 403
+    assert client.post(_url(token), {"action": w.mothers[0].pk}, HTTP_ORIGIN="null").status_code == 403
+    # A page without a referrer makes the browser send `Origin: null`: accepted with the CSRF token.
+    assert client.post(_url(token), data, HTTP_ORIGIN="null").status_code == 302
 
 
 def test_feedback_is_saved_and_can_be_changed(world: LinkWorld) -> None:
