@@ -121,6 +121,16 @@ def test_a_signed_in_caseworker_opening_a_link_is_only_its_holder(world: LinkWor
     assert set(re.findall(r'id="action-(\d+)"', html)) == {str(a.pk) for a in w.mothers}
 
 
+@override_settings(SIRKEL_REQUIRE_2FA=True)
+def test_a_signed_in_user_without_a_second_factor_still_opens_a_link(world: LinkWorld) -> None:
+    """The link needs no sign-in, so a half-signed-in staff session is not sent to verify first."""
+    w = world
+    _l, token = _make(w, "actions", member=w.mother)
+    staff = client_for(w.owner)
+    assert staff.get(reverse("cases:list")).status_code == 302  # staff pages want the second factor
+    assert staff.get(_url(token)).status_code == 200
+
+
 def test_a_links_cookies_reach_no_staff_url(world: LinkWorld) -> None:
     w = world
     _l, token = _make(w, "actions", member=w.mother)
