@@ -103,6 +103,7 @@ from sirkel.cases.models import Case, Decision, Goal, ImportJob, MeasureKind
 from sirkel.cases.plans import EntryInput, GoalInput, save_plan
 from sirkel.cases.services import break_glass, create_case
 from sirkel.core import pdf
+from sirkel.evaluation import links as participant_links
 from sirkel.evaluation.services import schedule_evaluation
 from sirkel.meetings.models import (
     ConsentGivenAs,
@@ -263,7 +264,9 @@ EVALUATION_REVIEWER = _on_objects("EVALUATION_REVIEWER", own=set(), same_service
 TOKEN_OWNER = _on_objects("TOKEN_OWNER", own={CASEWORKER}, same_service=set(), other_service=set())
 
 ANY_STAFF = roles(*STAFF_ROLES, name="ANY_STAFF")
-PUBLIC = Access("PUBLIC", {NO_OBJECT: frozenset(SIGNED_IN)}, anonymous=True)
+# Everyone, signed in or not, on every object: a participant's link page (its token is its object) answers
+# whoever holds the token, and its session sign-in plays no part.
+PUBLIC = Access("PUBLIC", {o: frozenset(SIGNED_IN) for o in (NO_OBJECT, *OBJECTS)}, anonymous=True)
 
 
 # --- Scopes: which object a route's kwargs point at ---------------------------------------------------------
@@ -319,6 +322,10 @@ SCOPES: dict[str, dict[str, str]] = {
     # between its meetings that they recorded.
     "ntt_series": {"case_id": "case", "measure_id": "ntt_series"},
     "contact": {"case_id": "case", "measure_id": "ntt_series", "contact_id": "contact"},
+    # A participant link of the network-meeting measure (the aunt's, for her actions), and its token, which
+    # is all the public page's URL carries.
+    "link": {"case_id": "case", "measure_id": "series", "link_id": "link"},
+    "link_token": {"token": "link_token"},
 }
 
 
@@ -547,6 +554,12 @@ POLICY: dict[str, Rule] = {
     "api:import_measures": Rule(roles(LEADER, ADMINISTRATOR), ok=400, method="POST"),
     "api:schema": Rule(PUBLIC),
     "api:docs": Rule(PUBLIC),
+    # Participant links: made, listed and stopped by whoever runs the measure (an empty form is drawn again
+    # with its errors). The participant's own page answers whoever holds the token, signed in or not, the
+    # same (it uses no session); a token that does not work is one plain 404 page (tested beside the code).
+    "links:links": Rule(MEASURE_RUN, scope="series", write=Write(MEASURE_RUN, ok=200)),
+    "links:revoke": Rule(MEASURE_RUN, scope="link", ok=302, method="POST"),
+    "participant:page": Rule(PUBLIC, scope="link_token"),
 }
 
 
@@ -646,7 +659,7 @@ class World:
     sessions: dict[str, str] = field(default_factory=dict)  # role → session key, signed in once
     read_tokens: dict[str, str] = field(default_factory=dict)  # role → secret of a read-only token
     write_tokens: dict[str, str] = field(default_factory=dict)  # role → secret of a token that may write
-    objects: dict[str, dict[str, int]] = field(default_factory=dict)  # OWN… → item → id
+    objects: dict[str, dict[str, int | str]] = field(default_factory=dict)  # OWN… → item → id (or token)
     users: dict[str, User] = field(default_factory=dict)  # role → its user
 
 
@@ -658,7 +671,7 @@ def _build_objects(
     tag: str,
     leader: User | None = None,
     coordinator: User | None = None,
-) -> dict[str, int]:
+) -> dict[str, int | str]:
     """A case with everything the routes need: through the services as its owner would, except the
     measures, the series and its meetings, made directly in the state wanted (as the factories do). The
     network-meeting measure's leader, when given, is chosen through the service, from the register."""
@@ -779,7 +792,13 @@ def _build_objects(
     contact = TherapistContact.objects.create(
         series=ntt_series, goal=goal, on=today, by=leader or owner, with_whom="Mor", note="Leggetid"
     )
+    # A link for the aunt to see and mark her actions (a token, as the public page's URL takes it).
+    link, link_token = participant_links.create_link(
+        acting_user=owner, series=series, purpose="actions", member=aunt
+    )
     return {
+        "link": link.pk,
+        "link_token": link_token,
         "conference": conference.measure_id,
         "conference_meeting": conference_meeting.pk,
         "family_plan": family_plan.pk,
@@ -978,6 +997,8 @@ def test_route_answers_as_the_policy_says(
     name: str, world: World, db: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(pdf, "render_pdf", _template_only)
+    # Every cell comes from one address: the participant pages' rate limit would count them all.
+    monkeypatch.setattr(settings, "SIRKEL_LINK_RATE", 1_000_000, raising=False)
     rule = POLICY[name]
     route = world.routes.get(name)
     if route is None:

@@ -32,6 +32,8 @@ urlpatterns = [
     path("evalueringer/", include("sirkel.evaluation.review_urls")),
     path("", include("sirkel.meetings.urls")),
     path("", include("sirkel.actions.urls")),
+    path("", include("sirkel.evaluation.link_urls")),  # participant links, under the measure's path
+    path("lenke/", include("sirkel.evaluation.public_urls")),  # the participants' own pages (no account)
     path("api/", include("sirkel.api.urls")),
     path("sprak/", set_language, name="set_language"),
     path("admin/", admin.site.urls),

@@ -22,6 +22,7 @@ EXEMPT_URL_NAMES = {
     "accounts:logout",
     "healthz",
     "set_language",
+    "participant:page",  # a participant's link uses no sign-in: a signed-in user opening one is its holder
 }
 
 

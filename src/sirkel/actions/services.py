@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils.translation import gettext as _
@@ -21,6 +21,8 @@ from sirkel.actions.models import Action, ActionReview, ActionStatus
 from sirkel.actions.selectors.plan import meeting_date
 from sirkel.actions.selectors.review import unreviewed_actions
 from sirkel.audit.models import AuditAction
+from sirkel.audit.services import record_event
+from sirkel.cases.access import Do, LinkToken, may
 from sirkel.core.types import UNCHANGED, Unchanged
 from sirkel.core.versioning import update_versioned
 from sirkel.meetings.kinds import kind_config
@@ -342,3 +344,33 @@ def release_member(
             released_member=member.pk,
             kept_as_former_owner=target is None,
         )
+
+
+@transaction.atomic
+def mark_done_via_link(*, principal: LinkToken, link_id: int, action: Action) -> Action:
+    """A participant holding a link (`LinkToken`) marks one of their own actions done. The access policy
+    decides which actions the link reaches; the write is audited without an actor, naming the link."""
+    if not may(user=principal, action=Do.EDIT, obj=action):
+        raise PermissionDenied
+    series = action.series
+    guards.ensure_running(series=series)
+    stored = Action.objects.select_for_update().get(pk=action.pk)
+    if stored.status != ActionStatus.DONE:
+        stored.status = ActionStatus.DONE
+        stored.version += 1
+        stored.save(update_fields=["status", "version", "updated_at"])
+        record_event(
+            actor=None,
+            service=series.case.service_id,
+            action=AuditAction.UPDATE,
+            object_type="action",
+            object_id=stored.pk,
+            detail={
+                "case": series.case_id,
+                "series": series.pk,
+                "fields": ["status"],
+                "via": "link",
+                "link": link_id,
+            },
+        )
+    return stored

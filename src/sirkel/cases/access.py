@@ -260,6 +260,8 @@ def may(*, user: User | Principal, action: str, obj: Any) -> bool:
     """The one question: may `user` (or another principal) do `action` (view, edit, run) to `obj`?
     Objects the policy does not know: no."""
     label = obj._meta.label_lower
+    if isinstance(user, LinkToken):
+        return _link_may(token=user, action=action, obj=obj, label=label)
     if label == "cases.case":
         access = case_access(user=user, case=obj)
         return access.can_edit if action == Do.EDIT else access.can_view and action == Do.VIEW
@@ -275,3 +277,45 @@ def may(*, user: User | Principal, action: str, obj: Any) -> bool:
             return member_visible(user=user, member=obj)
         return case_access(user=user, case=obj.case).can_edit
     return False
+
+
+# --- A participant's link -------------------------------------------------------------------------------
+
+# What each purpose of a link reaches (the evaluation app's `LinkPurpose`, by value).
+_LINK_REACHES = {
+    "actions": "actions.action",
+    "feedback": "meetings.meeting",
+    "evaluation": "evaluation.evaluation",
+}
+
+
+def _link_may(*, token: LinkToken, action: str, obj: Any, label: str) -> bool:
+    """A link's holder may view and change exactly the objects its purpose names, while the link lives:
+    their own actions in the link's series, the link's meeting (its feedback), the link's evaluation (their
+    view). Nothing else: no case, no register, no other participant, no staff URL (the pages decide that
+    by using no session). The link is read by its id, so a revoked or expired one reaches nothing."""
+    if action not in (Do.VIEW, Do.EDIT):
+        return False
+    link = (
+        apps.get_model("evaluation", "ParticipantLink")
+        .objects.filter(
+            pk=token.token_id,
+            series_id=token.series_id,
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+        )
+        .first()
+    )
+    if link is None or _LINK_REACHES.get(link.purpose) != label:
+        return False
+    if label == "actions.action":
+        return bool(
+            link.member_id is not None
+            and obj.series_id == link.series_id
+            and obj.owner_member_id == link.member_id
+        )
+    if label == "meetings.meeting":
+        return bool(obj.pk == link.meeting_id and obj.series_id == link.series_id)
+    series_model = apps.get_model("meetings", "Series")
+    measure_id = series_model.objects.filter(pk=link.series_id).values_list("measure_id", flat=True).first()
+    return bool(obj.pk == link.evaluation_id and obj.measure_id == measure_id)
