@@ -17,6 +17,7 @@ from pytest_django import DjangoAssertNumQueries
 from sirkel.accounts.models import Service, User
 from sirkel.audit.models import AuditEvent
 from sirkel.cases.models import Case
+from sirkel.cases.services import break_glass
 from sirkel.evaluation.instruments import define_instrument, record_rating
 from sirkel.evaluation.models import Instrument, Rating
 from sirkel.testing.fixtures import client_for
@@ -137,10 +138,8 @@ def test_two_ratings_show_their_reliable_change_in_chart_and_table(
     assert html.count('<tr data-total="') == 2
 
 
-def test_a_reader_sees_the_ratings_but_no_form(case: Case, outcome: Instrument, make_case: Any) -> None:
+def test_a_break_glass_reader_sees_the_ratings_but_no_form(case: Case, outcome: Instrument) -> None:
     _rate(case, outcome, 5, days_ago=0)
-    from sirkel.cases.services import break_glass
-
     reader = User.objects.create(username="vakt")
     reader.memberships.create(service=case.service, role="caseworker")
     break_glass(
