@@ -233,7 +233,9 @@ def test_revising_makes_a_version_and_a_stale_form_is_a_conflict(leader: User, s
     client.post(reverse("ratings:instrument_new"), _form())
     first = Instrument.objects.get(service=service)
     url = reverse("ratings:instrument_edit", args=[first.pk])
-    assert client.get(url).status_code == 200
+    form_page = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    assert form_page.status_code == 200
+    assert "Saving makes version 2; version 1 and the ratings" in form_page.content.decode()
     changed = {**_form(items="Hjemme | At home\nSkolen\nVenner"), "version": "1"}
     assert client.post(url, changed).status_code == 302
     assert list(
