@@ -82,6 +82,8 @@ class RatingForm(forms.Form):
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         if self.instrument_obj is None:
+            if self.data.get("instrument"):  # changed or retired since the form was drawn
+                raise forms.ValidationError(_("This instrument has been changed or retired: choose again."))
             raise forms.ValidationError(_("Choose an instrument."))
         return cleaned
 

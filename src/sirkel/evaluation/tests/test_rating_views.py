@@ -18,7 +18,7 @@ from sirkel.accounts.models import Service, User
 from sirkel.audit.models import AuditEvent
 from sirkel.cases.models import Case
 from sirkel.cases.services import break_glass
-from sirkel.evaluation.instruments import define_instrument, record_rating
+from sirkel.evaluation.instruments import define_instrument, record_rating, retire_instrument
 from sirkel.evaluation.models import Instrument, Rating
 from sirkel.testing.fixtures import client_for
 
@@ -110,6 +110,26 @@ def test_a_rating_without_every_item_keeps_what_was_typed(case: Case, outcome: I
 def test_an_empty_post_is_drawn_again(case: Case) -> None:
     response = client_for(case.caseworker).post(_url(case), {})
     assert response.status_code == 200 and 'class="error-summary"' in response.content.decode()
+
+
+def test_a_rating_with_a_retired_instrument_is_refused_with_what_was_typed(
+    case: Case, leader: User, service: Service
+) -> None:
+    ours = define_instrument(
+        acting_user=leader,
+        service=service,
+        key="var-egen",
+        name="Vår egen",
+        kind="outcome",
+        items=[{"key": "a", "label": "Alt i alt"}],
+        sd=2,
+        reliability=0.8,
+    )
+    retire_instrument(acting_user=leader, instrument=ours)
+    response = client_for(case.caseworker).post(_url(case), _post(ours, value=5, respondent="Far"))
+    assert response.status_code == 200
+    assert 'class="error-summary"' in response.content.decode() and 'value="Far"' in response.content.decode()
+    assert not Rating.objects.exists()
 
 
 def test_two_ratings_show_their_reliable_change_in_chart_and_table(
