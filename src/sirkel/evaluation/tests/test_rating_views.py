@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from django.test import Client
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from pytest_django import DjangoAssertNumQueries
 
 from sirkel.accounts.models import Service, User
@@ -253,7 +253,8 @@ def test_revising_makes_a_version_and_a_stale_form_is_a_conflict(leader: User, s
     client.post(reverse("ratings:instrument_new"), _form())
     first = Instrument.objects.get(service=service)
     url = reverse("ratings:instrument_edit", args=[first.pk])
-    form_page = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    with translation.override("en"):  # restores the language after: the middleware's choice must not leak
+        form_page = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
     assert form_page.status_code == 200
     assert "Saving makes version 2; version 1 and the ratings" in form_page.content.decode()
     changed = {**_form(items="Hjemme | At home\nSkolen\nVenner"), "version": "1"}
