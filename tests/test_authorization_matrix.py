@@ -104,6 +104,7 @@ from sirkel.cases.plans import EntryInput, GoalInput, save_plan
 from sirkel.cases.services import break_glass, create_case
 from sirkel.core import pdf
 from sirkel.evaluation import links as participant_links
+from sirkel.evaluation.models import Instrument
 from sirkel.evaluation.services import schedule_evaluation
 from sirkel.meetings.models import (
     ConsentGivenAs,
@@ -258,6 +259,10 @@ IMPORT_KEEPER = _on_objects(
 # The independent reviewer's own judgement: only the user named as reviewer of the evaluation, which no role
 # user nor principal is in this world (the leader names one through the evaluation page): 404 for all.
 EVALUATION_REVIEWER = _on_objects("EVALUATION_REVIEWER", own=set(), same_service=set(), other_service=set())
+# A service's own rating instrument (own's and same_service's are A's, other_service's B's): changed and
+# retired by the leaders of its service only. Neither principal: the measure leader is a consultant of B,
+# and break-glass opens a case, not a service's instruments.
+INSTRUMENT_KEEPER = _on_objects("INSTRUMENT_KEEPER", own={LEADER}, same_service={LEADER}, other_service=set())
 
 # A personal access token: only its own user may revoke it (the own object's token is the caseworker's):
 # neither principal.
@@ -321,6 +326,7 @@ SCOPES: dict[str, dict[str, str]] = {
     # NTT's measure (led, for own, by the measure leader as its environmental therapist) and a contact
     # between its meetings that they recorded.
     "ntt_series": {"case_id": "case", "measure_id": "ntt_series"},
+    "instrument": {"instrument_id": "instrument"},
     "contact": {"case_id": "case", "measure_id": "ntt_series", "contact_id": "contact"},
     # A participant link of the network-meeting measure (the aunt's, for her actions), and its token, which
     # is all the public page's URL carries.
@@ -515,6 +521,15 @@ POLICY: dict[str, Rule] = {
     "meetings:contact_add": Rule(MEASURE_RUN, scope="ntt_series", ok=400, method="POST"),
     "meetings:contact_delete": Rule(MEASURE_RUN, scope="contact", ok=302, method="POST"),
     "meetings:set_cadence": Rule(CASE_EDIT, scope="ntt_series", ok=302, method="POST"),
+    # Ratings: a case's (an empty rating is drawn again with its errors), and the service's instruments,
+    # kept by its leaders (an empty form is drawn again with its errors; retiring redirects to the list).
+    "ratings:case": Rule(CASE_VIEW, scope="case", write=Write(CASE_EDIT, ok=200)),
+    "ratings:instruments": Rule(roles(LEADER)),
+    "ratings:instrument_new": Rule(roles(LEADER), write=Write(roles(LEADER), ok=200)),
+    "ratings:instrument_edit": Rule(
+        INSTRUMENT_KEEPER, scope="instrument", write=Write(INSTRUMENT_KEEPER, ok=200)
+    ),
+    "ratings:instrument_retire": Rule(INSTRUMENT_KEEPER, scope="instrument", ok=302, method="POST"),
     # Actions
     "actions:plan": Rule(SERIES_VIEW, scope="series", write=Write(MEASURE_RUN, ok=302)),
     "actions:action_new": Rule(MEASURE_RUN, scope="series"),
@@ -910,6 +925,21 @@ def build_world() -> World:
     # outsider's. Only a token's own user may revoke it.
     for obj, user in ((OWN, users[CASEWORKER]), (SAME_SERVICE, teammate), (OTHER_SERVICE, outsider)):
         world.objects[obj]["api_token"] = create_token(user=user, name="matrix, to revoke")[0].pk
+    # A rating instrument of the service per object: own's and same_service's are A's, other_service's B's.
+    for obj, service, key in (
+        (OWN, service_a, "matrix-a1"),
+        (SAME_SERVICE, service_a, "matrix-a2"),
+        (OTHER_SERVICE, service_b, "matrix-b"),
+    ):
+        world.objects[obj]["instrument"] = Instrument.objects.create(
+            service=service,
+            key=key,
+            name=key,
+            kind="outcome",
+            items=[{"key": "a", "label": "A", "label_en": "A"}],
+            sd=2.0,
+            reliability=0.8,
+        ).pk
     return world
 
 

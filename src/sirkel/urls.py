@@ -34,6 +34,7 @@ urlpatterns = [
     path("", include("sirkel.actions.urls")),
     path("", include("sirkel.evaluation.link_urls")),  # participant links, under the measure's path
     path("lenke/", include("sirkel.evaluation.public_urls")),  # the participants' own pages (no account)
+    path("", include("sirkel.evaluation.rating_urls")),
     path("api/", include("sirkel.api.urls")),
     path("sprak/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
