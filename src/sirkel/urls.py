@@ -30,6 +30,7 @@ urlpatterns = [
     path("saker/<id:case_id>/nettverk/", include("sirkel.network.urls")),
     path("", include("sirkel.meetings.urls")),
     path("", include("sirkel.actions.urls")),
+    path("effekt/", include("sirkel.evaluation.overview_urls")),
     path("api/", include("sirkel.api.urls")),
     path("sprak/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
