@@ -103,6 +103,7 @@ from sirkel.cases.models import Case, Decision, Goal, ImportJob, MeasureKind
 from sirkel.cases.plans import EntryInput, GoalInput, save_plan
 from sirkel.cases.services import break_glass, create_case
 from sirkel.core import pdf
+from sirkel.evaluation.services import schedule_evaluation
 from sirkel.meetings.models import (
     ConsentGivenAs,
     ConsentParty,
@@ -312,6 +313,10 @@ SCOPES: dict[str, dict[str, str]] = {
     # between its meetings that they recorded.
     "ntt_series": {"case_id": "case", "measure_id": "ntt_series"},
     "contact": {"case_id": "case", "measure_id": "ntt_series", "contact_id": "contact"},
+    # The general measure's goal in the plan, and its evaluation (scheduled); the case's service.
+    "goal": {"case_id": "case", "measure_id": "measure", "goal_id": "goal"},
+    "evaluation": {"case_id": "case", "measure_id": "measure", "evaluation_id": "evaluation"},
+    "service": {"service_id": "service"},
 }
 
 
@@ -523,6 +528,19 @@ POLICY: dict[str, Rule] = {
     "api:action_reviews": Rule(SERIES_VIEW, scope="action", write=Write(MEASURE_RUN, ok=400)),
     # The role is checked before the query: without `service` and `caseworker` the request is refused.
     "api:import_measures": Rule(roles(LEADER, ADMINISTRATOR), ok=400, method="POST"),
+    # Evaluation: a goal's scale (saved whole with its version), the measure's evaluations (scheduling one:
+    # an empty body is refused), its levels, judgements and closing (POST only; an empty body is refused).
+    # A judgement is also the reviewer's to record, and no role user here reviews.
+    "api:goal_scale": Rule(CASE_VIEW, scope="goal", write=Write(CASE_EDIT, ok=400, method="PUT")),
+    "api:evaluations": Rule(CASE_VIEW, scope="measure", write=Write(CASE_EDIT, ok=400)),
+    "api:evaluation": Rule(CASE_VIEW, scope="evaluation"),
+    "api:evaluation_levels": Rule(CASE_EDIT, scope="evaluation", ok=400, method="POST"),
+    "api:evaluation_judgements": Rule(CASE_EDIT, scope="evaluation", ok=400, method="POST"),
+    "api:evaluation_close": Rule(CASE_EDIT, scope="evaluation", ok=400, method="POST"),
+    "api:ratings": Rule(CASE_VIEW, scope="case"),
+    "api:instruments": Rule(ANY_STAFF),  # the generic ones and one's services' own: no case data
+    # The effect overview of a service: its leaders (own and same_service are A's, other_service is B's).
+    "api:effect_overview": Rule(CASE_LEADER, scope="service"),
     "api:schema": Rule(PUBLIC),
     "api:docs": Rule(PUBLIC),
 }
@@ -756,7 +774,11 @@ def _build_objects(
     contact = TherapistContact.objects.create(
         series=ntt_series, goal=goal, on=today, by=leader or owner, with_whom="Mor", note="Leggetid"
     )
+    evaluation = schedule_evaluation(acting_user=owner, measure=measure, due_on=today)
     return {
+        "goal": Goal.objects.get(measure=measure).pk,
+        "evaluation": evaluation.pk,
+        "service": service.pk,
         "conference": conference.measure_id,
         "conference_meeting": conference_meeting.pk,
         "family_plan": family_plan.pk,

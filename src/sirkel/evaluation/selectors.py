@@ -8,17 +8,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from sirkel.accounts.models import Role, Service, User
-from sirkel.accounts.selectors import services_for_user
+from sirkel.accounts.selectors import service_ids_with_role, services_for_user
 from sirkel.audit.models import AuditAction
 from sirkel.audit.services import record_event
-from sirkel.cases.access import visible_cases_q
+from sirkel.cases.access import case_access, visible_cases_q
 from sirkel.cases.models import Case
-from sirkel.evaluation.models import Evaluation, EvaluationStatus, Judgement, Perspective
+from sirkel.evaluation.models import Evaluation, EvaluationStatus, Instrument, Judgement, Perspective
 from sirkel.evaluation.overview import JudgementRow, Overview, compute
 from sirkel.taxonomy import measures as measure_taxonomy
 
@@ -118,3 +118,18 @@ def effect_overview(*, user: User, service_id: int | None = None, year: int | No
         overview=compute(rows, scores, kinds=measure_taxonomy.kind_keys()),
         overdue=overdue,
     )
+
+
+def may_judge(*, user: User, evaluation: Evaluation) -> bool:
+    """Whether `user` may record a judgement at the evaluation at all: whoever may change the case, or the
+    evaluation's independent reviewer (their own judgement only; `services.record_judgement` decides
+    which perspective each may record)."""
+    return evaluation.reviewer_id == user.pk or case_access(user=user, case=evaluation.measure.case).can_edit
+
+
+def instruments_for(*, user: User) -> QuerySet[Instrument]:
+    """The rating instruments `user` may use: the generic ones Sirkel ships and those of their services,
+    every version, retired ones included (a rating keeps the version it was made with)."""
+    return Instrument.objects.filter(
+        Q(service__isnull=True) | Q(service_id__in=service_ids_with_role(user=user))
+    ).order_by("name", "key", "-version")
