@@ -15,6 +15,7 @@ from typing import Any
 from django.db import transaction
 from django.http import Http404
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -186,7 +187,7 @@ class LevelsWrite(serializers.Serializer[dict[str, Any]]):
     def validate_levels(self, value: list[dict[str, Any]]) -> list[dict[str, Any]]:
         goals = [row["goal"] for row in value]
         if len(set(goals)) != len(goals):
-            raise serializers.ValidationError("Each goal can have only one level.")
+            raise serializers.ValidationError(_("Each goal can have only one level."))
         return value
 
 

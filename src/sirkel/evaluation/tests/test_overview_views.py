@@ -152,3 +152,27 @@ def test_the_child_and_parents_counted_by_the_selector(
     assert rows["parent"].counts == {"yes": None, "partly": None, "no": None}  # 9 yes would tell all
     agree = next(a for a in data.overview.agreement if (a.first, a.second) == ("parent", "child"))
     assert (agree.pairs, agree.agree, agree.disagree, agree.share) == (9, 3, 6, 33.3)
+
+
+def test_the_page_makes_as_many_queries_for_many_evaluations_as_for_few(
+    leader: User, measure: Measure, caseworker: User, judged: list[Evaluation]
+) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(leader)
+    client.get(URL)  # sessions and caches warm
+    with CaptureQueriesContext(connection) as few:
+        client.get(URL)
+    for i in range(10):
+        evaluation = closed(measure, held_on=date(2023, 1, 1 + i), by=caseworker, t_score=50.0)
+        Judgement.objects.create(evaluation=evaluation, perspective="parent", effect="yes")
+        Evaluation.objects.create(
+            measure=make_measure(case=measure.case, kind="support_contact"),
+            due_on=timezone.localdate() - timedelta(days=1 + i),
+            created_by=caseworker,
+        )
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(URL)
+    assert len(response.context["overdue"]) == 10
+    assert len(many) == len(few)
