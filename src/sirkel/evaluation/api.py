@@ -4,8 +4,10 @@ instruments, and the leaders' effect overview — through the same selectors and
 Everything under a case opens the case through `cases.api.case_for`, which asks the access policy and
 records the read (404 for a case one may not see, and for everything under it); the services audit the
 writes and keep the rules (one open evaluation per measure, the reviewer's own judgement, closing with a
-next step that updates the plan). The reviewer judges blind: an evaluation's judgements come from
-`selectors.judgements_for`, which shows a reviewer who has not judged yet none of them.
+next step that updates the plan). Every POST answers with the evaluation's address in `Location`, so a
+repeat with the same `Idempotency-Key` is sent there instead of writing twice. The reviewer judges
+blind: an evaluation's judgements come from `selectors.judgements_for`, which shows a reviewer who has
+not judged yet none of them.
 """
 
 from __future__ import annotations
@@ -472,7 +474,7 @@ class EvaluationLevelsView(ApiView):
             evaluation=evaluation,
             levels={row["goal"]: int(row["level"]) for row in data["levels"]},
         )
-        return Response(_detail(self, evaluation))
+        return created(_detail(self, evaluation), location=_evaluation_url(evaluation), status_code=200)
 
 
 class EvaluationJudgementsView(ApiView):
@@ -524,7 +526,7 @@ class EvaluationCloseView(ApiView):
             reason=data["reason"],
             expected_version=data["version"],
         )
-        return Response(_detail(self, evaluation))
+        return created(_detail(self, evaluation), location=_evaluation_url(evaluation), status_code=200)
 
 
 # --- Ratings and instruments --------------------------------------------------------------------------

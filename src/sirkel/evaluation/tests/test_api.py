@@ -223,3 +223,23 @@ def test_an_evaluation_of_another_measure_is_not_found_under_this_one(
     other = decide(case=case, kind="support_contact")
     evaluation = Evaluation.objects.create(measure=other, due_on=timezone.localdate(), created_by=caseworker)
     assert api_client_for(caseworker).get(f"{base(measure)}evaluations/{evaluation.pk}/").status_code == 404
+
+
+def test_closing_twice_with_the_same_idempotency_key_closes_once(caseworker: User, measure: Measure) -> None:
+    evaluation = Evaluation.objects.create(
+        measure=measure, due_on=timezone.localdate(), created_by=caseworker
+    )
+    url = f"{base(measure)}evaluations/{evaluation.pk}/"
+    body = {
+        "held_on": timezone.localdate().isoformat(),
+        "next_step": "change",
+        "requested_by": "service",
+        "reason": "Mer støtte i skolen",
+        "version": evaluation.version,
+    }
+    api = api_client_for(caseworker)
+    first = api.post(f"{url}close/", body, content_type=JSON, HTTP_IDEMPOTENCY_KEY="close-1")
+    assert first.status_code == 200, first.json()
+    again = api.post(f"{url}close/", body, content_type=JSON, HTTP_IDEMPOTENCY_KEY="close-1")
+    assert (again.status_code, again["Location"]) == (303, url)
+    assert Evaluation.objects.get(pk=evaluation.pk).status == EvaluationStatus.CLOSED
