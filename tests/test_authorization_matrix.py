@@ -332,6 +332,10 @@ SCOPES: dict[str, dict[str, str]] = {
     # is all the public page's URL carries.
     "link": {"case_id": "case", "measure_id": "series", "link_id": "link"},
     "link_token": {"token": "link_token"},
+    # The general measure's goal in the plan, and its evaluation (scheduled); the case's service.
+    "goal": {"case_id": "case", "measure_id": "measure", "goal_id": "goal"},
+    "api_evaluation": {"case_id": "case", "measure_id": "measure", "evaluation_id": "evaluation"},
+    "service": {"service_id": "service"},
 }
 
 
@@ -536,6 +540,8 @@ POLICY: dict[str, Rule] = {
     "actions:action_edit": Rule(MEASURE_RUN, scope="action"),
     "actions:review": Rule(MEASURE_RUN, scope="meeting"),
     "actions:overview": Rule(roles(CASEWORKER, CONSULTANT, LEADER, ADMINISTRATOR)),
+    # The effect overview: aggregated numbers of the services one leads; everyone else 404.
+    "effect:overview": Rule(roles(LEADER)),
     # The REST API (a personal access token; anonymous: 401)
     # The researcher's list is empty. Creating: the body is checked before the role, and an empty one is
     # refused for every role (nothing is read or written).
@@ -567,6 +573,19 @@ POLICY: dict[str, Rule] = {
     "api:action_reviews": Rule(SERIES_VIEW, scope="action", write=Write(MEASURE_RUN, ok=400)),
     # The role is checked before the query: without `service` and `caseworker` the request is refused.
     "api:import_measures": Rule(roles(LEADER, ADMINISTRATOR), ok=400, method="POST"),
+    # Evaluation: a goal's scale (saved whole with its version), the measure's evaluations (scheduling one:
+    # an empty body is refused), its levels, judgements and closing (POST only; an empty body is refused).
+    # A judgement is also the reviewer's to record, and no role user here reviews.
+    "api:goal_scale": Rule(CASE_VIEW, scope="goal", write=Write(CASE_EDIT, ok=400, method="PUT")),
+    "api:evaluations": Rule(CASE_VIEW, scope="measure", write=Write(CASE_EDIT, ok=400)),
+    "api:evaluation": Rule(CASE_VIEW, scope="api_evaluation"),
+    "api:evaluation_levels": Rule(CASE_EDIT, scope="api_evaluation", ok=400, method="POST"),
+    "api:evaluation_judgements": Rule(CASE_EDIT, scope="api_evaluation", ok=400, method="POST"),
+    "api:evaluation_close": Rule(CASE_EDIT, scope="api_evaluation", ok=400, method="POST"),
+    "api:ratings": Rule(CASE_VIEW, scope="case"),
+    "api:instruments": Rule(ANY_STAFF),  # the generic ones and one's services' own: no case data
+    # The effect overview of a service: its leaders (own and same_service are A's, other_service is B's).
+    "api:effect_overview": Rule(CASE_LEADER, scope="service"),
     "api:schema": Rule(PUBLIC),
     "api:docs": Rule(PUBLIC),
     # Participant links: made, listed and stopped by whoever runs the measure (an empty form is drawn again
@@ -814,6 +833,8 @@ def _build_objects(
     return {
         "link": link.pk,
         "link_token": link_token,
+        "goal": Goal.objects.get(measure=measure).pk,
+        "service": service.pk,
         "conference": conference.measure_id,
         "conference_meeting": conference_meeting.pk,
         "family_plan": family_plan.pk,

@@ -35,6 +35,7 @@ urlpatterns = [
     path("", include("sirkel.evaluation.link_urls")),  # participant links, under the measure's path
     path("lenke/", include("sirkel.evaluation.public_urls")),  # the participants' own pages (no account)
     path("", include("sirkel.evaluation.rating_urls")),
+    path("effekt/", include("sirkel.evaluation.overview_urls")),
     path("api/", include("sirkel.api.urls")),
     path("sprak/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
