@@ -582,7 +582,7 @@ POLICY: dict[str, Rule] = {
     "api:evaluation_levels": Rule(CASE_EDIT, scope="api_evaluation", ok=400, method="POST"),
     "api:evaluation_judgements": Rule(CASE_EDIT, scope="api_evaluation", ok=400, method="POST"),
     "api:evaluation_close": Rule(CASE_EDIT, scope="api_evaluation", ok=400, method="POST"),
-    "api:ratings": Rule(CASE_VIEW, scope="case"),
+    "api:ratings": Rule(CASE_VIEW, scope="case", write=Write(CASE_EDIT, ok=400)),
     "api:instruments": Rule(ANY_STAFF),  # the generic ones and one's services' own: no case data
     # The effect overview of a service: its leaders (own and same_service are A's, other_service is B's).
     "api:effect_overview": Rule(CASE_LEADER, scope="service"),

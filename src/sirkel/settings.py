@@ -256,6 +256,10 @@ REST_FRAMEWORK = {
     "DATETIME_FORMAT": "iso-8601",
     "COERCE_DECIMAL_TO_STRING": False,
 }
+
+# Participant links (the pages under /lenke/): requests a minute per client address and per link.
+SIRKEL_LINK_RATE = int(os.environ.get("SIRKEL_LINK_RATE", "30"))
+
 SPECTACULAR_SETTINGS = {
     "TITLE": "Sirkel API",
     "DESCRIPTION": (

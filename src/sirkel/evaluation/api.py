@@ -29,6 +29,7 @@ from sirkel.cases.api import case_for
 from sirkel.cases.models import Case, Goal, Measure
 from sirkel.evaluation import selectors
 from sirkel.evaluation import services as evaluation_services
+from sirkel.evaluation.instruments import record_rating
 from sirkel.evaluation.models import (
     GAS_LEVELS,
     Effect,
@@ -242,6 +243,16 @@ class RatingSerializer(OutputSerializer[Rating]):
 
 class RatingFilter(serializers.Serializer[dict[str, Any]]):
     measure = IdField(required=False, allow_null=True, default=None, help_text="Only this measure's.")
+
+
+class RatingWrite(serializers.Serializer[dict[str, Any]]):
+    instrument = IdField(help_text="The instrument version rated with (the current one of its key).")
+    measure = IdField(required=False, allow_null=True, default=None, help_text="One of the case's measures.")
+    respondent = serializers.CharField(max_length=200, help_text="Who answered, e.g. 'Mor' or 'Ingrid'.")
+    rated_on = serializers.DateField()
+    scores = serializers.DictField(
+        child=serializers.IntegerField(min_value=0, max_value=10), help_text="Every item's key: 0–10."
+    )
 
 
 class InstrumentSerializer(OutputSerializer[Instrument]):
@@ -538,7 +549,7 @@ class RatingListView(ApiView):
         parameters=[RatingFilter],
         responses=RatingSerializer(many=True),
         summary="The case's ratings, oldest first",
-        description="Each with the instrument version it was made with. Read only here.",
+        description="Each with the instrument version it was made with.",
     )
     def get(self, request: Request, case_id: int) -> Response:
         case = case_for(request, case_id, part=PART)
@@ -547,6 +558,34 @@ class RatingListView(ApiView):
         if f["measure"] is not None:
             ratings = ratings.filter(measure_id=f["measure"])
         return self.page_of(ratings, RatingSerializer)
+
+    @extend_schema(
+        operation_id="ratings_create",
+        request=RatingWrite,
+        responses={201: RatingSerializer},
+        summary="Record a rating",
+        description="Every item of the instrument rated 0–10; the total is their mean. The instrument is "
+        "the current version of one of Sirkel's or of the case's service, not retired.",
+    )
+    def post(self, request: Request, case_id: int) -> Response:
+        case = case_for(request, case_id, part=PART, edit=True)
+        data = valid(RatingWrite, request.data)
+        instrument = selectors.instruments_for(user=self.user()).filter(pk=data["instrument"]).first()
+        if instrument is None:
+            raise Http404
+        measure = None
+        if data["measure"] is not None:
+            measure = _measure(case, data["measure"])
+        rating = record_rating(
+            acting_user=self.user(),
+            case=case,
+            measure=measure,
+            instrument=instrument,
+            respondent=data["respondent"],
+            rated_on=data["rated_on"],
+            scores=data["scores"],
+        )
+        return created(RatingSerializer(rating).data, location=request.path)
 
 
 class InstrumentListView(ApiView):

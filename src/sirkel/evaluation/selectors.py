@@ -33,6 +33,7 @@ from sirkel.evaluation.models import (
 )
 from sirkel.evaluation.overview import JudgementRow, Overview, compute
 from sirkel.evaluation.services import REVIEWER_ROLES
+from sirkel.meetings.models import Series
 from sirkel.network.models import NetworkMember
 from sirkel.taxonomy import measures as measure_taxonomy
 
@@ -120,6 +121,11 @@ def goal_rows(*, measure: Measure, evaluation: Evaluation | None = None) -> list
         scale = getattr(goal, "scale", None)
         rows.append(GoalRow(goal, scale, levels.get(goal.pk), subs.get(goal.pk, [])))
     return rows
+
+
+def has_series(*, measure: Measure) -> bool:
+    """Whether the measure has a network process (`meetings.Series`), which participant links hang on."""
+    return bool(Series.objects.filter(measure=measure).exists())
 
 
 def evaluations_of(*, measure: Measure) -> list[Evaluation]:

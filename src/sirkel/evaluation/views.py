@@ -222,6 +222,8 @@ def _detail(
         "measure": evaluation.measure,
         "is_open": is_open,
         "editable": editable,
+        # A participant link hangs on a network measure's series: only those measures can send one.
+        "links_possible": editable and selectors.has_series(measure=evaluation.measure),
         "is_reviewer": is_reviewer,
         "blind": blind,
         "rows": rows,

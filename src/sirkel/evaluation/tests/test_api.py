@@ -166,7 +166,39 @@ def test_ratings_and_instruments_are_read(
     assert [(r["instrument_key"], r["total"]) for r in ratings["results"]] == [("generic-outcome", 6.0)]
     assert api.get(f"/api/v1/cases/{case.pk}/ratings/", {"measure": measure.pk + 1000}).json()["count"] == 0
     instruments = api.get("/api/v1/instruments/").json()
-    assert [i["key"] for i in instruments["results"]] == ["generic-outcome"]  # not another service's
+    assert "generic-outcome" in [i["key"] for i in instruments["results"]]
+    assert "theirs" not in [i["key"] for i in instruments["results"]]  # not another service's
+
+
+def test_a_rating_is_recorded_through_the_rating_service(
+    caseworker: User, case: Case, measure: Measure, outsider: User
+) -> None:
+    instrument = Instrument.objects.create(
+        key="api-outcome",
+        name="Generisk",
+        kind="outcome",
+        items=[{"key": "a", "label": "A"}, {"key": "b", "label": "B"}],
+        sd=2,
+        reliability=0.8,
+    )
+    url = f"/api/v1/cases/{case.pk}/ratings/"
+    body = {
+        "instrument": instrument.pk,
+        "measure": measure.pk,
+        "respondent": "Mor",
+        "rated_on": "2026-01-05",
+        "scores": {"a": 6, "b": 9},
+    }
+    made = post(api_client_for(caseworker), url, body)
+    assert made.status_code == 201, made.json()
+    assert (made.json()["total"], made.json()["instrument_key"]) == (7.5, "api-outcome")
+    assert Rating.objects.get(case=case).scores == {"a": 6, "b": 9}
+    missing = post(api_client_for(caseworker), url, {**body, "scores": {"a": 6}})
+    assert missing.status_code == 400
+    too_high = post(api_client_for(caseworker), url, {**body, "scores": {"a": 6, "b": 11}})
+    assert too_high.status_code == 400
+    assert post(api_client_for(outsider), url, body).status_code == 404
+    assert Rating.objects.filter(case=case).count() == 1
 
 
 def test_the_effect_overview_is_for_the_services_leaders(

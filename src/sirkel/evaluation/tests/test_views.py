@@ -27,7 +27,7 @@ from sirkel.evaluation.services import (
     schedule_evaluation,
 )
 from sirkel.network.services import add_member
-from sirkel.testing.factories import decide
+from sirkel.testing.factories import decide, make_series
 from sirkel.testing.fixtures import client_for
 
 
@@ -521,3 +521,26 @@ def test_the_evaluations_list_s_queries_do_not_grow_with_evaluations(
         )
         schedule_evaluation(acting_user=user, measure=measure, due_on=timezone.localdate())
     assert _queries(client, url) == few
+
+
+def test_a_network_measure_s_evaluation_offers_links_for_parents_and_the_child(case: Case) -> None:
+    series = make_series(case=case, kind="network_meeting", caseworker=case.caseworker)
+    set_goals(acting_user=case.caseworker, measure=series.measure, texts=["Går på skolen"])
+    evaluation = schedule_evaluation(
+        acting_user=case.caseworker, measure=series.measure, due_on=timezone.localdate()
+    )
+    page = en(case.caseworker).get(detail_url(evaluation)).content.decode()
+    links = reverse("links:links", args=[case.pk, series.measure_id])
+    assert f'href="{links}?purpose=evaluation&amp;evaluation={evaluation.pk}"' in page
+    assert f"evaluation={evaluation.pk}&amp;participant=child" in page
+
+
+def test_a_measure_without_a_network_process_offers_no_link(case: Case) -> None:
+    measure = decide(case=case, kind="support_contact")
+    set_goals(acting_user=case.caseworker, measure=measure, texts=["Har en fast aktivitet"])
+    evaluation = schedule_evaluation(
+        acting_user=case.caseworker, measure=measure, due_on=timezone.localdate()
+    )
+    page = en(case.caseworker).get(detail_url(evaluation)).content.decode()
+    assert 'id="parent-link"' not in page and 'id="child-link"' not in page
+    assert 'id="save-service"' in page  # the page itself is drawn, editable
