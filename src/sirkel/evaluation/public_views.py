@@ -6,26 +6,24 @@ view at an evaluation) and nothing else of the case. It uses no session sign-in:
 read, so a signed-in caseworker opening a link is the link's holder like anyone else, and the link reaches
 no staff URL. An unknown, expired or revoked token gets one and the same "this link no longer works" page
 (404). Requests are limited per client address and per token (`SIRKEL_LINK_RATE` a minute, default 30;
-over it: 429). Every answer is `Cache-Control: no-store` and `Referrer-Policy: no-referrer`: the token
-must not reach another site's logs through a Referer, nor stay in a shared computer's cache.
+over it: 429). Every answer is `Cache-Control: no-store` and `Referrer-Policy: same-origin`: the token
+must not reach another site's logs through a Referer, nor stay in a shared computer's cache. (Not
+`no-referrer`: with it a browser posts the page's forms with `Origin: null`, which the CSRF check rightly
+refuses; `same-origin` sends the Referer and Origin to Sirkel alone.)
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from typing import Any, cast
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
-from django.middleware.csrf import CsrfViewMiddleware
 from django.shortcuts import render
 from django.utils import translation
-from django.utils.decorators import decorator_from_middleware
 from django.utils.http import urlencode
-from django.views.decorators.csrf import csrf_exempt
 
 from sirkel.core.forms import add_service_errors
 from sirkel.evaluation import links
@@ -34,7 +32,6 @@ from sirkel.evaluation.public_forms import ChildViewForm, FeedbackForm, ParentVi
 
 DEFAULT_RATE = 30  # requests a minute, per client address and per token
 METHODS = ("GET", "HEAD", "POST")
-View = Callable[..., HttpResponse]
 
 
 def _window() -> int:
@@ -64,7 +61,7 @@ def over_limit(request: HttpRequest, token: str) -> bool:
 
 def _private(response: HttpResponse) -> HttpResponse:
     response["Cache-Control"] = "no-store, private"
-    response["Referrer-Policy"] = "no-referrer"
+    response["Referrer-Policy"] = "same-origin"
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
 
@@ -97,22 +94,6 @@ def _switch(request: HttpRequest) -> list[dict[str, str]]:
     ]
 
 
-class _LinkCsrfMiddleware(CsrfViewMiddleware):
-    """Django's CSRF check, accepting the `Origin: null` a browser sends on a POST from a page that sends no
-    referrer (these pages' `Referrer-Policy: no-referrer`). Any other origin must still be Sirkel's own,
-    and the CSRF token (the cookie and the form's field) is checked as always."""
-
-    def _origin_verified(self, request: HttpRequest) -> bool:
-        if request.META.get("HTTP_ORIGIN") == "null":
-            return True
-        return bool(super()._origin_verified(request))  # type: ignore[misc]
-
-
-_link_csrf = cast(Callable[[View], View], decorator_from_middleware(_LinkCsrfMiddleware))
-
-
-@csrf_exempt  # from the site-wide check: `_link_csrf` does it, knowing the pages send no referrer
-@_link_csrf
 def page(request: HttpRequest, token: str) -> HttpResponse:
     if request.method not in METHODS:
         return _private(HttpResponseNotAllowed(METHODS))
