@@ -32,6 +32,7 @@ from sirkel.evaluation import services as evaluation_services
 from sirkel.evaluation.instruments import record_rating
 from sirkel.evaluation.models import (
     GAS_LEVELS,
+    JUDGED_PERSPECTIVES,
     Effect,
     Evaluation,
     GoalLevel,
@@ -196,7 +197,7 @@ class LevelsWrite(serializers.Serializer[dict[str, Any]]):
 
 class JudgementWrite(serializers.Serializer[dict[str, Any]]):
     perspective = serializers.ChoiceField(
-        choices=[c for c in Perspective.choices if c[0] != Perspective.CHILD],
+        choices=JUDGED_PERSPECTIVES,
         help_text="`reviewer` only by the evaluation's reviewer; the child answers on their own form.",
     )
     effect = serializers.ChoiceField(

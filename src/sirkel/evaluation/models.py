@@ -141,6 +141,10 @@ class Perspective(models.TextChoices):
     REVIEWER = "reviewer", _("Independent reviewer")
 
 
+# The perspectives a judgement of the desired effect is recorded for (the child has their own form).
+JUDGED_PERSPECTIVES = [c for c in Perspective.choices if c[0] != Perspective.CHILD]
+
+
 class Effect(models.TextChoices):
     YES = "yes", _("Yes")
     PARTLY = "partly", _("Partly")

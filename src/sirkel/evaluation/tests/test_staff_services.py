@@ -119,7 +119,7 @@ def test_someone_on_the_case_is_refused_with_a_clear_message(
     for who in (case.caseworker, consultant):
         with pytest.raises(ValidationError) as refused:
             choose_reviewer(acting_user=leader, evaluation=evaluation, reviewer=who)
-        assert "not on the case" in str(refused.value.message_dict["reviewer"])
+        assert "arbeider med denne saken" in str(refused.value.message_dict["reviewer"])
     evaluation.refresh_from_db()
     assert evaluation.reviewer_id is None
 
