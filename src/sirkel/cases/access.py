@@ -160,23 +160,20 @@ def visible_cases_q(*, user: User) -> Q:
         return Q(pk__in=[])
     assigned = CaseAssignment.objects.filter(case=OuterRef("pk"), user=user)
     grant = BreakGlassAccess.objects.filter(case=OuterRef("pk"), user=user, expires_at__gt=timezone.now())
-    need_to_know = (
-        Q(caseworker=user) | Q(Exists(assigned)) | Q(Exists(grant)) | Q(Exists(_open_reviews(user)))
-    )
+    reviews = _open_reviews(user).filter(measure__case=OuterRef("pk"))
+    need_to_know = Q(caseworker=user) | Q(Exists(assigned)) | Q(Exists(grant)) | Q(Exists(reviews))
     return Q(service_id__in=leader_ids) | (Q(service_id__in=working_ids) & need_to_know)
 
 
 def _open_reviews(user: User) -> Any:
-    """The open evaluations `user` is the independent reviewer of, of the outer query's case. The
-    evaluation app is asked by name: the policy imports no app that builds on the cases."""
-    evaluation = apps.get_model("evaluation", "Evaluation")
-    return evaluation.objects.filter(measure__case=OuterRef("pk"), reviewer=user, status="scheduled")
+    """The open evaluations `user` is the independent reviewer of. The evaluation app is asked by name:
+    the policy imports no app that builds on the cases."""
+    return apps.get_model("evaluation", "Evaluation").objects.filter(reviewer=user, status="scheduled")
 
 
 def reviews_case(*, user: User, case: Case) -> bool:
     """Whether `user` is the independent reviewer of an open evaluation of `case`."""
-    evaluation = apps.get_model("evaluation", "Evaluation")
-    return bool(evaluation.objects.filter(measure__case=case, reviewer=user, status="scheduled").exists())
+    return bool(_open_reviews(user).filter(measure__case=case).exists())
 
 
 def case_access(*, user: User | Principal, case: Case) -> CaseAccess:
