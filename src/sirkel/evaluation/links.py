@@ -219,10 +219,16 @@ def actions_for(*, link: ParticipantLink) -> list[Action]:
     if link.purpose != LinkPurpose.ACTIONS or link.member_id is None:
         return []
     principal = principal_of(link)
-    rows = Action.objects.filter(series_id=link.series_id, owner_member_id=link.member_id).order_by(
-        "due_on", "id"
+    rows = list(
+        Action.objects.filter(series_id=link.series_id, owner_member_id=link.member_id).order_by(
+            "due_on", "id"
+        )
     )
-    return [a for a in rows if may(user=principal, action=Do.VIEW, obj=a)]
+    # The query is the policy's own rule for a link (its member's actions in its series), so the policy is
+    # asked once, whether the link still reaches them, not once per action (it reads the link each time).
+    if rows and not may(user=principal, action=Do.VIEW, obj=rows[0]):
+        return []
+    return rows
 
 
 def mark_action_done(*, link: ParticipantLink, action_id: int) -> Action:

@@ -217,3 +217,30 @@ def test_the_url_carries_nothing_but_the_token(world: LinkWorld) -> None:
     w = world
     _l, token = _make(w, "feedback", member=w.mother, meeting=w.first)
     assert Client().get(_url(token) + str(w.follow_up.pk) + "/").status_code == 404
+
+
+def test_the_actions_page_s_queries_do_not_grow_with_the_actions(world: LinkWorld) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from sirkel.actions import services as action_services
+
+    w = world
+    _link, token = _make(w, "actions", member=w.mother)
+    client = Client()
+    client.get(_url(token))  # the first request sets the CSRF cookie and warms the caches
+    with CaptureQueriesContext(connection) as before:
+        assert client.get(_url(token)).status_code == 200
+    for n in range(4):
+        action_services.add_action(
+            acting_user=w.owner,
+            series=w.series,
+            meeting=w.first,
+            what=f"Ekstra oppgave {n}",
+            due_on=timezone.localdate() + timedelta(days=3 + n),
+            owner_member=w.mother,
+        )
+    with CaptureQueriesContext(connection) as after:
+        html = client.get(_url(token)).content.decode()
+    assert html.count('id="action-') == len(w.mothers) + 4
+    assert len(after.captured_queries) == len(before.captured_queries)
