@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "sirkel.meetings",
     "sirkel.actions",
     "sirkel.evaluation",
+    "sirkel.stats",
     "sirkel.api",
     "sirkel.demo",
 ]

@@ -36,6 +36,7 @@ urlpatterns = [
     path("lenke/", include("sirkel.evaluation.public_urls")),  # the participants' own pages (no account)
     path("", include("sirkel.evaluation.rating_urls")),
     path("effekt/", include("sirkel.evaluation.overview_urls")),
+    path("statistikk/", include("sirkel.stats.urls")),
     path("api/", include("sirkel.api.urls")),
     path("sprak/", set_language, name="set_language"),
     path("admin/", admin.site.urls),

@@ -1,0 +1,139 @@
+"""The statistics' reads: the measure periods of a year from the database, and the tables for leaders.
+
+Every read of figures by a person is recorded as one audit event of aggregated data (no case ids: the
+figures name no one). The operator's command (`sirkel stats`) reads through `ssb_table`, which checks
+nothing: whoever runs the command on the server is the operator.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import date
+
+from django.db import transaction
+from django.db.models import Q
+from django.db.models.functions import ExtractYear
+from django.http import Http404
+from django.utils import timezone
+
+from sirkel.accounts.models import Role, Service, User
+from sirkel.accounts.selectors import services_for_user
+from sirkel.audit.models import AuditAction
+from sirkel.audit.services import record_event
+from sirkel.cases.models import Measure
+from sirkel.network.models import NetworkSnapshot
+from sirkel.stats import ssb
+from sirkel.taxonomy import measures as measure_taxonomy
+
+TREND_YEARS = 10  # the trend shows at most this many years, ending with the chosen one
+
+
+def services_led_by(*, user: User) -> list[Service]:
+    """The services `user` leads, by name: whose statistics they may read."""
+    return services_for_user(user=user, roles={Role.LEADER.value})
+
+
+def periods(
+    *, services: Sequence[Service] | None, year: int, extended: bool = False
+) -> Iterator[ssb.PeriodRow]:
+    """The measure periods of `services` (every service when None) that touch `year`, one row each;
+    with `extended`, also one row per network mapping (a saved snapshot of the network) in the year."""
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    measures = Measure.objects.filter(started_on__isnull=False, started_on__lte=last).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=first)
+    )
+    if services is not None:
+        measures = measures.filter(case__service__in=[s.pk for s in services])
+    codes = {k: measure_taxonomy.ssb_code(k) for k in measure_taxonomy.kind_keys()}
+    rows = measures.annotate(born=ExtractYear("case__birth_date")).values_list(
+        "case_id", "born", "code", "kind"
+    )
+    for child, born, code, kind in rows.iterator(chunk_size=20_000):
+        yield ssb.PeriodRow(child=child, birth_year=born, code=code or codes.get(kind, ""), kind=kind)
+    if extended:
+        snapshots = NetworkSnapshot.objects.filter(taken_at__year=year)
+        if services is not None:
+            snapshots = snapshots.filter(case__service__in=[s.pk for s in services])
+        for child, born in (
+            snapshots.annotate(born=ExtractYear("case__birth_date")).values_list("case_id", "born").distinct()
+        ):
+            yield ssb.PeriodRow(child=child, birth_year=born, code="", kind=ssb.NETWORK_MAPPING)
+
+
+def ssb_table(
+    *,
+    services: Sequence[Service] | None,
+    year: int,
+    extended: bool = False,
+    suppress_below: int = ssb.MIN_CELL,
+) -> ssb.SsbTable:
+    """The SSB table of `services` (every service when None) for `year`, suppressed below
+    `suppress_below` (0: not at all). For the operator's command; a person's page goes through
+    `ssb_table_for_leader`."""
+    names = [s.name for s in services] if services is not None else []
+    return ssb.table(
+        periods(services=services, year=year, extended=extended),
+        year=year,
+        extended=extended,
+        suppress_below=suppress_below,
+        services=names,
+    )
+
+
+def _led_service(*, user: User, service_id: int | None) -> Service:
+    led = services_led_by(user=user)
+    service = next((s for s in led if service_id is None or s.pk == service_id), None)
+    if service is None:
+        raise Http404
+    return service
+
+
+def ssb_table_for_leader(
+    *, user: User, service_id: int | None, year: int, extended: bool = False
+) -> ssb.SsbTable:
+    """The SSB table of a service `user` leads (the first by name when `service_id` is None), always
+    suppressed below 3; 404 for anyone who does not lead it. One audit event."""
+    service = _led_service(user=user, service_id=service_id)
+    table = ssb_table(services=[service], year=year, extended=extended)
+    with transaction.atomic():
+        record_event(
+            actor=user,
+            service=service.pk,
+            action=AuditAction.VIEW,
+            object_type="ssb_table",
+            object_id=service.pk,
+            detail={"year": year, "extended": extended},
+        )
+    return table
+
+
+def ssb_trend(
+    *, user: User, service_id: int | None, year: int, extended: bool = False, years: int = TREND_YEARS
+) -> tuple[Service, list[ssb.SsbTable]]:
+    """The service's SSB tables for the `years` years ending with `year` (from the first year it has a
+    measure, if later), oldest first, suppressed below 3; 404 for anyone who does not lead it. One audit
+    event for the whole trend."""
+    service = _led_service(user=user, service_id=service_id)
+    first_start = (
+        Measure.objects.filter(case__service=service, started_on__isnull=False)
+        .order_by("started_on")
+        .values_list("started_on", flat=True)
+        .first()
+    )
+    start = max(year - years + 1, first_start.year if first_start else year)
+    start = min(start, year)
+    tables = [ssb_table(services=[service], year=y, extended=extended) for y in range(start, year + 1)]
+    with transaction.atomic():
+        record_event(
+            actor=user,
+            service=service.pk,
+            action=AuditAction.VIEW,
+            object_type="ssb_table",
+            object_id=service.pk,
+            detail={"years": [start, year], "extended": extended},
+        )
+    return service, tables
+
+
+def this_year() -> int:
+    return timezone.localdate().year

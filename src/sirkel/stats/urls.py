@@ -1,0 +1,12 @@
+"""/statistikk/: the leaders' statistics — the service dashboard with its drill-downs, and the SSB table.
+
+`stats` reads through selectors and writes no case data (docs/architecture.md)."""
+
+from django.urls import URLPattern, URLResolver
+
+app_name = "stats"
+
+urlpatterns: list[URLPattern | URLResolver] = [
+    # the dashboard and its drill-downs (dashboard_views)
+    # the SSB table and its trend (ssb_views)
+]
