@@ -88,18 +88,23 @@ def families(rows: list[TableRow]) -> list[Family]:
     return result
 
 
-def suppress(rows: list[TableRow], below: int) -> list[TableRow]:
+def suppress(rows: list[TableRow], below: int, *, unknown: frozenset[Cell] = frozenset()) -> list[TableRow]:
     """A copy of `rows` in which no count under `below` is shown (None) and no hidden count can be worked
-    out from what is shown. `below` 0 (or 1) hides nothing."""
+    out from what is shown. `below` 0 (or 1) hides nothing.
+
+    `unknown`: cells whose value is not known exactly (a merged cell with a suppressed part); they stay
+    hidden whatever `below` is, their value in `rows` is a lower bound, and the audit finds their least
+    and greatest value instead of comparing with the truth."""
     values = {(i, c): int(r.cells[c] or 0) for i, r in enumerate(rows) for c in columns()}
-    hidden: set[Cell] = set()
-    if below > 1:
+    hidden: set[Cell] = set(unknown)
+    if below > 1 or unknown:
         base = {i for i, r in enumerate(rows) if r.level != LEVEL_EXTENDED}
         extra = set(range(len(rows))) - base
         fams = families(rows)
-        _protect(rows, values, hidden, below, fams, may_hide=base)
+        below = max(below, 1)
+        _protect(rows, values, hidden, below, fams, may_hide=base, unknown=unknown)
         if extra:
-            _protect(rows, values, hidden, below, fams, may_hide=extra)
+            _protect(rows, values, hidden, below, fams, may_hide=extra, unknown=unknown)
     return [
         TableRow(
             r.code, r.category, r.level, {c: None if (i, c) in hidden else values[(i, c)] for c in columns()}
@@ -116,6 +121,7 @@ def _protect(
     fams: list[Family],
     *,
     may_hide: set[int],
+    unknown: frozenset[Cell] = frozenset(),
 ) -> None:
     """Hide cells of the rows in `may_hide` until rules 1–4 hold (for the relations among all rows whose
     cells are already decided: those in `may_hide` and those suppressed before)."""
@@ -133,7 +139,7 @@ def _protect(
                 _protect_family(fam, c, values, hidden, may_hide)
         if len(hidden) == before:
             pinned = derivable(rows, values, hidden, fams, rows_in=decided) or exactly_derivable(
-                rows, values, hidden, fams, rows_in=decided
+                rows, values, hidden, fams, rows_in=decided, unknown=unknown
             )
             if not pinned:
                 return
@@ -303,6 +309,7 @@ def exactly_derivable(
     fams: list[Family],
     *,
     rows_in: set[int] | None = None,
+    unknown: frozenset[Cell] = frozenset(),
 ) -> list[Cell]:
     """Hidden cells whose value follows from what is shown, exactly: for each, an integer programme
     (scipy's HiGHS) looks for a table that agrees with everything shown and with every relation but has
@@ -348,7 +355,20 @@ def exactly_derivable(
     constraints = [LinearConstraint(np.array(matrix), lows, highs)] if matrix else []
     integrality = np.ones(len(cells), dtype=np.int64)
     unsettled = set(range(len(cells)))
-    pinned = []
+    pinned: list[Cell] = []
+    for n in [var[cell] for cell in cells if cell in unknown]:
+        unsettled.discard(n)
+        least, greatest = (
+            milp(
+                objective,
+                constraints=constraints,
+                integrality=integrality,
+                bounds=Bounds(1, float(UNBOUNDED)),
+            )
+            for objective in (np.eye(len(cells))[n], -np.eye(len(cells))[n])
+        )
+        if least.success and greatest.success and round(least.x[n]) == round(greatest.x[n]):
+            pinned.append(cells[n])
     while unsettled:
         n = unsettled.pop()
         for low, high in ((1, truth[n] - 1), (truth[n] + 1, UNBOUNDED)):
