@@ -21,6 +21,7 @@ from sirkel.accounts.models import Service
 from sirkel.audit.models import AuditAction
 from sirkel.audit.services import record_event
 from sirkel.stats import federation, selectors, ssb
+from sirkel.stats.ssb import SsbTable
 
 HEADER = ("code", "category", "age_band", "children")
 MAX_FILE_BYTES = 8 * 1024 * 1024
@@ -99,7 +100,7 @@ class Command(BaseCommand):
             raise CommandError(f"There is no service named {name!r}.")
         return service
 
-    def _table(self, *, service: Service | None, year: int, extended: bool, below: int) -> ssb.SsbTable:
+    def _table(self, *, service: Service | None, year: int, extended: bool, below: int) -> SsbTable:
         self.stderr.write(
             f"Counting the measures of {service.name if service else 'every service'} in {year} …"
         )
@@ -136,7 +137,8 @@ class Command(BaseCommand):
 
     def export(self, **options: Any) -> None:
         service = self._service(options["service"])
-        assert service is not None
+        if service is None:  # argparse requires --service; this keeps the type checker informed
+            raise CommandError("Name the service: --service NAME.")
         year, extended, below = options["year"], options["extended"], options["suppress_below"]
         table = self._table(service=service, year=year, extended=extended, below=below)
         document = federation.export_document(table, service=service.name)
@@ -172,7 +174,7 @@ class Command(BaseCommand):
         self.stderr.write(f"Merged {len(documents)} files of {table.year}.")
         self._emit(table, options["format"], options["output"])
 
-    def _emit(self, table: ssb.SsbTable, fmt: str, output: Path | None) -> None:
+    def _emit(self, table: SsbTable, fmt: str, output: Path | None) -> None:
         if fmt == "json":
             text = json.dumps(table.as_json(), ensure_ascii=False, indent=2) + "\n"
         else:
