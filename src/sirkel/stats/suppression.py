@@ -27,7 +27,7 @@ Rules 1–4 repeat until nothing changes; every step only hides more, so it ends
 suppressed after the SSB rows and can only hide cells of their own: the SSB rows of a table look the same
 with and without `--extended`, so two published tables cannot be compared to undo each other.
 
-A test (`tests/test_suppression_proof.py`) solves, for many generated tables, the integer programme of
+A test (`stats/tests/test_suppression_proof.py`) solves, for many generated tables, the integer programme of
 all these relations for the least and the greatest value of every hidden cell and finds them different.
 """
 

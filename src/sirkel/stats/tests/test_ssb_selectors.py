@@ -1,0 +1,105 @@
+"""The SSB table's reads: which measures count in a year, the extended rows, scoping and the audit."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+
+import pytest
+from django.http import Http404
+from django.utils import timezone
+
+from sirkel.accounts.models import Service, User
+from sirkel.audit.models import AuditEvent
+from sirkel.cases.models import Case, MeasureStatus
+from sirkel.network.models import NetworkSnapshot
+from sirkel.stats import selectors, ssb
+from sirkel.testing.factories import make_measure
+
+YEAR = 2024
+
+
+@pytest.fixture
+def children(make_case: Callable[..., Case], caseworker: User, service: Service) -> list[Case]:
+    born = [date(YEAR - 10, 5, 5), date(YEAR - 10, 12, 31), date(YEAR - 16, 1, 1), date(YEAR - 30, 1, 1)]
+    return [make_case(owner=caseworker, service=service, birth_date=b) for b in born]
+
+
+def test_periods_touching_the_year_count_and_planned_ones_do_not(
+    children: list[Case], service: Service
+) -> None:
+    a, b, c, old = children
+    make_measure(case=a, kind="network_meeting", started_on=date(YEAR - 1, 3, 1))  # ongoing since last year
+    make_measure(
+        case=b,
+        kind="network_meeting",
+        status=MeasureStatus.ENDED,
+        started_on=date(YEAR - 1, 3, 1),
+        ended_on=date(YEAR - 1, 12, 31),
+    )  # ended the day before the year began
+    make_measure(case=b, kind="family_group_conference", status=MeasureStatus.PLANNED)  # not started
+    make_measure(case=c, kind="family_group_conference", started_on=date(YEAR, 12, 31))
+    make_measure(case=old, kind="network_meeting", started_on=date(YEAR, 2, 1))  # 30 years old
+    table = selectors.ssb_table(services=[service], year=YEAR, suppress_below=0)
+    assert table.cell("6.2", "6-12") == 1 and table.cell("6.2", ssb.TOTAL) == 1
+    assert table.cell("6.1", "13-17") == 1
+    assert table.cell("6", ssb.TOTAL) == 2 and table.cell(ssb.ALL, ssb.TOTAL) == 2
+    assert table.outside_ages == 1
+    assert [r.code for r in table.rows] == ["all", "6", "6.1", "6.2"]
+
+
+def test_the_extended_rows_count_start_meetings_resource_persons_and_network_mappings(
+    children: list[Case], service: Service
+) -> None:
+    a, b, c, _old = children
+    make_measure(case=a, kind="start_meeting", started_on=date(YEAR, 1, 10))
+    make_measure(case=b, kind="resource_person", started_on=date(YEAR, 1, 10))
+    NetworkSnapshot.objects.create(
+        case=c, taken_at=timezone.make_aware(datetime(YEAR, 6, 1, 12)), data={"members": [], "ties": []}
+    )
+    NetworkSnapshot.objects.create(
+        case=c, taken_at=timezone.make_aware(datetime(YEAR, 9, 1, 12)), data={"members": [], "ties": []}
+    )
+    NetworkSnapshot.objects.create(
+        case=a, taken_at=timezone.make_aware(datetime(YEAR - 1, 9, 1, 12)), data={"members": [], "ties": []}
+    )
+    plain = selectors.ssb_table(services=[service], year=YEAR, suppress_below=0)
+    assert [r.code for r in plain.rows] == ["all", "6", "6.99"]  # a start meeting is no SSB measure
+    table = selectors.ssb_table(services=[service], year=YEAR, extended=True, suppress_below=0)
+    assert table.cell("start_meeting", "6-12") == 1
+    assert table.cell("resource_person", "6-12") == 1  # born 31 December: 10
+    assert table.cell("6.99", ssb.TOTAL) == 1
+    assert table.cell("network_mapping", "13-17") == 1  # two mappings, one child
+    assert table.cell("natural_mentor", ssb.TOTAL) == 0
+    assert table.cell(ssb.ALL, ssb.TOTAL) == 1
+
+
+def test_a_leader_reads_the_table_of_their_own_service_only_and_it_is_audited(
+    children: list[Case],
+    service: Service,
+    other_service: Service,
+    leader: User,
+    caseworker: User,
+    outsider: User,
+) -> None:
+    make_measure(case=children[0], kind="network_meeting", started_on=date(YEAR, 1, 1))
+    table = selectors.ssb_table_for_leader(user=leader, service_id=service.pk, year=YEAR)
+    assert table.cell("6.2", "6-12") is None  # one child: suppressed for a person's page
+    event = AuditEvent.objects.filter(object_type="ssb_table").latest("seq")
+    assert (event.actor_id, event.service_id, event.detail["year"]) == (leader.pk, service.pk, YEAR)
+    with pytest.raises(Http404):
+        selectors.ssb_table_for_leader(user=caseworker, service_id=service.pk, year=YEAR)
+    with pytest.raises(Http404):
+        selectors.ssb_table_for_leader(user=outsider, service_id=service.pk, year=YEAR)
+    other = selectors.ssb_table_for_leader(user=outsider, service_id=None, year=YEAR)
+    assert other.services == [other_service.name] and other.cell(ssb.ALL, ssb.TOTAL) == 0
+
+
+def test_the_trend_runs_from_the_first_measure_to_the_year(
+    children: list[Case], service: Service, leader: User
+) -> None:
+    make_measure(case=children[0], kind="network_meeting", started_on=date(YEAR - 2, 6, 1))
+    chosen, tables = selectors.ssb_trend(user=leader, service_id=None, year=YEAR)
+    assert chosen == service
+    assert [t.year for t in tables] == [YEAR - 2, YEAR - 1, YEAR]
+    assert AuditEvent.objects.filter(object_type="ssb_table").count() == 1
