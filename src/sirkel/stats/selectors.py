@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import date
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
@@ -105,6 +106,28 @@ def ssb_table_for_leader(
             detail={"year": year, "extended": extended},
         )
     return table
+
+
+def ssb_export_for_leader(
+    *, user: User, service_id: int | None, year: int, extended: bool = False
+) -> dict[str, Any]:
+    """The file of a service's suppressed figures for `year` (`federation.export_document`), for a
+    leader of the service to send to the region or the directorate; 404 for anyone else. Recorded as an
+    export."""
+    from sirkel.stats.federation import export_document
+
+    service = _led_service(user=user, service_id=service_id)
+    table = ssb_table(services=[service], year=year, extended=extended)
+    with transaction.atomic():
+        record_event(
+            actor=user,
+            service=service.pk,
+            action=AuditAction.EXPORT,
+            object_type="ssb_table",
+            object_id=service.pk,
+            detail={"year": year, "extended": extended},
+        )
+    return export_document(table, service=service.name)
 
 
 def ssb_trend(

@@ -2,11 +2,14 @@
 
 `stats` reads through selectors and writes no case data (docs/architecture.md)."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
+
+from sirkel.stats import export_views
 
 app_name = "stats"
 
 urlpatterns: list[URLPattern | URLResolver] = [
     # the dashboard and its drill-downs (dashboard_views)
     # the SSB table and its trend (ssb_views)
+    path("ssb-fil/", export_views.ssb_export, name="ssb_export"),  # the file for federated figures
 ]

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 from django.http import Http404
-from django.utils import timezone
 
 from sirkel.accounts.models import Service, User
 from sirkel.audit.models import AuditEvent
@@ -55,13 +54,13 @@ def test_the_extended_rows_count_start_meetings_resource_persons_and_network_map
     make_measure(case=a, kind="start_meeting", started_on=date(YEAR, 1, 10))
     make_measure(case=b, kind="resource_person", started_on=date(YEAR, 1, 10))
     NetworkSnapshot.objects.create(
-        case=c, taken_at=timezone.make_aware(datetime(YEAR, 6, 1, 12)), data={"members": [], "ties": []}
+        case=c, taken_at=datetime(YEAR, 6, 1, 12, tzinfo=UTC), data={"members": [], "ties": []}
     )
     NetworkSnapshot.objects.create(
-        case=c, taken_at=timezone.make_aware(datetime(YEAR, 9, 1, 12)), data={"members": [], "ties": []}
+        case=c, taken_at=datetime(YEAR, 9, 1, 12, tzinfo=UTC), data={"members": [], "ties": []}
     )
     NetworkSnapshot.objects.create(
-        case=a, taken_at=timezone.make_aware(datetime(YEAR - 1, 9, 1, 12)), data={"members": [], "ties": []}
+        case=a, taken_at=datetime(YEAR - 1, 9, 1, 12, tzinfo=UTC), data={"members": [], "ties": []}
     )
     plain = selectors.ssb_table(services=[service], year=YEAR, suppress_below=0)
     assert [r.code for r in plain.rows] == ["all", "6", "6.99"]  # a start meeting is no SSB measure
@@ -103,3 +102,27 @@ def test_the_trend_runs_from_the_first_measure_to_the_year(
     assert chosen == service
     assert [t.year for t in tables] == [YEAR - 2, YEAR - 1, YEAR]
     assert AuditEvent.objects.filter(object_type="ssb_table").count() == 1
+
+
+def test_a_leader_downloads_the_file_for_federated_figures(
+    children: list[Case], service: Service, leader: User, caseworker: User
+) -> None:
+    from django.urls import reverse
+
+    from sirkel.stats import federation
+    from sirkel.testing.fixtures import client_for
+
+    for child in children[:3]:
+        make_measure(case=child, kind="network_meeting", started_on=date(YEAR, 1, 1))
+    url = reverse("stats:ssb_export") + f"?service={service.pk}&year={YEAR}"
+    response = client_for(leader).get(url)
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == f'attachment; filename="sirkel-ssb-{YEAR}.json"'
+    document = federation.read_document(response.content.decode(), name="download")
+    assert document["service"] == service.name and document["year"] == YEAR
+    row = next(r for r in document["rows"] if r["code"] == "6.2")
+    assert row["children"]["total"] == 3 and row["children"]["6-12"] == ":"  # two of ten, one of sixteen
+    event = AuditEvent.objects.filter(object_type="ssb_table").latest("seq")
+    assert (event.action, event.actor_id) == ("export", leader.pk)
+    assert client_for(caseworker).get(url).status_code == 404
+    assert client_for(leader).get(reverse("stats:ssb_export") + "?service=x").status_code == 404
