@@ -168,3 +168,22 @@ def test_views_record_no_audit_events_themselves() -> None:
         }:
             offenders.append(str(views.relative_to(SIRKEL_DIR)))
     assert offenders == []
+
+
+def test_statistics_reads_and_nothing_depends_on_it() -> None:
+    """`stats` reads through models and selectors; it imports no app's write services (the audit's
+    `record_event` aside), and no other app imports `stats` (only the root URLconf mounts it)."""
+    stats_dir = SIRKEL_DIR / "stats"
+    writes = {
+        (path, module)
+        for path, modules in imports_under(stats_dir, skip={stats_dir / "tests"}).items()
+        for module in modules
+        if "services" in module.split(".")[2:3] and not _within(module, "sirkel.audit.services")
+    }
+    assert writes == set()
+    users = {
+        path
+        for path, modules in imports_under(SIRKEL_DIR, skip={stats_dir}).items()
+        if any(_within(m, "sirkel.stats") for m in modules)
+    }
+    assert users == set()
