@@ -588,6 +588,7 @@ POLICY: dict[str, Rule] = {
     "api:instruments": Rule(ANY_STAFF),  # the generic ones and one's services' own: no case data
     # The effect overview of a service: its leaders (own and same_service are A's, other_service is B's).
     "api:effect_overview": Rule(CASE_LEADER, scope="service"),
+    "api:ssb_table": Rule(CASE_LEADER, scope="service"),
     "api:schema": Rule(PUBLIC),
     "api:docs": Rule(PUBLIC),
     # Participant links: made, listed and stopped by whoever runs the measure (an empty form is drawn again

@@ -14,6 +14,7 @@ v1: list[URLPattern | URLResolver] = [
     path("", include("sirkel.meetings.api_urls")),
     path("", include("sirkel.actions.api_urls")),
     path("", include("sirkel.evaluation.api_urls")),
+    path("", include("sirkel.stats.api_urls")),
     path("imports/measures", MeasureImportView.as_view(), name="import_measures"),
 ]
 

@@ -126,3 +126,22 @@ def test_a_leader_downloads_the_file_for_federated_figures(
     assert (event.action, event.actor_id) == ("export", leader.pk)
     assert client_for(caseworker).get(url).status_code == 404
     assert client_for(leader).get(reverse("stats:ssb_export") + "?service=x").status_code == 404
+
+
+def test_the_api_gives_a_leader_the_table_with_nulls_where_suppressed(
+    children: list[Case], service: Service, leader: User, caseworker: User
+) -> None:
+    from sirkel.testing.fixtures import api_client_for
+
+    for child in children[:3]:
+        make_measure(case=child, kind="network_meeting", started_on=date(YEAR, 1, 1))
+    url = f"/api/v1/services/{service.pk}/ssb/?year={YEAR}&extended=true"
+    response = api_client_for(leader).get(url)
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert (body["service"], body["year"], body["extended"], body["smallest_cell"]) == (service.pk, YEAR, True, 3)
+    row = next(r for r in body["rows"] if r["code"] == "6.2")
+    assert row["children"]["total"] == 3 and row["children"]["6-12"] is None
+    assert {r["code"] for r in body["rows"]} >= {"all", "6", "6.2", "resource_person", "network_mapping"}
+    assert api_client_for(caseworker).get(url).status_code == 404
+    assert api_client_for(leader).get(f"/api/v1/services/{service.pk}/ssb/?year=x").status_code == 400
