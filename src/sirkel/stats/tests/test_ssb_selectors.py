@@ -139,7 +139,8 @@ def test_the_api_gives_a_leader_the_table_with_nulls_where_suppressed(
     response = api_client_for(leader).get(url)
     assert response.status_code == 200, response.content
     body = response.json()
-    assert (body["service"], body["year"], body["extended"], body["smallest_cell"]) == (service.pk, YEAR, True, 3)
+    assert (body["service"], body["year"], body["extended"]) == (service.pk, YEAR, True)
+    assert body["smallest_cell"] == 3
     row = next(r for r in body["rows"] if r["code"] == "6.2")
     assert row["children"]["total"] == 3 and row["children"]["6-12"] is None
     assert {r["code"] for r in body["rows"]} >= {"all", "6", "6.2", "resource_person", "network_mapping"}
