@@ -23,6 +23,7 @@ from sirkel.audit.services import record_event
 from sirkel.stats import federation, selectors, ssb
 from sirkel.stats.ssb import SsbTable
 
+RAW = argparse.RawDescriptionHelpFormatter
 HEADER = ("code", "category", "age_band", "children")
 MAX_FILE_BYTES = 8 * 1024 * 1024
 
@@ -61,7 +62,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         sub = parser.add_subparsers(dest="what", required=True, parser_class=argparse.ArgumentParser)
-        table = sub.add_parser("ssb", help="The SSB table, as CSV or JSON.", description=HELP)
+        table = sub.add_parser(
+            "ssb", help="The SSB table, as CSV or JSON.", description=HELP, formatter_class=RAW
+        )
         table.add_argument("--year", type=_year, required=True)
         table.add_argument(
             "--service", help="The service's name, exactly as in Sirkel (default: every service)."
@@ -72,13 +75,17 @@ class Command(BaseCommand):
         table.add_argument(
             "--output", type=Path, metavar="PATH", help="Write here instead of standard output."
         )
-        export = sub.add_parser("export", help="A service's suppressed figures as a file.", description=HELP)
+        export = sub.add_parser(
+            "export", help="A service's suppressed figures as a file.", description=HELP, formatter_class=RAW
+        )
         export.add_argument("--year", type=_year, required=True)
         export.add_argument("--service", required=True, help="The service's name, exactly as in Sirkel.")
         export.add_argument("--output", type=Path, required=True, metavar="FILE")
         export.add_argument("--suppress-below", type=_non_negative, default=ssb.MIN_CELL, metavar="N")
         export.add_argument("--extended", action="store_true")
-        merge = sub.add_parser("merge", help="Merge services' files into one table.", description=HELP)
+        merge = sub.add_parser(
+            "merge", help="Merge services' files into one table.", description=HELP, formatter_class=RAW
+        )
         merge.add_argument("files", nargs="+", type=Path, metavar="FILE")
         merge.add_argument("--format", choices=("csv", "json"), default="csv")
         merge.add_argument("--suppress-below", type=_non_negative, default=ssb.MIN_CELL, metavar="N")
