@@ -369,6 +369,18 @@ def exactly_derivable(
         )
         if least.success and greatest.success and round(least.x[n]) == round(greatest.x[n]):
             pinned.append(cells[n])
+    # Two tables at the far ends (fewest and most children hidden) settle most cells at once.
+    for sign in (1.0, -1.0):
+        if not unsettled:
+            break
+        found = milp(
+            np.full(len(cells), sign),
+            constraints=constraints,
+            integrality=integrality,
+            bounds=Bounds(1, float(UNBOUNDED)),
+        )
+        if found.success:
+            unsettled -= {m for m in unsettled if round(found.x[m]) != truth[m]}
     while unsettled:
         n = unsettled.pop()
         for low, high in ((1, truth[n] - 1), (truth[n] + 1, UNBOUNDED)):
