@@ -2,11 +2,15 @@
 
 `stats` reads through selectors and writes no case data (docs/architecture.md)."""
 
-from django.urls import URLPattern, URLResolver
+from django.urls import URLPattern, URLResolver, path
+
+from sirkel.stats import ssb_views
 
 app_name = "stats"
 
 urlpatterns: list[URLPattern | URLResolver] = [
     # the dashboard and its drill-downs (dashboard_views)
     # the SSB table and its trend (ssb_views)
+    path("ssb/", ssb_views.ssb_page, name="ssb"),
+    path("ssb.csv", ssb_views.ssb_csv, name="ssb_csv"),
 ]
