@@ -134,7 +134,10 @@ def test_a_leader_sees_the_year_counted_as_ssb_counts(leader: User, service: Ser
     assert response.context["trend_years"] == [2023, 2024]
     everything = next(s for s in response.context["series"] if s.code == "all")
     assert everything.values == [4, 8]
-    assert 'id="ssb-chart" role="img" aria-labelledby="ssb-chart-title"' in html
+    assert (
+        'id="ssb-chart" role="img" aria-labelledby="ssb-chart-title" aria-describedby="ssb-trend-caption"'
+        in html
+    )
     assert 'data-series="all" data-value="8"' in html
     assert 'id="ssb-trend-table"' in html
     assert f'href="/statistikk/ssb.csv?service={service.pk}&amp;year={YEAR}"' in html
@@ -285,3 +288,17 @@ def test_the_page_makes_as_many_queries_for_many_children_as_for_few(leader: Use
     with CaptureQueriesContext(connection) as csv_many:
         client.get(CSV_URL, {"year": YEAR})
     assert len(csv_many) == len(csv_few)
+
+
+def test_the_chart_scale_is_round_and_a_hidden_value_is_no_bar() -> None:
+    from sirkel.stats.ssb_views import Series, _ticks, trend_chart
+
+    assert _ticks(1) == [0, 1]
+    assert _ticks(7) == [0, 2, 4, 6, 8]
+    assert _ticks(23) == [0, 5, 10, 15, 20, 25]
+    assert _ticks(999) == [0, 200, 400, 600, 800, 1000]
+    chart = trend_chart([2023, 2024], [Series("all", "Alle", "ssb-series--all", [None, 8])])
+    hidden, shown = (c["bars"][0] for c in chart["clusters"])
+    assert (hidden["value"], hidden["h"]) == (None, 0.0)
+    assert chart["ticks"][-1][0] == 8  # the scale tops at the largest value, 8 = 4 steps of 2
+    assert shown["h"] == 200.0 and shown["y"] == chart["base_y"] - shown["h"]
