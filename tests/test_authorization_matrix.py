@@ -544,6 +544,9 @@ POLICY: dict[str, Rule] = {
     "effect:overview": Rule(roles(LEADER)),
     # Statistics: the file of a service's suppressed SSB figures, for its leaders; everyone else 404.
     "stats:ssb_export": Rule(roles(LEADER)),
+    # The SSB table and its trend, and the same table as CSV: the services one leads; everyone else 404.
+    "stats:ssb": Rule(roles(LEADER)),
+    "stats:ssb_csv": Rule(roles(LEADER)),
     # The REST API (a personal access token; anonymous: 401)
     # The researcher's list is empty. Creating: the body is checked before the role, and an empty one is
     # refused for every role (nothing is read or written).

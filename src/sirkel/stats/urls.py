@@ -4,7 +4,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from sirkel.stats import export_views
+from sirkel.stats import export_views, ssb_views
 
 app_name = "stats"
 
@@ -12,4 +12,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     # the dashboard and its drill-downs (dashboard_views)
     # the SSB table and its trend (ssb_views)
     path("ssb-fil/", export_views.ssb_export, name="ssb_export"),  # the file for federated figures
+    path("ssb/", ssb_views.ssb_page, name="ssb"),
+    path("ssb.csv", ssb_views.ssb_csv, name="ssb_csv"),
 ]
