@@ -180,6 +180,7 @@ def ssb_page(request: AuthenticatedHttpRequest) -> HttpResponse:
     context = {
         "service": service,
         "csv_url": f"{reverse('stats:ssb_csv')}?{urlencode(csv_query)}",
+        "export_url": f"{reverse('stats:ssb_export')}?{urlencode(csv_query)}",
         "services": selectors.services_led_by(user=request.user),
         "year": table.year,
         "years": year_choices(year=table.year, first=years[0]),
