@@ -19,5 +19,7 @@ def accounts(request: HttpRequest) -> dict[str, Any]:
     return {
         "user_roles": roles,
         "is_leader": Role.LEADER.value in roles,
+        # A leader sees the service's dashboard, a caseworker or consultant one of their own cases.
+        "has_dashboard": bool(roles & {Role.LEADER.value, Role.CASEWORKER.value, Role.CONSULTANT.value}),
         "login_cooloff_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
     }

@@ -4,12 +4,14 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from sirkel.stats import export_views, ssb_views
+from sirkel.stats import dashboard_views, export_views, ssb_views
 
 app_name = "stats"
 
 urlpatterns: list[URLPattern | URLResolver] = [
     # the dashboard and its drill-downs (dashboard_views)
+    path("", dashboard_views.dashboard, name="dashboard"),
+    path("liste/<slug:figure>/", dashboard_views.drilldown, name="drilldown"),
     # the SSB table and its trend (ssb_views)
     path("ssb-fil/", export_views.ssb_export, name="ssb_export"),  # the file for federated figures
     path("ssb/", ssb_views.ssb_page, name="ssb"),
