@@ -202,6 +202,13 @@ CASE_VIEW = _on_objects(
     same_service={LEADER, BREAK_GLASS},
     other_service=set(),
 )
+# A drill-down of the service dashboard: as the dashboard (a figure of one's own service, whichever object).
+DASHBOARD_LIST = _on_objects(
+    "DASHBOARD_LIST",
+    own={LEADER, CASEWORKER, CONSULTANT, MEASURE_LEADER, BREAK_GLASS},
+    same_service={LEADER, CASEWORKER, CONSULTANT, MEASURE_LEADER, BREAK_GLASS},
+    other_service={LEADER, CASEWORKER, CONSULTANT, MEASURE_LEADER, BREAK_GLASS},
+)
 # Changing it: as seeing it, but an administrator only reads, and so does break-glass.
 CASE_EDIT = _on_objects(
     "CASE_EDIT",
@@ -336,6 +343,9 @@ SCOPES: dict[str, dict[str, str]] = {
     "goal": {"case_id": "case", "measure_id": "measure", "goal_id": "goal"},
     "api_evaluation": {"case_id": "case", "measure_id": "measure", "evaluation_id": "evaluation"},
     "service": {"service_id": "service"},
+    # The dashboard's drill-down names a figure, not an object: the same figure on every object, and its
+    # service is the user's own (the query string is left out), so each object answers alike.
+    "dashboard_figure": {"figure": "dashboard_figure"},
 }
 
 
@@ -547,6 +557,10 @@ POLICY: dict[str, Rule] = {
     # The SSB table and its trend, and the same table as CSV: the services one leads; everyone else 404.
     "stats:ssb": Rule(roles(LEADER)),
     "stats:ssb_csv": Rule(roles(LEADER)),
+    # The service dashboard: a leader's of the service, a caseworker's or consultant's of their own cases
+    # (the measure leader is a consultant of B, the break-glass reader a caseworker of A); everyone else 404.
+    "stats:dashboard": Rule(roles(LEADER, CASEWORKER, CONSULTANT)),
+    "stats:drilldown": Rule(DASHBOARD_LIST, scope="dashboard_figure"),
     # The REST API (a personal access token; anonymous: 401)
     # The researcher's list is empty. Creating: the body is checked before the role, and an empty one is
     # refused for every role (nothing is read or written).
@@ -841,6 +855,7 @@ def _build_objects(
         "link_token": link_token,
         "goal": Goal.objects.get(measure=measure).pk,
         "service": service.pk,
+        "dashboard_figure": "actions-overdue",
         "conference": conference.measure_id,
         "conference_meeting": conference_meeting.pk,
         "family_plan": family_plan.pk,
