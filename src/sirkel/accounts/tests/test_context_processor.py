@@ -31,3 +31,14 @@ def test_signed_out_pages_have_no_roles() -> None:
     response = Client().get(reverse("accounts:login"))
     assert response.context["user_roles"] == set()
     assert response.context["login_cooloff_minutes"] > 0
+
+
+@pytest.mark.django_db
+def test_the_statistics_link_is_for_those_with_a_dashboard(
+    leader: User, caseworker: User, consultant: User, researcher: User
+) -> None:
+    link = f'href="{reverse("stats:dashboard")}"'
+    for user, shown in ((leader, True), (caseworker, True), (consultant, True), (researcher, False)):
+        response = client_for(user).get(reverse("accounts:account"))
+        assert response.context["has_dashboard"] is shown
+        assert (link in response.content.decode()) is shown

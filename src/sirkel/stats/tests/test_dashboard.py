@@ -384,3 +384,63 @@ def test_the_pages_make_as_many_queries_for_many_cases_as_for_one(
         many.append(len(queries))
     assert response.context["count"] == 5 * 2  # balance: two of each case's three measures miss it
     assert many == few
+
+
+# --- The figures from hand-made rows -------------------------------------------------------------------
+
+
+def test_the_months_are_the_last_twelve_ending_with_this_one() -> None:
+    from datetime import date
+
+    assert dashboard.month_window(date(2026, 3, 15)) == [
+        (2025, 4), (2025, 5), (2025, 6), (2025, 7), (2025, 8), (2025, 9),
+        (2025, 10), (2025, 11), (2025, 12), (2026, 1), (2026, 2), (2026, 3),
+    ]  # fmt: skip
+
+
+def test_a_meeting_held_before_the_twelve_months_or_not_held_is_not_counted() -> None:
+    from datetime import date
+
+    def meeting(pk: int, day: date, status: str = MeetingStatus.HELD) -> dashboard.MeetingRow:
+        return dashboard.MeetingRow(pk, 1, pk, status, day, "", False, False, False, False)
+
+    rows = dashboard.Rows(
+        meetings=[
+            meeting(1, date(2025, 3, 31)),  # the month before the window
+            meeting(2, date(2025, 4, 1)),
+            meeting(3, date(2026, 3, 15)),
+            meeting(4, date(2026, 3, 1), MeetingStatus.CANCELLED),
+            meeting(5, date(2026, 2, 1), MeetingStatus.PLANNED),
+        ]
+    )
+    figures = dashboard.compute(rows, today=date(2026, 3, 15))
+    assert figures.held.ids == (2, 3)
+    assert [f.count for _m, f in figures.per_month] == [1] + [0] * 10 + [1]
+
+
+def test_balance_is_met_at_exactly_one_third_private() -> None:
+    from datetime import date
+
+    def rows(private: int, public: int) -> dashboard.Rows:
+        people = [dashboard.ParticipantRow(1, "private", False, True, True)] * private + [
+            dashboard.ParticipantRow(1, "public", True, True, True)
+        ] * public
+        return dashboard.Rows(
+            series=[dashboard.SeriesRow(1, 1, 1, "network_meeting", "active", "mother", False)],
+            meetings=[
+                dashboard.MeetingRow(
+                    1, 1, 1, MeetingStatus.HELD, date(2026, 1, 5), "", False, False, False, False
+                )
+            ],
+            participants=people,
+        )
+
+    def met(private: int, public: int) -> bool:
+        share = next(
+            m
+            for m in dashboard.compute(rows(private, public), today=date(2026, 2, 1)).markers
+            if m.key == "balance"
+        )
+        return share.met == (1,)
+
+    assert met(1, 2) and met(2, 2) and not met(1, 3) and not met(0, 0)
