@@ -329,6 +329,21 @@ def test_a_caseworker_sees_their_own_cases_never_the_whole_service(
     assert 'id="ssb-link"' not in response.content.decode()
 
 
+def test_a_case_opened_by_breaking_the_glass_is_not_in_a_caseworkers_dashboard(
+    caseworker: User, teammate: User, service: Service, make_case: Callable[..., Case]
+) -> None:
+    from sirkel.cases.services import break_glass
+
+    their_case = make_case(owner=teammate, service=service)
+    build(their_case, teammate)
+    break_glass(
+        acting_user=caseworker, service=service, number=their_case.number, reason="Akutt henvendelse i kveld"
+    )
+    response = client_for(caseworker).get(URL)
+    assert response.context["active"] == 0
+    assert response.context["held"] == 0
+
+
 def test_someone_without_a_dashboard_role_gets_404(
     researcher: User, outsider: User, service: Service, world: dict[str, Series]
 ) -> None:
