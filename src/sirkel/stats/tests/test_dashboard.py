@@ -291,6 +291,7 @@ def test_a_leader_sees_their_service_only(
     response = client.get(URL)
     assert response.context["whole_service"] and response.context["service"] == service
     assert response.context["active"] == 2  # not the other service's two
+    assert f'href="{reverse("stats:ssb")}?service={service.pk}"' in response.content.decode()
     html = client.get(reverse("stats:drilldown", args=["active-measures"])).content.decode()
     for s in other_world["series"].values():
         assert f'data-row="{s.pk}"' not in html
