@@ -140,11 +140,14 @@ if "DATABASE_URL" not in os.environ:
     # The default SQLite file lives in var/, which a fresh checkout does not have yet.
     VAR_DIR.mkdir(parents=True, exist_ok=True)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # WAL and a busy timeout let the demo server and a CLI command share the file.
+    # WAL and a busy timeout let the demo server and a CLI command share the file. Memory-mapped reads
+    # (up to 1 GiB of the file, shared by every connection through the OS's page cache) instead of
+    # SQLite's 2 MB cache per connection: a national statistics table reads ~50 MB of index; a third
+    # faster in `make bench`.
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,
         "transaction_mode": "IMMEDIATE",
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA mmap_size=1073741824;",
     }
 else:
     DATABASES["default"].setdefault("TEST", {})

@@ -11,8 +11,21 @@ from collections.abc import Iterator, Sequence
 from datetime import date
 from typing import Any
 
-from django.db import transaction
-from django.db.models import Q
+from django.db import connection, transaction
+from django.db.models import (
+    Aggregate,
+    Count,
+    Exists,
+    F,
+    Func,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    TextField,
+    Value,
+)
 from django.db.models.functions import ExtractYear
 from django.http import Http404
 from django.utils import timezone
@@ -34,17 +47,49 @@ def services_led_by(*, user: User) -> list[Service]:
     return services_for_user(user=user, roles={Role.LEADER.value})
 
 
-def periods(
-    *, services: Sequence[Service] | None, year: int, extended: bool = False
-) -> Iterator[ssb.PeriodRow]:
-    """The measure periods of `services` (every service when None) that touch `year`, one row each;
-    with `extended`, also one row per network mapping (a saved snapshot of the network) in the year."""
+class BirthYear(Func):
+    """The year of a date. On SQLite, where a date is ISO text, its first four characters: Django's
+    `ExtractYear` calls a Python function there for every row."""
+
+    template = "CAST(EXTRACT(YEAR FROM %(expressions)s) AS integer)"
+    output_field = IntegerField()
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
+        return self.as_sql(
+            compiler, connection, template="CAST(substr(%(expressions)s, 1, 4) AS integer)", **extra_context
+        )
+
+
+class _Joined(Aggregate):
+    """The group's texts joined by commas (SQLite's `group_concat`, PostgreSQL's `string_agg`)."""
+
+    function = "GROUP_CONCAT"
+    template = "%(function)s(%(expressions)s, ',')"
+    output_field = TextField()
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
+        return self.as_sql(
+            compiler, connection, template="STRING_AGG(DISTINCT %(expressions)s, ',')", **extra_context
+        )
+
+
+def _touching(*, services: Sequence[Service] | None, year: int) -> QuerySet[Measure]:
+    """The measures of `services` (every service when None) whose period touches `year`."""
     first, last = date(year, 1, 1), date(year, 12, 31)
     measures = Measure.objects.filter(started_on__isnull=False, started_on__lte=last).filter(
         Q(ended_on__isnull=True) | Q(ended_on__gte=first)
     )
     if services is not None:
         measures = measures.filter(case__service__in=[s.pk for s in services])
+    return measures
+
+
+def periods(
+    *, services: Sequence[Service] | None, year: int, extended: bool = False
+) -> Iterator[ssb.PeriodRow]:
+    """The measure periods of `services` (every service when None) that touch `year`, one row each;
+    with `extended`, also one row per network mapping (a saved snapshot of the network) in the year."""
+    measures = _touching(services=services, year=year)
     codes = {k: measure_taxonomy.ssb_code(k) for k in measure_taxonomy.kind_keys()}
     rows = measures.annotate(born=ExtractYear("case__birth_date")).values_list(
         "case_id", "born", "code", "kind"
@@ -61,6 +106,60 @@ def periods(
             yield ssb.PeriodRow(child=child, birth_year=born, code="", kind=ssb.NETWORK_MAPPING)
 
 
+def children(
+    *, services: Sequence[Service] | None, year: int, extended: bool = False
+) -> Iterator[ssb.Children]:
+    """The children of `services` (every service when None) with a measure period touching `year`
+    (with `extended`, or a network mapping in it), grouped in the database by birth year and the
+    kinds and codes of their periods: what `periods` gives, counted by child instead of listed.
+
+    One query (two with `extended`), whose answer has a row per distinct group, not per period or
+    per child: the database groups the periods by child (in the order of the index `measure_ssb_idx`,
+    which holds every column read, so SQLite reads neither the table nor a sort), then the children by
+    birth year and measures."""
+    measures = _touching(services=services, year=year)
+    # "kind:code" for each period; codes are SSB's ("6.99"), kinds taxonomy keys: neither has , or :.
+    token = Func(F("kind"), Value(":"), F("code"), template="(%(expressions)s)", arg_joiner=" || ")
+    per_child = (
+        measures.order_by()
+        .values("case_id")
+        .annotate(born=Max(BirthYear("case__birth_date")), tokens=_Joined(token, output_field=TextField()))
+    )
+    snapshots = NetworkSnapshot.objects.filter(taken_at__year=year)
+    if services is not None:
+        snapshots = snapshots.filter(case__service__in=[s.pk for s in services])
+    grouped = "born, tokens"
+    if extended:
+        per_child = per_child.annotate(mapped=Exists(snapshots.filter(case_id=OuterRef("case_id"))))
+        grouped += ", mapped"
+    inner, params = per_child.query.sql_with_params()
+    codes = {k: measure_taxonomy.ssb_code(k) for k in measure_taxonomy.kind_keys()}
+    # The ORM has no subquery in FROM: the grouping around its compiled query (its values are `params`).
+    sql = f"SELECT {grouped}, COUNT(*) FROM ({inner}) AS per_child GROUP BY {grouped}"  # noqa: S608
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for row in cursor.fetchall():
+            kinds: set[str] = set()
+            found: set[str] = set()
+            for kind, _, code in (t.partition(":") for t in row[1].split(",")):
+                kinds.add(kind)
+                found.add(code or codes.get(kind, ""))
+            if extended and row[2]:
+                kinds.add(ssb.NETWORK_MAPPING)
+            found.discard("")
+            yield ssb.Children(int(row[0]), frozenset(found), frozenset(kinds), int(row[-1]))
+    if extended:
+        # Children whose network was mapped in the year but who had no measure then.
+        mapped_only = (
+            snapshots.exclude(case_id__in=measures.values("case_id"))
+            .order_by()
+            .values(born=BirthYear("case__birth_date"))
+            .annotate(n=Count("case_id", distinct=True))
+        )
+        for group in mapped_only:
+            yield ssb.Children(group["born"], frozenset(), frozenset({ssb.NETWORK_MAPPING}), group["n"])
+
+
 def ssb_table(
     *,
     services: Sequence[Service] | None,
@@ -72,8 +171,8 @@ def ssb_table(
     `suppress_below` (0: not at all). For the operator's command; a person's page goes through
     `ssb_table_for_leader`."""
     names = [s.name for s in services] if services is not None else []
-    return ssb.table(
-        periods(services=services, year=year, extended=extended),
+    return ssb.table_of_children(
+        children(services=services, year=year, extended=extended),
         year=year,
         extended=extended,
         suppress_below=suppress_below,

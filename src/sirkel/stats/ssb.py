@@ -1,7 +1,9 @@
 """Statistics Norway's table of children with measures during a year, computed from plain rows.
 
-No database and no request here: `selectors` fetches the rows (`PeriodRow`, one per measure period that
-touches the year) and this module counts and suppresses them.
+No database and no request here: `selectors` fetches the rows and this module counts and suppresses them.
+The rows are either one per measure period that touches the year (`PeriodRow`, `count`) or, as the
+selector reads them, children already grouped in the database by birth year and the set of their
+measures (`Children`, `count_children`); both give the same table.
 
 How SSB counts (and so how this counts):
 
@@ -164,48 +166,83 @@ class SsbTable:
         }
 
 
+@dataclass(frozen=True)
+class Children:
+    """Children alike for the table, and how many: born the same year, with the same SSB codes and the
+    same measure kinds during the year. The count needs no more than this about a child, so the
+    selector can group children in the database and hand over a few thousand of these instead of a row
+    per measure period."""
+
+    birth_year: int
+    codes: frozenset[str]  # SSB codes of the child's periods that year ("" left out)
+    kinds: frozenset[str]  # taxonomy keys of their kinds (and `network_mapping` where it was mapped)
+    n: int
+
+
+def children_of(periods: Iterable[PeriodRow]) -> list[Children]:
+    """`periods` grouped by child (one `Children` each)."""
+    born: dict[int, int] = {}
+    codes: dict[int, set[str]] = defaultdict(set)
+    kinds: dict[int, set[str]] = defaultdict(set)
+    for p in periods:
+        born[p.child] = p.birth_year
+        if p.code:
+            codes[p.child].add(p.code)
+        kinds[p.child].add(p.kind)
+    return [Children(b, frozenset(codes[c]), frozenset(kinds[c]), 1) for c, b in born.items()]
+
+
 def count(periods: Iterable[PeriodRow], *, year: int, extended: bool = False) -> tuple[list[TableRow], int]:
+    """The unsuppressed table for `year` from its measure periods (see `count_children`).
+
+    `periods` must already be those touching the year (the selector filters them in the database)."""
+    return count_children(children_of(periods), year=year, extended=extended)
+
+
+def count_children(
+    children: Iterable[Children], *, year: int, extended: bool = False
+) -> tuple[list[TableRow], int]:
     """The unsuppressed table for `year`: its rows in SSB's order (all, then each group followed by its
     measure codes, then the extended categories), and how many children fell outside the ages 0–24.
 
-    `periods` must already be those touching the year (the selector filters them in the database)."""
+    Each `Children` is that many distinct children (a child is in exactly one), so a cell is a sum."""
     extended_keys = set(extended_kinds()) if extended else set()
     band_of_age = _band_of_age()
-    # (row code, level) → band → children; children are deduplicated per row with sets.
-    seen: dict[tuple[str, str], set[int]] = defaultdict(set)
-    band_of_child: dict[int, str] = {}
-    outside: set[int] = set()
-    for p in periods:
-        band = band_of_age.get(year - p.birth_year)
+    # (row code, level) → band → children
+    cells: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: dict.fromkeys(age_bands(), 0))
+    outside = 0
+    for c in children:
+        band = band_of_age.get(year - c.birth_year)
         if band is None:
-            outside.add(p.child)
+            outside += c.n
             continue
-        band_of_child[p.child] = band
-        if p.code:
-            seen[(p.code, LEVEL_MEASURE)].add(p.child)
-            seen[(group_of(p.code), LEVEL_GROUP)].add(p.child)
-            seen[(ALL, LEVEL_ALL)].add(p.child)
-        if p.kind in extended_keys:
-            seen[(p.kind, LEVEL_EXTENDED)].add(p.child)
-    rows = [_row(ALL, LEVEL_ALL, seen.get((ALL, LEVEL_ALL), set()), band_of_child)]
-    groups = sorted({code for code, level in seen if level == LEVEL_GROUP}, key=code_sort_key)
+        if c.codes:
+            cells[(ALL, LEVEL_ALL)][band] += c.n
+            for code in c.codes:
+                cells[(code, LEVEL_MEASURE)][band] += c.n
+            for group in {group_of(code) for code in c.codes}:
+                cells[(group, LEVEL_GROUP)][band] += c.n
+        for kind in c.kinds & extended_keys:
+            cells[(kind, LEVEL_EXTENDED)][band] += c.n
+    rows = [_row(ALL, LEVEL_ALL, cells.get((ALL, LEVEL_ALL)))]
+    groups = sorted({code for code, level in cells if level == LEVEL_GROUP}, key=code_sort_key)
     for group in groups:
-        rows.append(_row(group, LEVEL_GROUP, seen[(group, LEVEL_GROUP)], band_of_child))
+        rows.append(_row(group, LEVEL_GROUP, cells[(group, LEVEL_GROUP)]))
         codes = sorted(
-            (c for c, level in seen if level == LEVEL_MEASURE and group_of(c) == group), key=code_sort_key
+            (c for c, level in cells if level == LEVEL_MEASURE and group_of(c) == group), key=code_sort_key
         )
-        rows.extend(_row(c, LEVEL_MEASURE, seen[(c, LEVEL_MEASURE)], band_of_child) for c in codes)
+        rows.extend(_row(c, LEVEL_MEASURE, cells[(c, LEVEL_MEASURE)]) for c in codes)
     for key in extended_kinds() if extended else ():
-        rows.append(_row(key, LEVEL_EXTENDED, seen.get((key, LEVEL_EXTENDED), set()), band_of_child))
-    return rows, len(outside - set(band_of_child))
+        rows.append(_row(key, LEVEL_EXTENDED, cells.get((key, LEVEL_EXTENDED))))
+    return rows, outside
 
 
-def _row(code: str, level: str, children: set[int], band_of_child: dict[int, str]) -> TableRow:
+def _row(code: str, level: str, bands: dict[str, int] | None) -> TableRow:
     cells: dict[str, int | None] = dict.fromkeys(age_bands(), 0)
-    for child in children:
-        band = band_of_child[child]
-        cells[band] = (cells[band] or 0) + 1
-    cells[TOTAL] = len(children)
+    if bands:
+        cells.update(bands)
+    # Each child is in exactly one band, so the children in the row are the bands' sum.
+    cells[TOTAL] = sum(bands.values()) if bands else 0
     return TableRow(code=code, category=category(code, level), level=level, cells=cells)
 
 
@@ -218,9 +255,23 @@ def table(
     services: Sequence[str] = (),
 ) -> SsbTable:
     """Count and suppress: the table as it may be shown."""
+    return table_of_children(
+        children_of(periods), year=year, extended=extended, suppress_below=suppress_below, services=services
+    )
+
+
+def table_of_children(
+    children: Iterable[Children],
+    *,
+    year: int,
+    extended: bool = False,
+    suppress_below: int = MIN_CELL,
+    services: Sequence[str] = (),
+) -> SsbTable:
+    """Count and suppress: the table as it may be shown, from children grouped alike."""
     from sirkel.stats.suppression import suppress
 
-    rows, outside = count(periods, year=year, extended=extended)
+    rows, outside = count_children(children, year=year, extended=extended)
     return SsbTable(
         year=year,
         rows=suppress(rows, suppress_below),
