@@ -17,6 +17,11 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
+# The bench's own dependencies (DuckDB, the SSB table's yardstick), never the product's.
+$(VENV)/.installed-bench: $(VENV)/.installed pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	@touch $@
+
 demo: install
 	SIRKEL_ENV=demo PORT=$(PORT) $(BIN)/sirkel demo
 
@@ -53,7 +58,7 @@ messages: install
 	$(BIN)/python scripts/check_messages.py --fill-english
 	cd src/sirkel && ../../$(BIN)/sirkel compilemessages
 
-bench: install
+bench: $(VENV)/.installed-bench
 	$(BIN)/python bench/run.py
 
 clean:

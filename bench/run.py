@@ -69,6 +69,14 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         default=100_000,
         help="rows of the measure-history import to time (100000; 0 skips it)",
     )
+    parser.add_argument(
+        "--ssb-periods",
+        type=int,
+        default=1_000_000,
+        help="measure periods for the SSB table's bench (1000000); see bench/ssb.py",
+    )
+    parser.add_argument("--ssb-rounds", type=int, default=5, help="timed runs of the SSB table each (5)")
+    parser.add_argument("--skip-ssb", action="store_true", help="do not run the SSB table's bench")
     parser.add_argument("--no-save", action="store_true", help=f"do not write {RESULTS.relative_to(ROOT)}")
     return parser.parse_args(argv)
 
@@ -208,6 +216,13 @@ def main(argv: list[str]) -> int:
         say(f"import baseline (csv + executemany) s: {imported.baseline_s:.2f}")
         say(f"import / baseline ratio: {imported.import_s / imported.baseline_s:.1f}")
         say(f"import again (unchanged) s: {imported.again_s:.1f}")
+    if not args.skip_ssb and args.ssb_periods > 0:
+        from bench.ssb import bench_ssb
+
+        ssb = bench_ssb(periods=args.ssb_periods, seed=args.seed, rounds=args.ssb_rounds, say=say)
+        say(f"ssb table seconds ({ssb.periods:,} periods): {ssb.product_s:.3f}")
+        say(f"ssb table duckdb seconds (same rows, in memory): {ssb.duckdb_s:.3f}")
+        say(f"ssb table / duckdb ratio: {ssb.product_s / ssb.duckdb_s:.2f}")
     say(f"total bench time: {time.perf_counter() - started:.1f} s")
     if profile_text:
         print(profile_text)
