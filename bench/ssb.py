@@ -257,7 +257,7 @@ def _duckdb_sql(*, year: int) -> str:
         bands.append(f"WHEN age BETWEEN {low} AND {high} THEN '{band}'")
     # Only numbers and constants of `ssb` are put in the text.
     # Distinct (child, code, band) first, then plain counts: twice as fast in DuckDB as count(DISTINCT)
-    # over grouping sets, and DuckDB's best is the yardstick.
+    # over grouping sets. The yardstick is the faster form.
     return f"""
         WITH measures AS (
             SELECT DISTINCT case_id, code, CASE {" ".join(bands)} END AS band
