@@ -188,6 +188,20 @@ def _led_service(*, user: User, service_id: int | None) -> Service:
     return service
 
 
+def _record_read(*, user: User, service: Service, action: str, **detail: object) -> None:
+    """One audit event for a leader's read (or export) of the service's SSB figures: aggregated data, so
+    no case is named."""
+    with transaction.atomic():
+        record_event(
+            actor=user,
+            service=service.pk,
+            action=action,
+            object_type="ssb_table",
+            object_id=service.pk,
+            detail=detail,
+        )
+
+
 def ssb_table_for_leader(
     *, user: User, service_id: int | None, year: int, extended: bool = False
 ) -> ssb.SsbTable:
@@ -195,15 +209,7 @@ def ssb_table_for_leader(
     suppressed below 3; 404 for anyone who does not lead it. One audit event."""
     service = _led_service(user=user, service_id=service_id)
     table = ssb_table(services=[service], year=year, extended=extended)
-    with transaction.atomic():
-        record_event(
-            actor=user,
-            service=service.pk,
-            action=AuditAction.VIEW,
-            object_type="ssb_table",
-            object_id=service.pk,
-            detail={"year": year, "extended": extended},
-        )
+    _record_read(user=user, service=service, action=AuditAction.VIEW, year=year, extended=extended)
     return table
 
 
@@ -217,15 +223,7 @@ def ssb_export_for_leader(
 
     service = _led_service(user=user, service_id=service_id)
     table = ssb_table(services=[service], year=year, extended=extended)
-    with transaction.atomic():
-        record_event(
-            actor=user,
-            service=service.pk,
-            action=AuditAction.EXPORT,
-            object_type="ssb_table",
-            object_id=service.pk,
-            detail={"year": year, "extended": extended},
-        )
+    _record_read(user=user, service=service, action=AuditAction.EXPORT, year=year, extended=extended)
     return export_document(table, service=service.name)
 
 
@@ -245,15 +243,7 @@ def ssb_trend(
     start = max(year - years + 1, first_start.year if first_start else year)
     start = min(start, year)
     tables = [ssb_table(services=[service], year=y, extended=extended) for y in range(start, year + 1)]
-    with transaction.atomic():
-        record_event(
-            actor=user,
-            service=service.pk,
-            action=AuditAction.VIEW,
-            object_type="ssb_table",
-            object_id=service.pk,
-            detail={"years": [start, year], "extended": extended},
-        )
+    _record_read(user=user, service=service, action=AuditAction.VIEW, years=[start, year], extended=extended)
     return service, tables
 
 
