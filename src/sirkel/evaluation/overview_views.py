@@ -13,24 +13,16 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from sirkel.core.query import MAX_ID, bounded_int
 from sirkel.core.types import AuthenticatedHttpRequest
 from sirkel.evaluation import selectors
 from sirkel.evaluation.models import Effect, Perspective
 from sirkel.evaluation.overview import EFFECTS, PERSPECTIVES, T_BANDS, AgreementRow, EffectRow, TScores
 from sirkel.taxonomy import measures as measure_taxonomy
 
-MAX_ID = 2_147_483_647
 ROW_HEIGHT = 28
 LABEL_WIDTH = 260
 BAR_WIDTH = 400
-
-
-def _int(value: str | None, *, low: int, high: int) -> int | None:
-    """A whole number from the query string within [low, high]; anything else is None (the default)."""
-    if value is None or not value.isdecimal() or len(value) > 10:
-        return None
-    number = int(value)
-    return number if low <= number <= high else None
 
 
 def band_labels() -> dict[str, str]:
@@ -115,8 +107,8 @@ def agreement_table(rows: list[AgreementRow]) -> list[dict[str, Any]]:
 @login_required
 @require_GET
 def overview(request: AuthenticatedHttpRequest) -> HttpResponse:
-    service_id = _int(request.GET.get("service"), low=1, high=MAX_ID)
-    year = _int(request.GET.get("year"), low=1900, high=2999)
+    service_id = bounded_int(request.GET.get("service"), low=1, high=MAX_ID)
+    year = bounded_int(request.GET.get("year"), low=1900, high=2999)
     data = selectors.effect_overview(user=request.user, service_id=service_id, year=year)  # 404, audited
     kinds = {r.kind: str(measure_taxonomy.kind_label(r.kind)) for r in data.overview.effects}
     context = {

@@ -17,12 +17,12 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from sirkel.core.query import MAX_ID, bounded_int
 from sirkel.core.types import AuthenticatedHttpRequest
 from sirkel.stats import dashboard as figures_of
 from sirkel.stats import dashboard_selectors
 from sirkel.taxonomy import measures as measure_taxonomy
 
-MAX_ID = 2_147_483_647
 ROW_HEIGHT = 28
 LABEL_WIDTH = 300
 BAR_WIDTH = 360
@@ -128,14 +128,6 @@ MARKER_TEXT: dict[str, tuple[Promise, Promise]] = {
 }
 
 
-def _int(value: str | None, *, low: int, high: int) -> int | None:
-    """A whole number from the query string within [low, high]; anything else is None (the default)."""
-    if value is None or not value.isdecimal() or len(value) > 10:
-        return None
-    number = int(value)
-    return number if low <= number <= high else None
-
-
 def _link(figure: str, service_id: int, **params: Any) -> str:
     query = urlencode({"service": service_id, **{k: v for k, v in params.items() if v is not None}})
     return f"{reverse('stats:drilldown', args=[figure])}?{query}"
@@ -183,7 +175,7 @@ def month_chart(per_month: list[tuple[tuple[int, int], figures_of.Figure]]) -> d
 @login_required
 @require_GET
 def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
-    service_id = _int(request.GET.get("service"), low=1, high=MAX_ID)
+    service_id = bounded_int(request.GET.get("service"), low=1, high=MAX_ID)
     page = dashboard_selectors.dashboard_for(user=request.user, service_id=service_id)  # 404, audited
     sid = page.scope.service.pk
     figures = page.figures
@@ -258,10 +250,10 @@ def dashboard(request: AuthenticatedHttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def drilldown(request: AuthenticatedHttpRequest, figure: str) -> HttpResponse:
-    service_id = _int(request.GET.get("service"), low=1, high=MAX_ID)
+    service_id = bounded_int(request.GET.get("service"), low=1, high=MAX_ID)
     kind = request.GET.get("kind")
-    year = _int(request.GET.get("year"), low=1900, high=2999)
-    month = _int(request.GET.get("month"), low=1, high=12)
+    year = bounded_int(request.GET.get("year"), low=1900, high=2999)
+    month = bounded_int(request.GET.get("month"), low=1, high=12)
     page = dashboard_selectors.drilldown_for(
         user=request.user,
         service_id=service_id,

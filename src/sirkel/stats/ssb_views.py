@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,11 +20,11 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from sirkel.core.query import MAX_ID, bounded_int
 from sirkel.core.types import AuthenticatedHttpRequest
 from sirkel.stats import selectors, ssb
 from sirkel.taxonomy import measures as measure_taxonomy
 
-MAX_ID = 2_147_483_647
 FIRST_YEAR = 1990
 CSV_HEADER = ("code", "category", "age_band", "children")
 
@@ -34,14 +35,6 @@ CHART_TOP = 12
 PLOT_HEIGHT = 200
 CHART_BOTTOM = 36  # room for the years
 MAX_BAR_WIDTH = 28
-
-
-def _int(value: str | None, *, low: int, high: int) -> int | None:
-    """A whole number from the query string within [low, high]; anything else is None (the default)."""
-    if value is None or not value.isdecimal() or len(value) > 10:
-        return None
-    number = int(value)
-    return number if low <= number <= high else None
 
 
 @dataclass(frozen=True)
@@ -55,9 +48,9 @@ def _query(request: AuthenticatedHttpRequest) -> Query:
     """The page's choices: a service id (None: the first one led), the year (last year, the reporting
     year, unless another between 1990 and next year is asked for) and the extended categories."""
     now = selectors.this_year()
-    year = _int(request.GET.get("year"), low=FIRST_YEAR, high=now + 1)
+    year = bounded_int(request.GET.get("year"), low=FIRST_YEAR, high=now + 1)
     return Query(
-        service_id=_int(request.GET.get("service"), low=1, high=MAX_ID),
+        service_id=bounded_int(request.GET.get("service"), low=1, high=MAX_ID),
         year=now - 1 if year is None else year,
         extended=request.GET.get("extended") == "1",
     )
@@ -213,4 +206,21 @@ def ssb_csv(request: AuthenticatedHttpRequest) -> HttpResponse:
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     suffix = "-utvidet" if query.extended else ""
     response["Content-Disposition"] = f'attachment; filename="ssb-{table.year}{suffix}.csv"'
+    return response
+
+
+@login_required
+@require_GET
+def ssb_export(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The service's suppressed figures for the year as the file a region or the directorate merges
+    (`sirkel stats merge`), so that a leader needs no command line; the same query string as the page."""
+    query = _query(request)
+    document = selectors.ssb_export_for_leader(  # 404 for anyone who does not lead it; audited as an export
+        user=request.user, service_id=query.service_id, year=query.year, extended=query.extended
+    )
+    response = HttpResponse(
+        json.dumps(document, ensure_ascii=False, indent=2) + "\n",
+        content_type="application/json; charset=utf-8",
+    )
+    response["Content-Disposition"] = f'attachment; filename="sirkel-ssb-{query.year}.json"'
     return response

@@ -4,7 +4,7 @@
 
 from django.urls import URLPattern, URLResolver, path
 
-from sirkel.stats import dashboard_views, export_views, ssb_views
+from sirkel.stats import dashboard_views, ssb_views
 
 app_name = "stats"
 
@@ -13,7 +13,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", dashboard_views.dashboard, name="dashboard"),
     path("liste/<slug:figure>/", dashboard_views.drilldown, name="drilldown"),
     # the SSB table and its trend (ssb_views)
-    path("ssb-fil/", export_views.ssb_export, name="ssb_export"),  # the file for federated figures
+    path("ssb-fil/", ssb_views.ssb_export, name="ssb_export"),  # the file for federated figures
     path("ssb/", ssb_views.ssb_page, name="ssb"),
     path("ssb.csv", ssb_views.ssb_csv, name="ssb_csv"),
 ]
