@@ -1,0 +1,1 @@
+"""Research: registration forms, coding and agreement, tables and de-identified exports."""
