@@ -102,9 +102,13 @@ _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # A bank account number is 11 digits too; its dots would otherwise split it into short runs.
 _ACCOUNT = re.compile(r"(?<![\d.])\d{4}\.\d{2}\.\d{5}(?![\d]|\.\d)")
 
-# A whole run of digit groups joined by one space or hyphen, with an optional country prefix.
-_DIGIT_RUN = re.compile(r"(?<![\d+])(?P<prefix>(?:\+|00)47[ -]?)?(?P<body>\d+(?:[ -]\d+)*)(?!\d)")
-_THOUSANDS = re.compile(r"\d{1,3}(?: \d{3})+")
+# A whole run of digit groups joined by one space (also a no-break space, as pasted from a word
+# processor) or hyphen, with an optional country prefix.
+_DIGIT_RUN = re.compile(
+    r"(?<![\d+])(?P<prefix>(?:\+|00)47[ \u00a0-]?)?(?P<body>\d+(?:[ \u00a0\u202f-]\d+)*)(?!\d)"
+)
+_THOUSANDS = re.compile(r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+")
+_SEPARATOR_BETWEEN_DIGITS = re.compile(r"(?<=\d)[ \u00a0\u202f.+-](?=\d)")
 _CURRENCY_AFTER = re.compile(r"\s*(?:kr\b|kroner\b|NOK\b|,-)", re.IGNORECASE)
 _CURRENCY_BEFORE = re.compile(r"(?:\bkr\.?|\bNOK)\s*$", re.IGNORECASE)
 _YEAR = re.compile(r"(?:19|20)\d\d")
@@ -399,15 +403,18 @@ def report_lines(scrubbed: Iterable[Scrubbed], *, dictionary: Collection[str]) -
 
 
 def contains_replaced(text: str, replaced: Iterable[Replacement]) -> bool:
-    """Whether any replaced value appears in `text` (case-insensitively; numbers also as bare digits,
-    a phone number by its eight digits). The export checks every file it writes with this."""
-    folded = text.casefold()
-    digits_only = re.sub(r"(?<=\d)[ .+-](?=\d)", "", text)
+    """Whether any replaced value appears in `text`: a name, e-mail or address as a whole word
+    (case-insensitively, so "Karianne" is no leak of "Kari"), a number by its digits however
+    grouped, a phone number by its eight digits with or without 47/0047 before them. The export
+    checks every file it writes with this."""
+    digits_only = _SEPARATOR_BETWEEN_DIGITS.sub("", text)
     for r in replaced:
-        if r.original.casefold() in folded:
-            return True
         if r.kind in ("national_id", "number11", "phone"):
             digits = re.sub(r"\D", "", r.original)
-            if (digits[-8:] if r.kind == "phone" else digits) in digits_only:
+            core = rf"(?:0047|47)?{digits[-8:]}" if r.kind == "phone" else digits
+            if re.search(rf"(?<!\d){core}(?!\d)", digits_only):
                 return True
+        words = r"\s+".join(re.escape(w) for w in r.original.split())
+        if words and re.search(rf"(?<!\w){words}(?!\w)", text, re.IGNORECASE):
+            return True
     return False

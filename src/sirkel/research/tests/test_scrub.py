@@ -187,6 +187,7 @@ def test_any_other_eleven_digit_number_is_replaced(scrubber: Scrubber, written: 
         "+4791234567",
         "0047 91 23 45 67",
         "0047-22334455",
+        "912\u00a034\u00a0567",
     ],
 )
 def test_phone_numbers_are_replaced_however_grouped(scrubber: Scrubber, written: str) -> None:
@@ -338,6 +339,19 @@ def test_contains_replaced_finds_numbers_however_rewritten() -> None:
 
 def test_contains_replaced_does_not_join_separate_numbers() -> None:
     assert not contains_replaced("3\t91\t234567", [Replacement("phone", "91234567")])
+    assert not contains_replaced("ring 291234567", [Replacement("phone", "91234567")])
+
+
+def test_contains_replaced_finds_a_phone_number_behind_its_country_code() -> None:
+    assert contains_replaced("ring +4791234567", [Replacement("phone", "912 34 567")])
+    assert contains_replaced("ring 0047 912 34 567", [Replacement("phone", "912 34 567")])
+
+
+def test_contains_replaced_matches_names_as_whole_words() -> None:
+    names = [Replacement("name", "Kari"), Replacement("address", "Storgata 5")]
+    assert not contains_replaced("Karianne bor i Storgata 51.", names)
+    assert contains_replaced("hos kari i går", names)
+    assert contains_replaced("i storgata  5.", names)
 
 
 # --- residual risks -----------------------------------------------------------------------------
