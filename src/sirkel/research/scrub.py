@@ -113,43 +113,21 @@ _CURRENCY_AFTER = re.compile(r"\s*(?:kr\b|kroner\b|NOK\b|,-)", re.IGNORECASE)
 _CURRENCY_BEFORE = re.compile(r"(?:\bkr\.?|\bNOK)\s*$", re.IGNORECASE)
 _YEAR = re.compile(r"(?:19|20)\d\d")
 
+# Street-type endings, written on to the name ("Storgata", "Solbakken") or as a word of their own
+# ("Kongens gate", "Bygdøy allé"). "alle" (for allé) only as its own word, and no "lia": written on,
+# they would make "Kalle 5 år" and "Emilia 5 år" addresses.
 _STREET_ENDINGS = (
-    "gate",
-    "gata",
-    "gaten",
-    "veien",
-    "vegen",
-    "vei",
-    "veg",
-    "vn",
-    "stien",
-    "sti",
-    "plass",
-    "plassen",
-    "allé",
-    "alle",
-    "alléen",
-    "torg",
-    "torget",
-    "brygge",
-    "bryggen",
-    "kaia",
-    "terrasse",
-    "ringen",
-    "svingen",
-    "bakken",
-    "tunet",
-    "grenda",
-    "lia",
-    "gt",
-)
+    "gate gata gaten gt veien vegen vei veg vn stien sti plass plassen allé alléen torg torget"
+    " brygge bryggen kaia terrasse ringen svingen bakken tunet grenda"
+).split()
 _ENDING = "(?:" + "|".join(sorted(_STREET_ENDINGS, key=len, reverse=True)) + ")"
-_HOUSE_NUMBER = r"\d{1,4}(?:[A-Za-z]|\s[A-Z])?(?!\w)"
+_ENDING_WORD = "(?:" + "|".join(sorted([*_STREET_ENDINGS, "alle"], key=len, reverse=True)) + ")"
+_HOUSE_NUMBER = r"\d{1,4}(?:[A-Za-z]|\s[A-Z])?(?:-\d{1,4}[A-Za-z]?)?(?!\w)"
 _POSTCODE_PLACE = rf"\d{{4}}\s+{_CAP_WORD}"
 # Up to two capitalised words before the street's own word ("Karl Johans gate", "Øvre Slottsgate");
 # "Kongens" is the street word itself when the ending is a separate word.
 _LEAD = rf"(?:{_CAP_WORD}\s+){{0,2}}"
-_STREET_WITH_ENDING = rf"{_LEAD}(?:[{_UPPER}][\w]+{_ENDING}|{_CAP_WORD}\s+{_ENDING})\.?"
+_STREET_WITH_ENDING = rf"{_LEAD}(?:[{_UPPER}][\w]+{_ENDING}|{_CAP_WORD}\s+{_ENDING_WORD})\.?"
 _ADDRESS = re.compile(
     rf"(?<![\w\[-])(?:{_STREET_WITH_ENDING}\s+{_HOUSE_NUMBER}(?:,?\s+{_POSTCODE_PLACE})?"
     rf"|{_LEAD}{_CAP_WORD}\s+{_HOUSE_NUMBER},?\s+{_POSTCODE_PLACE})(?![\w-])",

@@ -248,6 +248,8 @@ def test_email_addresses_are_replaced_before_the_names_in_them(scrubber: Scrubbe
         "Nordre vei 2",
         "Storgt. 5",
         "Parkvn. 3 B, 0350 Oslo",
+        "Storgata 5-7",
+        "Bygdøy alle 12",
     ],
 )
 def test_street_addresses_are_replaced(scrubber: Scrubber, written: str) -> None:
@@ -267,6 +269,7 @@ def test_a_street_named_for_a_person_is_an_address(scrubber: Scrubber) -> None:
         "Ola var 12 år da han flyttet.",
         "Møtet er i rom 12 på Huset.",
         "Hun fikk 3 i matte og 5 i norsk.",
+        "Emilia 5 år og Kalle 7 år var med.",
     ],
 )
 def test_a_capitalised_word_and_a_number_alone_is_not_an_address(text: str) -> None:
