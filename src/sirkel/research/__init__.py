@@ -1,1 +1,1 @@
-"""Research on the cases: registration forms, coding, agreement between coders, de-identified export."""
+"""Research: registration forms, coding and agreement, tables and de-identified exports."""

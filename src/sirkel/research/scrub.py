@@ -1,0 +1,398 @@
+"""Scrubbing free text for de-identified research exports, and the residual-risk report beside it.
+
+Pure: no models, no database. The export builds a `Scrubber` from the people Sirkel knows for the
+linked case (child, parents, network members, staff) and runs every free-text field through it.
+
+What is replaced, in this order (each pass sees the output of the one before, so a value is
+replaced once, by the most specific rule):
+
+1. e-mail addresses → ``[e-post]`` (first, because they often contain names and digits);
+2. runs of digits → ``[fødselsnummer]`` (11 digits valid as a national ID or D-number by
+   ``stdnum.no.fodselsnummer``, also ``DDMMYY NNNNN``), ``[nummer]`` (any other 11 digits, also a
+   bank account ``1234.56.78901``) or ``[telefon]`` (8 digits grouped any way by single spaces or
+   hyphens, with or without ``+47``/``0047``);
+3. street addresses → ``[adresse]``: a capitalised street name with a street-type ending
+   (``Storgata``, ``Kongens gate``, ``Øvre Slottsgate``, ``Bygdøy allé``) and a house number
+   (``12B``), with an optional ``, 0123 Oslo``; a name *without* a street-type ending counts only
+   when the postcode and place follow (``Grønland 12, 0188 Oslo``), because "Kari 12" or "Uke 12"
+   is not an address;
+4. names of the people given → ``[rolle]`` (see `Scrubber`);
+5. a postcode with a place (``0123 Oslo``) → ``[postnummer]``.
+
+Digit runs are found whole (digits joined by single spaces or hyphens) and then classified, so
+parts of longer numbers are never taken for a phone number, and dates (``12.03.2024``), times
+(``kl. 14.30``), years and amounts of fewer digits (``12 500 kr``) are left alone. Deliberate
+exceptions, each a trade-off documented in the tests:
+
+- an 8-digit run grouped as thousands next to a currency (``kr 12 500 000``, ``12 500 000 kr``)
+  is an amount, not a phone number;
+- two years joined (``2019-2020``, ``2019 2020``) are a period, not a phone number — the residual
+  report still lists the run for a person to look at;
+- a 4-digit number followed by a capitalised word is taken for a postcode even when it is a year
+  (``i 2023 Oslo kommune``): losing a year is cheaper than leaking a postcode.
+
+Nothing here logs or raises with a value in it: callers write files from `Scrubbed.text` and the
+report from `residual_risks` / `report_lines`, which never contain a replaced value.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from typing import Literal
+
+from stdnum.no import fodselsnummer
+
+ReplacementKind = Literal["name", "national_id", "number11", "phone", "email", "address", "postcode"]
+RiskKind = Literal["capitalised_word", "digit_run"]
+
+PLACEHOLDERS: dict[ReplacementKind, str] = {
+    "national_id": "[fødselsnummer]",
+    "number11": "[nummer]",
+    "phone": "[telefon]",
+    "email": "[e-post]",
+    "address": "[adresse]",
+    "postcode": "[postnummer]",
+}
+# A name that two people with different roles share (a first name, or the family name the child
+# shares with a parent) cannot say whose it is.
+NEUTRAL_NAME = "[navn]"
+
+
+@dataclass(frozen=True)
+class Person:
+    """A person Sirkel knows for the case: the full name as stored, the role label in Bokmål."""
+
+    name: str
+    role: str
+
+
+@dataclass(frozen=True)
+class Replacement:
+    kind: ReplacementKind
+    original: str
+
+
+@dataclass(frozen=True)
+class Scrubbed:
+    text: str
+    replaced: list[Replacement] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Risk:
+    """Something left in scrubbed text for a person to review; `context` is cut from that text."""
+
+    kind: RiskKind
+    text: str
+    start: int
+    context: str
+
+
+# --- patterns -----------------------------------------------------------------------------------
+
+_UPPER = "A-ZÆØÅÄÖÜÉÈ"
+_CAP_WORD = rf"[{_UPPER}][\w'’]*(?:-[{_UPPER}]?[\w'’]+)*"
+
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+# A bank account number is 11 digits too; its dots would otherwise split it into short runs.
+_ACCOUNT = re.compile(r"(?<![\d.])\d{4}\.\d{2}\.\d{5}(?![\d]|\.\d)")
+
+# A whole run of digit groups joined by one space (also a no-break space, as pasted from a word
+# processor) or hyphen, with an optional country prefix.
+_DIGIT_RUN = re.compile(
+    r"(?<![\d+])(?P<prefix>(?:\+|00)47[ \u00a0-]?)?(?P<body>\d+(?:[ \u00a0\u202f-]\d+)*)(?!\d)"
+)
+_THOUSANDS = re.compile(r"\d{1,3}(?:[ \u00a0\u202f]\d{3})+")
+_SEPARATOR_BETWEEN_DIGITS = re.compile(r"(?<=\d)[ \u00a0\u202f.+-](?=\d)")
+_CURRENCY_AFTER = re.compile(r"\s*(?:kr\b|kroner\b|NOK\b|,-)", re.IGNORECASE)
+_CURRENCY_BEFORE = re.compile(r"(?:\bkr\.?|\bNOK)\s*$", re.IGNORECASE)
+_YEAR = re.compile(r"(?:19|20)\d\d")
+
+# Street-type endings, written on to the name ("Storgata", "Solbakken") or as a word of their own
+# ("Kongens gate", "Bygdøy allé"). "alle" (for allé) only as its own word, and no "lia": written on,
+# they would make "Kalle 5 år" and "Emilia 5 år" addresses.
+_STREET_ENDINGS = (
+    "gate gata gaten gt veien vegen vei veg vn stien sti plass plassen allé alléen torg torget"
+    " brygge bryggen kaia terrasse ringen svingen bakken tunet grenda"
+).split()
+_ENDING = "(?:" + "|".join(sorted(_STREET_ENDINGS, key=len, reverse=True)) + ")"
+_ENDING_WORD = "(?:" + "|".join(sorted([*_STREET_ENDINGS, "alle"], key=len, reverse=True)) + ")"
+_HOUSE_NUMBER = r"\d{1,4}(?:[A-Za-z]|\s[A-Z])?(?:-\d{1,4}[A-Za-z]?)?(?!\w)"
+_POSTCODE_PLACE = rf"\d{{4}}\s+{_CAP_WORD}"
+# Up to two capitalised words before the street's own word ("Karl Johans gate", "Øvre Slottsgate");
+# "Kongens" is the street word itself when the ending is a separate word.
+_LEAD = rf"(?:{_CAP_WORD}\s+){{0,2}}"
+_STREET_WITH_ENDING = rf"{_LEAD}(?:[{_UPPER}][\w]+{_ENDING}|{_CAP_WORD}\s+{_ENDING_WORD})\.?"
+_ADDRESS = re.compile(
+    rf"(?<![\w\[-])(?:{_STREET_WITH_ENDING}\s+{_HOUSE_NUMBER}(?:,?\s+{_POSTCODE_PLACE})?"
+    rf"|{_LEAD}{_CAP_WORD}\s+{_HOUSE_NUMBER},?\s+{_POSTCODE_PLACE})(?![\w-])",
+)
+_POSTCODE = re.compile(rf"(?<![\w+.,-])(?<!\d )\d{{4}}\s+{_CAP_WORD}(?![\w-])")
+
+_POSSESSIVE = r"(?P<poss>['’]s|s|['’](?=\W|$))?"
+
+# Residual risks: a capitalised word (not inside a placeholder) and whether it starts a sentence.
+_WORD = re.compile(rf"(?<![\w\[-]){_CAP_WORD}")
+# Names that are ordinary words as well; the word list leaves them out (so a capitalised one stays on
+# the review list), but as a person's name they are matched only with their capital letter.
+_NAME_WORDS = frozenset(
+    (
+        "ask berg bjørn dag dal eik hans haug lie lind liv mai moen"
+        " ørn rose sol stein storm strand ulv vik vår"
+    ).split()
+)
+
+# A full stop after these does not end a sentence ("bl.a. Hansen" keeps Hansen on the review list).
+_ABBREVIATIONS = frozenset(
+    "bl.a ca dvs el evt ev f.eks fr hr iht jf jfr kl mht mm mv nr o.l osv pga pkt st tlf vs ift ang".split()
+)
+
+
+# --- the word list ------------------------------------------------------------------------------
+
+
+@cache
+def load_dictionary() -> frozenset[str]:
+    """The shipped Bokmål word list (data/ordliste_nb.txt), lowercased; see data/README.md."""
+    text = resources.files("sirkel.research").joinpath("data/ordliste_nb.txt").read_text("utf-8")
+    return frozenset(
+        line.strip().casefold() for line in text.splitlines() if line.strip() and not line.startswith("#")
+    )
+
+
+def in_dictionary(word: str, dictionary: Collection[str]) -> bool:
+    """Whether a word, or each part of a hyphenated word, is in the word list exactly (lowercased).
+
+    No stemming on purpose: "Hansen" is not "hans" + "en", and a review list that misses a family
+    name is worse than one that asks about "Barnevernet"."""
+    low = word.casefold().rstrip("'’")
+    return low in dictionary or all(part in dictionary for part in low.split("-") if part)
+
+
+# --- digit runs ---------------------------------------------------------------------------------
+
+
+def _classify_digits(digits: str) -> ReplacementKind | None:
+    if len(digits) == 11:
+        return "national_id" if fodselsnummer.is_valid(digits) else "number11"
+    if len(digits) == 8:
+        return "phone"
+    return None
+
+
+def _is_exempt_eight(groups: Sequence[str], text: str, start: int, end: int) -> bool:
+    joined = text[start:end]
+    if _THOUSANDS.fullmatch(joined) and (
+        _CURRENCY_AFTER.match(text, end) or _CURRENCY_BEFORE.search(text, 0, start)
+    ):
+        return True
+    return len(groups) == 2 and all(len(g) == 4 and _YEAR.fullmatch(g) for g in groups)
+
+
+def _scrub_digit_run(match: re.Match[str], replaced: list[Replacement]) -> str:
+    body = match.group("body")
+    if len(body) < 8:  # not even a phone number, with or without separators
+        return match.group(0)
+    text = match.string
+    prefix = match.group("prefix") or ""
+    offset = match.start("body")
+    groups = [(g.start(), g.end()) for g in re.finditer(r"\d+", body)]
+    lead, pieces, cursor, i = prefix, [], 0, 0
+    while i < len(groups):
+        found: tuple[int, ReplacementKind] | None = None
+        # The leftmost start, then the longest sub-run from there that is an ID or a phone number.
+        for j in range(len(groups), i, -1):
+            parts = [body[a:b] for a, b in groups[i:j]]
+            kind = _classify_digits("".join(parts))
+            if kind == "phone" and _is_exempt_eight(
+                parts, text, offset + groups[i][0], offset + groups[j - 1][1]
+            ):
+                kind = None
+            if kind is not None:
+                found = (j, kind)
+                break
+        if found is None:
+            i += 1
+            continue
+        j, kind = found
+        a, b = groups[i][0], groups[j - 1][1]
+        original = body[a:b]
+        if i == 0 and lead and kind == "phone":
+            original, lead = lead + original, ""
+        replaced.append(Replacement(kind, original))
+        pieces += [body[cursor:a], PLACEHOLDERS[kind]]
+        cursor, i = b, j
+    if not pieces:
+        return match.group(0)
+    return lead + "".join(pieces) + body[cursor:]
+
+
+# --- names --------------------------------------------------------------------------------------
+
+
+def _name_forms(name: str) -> list[str]:
+    """Full name, all given names, each given name alone (people with two often go by either),
+    first given name + family name, family name alone; whitespace normalised, hyphens kept."""
+    tokens = name.split()
+    if not tokens:
+        return []
+    forms = [" ".join(tokens)]
+    if len(tokens) > 1:
+        given, family = tokens[:-1], tokens[-1]
+        forms += [" ".join(given), *given, f"{given[0]} {family}", family]
+    return list(dict.fromkeys(forms))
+
+
+class Scrubber:
+    """Replaces what identifies people in free text; one compiled name pattern per set of people.
+
+    Names: every form of each person's name (`_name_forms`) in possessive forms too ("Karis",
+    "Kari's", "Kari Nordmanns", "Hans'"), on word boundaries, longest first, hyphenated names kept
+    whole ("Anne-Lise" is not "Anne"). The possessive "s" stays after the placeholder
+    ("[mormor]s hus"), so sentences still read.
+
+    Case: a form that is an ordinary word as well (a single name in `_NAME_WORDS` or the word
+    list: "Liv", "Dag", "Berg", "Strand") is replaced only where written with its capital letter —
+    "Liv" but not "liv" (life). Everything else is matched regardless of case. So a sentence-initial
+    common noun that happens to be a person's name ("Strand ved hytta …") is replaced too:
+    over-scrubbing is cheaper than a leak. Role words used as nouns ("Mor sa …") are not names and
+    are left alone.
+
+    Shared forms: when people with different roles share a form (two Karis, or the family name of
+    the child and a parent) that form becomes "[navn]"; when their roles agree it keeps the role.
+    """
+
+    def __init__(self, people: Sequence[Person], *, dictionary: Collection[str] | None = None) -> None:
+        self._dictionary = load_dictionary() if dictionary is None else dictionary
+        roles: dict[str, set[str]] = {}
+        literal: dict[str, str] = {}
+        for person in people:
+            role = person.role.strip()
+            for form in _name_forms(person.name):
+                key = form.casefold()
+                roles.setdefault(key, set()).add(role)
+                literal.setdefault(key, form)
+        self._roles = {
+            key: (f"[{next(iter(r))}]" if len(r) == 1 else NEUTRAL_NAME) for key, r in roles.items()
+        }
+        self._names: re.Pattern[str] | None = None
+        if literal:
+            alternatives = []
+            for key in sorted(literal, key=lambda k: (-len(k), k)):
+                form = literal[key]
+                escaped = r"\s+".join(re.escape(t) for t in form.split())
+                if " " not in form and (key in _NAME_WORDS or in_dictionary(form, self._dictionary)):
+                    alternatives.append(form[0].upper() + escaped[1:])
+                else:
+                    alternatives.append(f"(?i:{escaped})")
+            self._names = re.compile(
+                rf"(?<![\w\[-])(?P<name>{'|'.join(alternatives)}){_POSSESSIVE}(?![\w\]-])",
+            )
+
+    def scrub(self, text: str) -> Scrubbed:
+        replaced: list[Replacement] = []
+
+        def sub(pattern: re.Pattern[str], kind: ReplacementKind, value: str) -> str:
+            def repl(m: re.Match[str]) -> str:
+                replaced.append(Replacement(kind, m.group(0)))
+                return PLACEHOLDERS[kind]
+
+            return pattern.sub(repl, value)
+
+        out = sub(_EMAIL, "email", text) if "@" in text else text
+        # Every pass but the names needs a digit; most notes have few.
+        has_digits = any(c.isdigit() for c in out)
+        if has_digits:
+            out = sub(_ACCOUNT, "number11", out)
+            out = _DIGIT_RUN.sub(lambda m: _scrub_digit_run(m, replaced), out)
+            out = sub(_ADDRESS, "address", out)
+        if self._names is not None:
+            out = self._names.sub(lambda m: self._replace_name(m, replaced), out)
+        if has_digits:
+            out = sub(_POSTCODE, "postcode", out)
+        return Scrubbed(text=out, replaced=replaced)
+
+    def _replace_name(self, m: re.Match[str], replaced: list[Replacement]) -> str:
+        key = " ".join(m.group("name").split()).casefold()
+        replaced.append(Replacement("name", m.group(0)))
+        return self._roles[key] + ("s" if m.group("poss") else "")
+
+
+# --- residual risks -----------------------------------------------------------------------------
+
+
+def _context(text: str, start: int, end: int, width: int = 30) -> str:
+    return " ".join(text[max(0, start - width) : min(len(text), end + width)].split())
+
+
+def _starts_sentence(text: str, start: int) -> bool:
+    """At the text's start, after . ! ? (not after an abbreviation), a line break or a list bullet.
+
+    Not after a colon: "Til stede: Hansen" keeps Hansen on the review list."""
+    i = start
+    while i > 0 and text[i - 1] in ' \t"«(“':
+        i -= 1
+    if i == 0 or text[i - 1] in "\n!?":
+        return True
+    if text[i - 1] == ".":
+        before = re.search(r"[\w.]*$", text[max(0, i - 12) : i - 1])
+        return before is None or before.group(0).casefold() not in _ABBREVIATIONS
+    if text[i - 1] in "-*•":
+        j = i - 1
+        while j > 0 and text[j - 1] in " \t":
+            j -= 1
+        return j == 0 or text[j - 1] == "\n"
+    return False
+
+
+def residual_risks(text: str, *, dictionary: Collection[str]) -> list[Risk]:
+    """What scrubbing may have missed: capitalised words not at a sentence start that are not in the
+    word list, and digit runs of five digits or more. Run it on scrubbed text."""
+    risks: list[Risk] = []
+    for m in _WORD.finditer(text):
+        word = m.group(0).rstrip("'’")
+        if _starts_sentence(text, m.start()) or in_dictionary(word, dictionary):
+            continue
+        risks.append(Risk("capitalised_word", word, m.start(), _context(text, m.start(), m.end())))
+    for m in _DIGIT_RUN.finditer(text):
+        run = m.group(0)
+        if sum(c.isdigit() for c in run) >= 5:
+            risks.append(Risk("digit_run", run, m.start(), _context(text, m.start(), m.end())))
+    return sorted(risks, key=lambda r: r.start)
+
+
+def report_lines(scrubbed: Iterable[Scrubbed], *, dictionary: Collection[str]) -> list[str]:
+    """A plain-text residual-risk report for a set of scrubbed texts: counts of what was replaced, by
+    kind (never the values), then each remaining risk with its context from the scrubbed text."""
+    counts: dict[str, int] = {}
+    lines: list[str] = []
+    for number, item in enumerate(scrubbed, start=1):
+        for r in item.replaced:  # counts only: a report is part of the export
+            counts[r.kind] = counts.get(r.kind, 0) + 1
+        for risk in residual_risks(item.text, dictionary=dictionary):
+            lines.append(f"{number}\t{risk.kind}\t{risk.text}\t{risk.context}")
+    head = [f"replaced\t{kind}\t{counts[kind]}" for kind in sorted(counts)]
+    return head + lines
+
+
+def contains_replaced(text: str, replaced: Iterable[Replacement]) -> bool:
+    """Whether any replaced value appears in `text`: a name, e-mail or address as a whole word
+    (case-insensitively, so "Karianne" is no leak of "Kari"), a number by its digits however
+    grouped, a phone number by its eight digits with or without 47/0047 before them. The export
+    checks every file it writes with this."""
+    digits_only = _SEPARATOR_BETWEEN_DIGITS.sub("", text)
+    for r in replaced:
+        if r.kind in ("national_id", "number11", "phone"):
+            digits = re.sub(r"\D", "", r.original)
+            core = rf"(?:0047|47)?{digits[-8:]}" if r.kind == "phone" else digits
+            if re.search(rf"(?<!\d){core}(?!\d)", digits_only):
+                return True
+        words = r"\s+".join(re.escape(w) for w in r.original.split())
+        if words and re.search(rf"(?<!\w){words}(?!\w)", text, re.IGNORECASE):
+            return True
+    return False
