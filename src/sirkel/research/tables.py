@@ -40,6 +40,7 @@ class CaseRegistration:
     case_ref: str
     answers: dict[str, Any]
     is_consensus: bool = False
+    coder: str = ""
 
 
 @dataclass(frozen=True)
