@@ -25,7 +25,7 @@ def published() -> dict[str, Any]:
 
 
 def study_registrations(*, seed: int = 2023, coder: str = "forsker-1") -> list[dict[str, Any]]:
-    """The 88 registrations, as `sirkel research import` reads them: `case`, `coder`, `answers`."""
+    """The 88 registrations, as `sirkel research import` reads them: `case`, `coder` and the answers."""
     form = study_form()
     figures = published()
     total = int(figures["total"])
@@ -56,7 +56,7 @@ def study_registrations(*, seed: int = 2023, coder: str = "forsker-1") -> list[d
     for a, decision in zip(answers, decisions, strict=True):
         if decision:
             a["decisions"] = [decision]
-    return [{"case": f"STUDIE-{n + 1:03d}", "coder": coder, "answers": a} for n, a in enumerate(answers)]
+    return [{"case": f"STUDIE-{n + 1:03d}", "coder": coder, **a} for n, a in enumerate(answers)]
 
 
 def _keys_by_label(form: Form, question: str) -> dict[str, str]:
