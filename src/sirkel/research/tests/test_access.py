@@ -38,10 +38,7 @@ def test_without_a_grant_a_researcher_sees_no_case(researcher: User, case: Case)
 def test_being_named_on_a_project_without_a_grant_opens_nothing(
     researcher: User, leader: User, case: Case, other_service: Service, outsider: User
 ) -> None:
-    # A grant on another service does not reach this one.
-    from sirkel.accounts.models import Membership, Role
-
-    Membership.objects.filter(user=outsider, service=other_service).update(role=Role.LEADER)
+    # A grant on another service (the outsider leads it) does not reach this one.
     make_grant(leader=outsider, service=other_service, researchers=(researcher,))
     assert not case_access(user=researcher, case=case).can_view
 
