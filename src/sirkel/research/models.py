@@ -16,7 +16,7 @@ class FormVersion(models.Model):
     """One version of a registration form, as the YAML text it was written in. A version is never
     changed: a new text is a new version, and a registration keeps the version it was made with."""
 
-    key = models.SlugField(_("form"), max_length=80)  # e.g. "study-2023"
+    key = models.SlugField(_("registration form"), max_length=80)  # e.g. "study-2023"
     version = models.PositiveIntegerField(_("version"))
     definition = models.TextField(_("definition"))
     created_at = models.DateTimeField(_("created"), default=timezone.now)
