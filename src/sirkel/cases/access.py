@@ -185,8 +185,27 @@ def granted_cases_q(*, user: User, project_id: int | None = None) -> Q:
     return Q(Exists(grants.filter(Q(all_cases=True) | Q(cases=OuterRef("pk")))))
 
 
+_PROJECTS_CACHE = "_sirkel_research_projects"
+
+
+def _research_projects(user: User) -> list[int]:
+    """The ids of the projects `user` is a researcher of, cached on the user object for the request (as
+    their roles are), so that a staff user on no project pays one query at most, not one per case."""
+    cached: list[int] | None = getattr(user, _PROJECTS_CACHE, None)
+    if cached is None:
+        model = apps.get_model("research", "ProjectResearcher")
+        cached = list(model.objects.filter(user=user).values_list("project_id", flat=True))
+        setattr(user, _PROJECTS_CACHE, cached)
+    return cached
+
+
 def research_grant_project(*, user: User, case: Case, project_id: int | None = None) -> int | None:
     """The project (its id, the lowest when several) whose active grant lets `user` read `case`."""
+    if not user.is_authenticated or not user.is_active:
+        return None
+    projects = _research_projects(user)
+    if not projects or (project_id is not None and project_id not in projects):
+        return None
     grants = _active_grants(user=user, project_id=project_id).filter(service_id=case.service_id)
     found = grants.filter(Q(all_cases=True) | Q(cases=case)).order_by("project_id")
     return found.values_list("project_id", flat=True).first()  # type: ignore[no-any-return]
