@@ -561,6 +561,12 @@ POLICY: dict[str, Rule] = {
     # (the measure leader is a consultant of B, the break-glass reader a caseworker of A); everyone else 404.
     "stats:dashboard": Rule(roles(LEADER, CASEWORKER, CONSULTANT)),
     "stats:drilldown": Rule(DASHBOARD_LIST, scope="dashboard_figure"),
+    # Research grants: the leaders of a service grant and revoke (an empty grant form or revoking is refused
+    # as invalid, 400); everyone else 404. The researcher's own page: the researcher role (no project in
+    # this world, so an empty page; they read no case without a grant: every case rule leaves them out).
+    "research:grants": Rule(roles(LEADER), write=Write(roles(LEADER), ok=400)),
+    "research:revoke": Rule(roles(LEADER), method="POST", ok=400),
+    "research:mine": Rule(roles(RESEARCHER)),
     # The REST API (a personal access token; anonymous: 401)
     # The researcher's list is empty. Creating: the body is checked before the role, and an empty one is
     # refused for every role (nothing is read or written).

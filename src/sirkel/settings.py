@@ -88,6 +88,7 @@ INSTALLED_APPS = [
     "sirkel.actions",
     "sirkel.evaluation",
     "sirkel.stats",
+    "sirkel.research",
     "sirkel.api",
     "sirkel.demo",
 ]

@@ -37,6 +37,7 @@ urlpatterns = [
     path("", include("sirkel.evaluation.rating_urls")),
     path("effekt/", include("sirkel.evaluation.overview_urls")),
     path("statistikk/", include("sirkel.stats.urls")),
+    path("forskning/", include("sirkel.research.urls")),
     path("api/", include("sirkel.api.urls")),
     path("sprak/", set_language, name="set_language"),
     path("admin/", admin.site.urls),

@@ -12,8 +12,11 @@ Every selector asks here; views never decide access. The principals Sirkel has, 
   its meetings (`NARROW_PARTS`), not the measure's screening, consents, preparation or actions;
 - the independent reviewer of an evaluation (the evaluation issue): a colleague not on the case, named
   by the service's leader, reads the case (never changes it) while that evaluation is open;
-- `ResearchGrant`: a researcher with a granted project (the research issue): no case data at all here,
-  only the project's de-identified exports, which its own module decides;
+- a researcher of a project (`research.ProjectResearcher`) whose project holds an active grant
+  (`research.Grant`: not revoked, valid today) covering the case — every case file of the service, or the
+  ones listed — reads the case, read-only (`Basis.RESEARCH_GRANT`, the project named in the audit), never
+  its contact details (they are shown only to those who may edit), and only while the grant lasts;
+  `ResearchGrant` is the same, for one project only;
 - `LinkToken`: a participant holding a link (the evaluation issue): nothing but what the link is for.
 
 Objects of other apps are recognised by their model label (`meetings.series`, `network.networkmember`),
@@ -92,7 +95,7 @@ class Staff:
 
 @dataclass(frozen=True)
 class ResearchGrant:
-    """A researcher acting for one granted project (built by the research issue)."""
+    """A researcher acting for one project: reads only what that project's active grants cover."""
 
     user: User
     project_id: int
@@ -116,6 +119,7 @@ class CaseAccess:
     via_break_glass: bool
     is_leader: bool  # leads the case's service
     basis: Basis = Basis.NONE
+    research_project_id: int | None = None  # the granted project, when the basis is a research grant
 
 
 @dataclass(frozen=True)
@@ -156,13 +160,62 @@ def visible_cases_q(*, user: User) -> Q:
     roles = roles_by_service(user=user)
     leader_ids = [s for s, r in roles.items() if r == Role.LEADER.value]
     working_ids = [s for s, r in roles.items() if r in WORKING_ROLES]
+    research = granted_cases_q(user=user)
     if not leader_ids and not working_ids:
-        return Q(pk__in=[])
+        return research
     assigned = CaseAssignment.objects.filter(case=OuterRef("pk"), user=user)
     grant = BreakGlassAccess.objects.filter(case=OuterRef("pk"), user=user, expires_at__gt=timezone.now())
     reviews = _open_reviews(user).filter(measure__case=OuterRef("pk"))
     need_to_know = Q(caseworker=user) | Q(Exists(assigned)) | Q(Exists(grant)) | Q(Exists(reviews))
-    return Q(service_id__in=leader_ids) | (Q(service_id__in=working_ids) & need_to_know)
+    return Q(service_id__in=leader_ids) | (Q(service_id__in=working_ids) & need_to_know) | research
+
+
+def _active_grants(*, user: User, project_id: int | None = None) -> Any:
+    """The active research grants of the projects `user` is a researcher of (of `project_id`, when
+    given). The research app is asked by name, as the evaluation app is."""
+    if not user.is_authenticated or not user.is_active:
+        return apps.get_model("research", "Grant").objects.none()
+    grants = apps.get_model("research", "Grant").objects.active().filter(project__researchers__user=user)
+    return grants.filter(project_id=project_id) if project_id is not None else grants
+
+
+def granted_cases_q(*, user: User, project_id: int | None = None) -> Q:
+    """The cases an active grant of one of the user's projects covers, as a query (one subquery)."""
+    grants = _active_grants(user=user, project_id=project_id).filter(service_id=OuterRef("service_id"))
+    return Q(Exists(grants.filter(Q(all_cases=True) | Q(cases=OuterRef("pk")))))
+
+
+_PROJECTS_CACHE = "_sirkel_research_projects"
+
+
+def _research_projects(user: User) -> list[int]:
+    """The ids of the projects `user` is a researcher of, cached on the user object for the request (as
+    their roles are), so that a staff user on no project pays one query at most, not one per case."""
+    cached: list[int] | None = getattr(user, _PROJECTS_CACHE, None)
+    if cached is None:
+        model = apps.get_model("research", "ProjectResearcher")
+        cached = list(model.objects.filter(user=user).values_list("project_id", flat=True))
+        setattr(user, _PROJECTS_CACHE, cached)
+    return cached
+
+
+def research_grant_project(*, user: User, case: Case, project_id: int | None = None) -> int | None:
+    """The project (its id, the lowest when several) whose active grant lets `user` read `case`."""
+    if not user.is_authenticated or not user.is_active:
+        return None
+    projects = _research_projects(user)
+    if not projects or (project_id is not None and project_id not in projects):
+        return None
+    grants = _active_grants(user=user, project_id=project_id).filter(service_id=case.service_id)
+    found = grants.filter(Q(all_cases=True) | Q(cases=case)).order_by("project_id")
+    return found.values_list("project_id", flat=True).first()  # type: ignore[no-any-return]
+
+
+def _research_access(*, user: User, case: Case, project_id: int | None = None) -> CaseAccess:
+    project = research_grant_project(user=user, case=case, project_id=project_id)
+    if project is None:
+        return NO_CASE
+    return CaseAccess(True, False, False, False, Basis.RESEARCH_GRANT, research_project_id=project)
 
 
 def _open_reviews(user: User) -> Any:
@@ -178,12 +231,15 @@ def reviews_case(*, user: User, case: Case) -> bool:
 
 def case_access(*, user: User | Principal, case: Case) -> CaseAccess:
     principal = as_principal(user)
+    if isinstance(principal, ResearchGrant):
+        return _research_access(user=principal.user, case=case, project_id=principal.project_id)
     if not isinstance(principal, Staff):
-        return NO_CASE  # research grants and link holders never see a case
+        return NO_CASE  # link holders never see a case
     staff = principal.user
     role = roles_by_service(user=staff).get(case.service_id)
     if role is None or role in NON_STAFF_ROLES:
-        return NO_CASE  # researchers and outside coordinators never open a case
+        # Researchers and outside coordinators open no case, unless a research grant covers it.
+        return _research_access(user=staff, case=case)
     if role == Role.LEADER.value:
         return CaseAccess(True, True, False, True, Basis.SERVICE_LEADER)
     # `has_assignments` is annotated by get_case_for_user; without it, ask the database.
@@ -196,7 +252,7 @@ def case_access(*, user: User | Principal, case: Case) -> CaseAccess:
         return CaseAccess(True, False, True, False, Basis.BREAK_GLASS)  # read-only
     if reviews_case(user=staff, case=case):
         return CaseAccess(True, False, False, False, Basis.REVIEWER)  # read-only, while the review is open
-    return NO_CASE
+    return _research_access(user=staff, case=case)
 
 
 # --- A measure's series and what hangs on it -------------------------------------------------------------
@@ -204,6 +260,9 @@ def case_access(*, user: User | Principal, case: Case) -> CaseAccess:
 
 def series_access(*, user: User | Principal, series: Series) -> SeriesAccess:
     principal = as_principal(user)
+    if isinstance(principal, ResearchGrant):
+        granted = case_access(user=principal, case=series.case)
+        return SeriesAccess(granted.can_view, False, False, granted.can_view, False, granted.basis)
     if not isinstance(principal, Staff):
         return NO_SERIES
     access = case_access(user=principal, case=series.case)

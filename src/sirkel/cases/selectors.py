@@ -62,6 +62,11 @@ def get_case_for_user(
         detail={
             **({"basis": "break_glass"} if access.via_break_glass else {}),
             **({"basis": Basis.REVIEWER.value} if access.basis == Basis.REVIEWER else {}),
+            **(
+                {"basis": Basis.RESEARCH_GRANT.value, "project": access.research_project_id}
+                if access.basis == Basis.RESEARCH_GRANT
+                else {}
+            ),
             **({"part": part} if part else {}),
         },
     )

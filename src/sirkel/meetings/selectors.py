@@ -22,7 +22,7 @@ from sirkel.meetings.kinds import LeaderPool, kind_config
 from sirkel.meetings.models import Consent, Meeting, Series, TrainedLeader
 from sirkel.network.models import NetworkMember, NetworkTie, Side, TieKind
 
-MARKED = (Basis.BREAK_GLASS, Basis.MEASURE_LEADER)
+MARKED = (Basis.BREAK_GLASS, Basis.MEASURE_LEADER, Basis.RESEARCH_GRANT)
 
 
 def get_series_for_user(

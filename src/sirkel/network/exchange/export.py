@@ -6,11 +6,13 @@ import hashlib
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 
 from sirkel.accounts.models import User
 from sirkel.audit.models import AuditAction
 from sirkel.audit.services import record_event
+from sirkel.cases.access import Basis
 from sirkel.cases.models import Case
 from sirkel.cases.selectors import get_case_for_user
 from sirkel.network.exchange.csv_writer import csv_zip
@@ -87,6 +89,8 @@ def export_for_user(*, user: User, case_id: int, fmt: ExportFormat, via: str = "
         raise ValueError(f"unknown export format {fmt!r}")
     with transaction.atomic():
         case, access = get_case_for_user(user=user, case_id=case_id, part="network")
+        if access.basis == Basis.RESEARCH_GRANT:
+            raise Http404  # a researcher reads a granted case file in Sirkel, and takes no copy of it
     return export_network(
         acting_user=user, case=case, fmt=fmt, via=via, basis="break_glass" if access.via_break_glass else ""
     )

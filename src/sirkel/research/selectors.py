@@ -1,0 +1,113 @@
+"""Reads of the research app, each deciding access and recording the read with one audit event."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, QuerySet
+from django.http import Http404
+
+from sirkel.accounts.models import Role, Service, User
+from sirkel.accounts.selectors import roles_by_service, services_for_user
+from sirkel.audit.models import AuditAction
+from sirkel.audit.services import record_event
+from sirkel.cases.access import granted_cases_q
+from sirkel.cases.models import Case
+from sirkel.research.models import Grant, Project, ProjectResearcher
+
+MAX_LISTED_CASES = 500  # the researcher's page lists at most this many granted case files
+
+
+@dataclass(frozen=True)
+class LeaderGrants:
+    services: list[Service]
+    grants: list[Grant]
+    projects: list[Project]  # every project, for the form's choice of an existing one
+
+
+def grants_for_leader(*, user: User) -> LeaderGrants:
+    """The research grants on the services `user` leads (404 for anyone who leads none)."""
+    services = services_for_user(user=user, roles={Role.LEADER.value})
+    if not services:
+        raise Http404
+    grants = list(
+        Grant.objects.filter(service__in=services)
+        .select_related("project", "service", "granted_by", "revoked_by")
+        .prefetch_related(
+            Prefetch("cases", queryset=Case.objects.order_by("number").only("id", "number", "service_id")),
+            Prefetch(
+                "project__researchers",
+                queryset=ProjectResearcher.objects.select_related("user").order_by("user__username"),
+            ),
+        )
+        .order_by("-granted_at", "-id")
+    )
+    projects = list(Project.objects.order_by("slug"))
+    record_event(
+        actor=user,
+        service=services[0].pk if len(services) == 1 else None,
+        action=AuditAction.LIST,
+        object_type="research_grant",
+        detail={"services": [s.pk for s in services], "grants": len(grants)},
+    )
+    return LeaderGrants(services=services, grants=grants, projects=projects)
+
+
+def grant_for_leader(*, user: User, grant_id: int) -> Grant:
+    """A grant of a service `user` leads, or 404."""
+    grant = Grant.objects.select_related("project").filter(pk=grant_id).first()
+    if grant is None or roles_by_service(user=user).get(grant.service_id) != Role.LEADER.value:
+        raise Http404
+    return grant
+
+
+@dataclass(frozen=True)
+class ResearcherProject:
+    project: Project
+    grants: list[Grant]  # its active grants
+
+
+@dataclass(frozen=True)
+class ResearcherOverview:
+    projects: list[ResearcherProject]
+    cases: list[Case]  # the case files the user may read through a grant (at most MAX_LISTED_CASES)
+    more: bool  # there are more than listed
+
+
+def is_researcher(*, user: User) -> bool:
+    return Role.RESEARCHER.value in roles_by_service(user=user).values()
+
+
+def researcher_overview(*, user: User) -> ResearcherOverview:
+    """A researcher's projects, their active grants and the case files those grants let them read.
+    404 for a user who is neither a researcher in a service nor named on a project."""
+    projects = list(
+        Project.objects.filter(researchers__user=user)
+        .prefetch_related(
+            Prefetch(
+                "grants",
+                queryset=Grant.objects.active().select_related("service").order_by("service__name"),
+                to_attr="active_grants",
+            )
+        )
+        .order_by("slug")
+    )
+    if not projects and not is_researcher(user=user):
+        raise Http404
+    cases: QuerySet[Case] = Case.objects.none()
+    if any(p.active_grants for p in projects):
+        # The policy's own query of what the user's active grants cover.
+        cases = Case.objects.filter(granted_cases_q(user=user)).select_related("service")
+    listed = list(cases.order_by("service__name", "number")[: MAX_LISTED_CASES + 1])
+    record_event(
+        actor=user,
+        service=None,
+        action=AuditAction.LIST,
+        object_type="research_project",
+        detail={"projects": [p.pk for p in projects], "cases": len(listed[:MAX_LISTED_CASES])},
+    )
+    return ResearcherOverview(
+        projects=[ResearcherProject(p, p.active_grants) for p in projects],
+        cases=listed[:MAX_LISTED_CASES],
+        more=len(listed) > MAX_LISTED_CASES,
+    )

@@ -1,0 +1,177 @@
+"""Writes of the research app: form versions, projects and their researchers, grants and their revoking.
+Each write is audited in the same transaction."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from sirkel.accounts.models import Role, Service, User
+from sirkel.accounts.selectors import role_in_service
+from sirkel.audit.models import AuditAction
+from sirkel.audit.services import record_event
+from sirkel.cases.models import Case
+from sirkel.research.models import FormVersion, Grant, Project, ProjectResearcher
+
+STUDY_FORM = "study-2023"
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,79}$")  # a project's short name
+_DATA = Path(__file__).resolve().parent / "data" / "forms" / f"{STUDY_FORM}.yaml"
+# Until the study's own form file is written, the registration form of the taxonomy is its text.
+_FALLBACK = Path(__file__).resolve().parents[1] / "taxonomy" / "data" / "registration-form.yaml"
+
+
+def study_form_text() -> str:
+    return (_DATA if _DATA.exists() else _FALLBACK).read_text(encoding="utf-8")
+
+
+def latest_form_version(*, key: str = STUDY_FORM) -> FormVersion:
+    """The newest version of a form; version 1 of the study's form is created from its YAML text when
+    there is none yet."""
+    found = FormVersion.objects.filter(key=key).order_by("-version").first()
+    if found is not None:
+        return found
+    if key != STUDY_FORM:
+        raise ValidationError(_("There is no form called %(key)s.") % {"key": key})
+    version, _created = FormVersion.objects.get_or_create(
+        key=key, version=1, defaults={"definition": study_form_text()}
+    )
+    return version
+
+
+def leads(*, user: User, service: Service | int) -> bool:
+    service_id = service if isinstance(service, int) else service.pk
+    return role_in_service(user=user, service_id=service_id) == Role.LEADER.value
+
+
+@dataclass(frozen=True)
+class GrantInput:
+    project_slug: str
+    service: Service
+    valid_until: datetime.date
+    reason: str
+    legal_basis: str
+    dpia_ref: str = ""
+    all_cases: bool = True
+    case_numbers: tuple[int, ...] = ()
+    project_name: str = ""  # for a new project; the slug when left out
+    researchers: tuple[User, ...] = ()
+
+
+def _add_researchers(*, project: Project, users: Iterable[User]) -> list[User]:
+    added = []
+    for user in users:
+        if not user.is_active:
+            raise ValidationError(_("%(user)s has no active account.") % {"user": user.username})
+        _row, created = ProjectResearcher.objects.get_or_create(project=project, user=user)
+        if created:
+            added.append(user)
+    return added
+
+
+def grant_access(*, acting_user: User, data: GrantInput, via: str = "web") -> Grant:
+    """A service leader grants a project (created when new, with the newest study form) access to the
+    service's case files. Refused unless `acting_user` leads the service, the date is today or later and
+    the listed case numbers are the service's."""
+    if not leads(user=acting_user, service=data.service):
+        raise ValidationError(_("Only a leader of the service can grant access to its case files."))
+    if data.valid_until < timezone.localdate():
+        raise ValidationError(_("The grant must last at least until today."))
+    if not data.reason.strip() or not data.legal_basis.strip():
+        raise ValidationError(_("Give the legal basis and the reason for the grant."))
+    numbers = sorted(set(data.case_numbers))
+    if not data.all_cases and not numbers:
+        raise ValidationError(_("List the case numbers the grant covers, or grant all case files."))
+    with transaction.atomic():
+        cases = list(Case.objects.filter(service=data.service, number__in=numbers)) if numbers else []
+        missing = sorted(set(numbers) - {c.number for c in cases})
+        if missing and not data.all_cases:
+            raise ValidationError(
+                _("The service has no case numbered %(numbers)s.")
+                % {"numbers": ", ".join(str(n) for n in missing)}
+            )
+        project = Project.objects.filter(slug=data.project_slug).first()
+        created = project is None
+        if project is None:
+            if not SLUG.match(data.project_slug):
+                raise ValidationError(
+                    _("A project's short name is 2–80 lower-case letters, digits and hyphens.")
+                )
+            project = Project.objects.create(
+                slug=data.project_slug,
+                name=data.project_name.strip() or data.project_slug,
+                form_version=latest_form_version(),
+            )
+            record_event(
+                actor=acting_user,
+                service=data.service,
+                action=AuditAction.CREATE,
+                object_type="research_project",
+                object_id=project.pk,
+                detail={"form": project.form_version.key, "form_version": project.form_version.version},
+            )
+        added = _add_researchers(project=project, users=data.researchers)
+        grant = Grant.objects.create(
+            project=project,
+            service=data.service,
+            all_cases=data.all_cases,
+            valid_until=data.valid_until,
+            legal_basis=data.legal_basis.strip(),
+            dpia_ref=data.dpia_ref.strip(),
+            reason=data.reason.strip(),
+            granted_by=acting_user,
+        )
+        if not data.all_cases:
+            grant.cases.set(cases)
+        record_event(
+            actor=acting_user,
+            service=data.service,
+            action=AuditAction.CREATE,
+            object_type="research_grant",
+            object_id=grant.pk,
+            reason=grant.reason,
+            detail={
+                "project": project.pk,
+                "new_project": created,
+                "all_cases": grant.all_cases,
+                "cases": [c.pk for c in cases] if not grant.all_cases else [],
+                "valid_until": grant.valid_until.isoformat(),
+                "researchers_added": [u.pk for u in added],
+                "dpia": grant.dpia_ref,
+                "via": via,
+            },
+        )
+    return grant
+
+
+def revoke_grant(*, acting_user: User, grant: Grant, reason: str) -> Grant:
+    """A leader of the grant's service ends it now; its researchers read none of its cases from then."""
+    if not leads(user=acting_user, service=grant.service_id):
+        raise ValidationError(_("Only a leader of the service can revoke its grants."))
+    if not reason.strip():
+        raise ValidationError(_("Say why the grant is revoked."))
+    with transaction.atomic():
+        locked = Grant.objects.select_for_update().get(pk=grant.pk)
+        if locked.revoked_at is not None:
+            raise ValidationError(_("The grant has already been revoked."))
+        locked.revoked_at = timezone.now()
+        locked.revoked_by = acting_user
+        locked.revoke_reason = reason.strip()
+        locked.save(update_fields=["revoked_at", "revoked_by", "revoke_reason"])
+        record_event(
+            actor=acting_user,
+            service=locked.service_id,
+            action=AuditAction.UPDATE,
+            object_type="research_grant",
+            object_id=locked.pk,
+            reason=locked.revoke_reason,
+            detail={"project": locked.project_id, "revoked": True},
+        )
+    return locked
