@@ -19,17 +19,16 @@ from sirkel.accounts.selectors import role_in_service
 from sirkel.audit.models import AuditAction
 from sirkel.audit.services import record_event
 from sirkel.cases.models import Case
-from sirkel.research.models import FormVersion, Grant, Project, ProjectResearcher
+from sirkel.research.models import FormVersion, Grant, Project, ProjectResearcher, Registration
 
 STUDY_FORM = "study-2023"
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,79}$")  # a project's short name
 _DATA = Path(__file__).resolve().parent / "data" / "forms" / f"{STUDY_FORM}.yaml"
-# Until the study's own form file is written, the registration form of the taxonomy is its text.
-_FALLBACK = Path(__file__).resolve().parents[1] / "taxonomy" / "data" / "registration-form.yaml"
 
 
 def study_form_text() -> str:
-    return (_DATA if _DATA.exists() else _FALLBACK).read_text(encoding="utf-8")
+    """The YAML text of the study's form as Sirkel ships it (`data/forms/study-2023.yaml`)."""
+    return _DATA.read_text(encoding="utf-8")
 
 
 def latest_form_version(*, key: str = STUDY_FORM) -> FormVersion:
@@ -175,3 +174,108 @@ def revoke_grant(*, acting_user: User, grant: Grant, reason: str) -> Grant:
             detail={"project": locked.project_id, "revoked": True},
         )
     return locked
+
+
+# --- Importing registrations ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    project: Project
+    created_project: bool
+    registrations: int
+    linked: int
+    problems: list[str]
+
+
+def import_registrations(
+    *, project_slug: str, form_key: str, text: str, via: str = "command"
+) -> ImportOutcome:
+    """The registrations of a JSON file (`imports.read_registrations`) into the project (created if new,
+    with the newest version of the form `form_key`), checked whole: with any problem nothing is written
+    and the problems are returned. A `linked_case` must be a case of the named service that one of the
+    project's active grants covers. One audit event with the counts."""
+    from sirkel.research.forms import FormError, load_form
+    from sirkel.research.imports import read_registrations
+
+    if not SLUG.match(project_slug):
+        raise ValidationError(_("A project's short name is 2–80 lower-case letters, digits and hyphens."))
+    project = Project.objects.filter(slug=project_slug).select_related("form_version").first()
+    version = project.form_version if project else latest_form_version(key=form_key)
+    if version.key != form_key:
+        raise ValidationError(
+            _("The project %(slug)s uses the form %(key)s.") % {"slug": project_slug, "key": version.key}
+        )
+    try:
+        form = load_form(version.definition, key=version.key, version=version.version)
+    except FormError as exc:
+        raise ValidationError(str(exc)) from exc
+    parsed, found = read_registrations(text, form)
+    problems = [str(p) for p in found]
+    existing = set()
+    if project is not None:
+        existing = set(project.registrations.values_list("case_ref", "coder", "is_consensus"))
+    cases: dict[tuple[str, int], Case | None] = {}
+    for n, registration in enumerate(parsed, start=1):
+        if (registration.case_ref, registration.coder, registration.is_consensus) in existing:
+            problems.append(
+                f"registration {n} (case {registration.case_ref}): "
+                "this coder's registration is in the project already"
+            )
+        link = registration.linked_case
+        if link is None:
+            continue
+        key = (link.service, link.number)
+        if key not in cases:
+            cases[key] = _granted_case(project, service_name=link.service, number=link.number)
+        if cases[key] is None:
+            problems.append(
+                f"registration {n} (case {registration.case_ref}), linked_case: no case {link.number} of "
+                f"{link.service} that the project has an active grant for"
+            )
+    if problems:
+        return ImportOutcome(project or Project(slug=project_slug), project is None, 0, 0, problems)
+    users = {u.username: u for u in User.objects.filter(username__in={r.coder for r in parsed})}
+    with transaction.atomic():
+        created = project is None
+        if project is None:
+            project = Project.objects.create(slug=project_slug, name=project_slug, form_version=version)
+        Registration.objects.bulk_create(
+            [
+                Registration(
+                    project=project,
+                    form_version=version,
+                    case_ref=r.case_ref,
+                    linked_case=cases.get((r.linked_case.service, r.linked_case.number))
+                    if r.linked_case
+                    else None,
+                    coder=r.coder,
+                    coder_user=users.get(r.coder),
+                    answers=r.answers,
+                    is_consensus=r.is_consensus,
+                )
+                for r in parsed
+            ],
+            batch_size=1000,
+        )
+        linked = sum(1 for r in parsed if r.linked_case)
+        record_event(
+            actor=None,
+            service=None,
+            action=AuditAction.IMPORT,
+            object_type="research_registrations",
+            object_id=project.pk,
+            detail={"via": via, "registrations": len(parsed), "linked": linked, "project_created": created},
+        )
+    return ImportOutcome(project, created, len(parsed), linked, [])
+
+
+def _granted_case(project: Project | None, *, service_name: str, number: int) -> Case | None:
+    if project is None:
+        return None  # a new project has no grant yet
+    case = Case.objects.filter(service__name=service_name, number=number).first()
+    if case is None:
+        return None
+    grants = Grant.objects.active().filter(project=project, service=case.service_id)
+    covered = grants.filter(all_cases=True).exists() or grants.filter(cases=case).exists()
+    return case if covered else None

@@ -10,30 +10,58 @@ table, agreement, export) is a pair of methods and a line in `SUBCOMMANDS`.
 from __future__ import annotations
 
 import argparse
+import csv
 import datetime
+import io
+from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
 from django.utils import timezone
 
 from sirkel.accounts.models import Service, User
+from sirkel.audit.models import AuditAction
+from sirkel.audit.services import record_event
 from sirkel.research import services
+from sirkel.research.coding import project_agreement
+from sirkel.research.forms import Form, load_form
 from sirkel.research.grant_forms import parse_case_numbers
+from sirkel.research.models import Project
+from sirkel.research.tables import MIN_CELL, CaseRegistration, frequencies
 
 RAW = argparse.RawDescriptionHelpFormatter
 NO_LEGAL_BASIS = "(not given)"
 
-HELP = """Research projects: grants of access to a service's case files, and more to come.
+HELP = """Research projects: grants of access to a service's case files, registrations, tables, agreement.
 
   grant   a service's leader (--granted-by) grants the project SLUG (created when new, with the newest
           version of the study's form) read-only access to the service's case files — all of them, or
           those numbered in --cases — until the date given (the last day included). --researcher adds a
           user to the project (repeat it for more). Prints one line; refuses an unknown service or user,
           a --granted-by who does not lead the service, and a date in the past.
+  import  --project SLUG --form KEY FILE.json: registrations from a JSON list (case, coder, the answers by
+          question key, repeat blocks as lists, choices by key or Bokmål label, optionally linked_case and
+          consensus), checked whole against the form: any problem is printed with its registration and
+          question on standard error and nothing is written (exit 1). The project is created if new.
+  table   --project SLUG --question KEY [--suppress-below N] --format csv: the question's frequencies,
+          each case file once (its consensus registration, or its only one), with the header
+          option,label,count,percent (label in Bokmål; ':' where suppressed, below 3 by default).
+  agreement --project SLUG [--question KEY] --format csv: agreement between the coders per question,
+          with the header question,coders,units,statistic,value (cohen_kappa, fleiss_kappa,
+          krippendorff_alpha_nominal, percent_agreement; an empty value where it is undefined).
 """
 
-SUBCOMMANDS = {"grant": "Grant a project access to a service's case files."}
+SUBCOMMANDS = {
+    "grant": "Grant a project access to a service's case files.",
+    "import": "Import registrations from a JSON file.",
+    "table": "A question's frequency table, as CSV.",
+    "agreement": "Agreement between the coders, as CSV.",
+}
+TABLE_HEADER = ("option", "label", "count", "percent")
+AGREEMENT_HEADER = ("question", "coders", "units", "statistic", "value")
+MAX_IMPORT_BYTES = 64 * 1024 * 1024
 
 
 def _date(value: str) -> datetime.date:
@@ -41,6 +69,12 @@ def _date(value: str) -> datetime.date:
         return datetime.date.fromisoformat(value)
     except ValueError:
         raise argparse.ArgumentTypeError("give a date as YYYY-MM-DD") from None
+
+
+def _non_negative(value: str) -> int:
+    if not value.isdecimal() or len(value) > 6:
+        raise argparse.ArgumentTypeError("give a whole number, 0 or more")
+    return int(value)
 
 
 def _cases(value: str) -> tuple[int, ...]:
@@ -133,3 +167,115 @@ class Command(BaseCommand):
             f"Granted {grant.project.slug} access to {covered} of {service.name} until "
             f"{grant.valid_until.isoformat()} (grant {grant.pk})."
         )
+
+    # --- import, table, agreement ------------------------------------------------------------------------
+
+    def args_import(self, p: argparse.ArgumentParser) -> None:
+        p.add_argument("--project", required=True, metavar="SLUG")
+        p.add_argument("--form", required=True, metavar="KEY", help="The registration form, e.g. study-2023.")
+        p.add_argument("file", type=Path, metavar="FILE.json")
+
+    def do_import(self, **o: Any) -> None:
+        path: Path = o["file"]
+        try:
+            with path.open("rb") as handle:
+                data = handle.read(MAX_IMPORT_BYTES + 1)
+        except OSError as exc:
+            raise CommandError(f"Cannot read {path}: {exc.strerror}. Nothing was imported.") from exc
+        if len(data) > MAX_IMPORT_BYTES:
+            raise CommandError(f"{path} is larger than 64 MiB. Nothing was imported.")
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise CommandError(f"{path} is not UTF-8 text. Nothing was imported.") from exc
+        self.stderr.write(f"Checking {path} …")
+        try:
+            outcome = services.import_registrations(project_slug=o["project"], form_key=o["form"], text=text)
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages) + " Nothing was imported.") from exc
+        if outcome.problems:
+            for problem in outcome.problems:
+                self.stderr.write(problem)
+            raise CommandError(f"Nothing was imported: {len(outcome.problems)} problem(s) in {path}.")
+        created = " (a new project)" if outcome.created_project else ""
+        self.stdout.write(
+            f"Imported {outcome.registrations} registrations into {outcome.project.slug}{created}; "
+            f"{outcome.linked} linked to Sirkel cases."
+        )
+
+    def _project(self, slug: str) -> Project:
+        project = Project.objects.filter(slug=slug).select_related("form_version").first()
+        if project is None:
+            raise CommandError(f"There is no project {slug!r}.")
+        return project
+
+    def _registrations(self, project: Project) -> tuple[Form, list[CaseRegistration]]:
+        version = project.form_version
+        form = load_form(version.definition, key=version.key, version=version.version)
+        regs = [
+            CaseRegistration(
+                case_ref=r.case_ref, answers=r.answers, is_consensus=r.is_consensus, coder=r.coder
+            )
+            for r in project.registrations.order_by("id").only("case_ref", "answers", "is_consensus", "coder")
+        ]
+        return form, regs
+
+    def _audit_read(self, project: Project, what: str, **detail: Any) -> None:
+        with transaction.atomic():
+            record_event(
+                actor=None,
+                service=None,
+                action=AuditAction.VIEW,
+                object_type=what,
+                object_id=project.pk,
+                detail={"via": "command", **detail},
+            )
+
+    def args_table(self, p: argparse.ArgumentParser) -> None:
+        p.add_argument("--project", required=True, metavar="SLUG")
+        p.add_argument("--question", required=True, metavar="KEY")
+        p.add_argument("--suppress-below", type=_non_negative, default=MIN_CELL, metavar="N")
+        p.add_argument("--format", choices=("csv",), default="csv")
+
+    def do_table(self, **o: Any) -> None:
+        project = self._project(o["project"])
+        form, regs = self._registrations(project)
+        try:
+            table = frequencies(form, o["question"], regs, suppress_below=o["suppress_below"])
+        except KeyError as exc:
+            raise CommandError(f"There is no question {o['question']!r} in the project's form.") from exc
+        except ValueError as exc:
+            raise CommandError(str(exc)) from exc
+        if table.left_out:
+            self.stderr.write(
+                f"{table.left_out} case files with several registrations and no consensus are left out."
+            )
+        self._audit_read(
+            project, "research_table", question=table.question, suppress_below=o["suppress_below"]
+        )
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(TABLE_HEADER)
+        writer.writerows(table.csv_records())
+        self.stdout.write(buffer.getvalue(), ending="")
+
+    def args_agreement(self, p: argparse.ArgumentParser) -> None:
+        p.add_argument("--project", required=True, metavar="SLUG")
+        p.add_argument("--question", metavar="KEY")
+        p.add_argument("--format", choices=("csv",), default="csv")
+
+    def do_agreement(self, **o: Any) -> None:
+        project = self._project(o["project"])
+        form, regs = self._registrations(project)
+        try:
+            rows = project_agreement(form, regs, question=o["question"])
+        except KeyError as exc:
+            raise CommandError(f"There is no question {o['question']!r} in the project's form.") from exc
+        self._audit_read(project, "research_agreement", question=o["question"] or "")
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(AGREEMENT_HEADER)
+        for question, s in rows:
+            value = "" if s.value is None else f"{s.value:.4f}"
+            writer.writerow((question, s.coders, s.units, s.statistic, value))
+        self.stdout.write(buffer.getvalue(), ending="")
