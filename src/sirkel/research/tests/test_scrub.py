@@ -357,6 +357,16 @@ def test_contains_replaced_matches_names_as_whole_words() -> None:
     assert contains_replaced("i storgata  5.", names)
 
 
+def test_contains_replaced_takes_a_name_that_is_a_word_only_with_its_capital(scrubber: Scrubber) -> None:
+    # As the scrubber replaces it: "Liv" the neighbour, not "liv" (life); "Dag", not "dag" (day).
+    result = scrubber.scrub("Liv sa at Dags liv er bedre nå; i dag er en god dag.")
+    assert result.text == "[nabo] sa at [morfar]s liv er bedre nå; i dag er en god dag."
+    assert not contains_replaced(result.text, result.replaced)
+    assert contains_replaced("Hilsen Liv", result.replaced)
+    assert contains_replaced("hilsen LIV og Dags", result.replaced)
+    assert contains_replaced("hos kari", [Replacement("name", "Kari")])
+
+
 # --- residual risks -----------------------------------------------------------------------------
 
 
