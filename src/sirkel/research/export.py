@@ -150,6 +150,7 @@ _DATE_WORDS = re.compile(
 )
 
 
+_ANY_DIGIT = re.compile(r"\d")
 _MONTH_TEXT = re.compile(r"(?:19|20)\d\d-[01]\d")
 
 
@@ -163,7 +164,7 @@ def _month_of(match: re.Match[str]) -> str:
 def dates_to_month(text: str) -> str:
     """Full dates in free text cut to their month ("12.03.2024" → "2024-03", "12. mars 2024" →
     "mars 2024"); a date without a year is left alone (it cannot be told from a time or a score)."""
-    if not any(c.isdigit() for c in text):
+    if _ANY_DIGIT.search(text) is None:
         return text
     text = _DATE_ISO.sub(_month_of, text)
     text = _DATE_DMY.sub(_month_of, text)
@@ -336,6 +337,9 @@ def _unique_names(columns: list[Column]) -> None:
 # --- filling the columns ------------------------------------------------------------------------
 
 
+_SCRUBBERS_KEPT = 64
+
+
 class _Texts:
     """Scrubs free text for one registration at a time and keeps what the guard and report need."""
 
@@ -345,22 +349,30 @@ class _Texts:
         self.counts: dict[str, int] = {}
         self.risk_lines: list[str] = []
         self._scrubber: scrub.Scrubber | None = None
-        self._people: tuple[Person, ...] | None = None
+        # A case coded by several coders has the same people each time; building a Scrubber
+        # compiles a pattern, so the last few are kept.
+        self._scrubbers: dict[tuple[Person, ...], scrub.Scrubber] = {}
         self._ref: re.Pattern[str] | None = None
+        self._ref_words: list[str] = []
 
     def start(self, registration: ExportRegistration) -> None:
         people = tuple(registration.people)
-        if people != self._people or self._scrubber is None:
-            self._scrubber = scrub.Scrubber(people, dictionary=self.dictionary)
-            self._people = people
-        ref = " ".join(registration.case_ref.split())
-        words = r"\s+".join(map(re.escape, ref.split()))
-        self._ref = re.compile(rf"(?<!\w){words}(?!\w)", re.IGNORECASE) if ref else None
+        scrubber = self._scrubbers.get(people)
+        if scrubber is None:
+            if len(self._scrubbers) >= _SCRUBBERS_KEPT:
+                self._scrubbers.pop(next(iter(self._scrubbers)))
+            scrubber = self._scrubbers[people] = scrub.Scrubber(people, dictionary=self.dictionary)
+        self._scrubber = scrubber
+        self._ref_words = registration.case_ref.split()
+        self._ref = None  # compiled only for a text that holds the reference's first word
 
     def clean(self, text: str, where: str) -> str:
         if not text:
             return text
-        if self._ref is not None:
+        if self._ref_words and self._ref_words[0].casefold() in text.casefold():
+            if self._ref is None:
+                words = r"\s+".join(map(re.escape, self._ref_words))
+                self._ref = re.compile(rf"(?<!\w){words}(?!\w)", re.IGNORECASE)
             text = self._ref.sub(CASE_REF_PLACEHOLDER, text)
         if self._scrubber is None:
             raise RuntimeError("_Texts.start() comes first")
@@ -543,7 +555,7 @@ def _write_codebook(tables: Sequence[_Table], out_dir: Path) -> list[Path]:
     json_path = out_dir / CODEBOOK_FILES[1]
     notes = {
         "single": "CSV: the option key; .sav/.dta: the code (1..n) with value labels",
-        "multiple": "one column per option: 1 ticked, 0 not ticked, blank when the question was left blank",
+        "multiple": "a 0/1 column for each option: 1 ticked, 0 not ticked, blank when the question was left blank",
         "band": "CSV: the band label; .sav/.dta: the code with value labels",
         "pseudonym": "P- and 16 hex digits of HMAC-SHA256(project key, case reference)",
         "coder": "the coder's own label, kept: the coders are the researchers",

@@ -143,7 +143,7 @@ _WORD = re.compile(rf"(?<![\w\[-]){_CAP_WORD}")
 _NAME_WORDS = frozenset(
     (
         "ask berg bjørn dag dal eik hans haug lie lind liv mai moen"
-        " ørn rose sol stein storm strand ulv vik vår"
+        " ørn per rose rune siv sol stein storm strand tone ulv vik vår"
     ).split()
 )
 

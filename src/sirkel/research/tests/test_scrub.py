@@ -116,6 +116,8 @@ def test_names_that_are_also_words_are_replaced_only_when_capitalised(scrubber: 
     )
     # Over-scrubbing at a sentence start is accepted: "Strand" could be the man.
     assert scrub(scrubber, "Strand er fin om sommeren.") == "[morfar] er fin om sommeren."
+    # "per uke" is a preposition, not the father; the form's labels and the codebook use it too.
+    assert scrub(scrubber, "Per kommer to ganger per uke.") == "[far] kommer to ganger per uke."
 
 
 def test_role_words_are_not_names(scrubber: Scrubber) -> None:
