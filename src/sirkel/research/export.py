@@ -555,7 +555,7 @@ def _write_codebook(tables: Sequence[_Table], out_dir: Path) -> list[Path]:
     json_path = out_dir / CODEBOOK_FILES[1]
     notes = {
         "single": "CSV: the option key; .sav/.dta: the code (1..n) with value labels",
-        "multiple": "a 0/1 column for each option: 1 ticked, 0 not ticked, blank when the question was left blank",
+        "multiple": "a 0/1 column for each option: 1 ticked, 0 not, blank when the question was left blank",
         "band": "CSV: the band label; .sav/.dta: the code with value labels",
         "pseudonym": "P- and 16 hex digits of HMAC-SHA256(project key, case reference)",
         "coder": "the coder's own label, kept: the coders are the researchers",
@@ -611,8 +611,8 @@ class _Guard:
                     self.by_digits.setdefault(core, []).append(r)
 
     def leaks(self, text: str) -> bool:
-        for start in range(0, max(len(text), 1), _CHUNK):
-            chunk = text[start : start + _CHUNK]
+        for start, end in _chunks(text):
+            chunk = text[start:end]
             candidates: dict[Replacement, None] = {}
             for token in set(_TOKEN.findall(chunk.lower())):
                 for r in self.by_token.get(token, ()):
@@ -620,11 +620,23 @@ class _Guard:
             for run in set(_NUMBER_RUN.findall(_SEPARATOR_BETWEEN_DIGITS.sub("", chunk))):
                 for r in self.by_digits.get(run, ()):
                     candidates[r] = None
-            if candidates:
-                window = text[max(0, start - _OVERLAP) : start + _CHUNK + _OVERLAP]
-                if scrub.contains_replaced(window, candidates):
-                    return True
+            # The window reaches over the line breaks either side: a name may be split by one.
+            if candidates and scrub.contains_replaced(
+                text[max(0, start - _OVERLAP) : end + _OVERLAP], candidates
+            ):
+                return True
         return False
+
+
+def _chunks(text: str) -> Iterator[tuple[int, int]]:
+    """About `_CHUNK` characters at a time, cut only at line breaks: no word and no run of digits
+    (their separators are spaces, dots and hyphens) crosses one, so none is cut in two."""
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start + _CHUNK)
+        end = len(text) if end == -1 else end + 1
+        yield start, end
+        start = end
 
 
 def _read_back(path: Path) -> str:

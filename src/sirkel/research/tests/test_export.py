@@ -557,3 +557,17 @@ def test_unknown_formats_and_an_empty_key_are_refused(tmp_path: Path) -> None:
         export(form=FORM, registrations=[], key=KEY, out_dir=tmp_path, formats={"xlsx"})  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="key"):
         export(form=FORM, registrations=[], key=b"", out_dir=tmp_path, formats={"csv"})
+
+
+def test_the_guard_finds_a_value_at_any_place_in_a_big_file() -> None:
+    guard = export_module._Guard(
+        [scrub.Replacement("name", "Kari Nordmann"), scrub.Replacement("phone", "912 34 567")]
+    )
+    filler = "[mormor] møtte på skolen.\n" * 60_000  # over a megabyte: several chunks
+    for at in range(0, len(filler), len(filler) // 7):
+        cut = filler.rfind(" ", 0, at) + 1
+        assert guard.leaks(filler[:cut] + "Kari Nordmann " + filler[cut:])
+        assert guard.leaks(filler[:cut] + "Kari\nNordmann " + filler[cut:])
+        assert guard.leaks(filler[:cut] + "tlf 91 23 45 67 " + filler[cut:])
+    assert not guard.leaks(filler)
+    assert not guard.leaks("")
