@@ -236,6 +236,7 @@ def main(argv: list[str]) -> int:
         exported = bench_research_export(registrations=args.research_export, seed=args.seed)
         say(f"research export seconds ({exported.registrations:,} registrations): {exported.seconds:.1f}")
         say(f"research export peak MiB: {exported.peak_mib:.0f}")
+        say(f"research export process peak MiB (input included): {exported.process_peak_mib:.0f}")
     say(f"total bench time: {time.perf_counter() - started:.1f} s")
     if profile_text:
         print(profile_text)
