@@ -27,9 +27,11 @@ order with value labels (the Bokmål labels), the codebook gives both. Multiple-
 
 De-identification:
 
-- case references become keyed pseudonyms, ``P-`` + the first 16 hex digits of
-  HMAC-SHA256(key, case reference): the same for one key, unlinkable without it; a case's own
-  reference written in its free text becomes ``[saksnummer]``;
+- case references become keyed pseudonyms, ``P-`` + the first 64 bits of HMAC-SHA256(key, case
+  reference) written as 16 consonants (one for each 4 bits, ``bcdfghjklmnpqrst``; no digits, because
+  hex digits can make an 8-digit run the guard could not tell from a phone number): the same for one
+  key, unlinkable without it; a case's own reference written in its free text becomes
+  ``[saksnummer]``;
 - coder labels are kept: the coders are the researchers themselves, and agreement needs them;
 - dates: ``month`` answers are already months; full dates in free text (``12.03.2024``,
   ``2024-03-12``, ``12/3/2024``, ``12. mars 2024``) are cut to their month before scrubbing;
@@ -80,7 +82,8 @@ BANDS: tuple[tuple[int | None, str], ...] = (
 )
 CASE_REF_PLACEHOLDER = "[saksnummer]"
 PSEUDONYM_PREFIX = "P-"
-PSEUDONYM_HEX = 16
+PSEUDONYM_LENGTH = 16
+_PSEUDONYM_ALPHABET = "bcdfghjklmnpqrst"  # 16 consonants: 4 bits each, no digits, no words
 CODEBOOK_FILES = ("codebook.csv", "codebook.json")
 REPORT_FILE = "residual-risk.txt"
 
@@ -126,7 +129,7 @@ class ExportLeakError(Exception):
 def pseudonym(key: bytes, case_ref: str) -> str:
     """The keyed pseudonym of a case reference: stable for one key, unlinkable without it."""
     digest = hmac.new(key, case_ref.encode("utf-8"), hashlib.sha256).hexdigest()
-    return PSEUDONYM_PREFIX + digest[:PSEUDONYM_HEX]
+    return PSEUDONYM_PREFIX + "".join(_PSEUDONYM_ALPHABET[int(c, 16)] for c in digest[:PSEUDONYM_LENGTH])
 
 
 def size_band(population: int | None) -> int | None:
@@ -556,7 +559,7 @@ def _write_codebook(tables: Sequence[_Table], out_dir: Path) -> list[Path]:
         "single": "CSV: the option key; .sav/.dta: the code (1..n) with value labels",
         "multiple": "a 0/1 column for each option: 1 ticked, 0 not, blank when the question was left blank",
         "band": "CSV: the band label; .sav/.dta: the code with value labels",
-        "pseudonym": "P- and 16 hex digits of HMAC-SHA256(project key, case reference)",
+        "pseudonym": "P- and the first 64 bits of HMAC-SHA256(project key, case reference) as 16 letters",
         "coder": "the coder's own label, kept: the coders are the researchers",
         "text": "scrubbed free text: names by role, numbers, phones, e-mail, addresses, postcodes replaced",
         "month": "YYYY-MM",

@@ -342,7 +342,10 @@ def test_pseudonyms_are_stable_for_one_key_and_differ_for_another(tmp_path: Path
     assert pseudonym(KEY, CASE_REF) == pseudonym(KEY, CASE_REF)
     assert pseudonym(KEY, CASE_REF) != pseudonym(OTHER_KEY, CASE_REF)
     assert pseudonym(KEY, CASE_REF) != pseudonym(KEY, "BV-2024-0018")
-    assert re.fullmatch(r"P-[0-9a-f]{16}", pseudonym(KEY, CASE_REF))
+    assert re.fullmatch(r"P-[bcdfghjklmnpqrst]{16}", pseudonym(KEY, CASE_REF))
+    # No digits: a hex pseudonym such as P-91234567ab… would hold a phone number's eight digits.
+    assert not any(c.isdigit() for n in range(2000) for c in pseudonym(KEY, f"BV-{n}"))
+    assert len({pseudonym(KEY, f"BV-{n}") for n in range(2000)}) == 2000
 
     first, second = tmp_path / "a", tmp_path / "b"
     export(form=FORM, registrations=[linked()], key=KEY, out_dir=first, formats={"csv"})
