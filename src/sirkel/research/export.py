@@ -750,6 +750,9 @@ def export(
             files.append(path)
     files += _write_codebook(tables, out_dir)
     files.append(_write_report(texts, out_dir))
+    for table in tables:  # written: let the rows go before every file is read back
+        for column in table.columns:
+            column.values = []
 
     _guard(files, _Guard([*texts.replaced, *_case_ref_checks(registrations)]), out_dir)
     if progress is not None:
