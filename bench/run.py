@@ -77,6 +77,13 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     )
     parser.add_argument("--ssb-rounds", type=int, default=5, help="timed runs of the SSB table each (5)")
     parser.add_argument("--skip-ssb", action="store_true", help="do not run the SSB table's bench")
+    parser.add_argument(
+        "--research-export",
+        type=int,
+        default=0,
+        metavar="N",
+        help="registrations for the research export's bench (0 skips it); see bench/research_export.py",
+    )
     parser.add_argument("--no-save", action="store_true", help=f"do not write {RESULTS.relative_to(ROOT)}")
     return parser.parse_args(argv)
 
@@ -223,6 +230,13 @@ def main(argv: list[str]) -> int:
         say(f"ssb table seconds ({ssb.periods:,} periods): {ssb.product_s:.3f}")
         say(f"ssb table duckdb seconds (same rows, in memory): {ssb.duckdb_s:.3f}")
         say(f"ssb table / duckdb ratio: {ssb.product_s / ssb.duckdb_s:.2f}")
+    if args.research_export > 0:
+        from bench.research_export import bench_research_export
+
+        exported = bench_research_export(registrations=args.research_export, seed=args.seed)
+        say(f"research export seconds ({exported.registrations:,} registrations): {exported.seconds:.1f}")
+        say(f"research export peak MiB: {exported.peak_mib:.0f}")
+        say(f"research export process peak MiB (input included): {exported.process_peak_mib:.0f}")
     say(f"total bench time: {time.perf_counter() - started:.1f} s")
     if profile_text:
         print(profile_text)

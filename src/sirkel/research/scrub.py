@@ -143,7 +143,7 @@ _WORD = re.compile(rf"(?<![\w\[-]){_CAP_WORD}")
 _NAME_WORDS = frozenset(
     (
         "ask berg bjørn dag dal eik hans haug lie lind liv mai moen"
-        " ørn rose sol stein storm strand ulv vik vår"
+        " ørn per rose rune siv sol stein storm strand tone ulv vik vår"
     ).split()
 )
 
@@ -380,11 +380,22 @@ def report_lines(scrubbed: Iterable[Scrubbed], *, dictionary: Collection[str]) -
     return head + lines
 
 
+def _is_word_name(original: str) -> bool:
+    """Whether a replaced name is an ordinary word too ("Liv", "Livs", "Hans'"), which `Scrubber`
+    replaces only where written with its capital letter."""
+    if " " in original.strip():
+        return False
+    dictionary = load_dictionary()
+    base = re.sub(r"(?:['’]s|['’]|s)$", "", original)
+    return any(w.casefold() in _NAME_WORDS or in_dictionary(w, dictionary) for w in {original, base} if w)
+
+
 def contains_replaced(text: str, replaced: Iterable[Replacement]) -> bool:
     """Whether any replaced value appears in `text`: a name, e-mail or address as a whole word
     (case-insensitively, so "Karianne" is no leak of "Kari"), a number by its digits however
-    grouped, a phone number by its eight digits with or without 47/0047 before them. The export
-    checks every file it writes with this."""
+    grouped, a phone number by its eight digits with or without 47/0047 before them. A name that
+    is an ordinary word as well counts only with its capital letter, as `Scrubber` replaces it
+    ("liv" is no leak of the name "Liv"). The export checks every file it writes with this."""
     digits_only = _SEPARATOR_BETWEEN_DIGITS.sub("", text)
     for r in replaced:
         if r.kind in ("national_id", "number11", "phone"):
@@ -393,6 +404,11 @@ def contains_replaced(text: str, replaced: Iterable[Replacement]) -> bool:
             if re.search(rf"(?<!\d){core}(?!\d)", digits_only):
                 return True
         words = r"\s+".join(re.escape(w) for w in r.original.split())
-        if words and re.search(rf"(?<!\w){words}(?!\w)", text, re.IGNORECASE):
+        if words and r.kind == "name" and _is_word_name(r.original):
+            first = r.original.strip()[0]
+            words = f"{re.escape(first.upper())}(?i:{words[len(re.escape(first)) :]})"
+            if re.search(rf"(?<!\w){words}(?!\w)", text):
+                return True
+        elif words and re.search(rf"(?<!\w){words}(?!\w)", text, re.IGNORECASE):
             return True
     return False

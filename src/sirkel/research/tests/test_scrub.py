@@ -116,6 +116,8 @@ def test_names_that_are_also_words_are_replaced_only_when_capitalised(scrubber: 
     )
     # Over-scrubbing at a sentence start is accepted: "Strand" could be the man.
     assert scrub(scrubber, "Strand er fin om sommeren.") == "[morfar] er fin om sommeren."
+    # "per uke" is a preposition, not the father; the form's labels and the codebook use it too.
+    assert scrub(scrubber, "Per kommer to ganger per uke.") == "[far] kommer to ganger per uke."
 
 
 def test_role_words_are_not_names(scrubber: Scrubber) -> None:
@@ -355,6 +357,16 @@ def test_contains_replaced_matches_names_as_whole_words() -> None:
     assert not contains_replaced("Karianne bor i Storgata 51.", names)
     assert contains_replaced("hos kari i går", names)
     assert contains_replaced("i storgata  5.", names)
+
+
+def test_contains_replaced_takes_a_name_that_is_a_word_only_with_its_capital(scrubber: Scrubber) -> None:
+    # As the scrubber replaces it: "Liv" the neighbour, not "liv" (life); "Dag", not "dag" (day).
+    result = scrubber.scrub("Liv sa at Dags liv er bedre nå; i dag er en god dag.")
+    assert result.text == "[nabo] sa at [morfar]s liv er bedre nå; i dag er en god dag."
+    assert not contains_replaced(result.text, result.replaced)
+    assert contains_replaced("Hilsen Liv", result.replaced)
+    assert contains_replaced("hilsen LIV og Dags", result.replaced)
+    assert contains_replaced("hos kari", [Replacement("name", "Kari")])
 
 
 # --- residual risks -----------------------------------------------------------------------------

@@ -1,0 +1,765 @@
+"""De-identified research exports: registrations as CSV, SPSS .sav and Stata .dta, with a codebook.
+
+Pure: no models, no database. A caller (the command or the background job) turns a project's
+registrations into `ExportRegistration`s and calls `export`; everything it writes goes under one
+directory, and every file there is part of the export.
+
+What is written (``<ext>`` is each of the formats asked for):
+
+- ``registrations.<ext>``: one row per registration — ``registration`` (1..N, the link to the other
+  tables), ``pseudonym``, ``coder``, ``consensus`` (0/1), ``municipality_size``, then every question
+  outside a repeat block in form order; a multiple-choice question as one 0/1 column per option,
+  ``question__option`` (all blank when the question was left blank);
+- one linked table per repeat block: ``decisions.<ext>`` (``registration``, ``pseudonym``,
+  ``decision`` 1..5, the block's questions) and ``per_measure.<ext>`` (the same, then ``measures``:
+  the measure the row is about, then its questions);
+- ``codebook.csv`` and ``codebook.json``: every column of every table with its question, type,
+  Bokmål label and choices (code, key, label);
+- ``residual-risk.txt``: how many values of each kind were replaced (counts only) and what remains
+  for a person to review (capitalised words not in the word list, long digit runs), each with its
+  table, row and column.
+
+Coding: in CSV a single-choice answer is its option key (readable, stable across option reorders)
+and ``municipality_size`` its band label; in .sav/.dta both are integers 1..n in the form's option
+order with value labels (the Bokmål labels), the codebook gives both. Multiple-choice columns are
+0/1 everywhere, labelled "Nei"/"Ja" in .sav/.dta. Blanks are empty in CSV and system-missing in
+.sav/.dta.
+
+De-identification:
+
+- case references become keyed pseudonyms, ``P-`` + the first 64 bits of HMAC-SHA256(key, case
+  reference) written as 16 consonants (one for each 4 bits, ``bcdfghjklmnpqrst``; no digits, because
+  hex digits can make an 8-digit run the guard could not tell from a phone number): the same for one
+  key, unlinkable without it; a case's own reference written in its free text becomes
+  ``[saksnummer]``;
+- coder labels are kept: the coders are the researchers themselves, and agreement needs them;
+- dates: ``month`` answers are already months; full dates in free text (``12.03.2024``,
+  ``2024-03-12``, ``12/3/2024``, ``12. mars 2024``) are cut to their month before scrubbing;
+- the municipality number is never written; the population the service serves (the registration's
+  own, else the form's ``service_population`` answer) becomes a size band (`BANDS`), and the exact
+  population is not written either (it would name the municipality);
+- integer and year answers stay as they are;
+- every ``text`` answer is scrubbed with `scrub.Scrubber` built from the people known for the case.
+
+The guard: after writing, every file under the directory is read back (the .sav/.dta through
+pyreadstat, with their labels) and checked with `scrub.contains_replaced` against every value any
+registration's scrubbing replaced and every case reference; on a hit the whole directory's export is
+deleted and `ExportLeakError` names the file (never the value).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import hmac
+import json
+import re
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+from sirkel.research import scrub
+from sirkel.research.forms import Block, Form, Question
+from sirkel.research.scrub import Person, Replacement
+
+ExportFormat = Literal["csv", "sav", "dta"]
+FORMATS: tuple[ExportFormat, ...] = ("csv", "sav", "dta")
+Progress = Callable[[int, int], None]
+
+# The form's questions that name the municipality: never written as answered, see `BANDS`.
+MUNICIPALITY_QUESTION = "municipality_number"
+POPULATION_QUESTION = "service_population"
+
+# Size bands for the population a service serves: (upper bound, exclusive; label). Five bands as in
+# Statistics Norway's municipality size groups, coarse enough that a band names many municipalities.
+BANDS: tuple[tuple[int | None, str], ...] = (
+    (5_000, "<5 000"),
+    (20_000, "5 000–19 999"),
+    (50_000, "20 000–49 999"),
+    (100_000, "50 000–99 999"),
+    (None, "≥100 000"),
+)
+CASE_REF_PLACEHOLDER = "[saksnummer]"
+PSEUDONYM_PREFIX = "P-"
+PSEUDONYM_LENGTH = 16
+_PSEUDONYM_ALPHABET = "bcdfghjklmnpqrst"  # 16 consonants: 4 bits each, no digits, no words
+CODEBOOK_FILES = ("codebook.csv", "codebook.json")
+REPORT_FILE = "residual-risk.txt"
+
+# Stata: names up to 32 characters, labels up to 80; SPSS: names up to 64 bytes, variable labels up
+# to 256 and value labels up to 120 bytes. pyreadstat names a Stata value-label set after its variable
+# plus a counter, and that name has the same 32-character limit: 28 leaves room for the counter.
+_STATA_NAME_MAX = 28
+_STATA_LABEL_MAX = 80
+_SPSS_LABEL_BYTES = 255
+_SPSS_VALUE_LABEL_BYTES = 120
+_YES_NO = {0: "Nei", 1: "Ja"}
+
+
+@dataclass(frozen=True)
+class ExportRegistration:
+    """One registration as the export needs it; `people` are those Sirkel knows for the linked case."""
+
+    case_ref: str
+    coder: str
+    answers: Mapping[str, Any]
+    is_consensus: bool = False
+    people: Sequence[Person] = ()
+    municipality_number: str | None = None
+    service_population: int | None = None
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    files: tuple[Path, ...]
+    rows: Mapping[str, int]  # table → rows
+    replaced: Mapping[str, int]  # replacement kind → count
+    risks: int
+
+
+class ExportLeakError(Exception):
+    """A written file held a replaced value or a case reference; the export was deleted."""
+
+    def __init__(self, filename: str) -> None:
+        super().__init__(f"The export was deleted: {filename} held a value that scrubbing had replaced.")
+        self.filename = filename
+
+
+def pseudonym(key: bytes, case_ref: str) -> str:
+    """The keyed pseudonym of a case reference: stable for one key, unlinkable without it."""
+    digest = hmac.new(key, case_ref.encode("utf-8"), hashlib.sha256).hexdigest()
+    return PSEUDONYM_PREFIX + "".join(_PSEUDONYM_ALPHABET[int(c, 16)] for c in digest[:PSEUDONYM_LENGTH])
+
+
+def size_band(population: int | None) -> int | None:
+    """The 1-based index into `BANDS` of a population, None when unknown."""
+    if population is None or population <= 0:
+        return None
+    for index, (upper, _label) in enumerate(BANDS, start=1):
+        if upper is None or population < upper:
+            return index
+    return None  # pragma: no cover - the last band has no upper bound
+
+
+# --- dates to month -----------------------------------------------------------------------------
+
+_MONTHS_NB = "januar februar mars april mai juni juli august september oktober november desember".split()
+_DATE_DMY = re.compile(r"(?<![\d.])(?P<d>[0-3]?\d)[./](?P<m>[01]?\d)[./](?P<y>(?:19|20)\d\d)(?![\d])")
+_DATE_ISO = re.compile(r"(?<![\d-])(?P<y>(?:19|20)\d\d)-(?P<m>[01]\d)-(?P<d>[0-3]\d)(?![\d])")
+_DATE_WORDS = re.compile(
+    rf"(?<![\w.])[0-3]?\d\.?\s+(?P<month>(?i:{'|'.join(_MONTHS_NB)}))(?=\s+(?:19|20)\d\d\b)"
+)
+
+
+_ANY_DIGIT = re.compile(r"\d")
+_MONTH_TEXT = re.compile(r"(?:19|20)\d\d-[01]\d")
+
+
+def _month_of(match: re.Match[str]) -> str:
+    month = int(match.group("m"))
+    if not 1 <= month <= 12 or not 1 <= int(match.group("d")) <= 31:
+        return match.group(0)
+    return f"{match.group('y')}-{month:02d}"
+
+
+def dates_to_month(text: str) -> str:
+    """Full dates in free text cut to their month ("12.03.2024" → "2024-03", "12. mars 2024" →
+    "mars 2024"); a date without a year is left alone (it cannot be told from a time or a score)."""
+    if _ANY_DIGIT.search(text) is None:
+        return text
+    text = _DATE_ISO.sub(_month_of, text)
+    text = _DATE_DMY.sub(_month_of, text)
+    return _DATE_WORDS.sub(lambda m: m.group("month"), text)
+
+
+# --- the plan: which tables and columns a form gives ------------------------------------------
+
+
+@dataclass
+class Column:
+    table: str
+    name: str
+    question: str  # the question's key ("" for the export's own columns)
+    type: str  # codebook type: id, pseudonym, coder, flag, band, index, text, integer, year, month,
+    # single, multiple (one 0/1 column per option), option (the option a repeat_over row is about)
+    label: str
+    choices: tuple[tuple[int, str, str], ...] = ()  # (code, key, Bokmål label)
+    stata_name: str = ""
+    values: list[Any] = field(default_factory=list)
+
+    @property
+    def numeric(self) -> bool:
+        return self.type in ("id", "flag", "band", "index", "integer", "year", "single", "multiple", "option")
+
+    @property
+    def codes(self) -> dict[str, int]:
+        return {key: code for code, key, _label in self.choices}
+
+
+@dataclass
+class _Table:
+    name: str
+    block: Block | None  # None for the registrations table
+    over: Question | None = None  # the multiple-choice question a repeat_over block is answered for
+    columns: list[Column] = field(default_factory=list)
+    # (question, its columns) in form order; a multiple question has one column per option
+    fields: list[tuple[Question, list[Column]]] = field(default_factory=list)
+    children: list[_Table] = field(default_factory=list)
+    rows: int = 0
+
+    def add(self, column: Column) -> Column:
+        self.columns.append(column)
+        return column
+
+
+_NAME_SAFE = re.compile(r"[^A-Za-z0-9_]")
+
+
+def _safe_name(name: str) -> str:
+    safe = _NAME_SAFE.sub("_", name)
+    return safe if safe[:1].isalpha() else f"v_{safe}"
+
+
+def _choices(question: Question) -> tuple[tuple[int, str, str], ...]:
+    return tuple((code, o.key, o.nb) for code, o in enumerate(question.options, start=1))
+
+
+def _plan(form: Form) -> list[_Table]:
+    root = _Table("registrations", None)
+    tables = [root]
+    questions = {q.key: q for _path, q in form.questions()}
+
+    def index_columns(table: _Table, ancestors: Sequence[_Table]) -> None:
+        table.add(Column(table.name, "registration", "", "id", "Registrering (lenke til registrations)"))
+        table.add(Column(table.name, "pseudonym", "", "pseudonym", "Pseudonym for saken"))
+        for level in [*ancestors[1:], table]:
+            block = level.block
+            if block is None:  # the registrations table has no index of its own
+                continue
+            if level.over is not None:
+                table.add(
+                    Column(
+                        table.name,
+                        _safe_name(level.over.key),
+                        level.over.key,
+                        "option",
+                        level.over.nb,
+                        _choices(level.over),
+                    )
+                )
+            else:
+                table.add(Column(table.name, _safe_name(block.key), "", "index", f"{block.nb} nr."))
+
+    def walk(block: Block, table: _Table, ancestors: list[_Table]) -> None:
+        for item in block.items:
+            if isinstance(item, Block):
+                if item.repeat or item.repeat_over:
+                    over = questions.get(item.repeat_over) if item.repeat_over else None
+                    child = _Table(item.repeat or item.key, item, over=over)
+                    index_columns(child, [*ancestors, table])
+                    table.children.append(child)
+                    tables.append(child)
+                    walk(item, child, [*ancestors, table])
+                else:
+                    walk(item, table, ancestors)
+                continue
+            q = item
+            if q.key in (MUNICIPALITY_QUESTION, POPULATION_QUESTION):
+                continue  # written as `municipality_size` only
+            if q.type == "coder" and table is root:
+                continue  # the `coder` column: the registration's own coder
+            if q.type == "multiple":
+                cols = [
+                    table.add(
+                        Column(
+                            table.name,
+                            _safe_name(f"{q.key}__{o.key}"),
+                            q.key,
+                            "multiple",
+                            f"{q.nb}: {o.nb}",
+                            ((0, "0", _YES_NO[0]), (1, "1", _YES_NO[1])),
+                        )
+                    )
+                    for o in q.options
+                ]
+            else:
+                choices = _choices(q) if q.type == "single" else ()
+                cols = [table.add(Column(table.name, _safe_name(q.key), q.key, q.type, q.nb, choices))]
+            table.fields.append((q, cols))
+
+    root.add(Column(root.name, "registration", "", "id", "Registrering"))
+    root.add(Column(root.name, "pseudonym", "", "pseudonym", "Pseudonym for saken"))
+    root.add(Column(root.name, "coder", "", "coder", "Koder"))
+    root.add(
+        Column(root.name, "consensus", "", "flag", "Konsensusregistrering", ((0, "0", "Nei"), (1, "1", "Ja")))
+    )
+    root.add(
+        Column(
+            root.name,
+            "municipality_size",
+            POPULATION_QUESTION,
+            "band",
+            "Befolkningsgrunnlag til tjenesten (størrelsesgruppe)",
+            tuple((code, label, label) for code, (_upper, label) in enumerate(BANDS, start=1)),
+        )
+    )
+    for section in form.sections:
+        if section.repeat or section.repeat_over:
+            wrapper = Block(key="", nb="", items=(section,))
+            walk(wrapper, root, [])
+        else:
+            walk(section, root, [])
+    for table in tables:
+        _unique_names(table.columns)
+    return tables
+
+
+def _unique_names(columns: list[Column]) -> None:
+    seen: set[str] = set()
+    for column in columns:
+        name, n = column.name, 1
+        while name.casefold() in seen:
+            n += 1
+            name = f"{column.name}_{n}"
+        column.name = name
+        seen.add(name.casefold())
+    seen = set()
+    for column in columns:
+        base = column.name[:_STATA_NAME_MAX]
+        name, n = base, 1
+        while name.casefold() in seen:
+            n += 1
+            suffix = f"_{n}"
+            name = base[: _STATA_NAME_MAX - len(suffix)] + suffix
+        column.stata_name = name
+        seen.add(name.casefold())
+
+
+# --- filling the columns ------------------------------------------------------------------------
+
+
+_SCRUBBERS_KEPT = 64
+
+
+class _Texts:
+    """Scrubs free text for one registration at a time and keeps what the guard and report need."""
+
+    def __init__(self, dictionary: Collection[str]) -> None:
+        self.dictionary = dictionary
+        self.replaced: set[Replacement] = set()
+        self.counts: dict[str, int] = {}
+        self.risk_lines: list[str] = []
+        self._scrubber: scrub.Scrubber | None = None
+        # A case coded by several coders has the same people each time; building a Scrubber
+        # compiles a pattern, so the last few are kept.
+        self._scrubbers: dict[tuple[Person, ...], scrub.Scrubber] = {}
+        self._ref: re.Pattern[str] | None = None
+        self._ref_words: list[str] = []
+
+    def start(self, registration: ExportRegistration) -> None:
+        people = tuple(registration.people)
+        scrubber = self._scrubbers.get(people)
+        if scrubber is None:
+            if len(self._scrubbers) >= _SCRUBBERS_KEPT:
+                self._scrubbers.pop(next(iter(self._scrubbers)))
+            scrubber = self._scrubbers[people] = scrub.Scrubber(people, dictionary=self.dictionary)
+        self._scrubber = scrubber
+        self._ref_words = registration.case_ref.split()
+        self._ref = None  # compiled only for a text that holds the reference's first word
+
+    def clean(self, text: str, where: str) -> str:
+        if not text:
+            return text
+        if self._ref_words and self._ref_words[0].casefold() in text.casefold():
+            if self._ref is None:
+                words = r"\s+".join(map(re.escape, self._ref_words))
+                self._ref = re.compile(rf"(?<!\w){words}(?!\w)", re.IGNORECASE)
+            text = self._ref.sub(CASE_REF_PLACEHOLDER, text)
+        if self._scrubber is None:
+            raise RuntimeError("_Texts.start() comes first")
+        scrubbed = self._scrubber.scrub(dates_to_month(text))
+        for r in scrubbed.replaced:
+            self.counts[r.kind] = self.counts.get(r.kind, 0) + 1
+            self.replaced.add(r)
+        for risk in scrub.residual_risks(scrubbed.text, dictionary=self.dictionary):
+            if risk.kind == "digit_run" and _MONTH_TEXT.fullmatch(risk.text):
+                continue  # a month, as `dates_to_month` writes it
+            self.risk_lines.append(f"{where}\t{risk.kind}\t{risk.text}\t{risk.context}")
+        return scrubbed.text
+
+
+def _month(value: Any) -> str | None:
+    if not isinstance(value, str):
+        return None
+    return value[:7] if re.fullmatch(r"\d{4}-\d{2}(?:-\d{2})?", value) else None
+
+
+def _fill_fields(table: _Table, obj: Mapping[str, Any], texts: _Texts, row: int, pseudo: str) -> None:
+    for question, cols in table.fields:
+        value = obj.get(question.key)
+        if question.type == "multiple":
+            ticked = set(value) if isinstance(value, list) else None
+            for col, option in zip(cols, question.options, strict=True):
+                col.values.append(None if ticked is None else int(option.key in ticked))
+            continue
+        col = cols[0]
+        if value is None or value == "":
+            col.values.append(None)
+        elif question.type == "text":
+            col.values.append(texts.clean(str(value), f"{table.name}\t{row}\t{col.name}"))
+        elif question.type in ("integer", "year"):
+            col.values.append(value if isinstance(value, int) and not isinstance(value, bool) else None)
+        elif question.type == "month":
+            col.values.append(_month(value))
+        elif question.type == "single":
+            col.values.append(str(value) if question.option(str(value)) is not None else None)
+        else:  # coder: the researcher's own label
+            col.values.append(str(value))
+
+
+def _fill_children(
+    table: _Table,
+    obj: Mapping[str, Any],
+    texts: _Texts,
+    registration: int,
+    pseudo: str,
+    indexes: tuple[Any, ...],
+) -> None:
+    for child in table.children:
+        block = child.block
+        if block is None:
+            continue
+        items: Iterable[tuple[Any, Any]]
+        if child.over is not None:
+            mapping = obj.get(block.key)
+            if not isinstance(mapping, Mapping):
+                continue
+            order = [o.key for o in child.over.options]
+            items = [(key, mapping[key]) for key in order if isinstance(mapping.get(key), Mapping)]
+        else:
+            listed = obj.get(block.repeat or block.key)
+            if not isinstance(listed, list):
+                continue
+            items = [(i, item) for i, item in enumerate(listed, start=1) if isinstance(item, Mapping)]
+        for index, item in items:
+            child.rows += 1
+            values = (registration, pseudo, *indexes, index)
+            for col, value in zip(child.columns, values, strict=False):
+                col.values.append(value)
+            _fill_fields(child, item, texts, child.rows, pseudo)
+            _fill_children(child, item, texts, registration, pseudo, (*indexes, index))
+
+
+# --- writing ------------------------------------------------------------------------------------
+
+
+def _csv_value(column: Column, value: Any) -> Any:
+    if value is None:
+        return ""
+    if column.type == "band":
+        return BANDS[value - 1][1]
+    return value
+
+
+def _write_csv(table: _Table, path: Path) -> None:
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow([c.name for c in table.columns])
+        converted = []
+        for c in table.columns:
+            if c.type == "band":
+                converted.append([_csv_value(c, v) for v in c.values])
+            else:
+                converted.append(["" if v is None else v for v in c.values])
+        writer.writerows(zip(*converted, strict=True))
+
+
+def _truncate_bytes(text: str, limit: int) -> str:
+    encoded = text.encode("utf-8")
+    if len(encoded) <= limit:
+        return text
+    return encoded[:limit].decode("utf-8", errors="ignore")
+
+
+def _dataframe(table: _Table, *, stata: bool) -> Any:
+    import numpy as np
+    import pandas as pd
+
+    data: dict[str, Any] = {}
+    for c in table.columns:
+        name = c.stata_name if stata else c.name
+        if c.type == "single" or c.type == "option":
+            codes = c.codes
+            values = [np.nan if v is None else float(codes[v]) for v in c.values]
+            data[name] = np.array(values, dtype=float)
+        elif c.numeric:
+            data[name] = np.array([np.nan if v is None else float(v) for v in c.values], dtype=float)
+        else:
+            data[name] = pd.Series(["" if v is None else v for v in c.values], dtype=object)
+    return pd.DataFrame(data)
+
+
+def _labels(table: _Table, *, stata: bool) -> tuple[dict[str, str | None], dict[str, dict[float, str]]]:
+    column_labels: dict[str, str | None] = {}
+    value_labels: dict[str, dict[float, str]] = {}
+    for c in table.columns:
+        name = c.stata_name if stata else c.name
+        label = c.label[:_STATA_LABEL_MAX] if stata else _truncate_bytes(c.label, _SPSS_LABEL_BYTES)
+        column_labels[name] = label
+        if c.choices:
+            value_labels[name] = {
+                float(code): (text if stata else _truncate_bytes(text, _SPSS_VALUE_LABEL_BYTES))
+                for code, _key, text in c.choices
+            }
+    return column_labels, value_labels
+
+
+def _write_stat(table: _Table, path: Path, fmt: ExportFormat) -> None:
+    import pyreadstat
+
+    stata = fmt == "dta"
+    df = _dataframe(table, stata=stata)
+    column_labels, value_labels = _labels(table, stata=stata)
+    if stata:
+        pyreadstat.write_dta(df, path, column_labels=column_labels, variable_value_labels=value_labels)
+    else:
+        pyreadstat.write_sav(df, path, column_labels=column_labels, variable_value_labels=value_labels)
+
+
+def _codebook_rows(tables: Sequence[_Table]) -> list[dict[str, Any]]:
+    return [
+        {
+            "table": t.name,
+            "name": c.name,
+            "stata_name": c.stata_name,
+            "question": c.question,
+            "type": c.type,
+            "label": c.label,
+            "choices": [{"code": code, "key": key, "label": label} for code, key, label in c.choices],
+        }
+        for t in tables
+        for c in t.columns
+    ]
+
+
+def _write_codebook(tables: Sequence[_Table], out_dir: Path) -> list[Path]:
+    rows = _codebook_rows(tables)
+    csv_path = out_dir / CODEBOOK_FILES[0]
+    with csv_path.open("w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["table", "name", "stata_name", "question", "type", "label", "choices"])
+        for r in rows:
+            choices = "; ".join(f"{c['code']}={c['key']}={c['label']}" for c in r["choices"])
+            writer.writerow(
+                [r["table"], r["name"], r["stata_name"], r["question"], r["type"], r["label"], choices]
+            )
+    json_path = out_dir / CODEBOOK_FILES[1]
+    notes = {
+        "single": "CSV: the option key; .sav/.dta: the code (1..n) with value labels",
+        "multiple": "a 0/1 column for each option: 1 ticked, 0 not, blank when the question was left blank",
+        "band": "CSV: the band label; .sav/.dta: the code with value labels",
+        "pseudonym": "P- and the first 64 bits of HMAC-SHA256(project key, case reference) as 16 letters",
+        "coder": "the coder's own label, kept: the coders are the researchers",
+        "text": "scrubbed free text: names by role, numbers, phones, e-mail, addresses, postcodes replaced",
+        "month": "YYYY-MM",
+    }
+    json_path.write_text(
+        json.dumps({"columns": rows, "notes": notes}, ensure_ascii=False, indent=1), encoding="utf-8"
+    )
+    return [csv_path, json_path]
+
+
+def _write_report(texts: _Texts, out_dir: Path) -> Path:
+    path = out_dir / REPORT_FILE
+    with path.open("w", encoding="utf-8") as fh:
+        fh.write(
+            "# Residual-risk report: what scrubbing replaced (counts only) and what a person should review\n"
+        )
+        for kind in sorted(texts.counts):
+            fh.write(f"replaced\t{kind}\t{texts.counts[kind]}\n")
+        fh.write("# table\trow\tcolumn\tkind\ttext\tcontext\n")
+        for line in texts.risk_lines:
+            fh.write(line + "\n")
+    return path
+
+
+# --- the guard ----------------------------------------------------------------------------------
+
+_TOKEN = re.compile(r"\w+")
+_SEPARATOR_BETWEEN_DIGITS = re.compile(r"(?<=\d)[ \u00a0\u202f.+-](?=\d)")
+_NUMBER_RUN = re.compile(r"(?<!\d)\d{8,12}(?!\d)")
+_CHUNK = 1 << 20
+_OVERLAP = 2000
+
+
+class _Guard:
+    """`scrub.contains_replaced` over big files: a token and digit index picks the few replaced
+    values that could be in a chunk (it never misses one), contains_replaced decides."""
+
+    def __init__(self, replaced: Iterable[Replacement]) -> None:
+        self.by_token: dict[str, list[Replacement]] = {}
+        self.by_digits: dict[str, list[Replacement]] = {}
+        for r in replaced:
+            tokens = _TOKEN.findall(r.original)
+            if tokens:
+                self.by_token.setdefault(tokens[0].lower(), []).append(r)
+            if r.kind in ("national_id", "number11", "phone"):
+                digits = re.sub(r"\D", "", r.original)
+                cores = (
+                    [digits[-8:], "47" + digits[-8:], "0047" + digits[-8:]] if r.kind == "phone" else [digits]
+                )
+                for core in cores:
+                    self.by_digits.setdefault(core, []).append(r)
+
+    def leaks(self, text: str) -> bool:
+        for start, end in _chunks(text):
+            chunk = text[start:end]
+            candidates: dict[Replacement, None] = {}
+            for token in set(_TOKEN.findall(chunk.lower())):
+                for r in self.by_token.get(token, ()):
+                    candidates[r] = None
+            for run in set(_NUMBER_RUN.findall(_SEPARATOR_BETWEEN_DIGITS.sub("", chunk))):
+                for r in self.by_digits.get(run, ()):
+                    candidates[r] = None
+            # The window reaches over the line breaks either side: a name may be split by one.
+            if candidates and scrub.contains_replaced(
+                text[max(0, start - _OVERLAP) : end + _OVERLAP], candidates
+            ):
+                return True
+        return False
+
+
+def _chunks(text: str) -> Iterator[tuple[int, int]]:
+    """About `_CHUNK` characters at a time, cut only at line breaks: no word and no run of digits
+    (their separators are spaces, dots and hyphens) crosses one, so none is cut in two."""
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start + _CHUNK)
+        end = len(text) if end == -1 else end + 1
+        yield start, end
+        start = end
+
+
+def _read_back(path: Path) -> Iterator[str]:
+    """A written file as text, piece by piece (so a big export is never held whole twice): a CSV or
+    text file in blocks of lines, a .sav/.dta read back through pyreadstat a column at a time, its
+    names and labels last. Each piece begins with the end of the one before, so nothing that a line
+    break splits is missed between two pieces."""
+    tail = ""
+    for piece in _pieces(path):
+        yield tail + piece
+        tail = piece[-_OVERLAP:]
+
+
+def _pieces(path: Path) -> Iterator[str]:
+    if path.suffix in (".sav", ".dta"):
+        import pyreadstat
+
+        reader = pyreadstat.read_sav if path.suffix == ".sav" else pyreadstat.read_dta
+        df, meta = reader(str(path))
+        for name in df.columns:
+            yield "\n".join(map(str, df[name].tolist())) + "\n"
+        yield json.dumps(
+            [meta.column_names, meta.column_labels, meta.file_label, meta.variable_value_labels],
+            ensure_ascii=False,
+            default=str,
+        )
+        return
+    with path.open(encoding="utf-8", newline="") as fh:
+        while lines := fh.readlines(_CHUNK):
+            yield "".join(lines)
+
+
+def _case_ref_checks(registrations: Sequence[ExportRegistration]) -> Iterator[Replacement]:
+    # A reference of only a few digits cannot be told from a count or a year in the files; the
+    # files never write references (only pseudonyms), and free text has its own replaced.
+    for r in registrations:
+        ref = r.case_ref.strip()
+        if ref and not (ref.isdigit() and len(ref) < 5):
+            yield Replacement("name", ref)
+
+
+def _guard(files: Sequence[Path], guard: _Guard, out_dir: Path) -> None:
+    for path in files:
+        if any(guard.leaks(piece) for piece in _read_back(path)):
+            for written in files:
+                written.unlink(missing_ok=True)
+            raise ExportLeakError(str(path.relative_to(out_dir)))
+
+
+# --- the export ---------------------------------------------------------------------------------
+
+
+def export(
+    *,
+    form: Form,
+    registrations: Sequence[ExportRegistration],
+    key: bytes,
+    out_dir: Path,
+    formats: Collection[ExportFormat] = FORMATS,
+    progress: Progress | None = None,
+    dictionary: Collection[str] | None = None,
+) -> ExportResult:
+    """Write the de-identified export of `registrations` under `out_dir` (see the module docstring)."""
+    unknown = set(formats) - set(FORMATS)
+    if unknown or not formats:
+        raise ValueError(f"Unknown export formats: {sorted(unknown)}")
+    if not key:
+        raise ValueError("An export needs the project's pseudonymisation key.")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    tables = _plan(form)
+    root = tables[0]
+    texts = _Texts(scrub.load_dictionary() if dictionary is None else dictionary)
+    total = len(registrations)
+    step = max(1, total // 100)
+    pseudonyms: dict[str, str] = {}
+    for number, registration in enumerate(registrations, start=1):
+        ref = registration.case_ref
+        pseudo = pseudonyms.get(ref)
+        if pseudo is None:
+            pseudo = pseudonyms[ref] = pseudonym(key, ref)
+        texts.start(registration)
+        answers = registration.answers
+        population = registration.service_population
+        if population is None:
+            answered = answers.get(POPULATION_QUESTION)
+            population = answered if isinstance(answered, int) and not isinstance(answered, bool) else None
+        root.rows += 1
+        for col, value in zip(
+            root.columns,
+            (number, pseudo, registration.coder, int(registration.is_consensus), size_band(population)),
+            strict=False,
+        ):
+            col.values.append(value)
+        _fill_fields(root, answers, texts, number, pseudo)
+        _fill_children(root, answers, texts, number, pseudo, ())
+        if progress is not None and number % step == 0 and number < total:
+            progress(number, total)
+
+    files: list[Path] = []
+    for table in tables:
+        for fmt in FORMATS:
+            if fmt not in formats:
+                continue
+            path = out_dir / f"{table.name}.{fmt}"
+            if fmt == "csv":
+                _write_csv(table, path)
+            else:
+                _write_stat(table, path, fmt)
+            files.append(path)
+    files += _write_codebook(tables, out_dir)
+    files.append(_write_report(texts, out_dir))
+    for table in tables:  # written: let the rows go before every file is read back
+        for column in table.columns:
+            column.values = []
+
+    _guard(files, _Guard([*texts.replaced, *_case_ref_checks(registrations)]), out_dir)
+    if progress is not None:
+        progress(total, total)
+    return ExportResult(
+        files=tuple(files),
+        rows={t.name: t.rows for t in tables},
+        replaced=dict(sorted(texts.counts.items())),
+        risks=len(texts.risk_lines),
+    )
