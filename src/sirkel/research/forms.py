@@ -546,16 +546,22 @@ def _repeat(
         problems.append(
             Problem(where, "", f"At most {block.max_repeats} in {block.repeat!r}, not {len(value)}.")
         )
-    keys = _level_keys(block)
     for n, instance in enumerate(value, start=1):
-        here = f"{where}[{n}]"
-        if not isinstance(instance, dict):
-            problems.append(Problem(here, "", "Each repeat is an object of question keys and answers."))
-            continue
-        _items(form, block, instance, [instance, *scopes], f"{here}.", problems)
-        for key in instance:
-            if key not in keys:
-                problems.append(Problem(f"{here}.{key}", key, f"There is no question {key!r} in this block."))
+        _instance(form, block, instance, scopes, f"{where}[{n}]", problems)
+
+
+def _instance(
+    form: Form, block: Block, instance: Any, scopes: list[dict[str, Any]], here: str, problems: list[Problem]
+) -> None:
+    """One answer object of a repeated block: its questions, and no key the block does not have."""
+    if not isinstance(instance, dict):
+        problems.append(Problem(here, "", "Each repeat is an object of question keys and answers."))
+        return
+    _items(form, block, instance, [instance, *scopes], f"{here}.", problems)
+    keys = _level_keys(block)
+    for key in instance:
+        if key not in keys:
+            problems.append(Problem(f"{here}.{key}", key, f"There is no question {key!r} in this block."))
 
 
 def _items(
@@ -596,7 +602,6 @@ def _per_option(
         return
     ticked = level.get(block.repeat_over)
     ticked_keys = set(ticked) if isinstance(ticked, list) else set()
-    keys = _level_keys(block)
     for option, instance in value.items():
         here = f"{where}.{option}"
         if option not in ticked_keys:
@@ -604,13 +609,7 @@ def _per_option(
                 Problem(here, block.repeat_over, f"{option!r} is not ticked in {block.repeat_over!r}.")
             )
             continue
-        if not isinstance(instance, dict):
-            problems.append(Problem(here, "", "Each one is an object of question keys and answers."))
-            continue
-        _items(form, block, instance, [instance, *scopes], f"{here}.", problems)
-        for key in instance:
-            if key not in keys:
-                problems.append(Problem(f"{here}.{key}", key, f"There is no question {key!r} in this block."))
+        _instance(form, block, instance, scopes, here, problems)
 
 
 def _lookup(scopes: list[dict[str, Any]]) -> Callable[[str], Any]:
