@@ -24,8 +24,9 @@ from django.utils import timezone
 from sirkel.accounts.models import Service, User
 from sirkel.audit.models import AuditAction
 from sirkel.audit.services import record_event
-from sirkel.research import services
+from sirkel.research import project_export, services
 from sirkel.research.coding import project_agreement
+from sirkel.research.export import ExportLeakError
 from sirkel.research.forms import Form, load_form
 from sirkel.research.grant_forms import parse_case_numbers
 from sirkel.research.models import Project
@@ -51,6 +52,13 @@ HELP = """Research projects: grants of access to a service's case files, registr
   agreement --project SLUG [--question KEY] --format csv: agreement between the coders per question,
           with the header question,coders,units,statistic,value (cohen_kappa, fleiss_kappa,
           krippendorff_alpha_nominal, percent_agreement; an empty value where it is undefined).
+  export  --project SLUG --format csv|sav|dta --output DIR [--key-file PATH]: the registrations
+          de-identified under DIR (one table per repeat block, a codebook, a residual-risk report): keyed
+          pseudonyms for the case files (the key read from PATH, created with a new random key when it
+          does not exist; default var/research-keys/SLUG.key), dates to the month, municipalities as size
+          bands, free text scrubbed of every name Sirkel knows for a linked case, ID numbers, phones,
+          e-mails and addresses. Every file is read back and the export removed if any replaced value is
+          found in it (exit 1). Progress on standard error; the files written on standard output.
 """
 
 SUBCOMMANDS = {
@@ -58,6 +66,7 @@ SUBCOMMANDS = {
     "import": "Import registrations from a JSON file.",
     "table": "A question's frequency table, as CSV.",
     "agreement": "Agreement between the coders, as CSV.",
+    "export": "The registrations de-identified, as CSV, SPSS or Stata files.",
 }
 TABLE_HEADER = ("option", "label", "count", "percent")
 AGREEMENT_HEADER = ("question", "coders", "units", "statistic", "value")
@@ -279,3 +288,43 @@ class Command(BaseCommand):
             value = "" if s.value is None else f"{s.value:.4f}"
             writer.writerow((question, s.coders, s.units, s.statistic, value))
         self.stdout.write(buffer.getvalue(), ending="")
+
+    def args_export(self, p: argparse.ArgumentParser) -> None:
+        p.add_argument("--project", required=True, metavar="SLUG")
+        p.add_argument("--format", required=True, choices=("csv", "sav", "dta"))
+        p.add_argument("--output", required=True, type=Path, metavar="DIR")
+        p.add_argument("--key-file", type=Path, metavar="PATH")
+
+    def do_export(self, **o: Any) -> None:
+        project = self._project(o["project"])
+        key_file: Path = o["key_file"] or project_export.default_key_file(project)
+        try:
+            key, created = project_export.read_or_create_key(key_file)
+        except (OSError, ValueError) as exc:
+            raise CommandError(f"Cannot use the key file {key_file}: {exc}. Nothing was exported.") from exc
+        if created:
+            self.stderr.write(
+                f"A new pseudonymisation key was written to {key_file}: keep it apart from the export."
+            )
+        last = [-1]
+
+        def progress(done: int, total: int) -> None:
+            percent = 100 * done // max(total, 1)
+            if percent // 10 != last[0] // 10:
+                self.stderr.write(f"{done} of {total} registrations ({percent} %)")
+                last[0] = percent
+
+        try:
+            result = project_export.export_project(
+                project=project, key=key, out_dir=o["output"], formats=(o["format"],), progress=progress
+            )
+        except ExportLeakError as exc:
+            raise CommandError(f"{exc} Nothing was exported.") from exc
+        except OSError as exc:
+            raise CommandError(f"Cannot write to {o['output']}: {exc.strerror}.") from exc
+        if result.risks:
+            self.stderr.write(
+                f"{result.risks} things for a person to review are listed in the residual-risk report."
+            )
+        for path in result.files:
+            self.stdout.write(str(path))
