@@ -12,43 +12,14 @@ and Krippendorff's alpha for more).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from typing import Any
 
 from sirkel.research import agreement
-from sirkel.research.forms import Block, Form, Question
+from sirkel.research.forms import Form, Question, answers_to
 from sirkel.research.tables import CaseRegistration
 
 COMPARED_TYPES = ("single", "multiple", "integer", "year", "month")
-
-
-def answers_by_place(form: Form, question: Question, answers: dict[str, Any]) -> Iterator[tuple[str, Any]]:
-    """(place, answer) for every place the question is answered in one registration."""
-    path = next(p for p, q in form.questions() if q is question)
-    levels: list[tuple[str, dict[str, Any]]] = [("", answers)]
-    for block in path:
-        levels = list(_descend(block, levels))
-    for place, level in levels:
-        value = level.get(question.key)
-        if value in (None, "", []):
-            continue
-        yield place, frozenset(value) if isinstance(value, list) else value
-
-
-def _descend(block: Block, levels: list[tuple[str, dict[str, Any]]]) -> Iterator[tuple[str, dict[str, Any]]]:
-    for place, level in levels:
-        if block.repeat:
-            items = level.get(block.repeat)
-            for n, item in enumerate(items if isinstance(items, list) else [], start=1):
-                if isinstance(item, dict):
-                    yield f"{place}{block.repeat}[{n}].", item
-        elif block.repeat_over:
-            items = level.get(block.key)
-            for option, item in items.items() if isinstance(items, dict) else []:
-                if isinstance(item, dict):
-                    yield f"{place}{block.key}.{option}.", item
-        else:
-            yield place, level
 
 
 def codings(
@@ -59,8 +30,9 @@ def codings(
     for registration in registrations:
         if registration.is_consensus:
             continue
-        for place, value in answers_by_place(form, question, registration.answers):
-            units.setdefault((registration.case_ref, place.rstrip(".")), {})[registration.coder] = value
+        for place, value in answers_to(form, question, registration.answers):
+            answer = frozenset(value) if isinstance(value, list) else value  # a choice: the set ticked
+            units.setdefault((registration.case_ref, place), {})[registration.coder] = answer
     return units
 
 

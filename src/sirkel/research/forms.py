@@ -482,6 +482,36 @@ def study_form() -> Form:
     return load_form(path.read_text(encoding="utf-8"))
 
 
+# --- Reading answers ---------------------------------------------------------------------------------------
+
+
+def answers_to(form: Form, question: Question, answers: dict[str, Any]) -> Iterator[tuple[str, Any]]:
+    """(place, answer) for every place one registration answers `question`, through its repeat blocks
+    (`""` outside repeats, `decisions[2]`, `decisions[2].per_measure.pmto`); blanks left out."""
+    path = next(p for p, q in form.questions() if q is question)
+    levels: list[tuple[str, dict[str, Any]]] = [("", answers)]
+    for block in path:
+        inner: list[tuple[str, dict[str, Any]]] = []
+        for place, level in levels:
+            if block.repeat:
+                items = level.get(block.repeat)
+                for n, item in enumerate(items if isinstance(items, list) else [], start=1):
+                    if isinstance(item, dict):
+                        inner.append((f"{place}{block.repeat}[{n}].", item))
+            elif block.repeat_over:
+                items = level.get(block.key)
+                for option, item in items.items() if isinstance(items, dict) else []:
+                    if isinstance(item, dict):
+                        inner.append((f"{place}{block.key}.{option}.", item))
+            else:
+                inner.append((place, level))
+        levels = inner
+    for place, level in levels:
+        value = level.get(question.key)
+        if value not in (None, "", []):
+            yield place.rstrip("."), value
+
+
 # --- Checking answers ---------------------------------------------------------------------------------------
 
 MAX_TEXT = 20_000

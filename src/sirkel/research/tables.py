@@ -26,7 +26,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from sirkel.research.forms import Form, Question
+from sirkel.research.forms import Form, Question, answers_to
 
 BLANK = ""
 BLANK_LABEL = "Ikke besvart"
@@ -86,28 +86,6 @@ def counted(registrations: Iterable[CaseRegistration]) -> tuple[list[CaseRegistr
     return chosen, left_out
 
 
-def values_of(form: Form, question: Question, answers: dict[str, Any]) -> list[Any]:
-    """Every answer the registration gives to `question`, through its repeat blocks (blanks left out)."""
-    path = next(p for p, q in form.questions() if q is question)
-    levels: list[dict[str, Any]] = [answers]
-    for block in path:
-        inner: list[dict[str, Any]] = []
-        for level in levels:
-            if block.repeat:
-                items = level.get(block.repeat)
-                inner.extend(i for i in (items if isinstance(items, list) else []) if isinstance(i, dict))
-            elif block.repeat_over:
-                items = level.get(block.key)
-                inner.extend(
-                    i for i in (items.values() if isinstance(items, dict) else []) if isinstance(i, dict)
-                )
-            else:
-                inner.append(level)
-        levels = inner
-    found = [level.get(question.key) for level in levels]
-    return [v for v in found if v not in (None, "", [])]
-
-
 def in_repeat(form: Form, question: Question) -> bool:
     path = next(p for p, q in form.questions() if q is question)
     return any(b.repeat or b.repeat_over for b in path)
@@ -130,7 +108,7 @@ def frequencies(
     blank = 0
     for registration in chosen:
         given: set[str] = set()
-        for value in values_of(form, question, registration.answers):
+        for _place, value in answers_to(form, question, registration.answers):
             given.update(value if isinstance(value, list) else [value])
         given &= set(counts)
         if not given:
