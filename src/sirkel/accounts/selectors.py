@@ -47,6 +47,11 @@ def services_for_user(*, user: User, roles: set[str] | None = None) -> list[Serv
     return list(Service.objects.filter(id__in=ids).order_by("name"))
 
 
+def services_led_by(*, user: User) -> list[Service]:
+    """The services `user` leads, by name: whose aggregated figures (effect, statistics) they may read."""
+    return services_for_user(user=user, roles={Role.LEADER.value})
+
+
 def staff_of_service(*, service_id: int, roles: set[str] | None = None) -> list[User]:
     """Active users of a service, optionally limited to some roles, for pickers."""
     qs = User.objects.filter(is_active=True, memberships__service_id=service_id)

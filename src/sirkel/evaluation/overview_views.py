@@ -13,6 +13,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from sirkel.accounts.selectors import services_led_by
 from sirkel.core.query import MAX_ID, bounded_int
 from sirkel.core.types import AuthenticatedHttpRequest
 from sirkel.evaluation import selectors
@@ -113,7 +114,7 @@ def overview(request: AuthenticatedHttpRequest) -> HttpResponse:
     kinds = {r.kind: str(measure_taxonomy.kind_label(r.kind)) for r in data.overview.effects}
     context = {
         "data": data,
-        "services": selectors.services_led_by(user=request.user),
+        "services": services_led_by(user=request.user),
         "effects": [
             {"row": r, "kind": kinds[r.kind], "perspective": perspective_labels()[r.perspective]}
             for r in data.overview.effects

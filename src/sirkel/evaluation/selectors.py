@@ -14,8 +14,8 @@ from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from sirkel.accounts.models import Role, Service, User
-from sirkel.accounts.selectors import service_ids_with_role, services_for_user
+from sirkel.accounts.models import Service, User
+from sirkel.accounts.selectors import service_ids_with_role, services_led_by
 from sirkel.audit.models import AuditAction
 from sirkel.audit.services import record_event
 from sirkel.cases.access import CaseAccess, case_access, visible_cases_q
@@ -229,11 +229,6 @@ class EffectOverview:
     years: list[int]
     overview: Overview
     overdue: list[Evaluation]
-
-
-def services_led_by(*, user: User) -> list[Service]:
-    """The services `user` leads, by name: whose effect overview they may read."""
-    return services_for_user(user=user, roles={Role.LEADER.value})
 
 
 def effect_overview(*, user: User, service_id: int | None = None, year: int | None = None) -> EffectOverview:

@@ -30,8 +30,8 @@ from django.db.models.functions import ExtractYear
 from django.http import Http404
 from django.utils import timezone
 
-from sirkel.accounts.models import Role, Service, User
-from sirkel.accounts.selectors import services_for_user
+from sirkel.accounts.models import Service, User
+from sirkel.accounts.selectors import services_led_by
 from sirkel.audit.models import AuditAction
 from sirkel.audit.services import record_event
 from sirkel.cases.models import Measure
@@ -40,11 +40,6 @@ from sirkel.stats import ssb
 from sirkel.taxonomy import measures as measure_taxonomy
 
 TREND_YEARS = 10  # the trend shows at most this many years, ending with the chosen one
-
-
-def services_led_by(*, user: User) -> list[Service]:
-    """The services `user` leads, by name: whose statistics they may read."""
-    return services_for_user(user=user, roles={Role.LEADER.value})
 
 
 class BirthYear(Func):

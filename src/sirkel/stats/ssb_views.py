@@ -20,6 +20,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from sirkel.accounts.selectors import services_led_by
 from sirkel.core.query import MAX_ID, bounded_int
 from sirkel.core.types import AuthenticatedHttpRequest
 from sirkel.stats import selectors, ssb
@@ -174,7 +175,7 @@ def ssb_page(request: AuthenticatedHttpRequest) -> HttpResponse:
         "service": service,
         "csv_url": f"{reverse('stats:ssb_csv')}?{urlencode(csv_query)}",
         "export_url": f"{reverse('stats:ssb_export')}?{urlencode(csv_query)}",
-        "services": selectors.services_led_by(user=request.user),
+        "services": services_led_by(user=request.user),
         "year": table.year,
         "years": year_choices(year=table.year, first=years[0]),
         "extended": query.extended,
