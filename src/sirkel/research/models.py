@@ -141,6 +141,9 @@ class Registration(models.Model):
     answers = models.JSONField(_("answers"), default=dict)
     prefilled = models.JSONField(_("prefilled answers"), default=list)  # the question paths prefilled
     is_consensus = models.BooleanField(_("consensus"), default=False)
+    # When the coder marked it finished. Until every coder assigned to a file has, no one sees another's
+    # answers for that file (blind coding); imported registrations are finished when imported.
+    submitted_at = models.DateTimeField(_("finished"), null=True, blank=True)
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     updated_at = models.DateTimeField(_("changed"), auto_now=True)
     version = models.PositiveIntegerField(default=1)  # optimistic locking: bumped by each save
@@ -166,3 +169,35 @@ class Registration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project} {self.case_ref} ({self.coder})"
+
+
+class Assignment(models.Model):
+    """A case file given to one coder of the project. A file given to two or more coders is coded
+    independently by each (the project's `double_coding_share`); `linked_case` when it is a Sirkel case
+    the project has a grant for, whose registration is prefilled from the practice data."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="assignments")
+    case_ref = models.CharField(_("case file reference"), max_length=100)
+    linked_case = models.ForeignKey(
+        "cases.Case", on_delete=models.SET_NULL, null=True, blank=True, related_name="research_assignments"
+    )
+    coder = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="research_assignments"
+    )
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="research_assignments_given"
+    )
+    assigned_at = models.DateTimeField(_("assigned"), default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["project", "case_ref", "coder"], name="research_assignment_one_per_coder"
+            ),
+            models.CheckConstraint(condition=~Q(case_ref=""), name="research_assignment_case_ref"),
+        ]
+        indexes = [models.Index(fields=["project", "coder"], name="research_assign_project_coder")]
+        ordering = ["project", "case_ref", "coder"]
+
+    def __str__(self) -> str:
+        return f"{self.project} {self.case_ref} → {self.coder_id}"

@@ -111,3 +111,20 @@ def researcher_overview(*, user: User) -> ResearcherOverview:
         cases=listed[:MAX_LISTED_CASES],
         more=len(listed) > MAX_LISTED_CASES,
     )
+
+
+def project_for_researcher(*, user: User, slug: str, page: str) -> Project:
+    """The project `slug` if `user` is one of its researchers, else 404; the opening of its page `page`
+    (e.g. "coding", "tables") recorded with one audit event. Every project page starts here."""
+    project = Project.objects.filter(slug=slug, researchers__user=user).select_related("form_version").first()
+    if project is None:
+        raise Http404
+    record_event(
+        actor=user,
+        service=None,
+        action=AuditAction.VIEW,
+        object_type="research_project",
+        object_id=project.pk,
+        detail={"page": page},
+    )
+    return project

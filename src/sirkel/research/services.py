@@ -236,6 +236,7 @@ def import_registrations(
     if problems:
         return ImportOutcome(project or Project(slug=project_slug), project is None, 0, 0, problems)
     users = {u.username: u for u in User.objects.filter(username__in={r.coder for r in parsed})}
+    now = timezone.now()
     with transaction.atomic():
         created = project is None
         if project is None:
@@ -253,6 +254,7 @@ def import_registrations(
                     coder_user=users.get(r.coder),
                     answers=r.answers,
                     is_consensus=r.is_consensus,
+                    submitted_at=now,  # a file's registration is finished when imported
                 )
                 for r in parsed
             ],

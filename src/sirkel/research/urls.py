@@ -10,4 +10,5 @@ urlpatterns = [
     path("", views.mine, name="mine"),
     path("tilganger/", views.grants, name="grants"),
     path("tilganger/trekk-tilbake/", views.revoke, name="revoke"),
+    path("prosjekt/<slug:slug>/", views.project, name="project"),
 ]

@@ -78,3 +78,15 @@ def revoke(request: AuthenticatedHttpRequest) -> HttpResponse:
 def mine(request: AuthenticatedHttpRequest) -> HttpResponse:
     overview = selectors.researcher_overview(user=request.user)  # 404 for anyone not a researcher
     return render(request, "research/mine.html", {"overview": overview})
+
+
+@login_required
+def project(request: AuthenticatedHttpRequest, slug: str) -> HttpResponse:
+    """A project's front page for its researchers: its form, its grants and the way to its work."""
+    project = selectors.project_for_researcher(user=request.user, slug=slug, page="project")
+    context = {
+        "project": project,
+        "grants": project.grants.active().select_related("service").order_by("service__name"),
+        "registrations": project.registrations.count(),
+    }
+    return render(request, "research/project.html", context)

@@ -229,3 +229,21 @@ def test_the_researchers_page_queries_do_not_grow(
         )
     make_grant(leader=leader, service=service, slug="p-all", researchers=(researcher,))
     assert _count_queries(client, MINE) == few
+
+
+def test_a_projects_page_is_for_its_researchers_and_its_opening_is_audited(
+    researcher: User, caseworker: User, leader: User, service: Service
+) -> None:
+    grant = make_grant(leader=leader, service=service, researchers=(researcher,))
+    url = reverse("research:project", args=[grant.project.slug])
+    page = client_for(researcher).get(url)
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert grant.project.name in body and service.name in body
+    assert f'href="{url}"' in client_for(researcher).get(MINE).content.decode()
+    event = AuditEvent.objects.filter(object_type="research_project", object_id=str(grant.project.pk)).last()
+    assert event is not None and event.actor_id == researcher.pk and event.detail == {"page": "project"}
+    # Anyone not on the project, the granting leader too, gets 404 – as for a project that does not exist.
+    for user in (caseworker, leader):
+        assert client_for(user).get(url).status_code == 404
+    assert client_for(researcher).get(reverse("research:project", args=["no-such"])).status_code == 404

@@ -19,7 +19,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from sirkel.accounts.models import Service, User
 from sirkel.audit.models import AuditAction
@@ -112,7 +112,9 @@ class Command(BaseCommand):
             )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        getattr(self, f"do_{options['what']}")(**options)
+        # The command speaks English throughout, also in the messages it shares with the pages.
+        with translation.override("en"):
+            getattr(self, f"do_{options['what']}")(**options)
 
     # --- grant ----------------------------------------------------------------------------------------
 
