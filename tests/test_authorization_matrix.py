@@ -127,6 +127,8 @@ from sirkel.meetings.services import participants as participant_services
 from sirkel.meetings.services.consent import InformedAbout
 from sirkel.network import services as network_services
 from sirkel.network.models import Side
+from sirkel.research.models import Project, ProjectResearcher
+from sirkel.research.services import latest_form_version
 from sirkel.testing.factories import decide, make_series
 from sirkel.testing.fixtures import CASE_DEFAULTS
 
@@ -275,6 +277,10 @@ INSTRUMENT_KEEPER = _on_objects("INSTRUMENT_KEEPER", own={LEADER}, same_service=
 # neither principal.
 TOKEN_OWNER = _on_objects("TOKEN_OWNER", own={CASEWORKER}, same_service=set(), other_service=set())
 
+# A research project's pages: the researchers on the project only (own's project has the researcher role
+# user on it; no principal is a researcher).
+RESEARCH_TEAM = _on_objects("RESEARCH_TEAM", own={RESEARCHER}, same_service=set(), other_service=set())
+
 ANY_STAFF = roles(*STAFF_ROLES, name="ANY_STAFF")
 # Everyone, signed in or not, on every object: a participant's link page (its token is its object) answers
 # whoever holds the token, and its session sign-in plays no part.
@@ -346,6 +352,8 @@ SCOPES: dict[str, dict[str, str]] = {
     # The dashboard's drill-down names a figure, not an object: the same figure on every object, and its
     # service is the user's own (the query string is left out), so each object answers alike.
     "dashboard_figure": {"figure": "dashboard_figure"},
+    # A research project (by its short name): own's has the researcher role user on it, the others not.
+    "research_project": {"slug": "research_project"},
 }
 
 
@@ -567,6 +575,8 @@ POLICY: dict[str, Rule] = {
     "research:grants": Rule(roles(LEADER), write=Write(roles(LEADER), ok=400)),
     "research:revoke": Rule(roles(LEADER), method="POST", ok=400),
     "research:mine": Rule(roles(RESEARCHER)),
+    # A project's pages: its researchers only (the researcher role user is on own's project).
+    "research:project": Rule(RESEARCH_TEAM, scope="research_project"),
     # The REST API (a personal access token; anonymous: 401)
     # The researcher's list is empty. Creating: the body is checked before the role, and an empty one is
     # refused for every role (nothing is read or written).
@@ -988,6 +998,14 @@ def build_world() -> World:
             sd=2.0,
             reliability=0.8,
         ).pk
+    # A research project per object, with no grant (so its researchers read no case file): the researcher
+    # role user is on own's project only, and reaches that project's pages alone.
+    version = latest_form_version()
+    for obj in (OWN, SAME_SERVICE, OTHER_SERVICE):
+        project = Project.objects.create(slug=f"matrix-{obj}", name=f"Matrix {obj}", form_version=version)
+        if obj == OWN:
+            ProjectResearcher.objects.create(project=project, user=users[RESEARCHER])
+        world.objects[obj]["research_project"] = project.slug
     return world
 
 
