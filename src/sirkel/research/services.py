@@ -3,6 +3,7 @@ Each write is audited in the same transaction."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import re
 from collections.abc import Iterable
@@ -19,6 +20,7 @@ from sirkel.accounts.selectors import role_in_service
 from sirkel.audit.models import AuditAction
 from sirkel.audit.services import record_event
 from sirkel.cases.models import Case
+from sirkel.research.forms import Form, FormError, load_form
 from sirkel.research.models import FormVersion, Grant, Project, ProjectResearcher, Registration
 
 STUDY_FORM = "study-2023"
@@ -43,6 +45,62 @@ def latest_form_version(*, key: str = STUDY_FORM) -> FormVersion:
         key=key, version=1, defaults={"definition": study_form_text()}
     )
     return version
+
+
+@dataclass(frozen=True)
+class RegisteredForm:
+    version: FormVersion
+    created: bool  # False: the text is the newest version's already
+    questions: int
+
+
+def next_form_version(*, key: str) -> int:
+    """The number the next version of the form `key` gets (1 for a new form)."""
+    if key == STUDY_FORM:
+        latest_form_version(key=key)  # the shipped version 1 exists before any other
+    newest = FormVersion.objects.filter(key=key).order_by("-version").values_list("version", flat=True)
+    return (newest.first() or 0) + 1
+
+
+def register_form(*, text: str, key: str, via: str = "command") -> RegisteredForm:
+    """A form's YAML text as the newest version of the form `key`, checked whole (ValidationError says
+    what is wrong). The text's own `key` and `version` must be `key` and the next version number; the
+    same text as the newest version registers nothing. Versions are never changed: registrations keep
+    the version they were made with. One audit event."""
+    try:
+        form = load_form(text)
+    except FormError as exc:
+        raise ValidationError(str(exc)) from exc
+    if form.key != key:
+        raise ValidationError(
+            _("The file is the form %(found)s, not %(key)s.") % {"found": form.key, "key": key}
+        )
+    questions = sum(1 for _q in form.questions())
+    with transaction.atomic():
+        newest = FormVersion.objects.select_for_update().filter(key=key).order_by("-version").first()
+        if newest is not None and _same_form(load_form(newest.definition, key=key), form):
+            return RegisteredForm(newest, False, questions)
+        expected = next_form_version(key=key)
+        if form.version != expected:
+            raise ValidationError(
+                _("The file says version %(found)s; the next version of %(key)s is %(expected)s.")
+                % {"found": form.version, "key": key, "expected": expected}
+            )
+        version = FormVersion.objects.create(key=key, version=expected, definition=text)
+        record_event(
+            actor=None,
+            service=None,
+            action=AuditAction.CREATE,
+            object_type="research_form",
+            object_id=version.pk,
+            detail={"via": via, "key": key, "version": expected, "questions": questions},
+        )
+    return RegisteredForm(version, True, questions)
+
+
+def _same_form(a: Form, b: Form) -> bool:
+    """The same questions, blocks and labels, whatever their versions' numbers and YAML text."""
+    return dataclasses.replace(a, version=0, source="") == dataclasses.replace(b, version=0, source="")
 
 
 def leads(*, user: User, service: Service | int) -> bool:
@@ -195,7 +253,6 @@ def import_registrations(
     with the newest version of the form `form_key`), checked whole: with any problem nothing is written
     and the problems are returned. A `linked_case` must be a case of the named service that one of the
     project's active grants covers. One audit event with the counts."""
-    from sirkel.research.forms import FormError, load_form
     from sirkel.research.imports import read_registrations
 
     if not SLUG.match(project_slug):

@@ -24,13 +24,14 @@ from django.utils import timezone, translation
 from sirkel.accounts.models import Service, User
 from sirkel.audit.models import AuditAction
 from sirkel.audit.services import record_event
-from sirkel.research import project_export, services
+from sirkel.research import project_export, services, xlsform
 from sirkel.research.coding import project_agreement
 from sirkel.research.export import ExportLeakError
-from sirkel.research.forms import Form, load_form
+from sirkel.research.forms import Form, FormError, load_form
 from sirkel.research.grant_forms import parse_case_numbers
 from sirkel.research.models import Project
 from sirkel.research.tables import MIN_CELL, CaseRegistration, frequencies
+from sirkel.research.xlsform import XLSFORM_SUFFIXES
 
 RAW = argparse.RawDescriptionHelpFormatter
 NO_LEGAL_BASIS = "(not given)"
@@ -52,6 +53,10 @@ HELP = """Research projects: grants of access to a service's case files, registr
   agreement --project SLUG [--question KEY] --format csv: agreement between the coders per question,
           with the header question,coders,units,statistic,value (cohen_kappa, fleiss_kappa,
           krippendorff_alpha_nominal, percent_agreement; an empty value where it is undefined).
+  form    FILE [--key KEY] [--dry-run]: a registration form as a new version — Sirkel's own YAML (see
+          data/forms/study-2023.yaml; its `version` must be the next one) or an XLSForm (.xlsx, .xls,
+          .csv, .md; read with pyxform, numbered as the next version). Checked whole; prints the
+          version registered, or with --dry-run the form's YAML on standard output and writes nothing.
   export  --project SLUG --format csv|sav|dta --output DIR [--key-file PATH]: the registrations
           de-identified under DIR (one table per repeat block, a codebook, a residual-risk report): keyed
           pseudonyms for the case files (the key read from PATH, created with a new random key when it
@@ -67,6 +72,7 @@ SUBCOMMANDS = {
     "table": "A question's frequency table, as CSV.",
     "agreement": "Agreement between the coders, as CSV.",
     "export": "The registrations de-identified, as CSV, SPSS or Stata files.",
+    "form": "Register a form (YAML or XLSForm) as a new version.",
 }
 TABLE_HEADER = ("option", "label", "count", "percent")
 AGREEMENT_HEADER = ("question", "coders", "units", "statistic", "value")
@@ -213,6 +219,45 @@ class Command(BaseCommand):
             f"Imported {outcome.registrations} registrations into {outcome.project.slug}{created}; "
             f"{outcome.linked} linked to Sirkel cases."
         )
+
+    # --- form ---------------------------------------------------------------------------------------
+
+    def args_form(self, p: argparse.ArgumentParser) -> None:
+        p.add_argument("file", type=Path, metavar="FILE", help="A form as YAML, or an XLSForm workbook.")
+        p.add_argument("--key", metavar="KEY", help="The form's key (default: the file's own).")
+        p.add_argument("--dry-run", action="store_true", help="Print the form's YAML; register nothing.")
+
+    def do_form(self, **o: Any) -> None:
+        path: Path = o["file"]
+        if not path.is_file():
+            raise CommandError(f"There is no file {path}. Nothing was registered.")
+        try:
+            if path.suffix.lower() in XLSFORM_SUFFIXES:
+                survey = xlsform.read_survey(path)
+                key = xlsform.survey_key(survey, key=o["key"])
+                version = services.next_form_version(key=key)
+                text, form = xlsform.survey_to_yaml(survey, key=key, version=version, source=path.name)
+            else:
+                text = path.read_text(encoding="utf-8-sig")
+                form = load_form(text)
+        except (FormError, UnicodeDecodeError, OSError) as exc:
+            raise CommandError(f"{path}: {exc} Nothing was registered.") from exc
+        if o["dry_run"]:
+            self.stdout.write(text, ending="")
+            return
+        try:
+            registered = services.register_form(text=text, key=o["key"] or form.key)
+        except ValidationError as exc:
+            raise CommandError(" ".join(exc.messages) + " Nothing was registered.") from exc
+        v = registered.version
+        if registered.created:
+            self.stdout.write(
+                f"Registered the form {v.key} version {v.version} ({registered.questions} questions)."
+            )
+        else:
+            self.stdout.write(
+                f"The form {v.key} version {v.version} is this text already; nothing registered."
+            )
 
     def _project(self, slug: str) -> Project:
         project = Project.objects.filter(slug=slug).select_related("form_version").first()
