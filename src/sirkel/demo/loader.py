@@ -1,6 +1,7 @@
 """Load the demo data set: two services, the demo users and about 20 fictional cases, with networks,
 trained meeting leaders, network measures in several states (see network_demo and the meetings package),
-and the decisions and measure plans behind the measures (see stories and support_measures).
+and the decisions and measure plans behind the measures (see stories and support_measures), and a
+research project with the study's 88 case files registered (see research_demo).
 
 Idempotent: users and services are matched by name, and cases are only created for a service that
 has none yet; a network is only registered for a case that has none, a case's measures (with their
@@ -24,6 +25,7 @@ from sirkel.demo.data import DEMO_PASSWORD, DEMO_SERVICE, DEMO_USERS, NEIGHBOUR_
 from sirkel.demo.meetings.leaders import load_leaders
 from sirkel.demo.meetings.measures import load_measures
 from sirkel.demo.network_demo import load_networks
+from sirkel.demo.research_demo import load_research
 
 # (given name, family name, sex, age, lives_with, birthplace, phase, years in contact, owner, flags)
 # Owner: 1 = saksbehandler, 2 = saksbehandler2, N = nabo. Flags: m = minority background (with
@@ -142,8 +144,10 @@ def load_demo(*, today: date | None = None) -> dict[str, int]:
     }
     members = load_networks(cases=demo_cases, today=today)
     measures_created = load_measures(cases=demo_cases, members=members, users=users, today=today)
+    registrations_created = load_research(researcher=users["forsker"])
     return {
         "cases_created": created_count,
         "leaders_created": leaders_created,
         "measures_created": measures_created,
+        "registrations_created": registrations_created,
     }

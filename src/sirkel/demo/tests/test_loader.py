@@ -55,6 +55,10 @@ from sirkel.meetings.models import (
 from sirkel.meetings.selectors import series_for_user
 from sirkel.meetings.services.checklist import preparation_checklist
 from sirkel.network.models import NetworkMember, NetworkSnapshot, NetworkTie, Sector, Side, TieKind
+from sirkel.research.coding import project_disagreements
+from sirkel.research.forms import study_form
+from sirkel.research.models import Project, Registration
+from sirkel.research.tables import CaseRegistration
 
 COUNTED: list[type[Model]] = [
     User,
@@ -107,7 +111,12 @@ def test_loading_twice_creates_nothing_new(demo: dict[str, int]) -> None:
     before = {model.__name__: model._default_manager.count() for model in COUNTED}
     again = load_demo()
     after = {model.__name__: model._default_manager.count() for model in COUNTED}
-    assert again == {"cases_created": 0, "leaders_created": 0, "measures_created": 0}
+    assert again == {
+        "cases_created": 0,
+        "leaders_created": 0,
+        "measures_created": 0,
+        "registrations_created": 0,
+    }
     assert after == before
     assert before["Series"] == 12 and before["Measure"] == 19 and before["NetworkMember"] > 90
     assert before["PlanVersion"] > before["MeasurePlan"] == 14
@@ -116,6 +125,31 @@ def test_loading_twice_creates_nothing_new(demo: dict[str, int]) -> None:
     assert (before["MentorNomination"], before["MentorPhase"], before["Engagement"]) == (1, 3, 1)
     assert before["TherapistContact"] == 9  # NTT's contacts between the steering group meetings
     assert {u.username for u in User.objects.all()} == {u.username for u in DEMO_USERS}
+
+
+def test_the_research_project_with_the_studys_files_two_readings_and_consensus(
+    demo: dict[str, int],
+) -> None:
+    project = Project.objects.get(slug="studie-2023")
+    assert demo["registrations_created"] == 88 + 18 + 15
+    assert project.researchers.filter(user__username="forsker").exists()
+    assert project.double_coding_share == 20
+    regs = Registration.objects.filter(project=project)
+    assert regs.filter(coder="forsker-2").count() == 18 and regs.filter(is_consensus=True).count() == 15
+    # The second coder read the files otherwise in seven places: the agreement has disagreements to show,
+    # and three double-coded files still wait for the team.
+    form = study_form()
+    rows = [CaseRegistration(r.case_ref, r.answers, r.is_consensus, r.coder) for r in regs]
+    differing = [
+        d
+        for question in ("birthplace", "lives_with", "years_in_contact")
+        for d in project_disagreements(form, rows, question=question)
+    ]
+    assert len(differing) == 7
+    unreconciled = {r.case_ref for r in regs.filter(coder="forsker-2")} - {
+        r.case_ref for r in regs.filter(is_consensus=True)
+    }
+    assert unreconciled == {"STUDIE-016", "STUDIE-017", "STUDIE-018"}
 
 
 def test_the_audit_chain_records_the_demo_and_verifies(demo: dict[str, int]) -> None:
