@@ -14,7 +14,7 @@ from typing import Any, NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -407,7 +407,3 @@ def reopen(*, acting_user: User, registration: Registration) -> Registration:
         )
     return locked
 
-
-def finished_q() -> Q:
-    """Registrations a coder has marked finished."""
-    return Q(submitted_at__isnull=False)
