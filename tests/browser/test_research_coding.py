@@ -35,7 +35,9 @@ def test_a_researcher_codes_a_file_by_keyboard(
     caseworker = make_user("kodesak", service, Role.CASEWORKER)
     researcher = make_user("koder", service, Role.RESEARCHER)
     case = own_case(caseworker, given="Ada", family="Kodesen", years=9)
-    project = make_grant(leader=leader, service=service, researchers=(researcher,), slug="koding-2026").project
+    project = make_grant(
+        leader=leader, service=service, researchers=(researcher,), slug="koding-2026"
+    ).project
     (assignment,) = assign_files(
         acting_user=researcher,
         project=project,

@@ -406,4 +406,3 @@ def reopen(*, acting_user: User, registration: Registration) -> Registration:
             detail={"project": locked.project_id, "changed": 0, "finished": False, "reopened": True},
         )
     return locked
-
