@@ -34,7 +34,12 @@ def label(nb: str, en: str) -> str:
 
 
 def html_id(path: str) -> str:
+    """The id of a question's input (`q-decisions-2-measures`)."""
     return "q-" + re.sub(r"[^A-Za-z0-9_-]+", "-", path).strip("-")
+
+
+def _block_id(path: str) -> str:
+    return "b" + html_id(path)[1:]
 
 
 # Messages of `forms.validate` as the coder reads them, in the page's language.
@@ -227,7 +232,7 @@ def build(
             for n in range(1, count + 1):
                 instance = instances[n - 1] if n <= len(instances) else {}
                 here = f"{path}{block.repeat}[{n}]"
-                group = Group(block, html_id(here), f"{title} {n}", section=section)
+                group = Group(block, _block_id(here), f"{title} {n}")  # a numbered fieldset
                 group.children = items(block, instance, [instance, *scopes], f"{here}.")
                 groups.append(group)
             last = groups[-1]
@@ -248,11 +253,11 @@ def build(
                 o = chooser.option(option) if chooser else None
                 here = f"{path}{block.key}.{option}"
                 name = label(o.nb, o.en) if o else option
-                group = Group(block, html_id(here), f"{title}: {name}")
+                group = Group(block, _block_id(here), f"{title}: {name}")
                 group.children = items(block, one, [one, *scopes], f"{here}.")
                 groups.append(group)
             return groups
-        group = Group(block, html_id(f"{path}{block.key}"), title, section=section)
+        group = Group(block, _block_id(f"{path}{block.key}"), title, section=section)
         group.children = items(block, level, scopes, path)
         return [group]
 

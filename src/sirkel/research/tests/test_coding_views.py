@@ -219,6 +219,8 @@ def test_a_full_registration_round_trips_through_the_form(project: Project, rese
     html = client.get(_code_url(a)).content.decode()
     assert 'name="decisions[1].per_measure.network_meeting.evaluated"' in html
     assert 'name="decisions[2].decision_month"' in html and 'name="decisions[3].decision_month"' not in html
+    assert '<fieldset class="coding-group" id="b-decisions-1">' in html  # numbered fieldsets
+    assert '<fieldset class="coding-group" id="b-decisions-2">' in html
     assert 'value="asia" checked' in html and 'value="2024-03"' in html
     # The measure's block answered, and finished.
     posted = {
