@@ -127,7 +127,7 @@ from sirkel.meetings.services import participants as participant_services
 from sirkel.meetings.services.consent import InformedAbout
 from sirkel.network import services as network_services
 from sirkel.network.models import Side
-from sirkel.research.models import Project, ProjectResearcher
+from sirkel.research.models import Assignment, Project, ProjectResearcher
 from sirkel.research.services import latest_form_version
 from sirkel.testing.factories import decide, make_series
 from sirkel.testing.fixtures import CASE_DEFAULTS
@@ -354,6 +354,9 @@ SCOPES: dict[str, dict[str, str]] = {
     "dashboard_figure": {"figure": "dashboard_figure"},
     # A research project (by its short name): own's has the researcher role user on it, the others not.
     "research_project": {"slug": "research_project"},
+    # A case file of that project given to a coder: own's to the researcher role user, the others' to a
+    # researcher on their project who is no role user. Only the assignment's own coder opens its page.
+    "research_assignment": {"slug": "research_project", "assignment_id": "research_assignment"},
 }
 
 
@@ -577,6 +580,12 @@ POLICY: dict[str, Rule] = {
     "research:mine": Rule(roles(RESEARCHER)),
     # A project's pages: its researchers only (the researcher role user is on own's project).
     "research:project": Rule(RESEARCH_TEAM, scope="research_project"),
+    # Assigning files (an empty POST is refused as invalid) and a coder's own files: the project's
+    # researchers. Coding a file: its own coder only (own's assignment is the researcher role user's); an
+    # empty POST names no action and is refused.
+    "research:assign": Rule(RESEARCH_TEAM, scope="research_project", write=Write(RESEARCH_TEAM, ok=400)),
+    "research:my_files": Rule(RESEARCH_TEAM, scope="research_project"),
+    "research:code": Rule(RESEARCH_TEAM, scope="research_assignment", write=Write(RESEARCH_TEAM, ok=400)),
     # The REST API (a personal access token; anonymous: 401)
     # The researcher's list is empty. Creating: the body is checked before the role, and an empty one is
     # refused for every role (nothing is read or written).
@@ -1000,12 +1009,20 @@ def build_world() -> World:
         ).pk
     # A research project per object, with no grant (so its researchers read no case file): the researcher
     # role user is on own's project only, and reaches that project's pages alone.
+    # Each project has one file assigned: own's to the researcher role user, the others' to a researcher
+    # of their own (no role user of the world).
     version = latest_form_version()
     for obj in (OWN, SAME_SERVICE, OTHER_SERVICE):
         project = Project.objects.create(slug=f"matrix-{obj}", name=f"Matrix {obj}", form_version=version)
         if obj == OWN:
-            ProjectResearcher.objects.create(project=project, user=users[RESEARCHER])
+            coder = users[RESEARCHER]
+        else:
+            coder = _user(f"matrix-coder-{obj}", service_a if obj == SAME_SERVICE else service_b, RESEARCHER)
+        ProjectResearcher.objects.create(project=project, user=coder)
         world.objects[obj]["research_project"] = project.slug
+        world.objects[obj]["research_assignment"] = Assignment.objects.create(
+            project=project, case_ref=f"MATRIX-{obj}", coder=coder, assigned_by=coder
+        ).pk
     return world
 
 
