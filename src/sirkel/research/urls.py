@@ -1,8 +1,9 @@
-"""/forskning/: research projects' grants (for the service's leaders) and a researcher's projects."""
+"""/forskning/: research projects' grants (for the service's leaders), a researcher's projects and a
+project's tables, agreement, disagreements and consensus."""
 
 from django.urls import path
 
-from sirkel.research import views
+from sirkel.research import analysis_views, views
 
 app_name = "research"
 
@@ -11,4 +12,10 @@ urlpatterns = [
     path("tilganger/", views.grants, name="grants"),
     path("tilganger/trekk-tilbake/", views.revoke, name="revoke"),
     path("prosjekt/<slug:slug>/", views.project, name="project"),
+    path("prosjekt/<slug:slug>/tabeller/", analysis_views.tables, name="tables"),
+    path("prosjekt/<slug:slug>/tabeller.csv", analysis_views.tables_csv, name="tables_csv"),
+    path("prosjekt/<slug:slug>/samsvar/", analysis_views.agreement_page, name="agreement"),
+    path("prosjekt/<slug:slug>/samsvar.csv", analysis_views.agreement_csv, name="agreement_csv"),
+    path("prosjekt/<slug:slug>/uenighet/", analysis_views.disagreements, name="disagreements"),
+    path("prosjekt/<slug:slug>/konsensus/", analysis_views.reconcile, name="reconcile"),
 ]
