@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from sirkel.accounts.models import Service, User
 from sirkel.audit.models import AuditEvent
+from sirkel.cases.models import Case
 from sirkel.demo.study_registrations import study_registrations
 from sirkel.research.models import Assignment, Project, ProjectResearcher, Registration
 from sirkel.testing.fixtures import client_for, make_user
@@ -382,15 +383,44 @@ def test_a_place_not_decided_is_refused_with_the_choices_kept(
     assert not AuditEvent.objects.filter(object_type="research_consensus").exists()
 
 
-def test_answers_the_form_refuses_are_not_saved(to_reconcile: Project, researcher: User) -> None:
+def test_answers_the_form_refuses_are_not_saved_and_a_choice_that_is_no_answer_is_not_decided(
+    tmp_path: Path, researcher: User
+) -> None:
+    kari = {"case": "V-1", "coder": "Kari", "lives_with": "other", "lives_with_other": "Mormor"}
+    per = {"case": "V-1", "coder": "Per", "lives_with": "mother"}
+    project = _import(tmp_path, "gyldig", [kari, per], researcher)
+    client = client_for(researcher)
+    page = client.get(url("reconcile", project), {"case": "V-1"}).content.decode()
+    data = _form_data(page)
+    data["choice:lives_with"] = _choice(page, "lives_with", "Mor")
+    data["choice:lives_with_other"] = "7"  # no such answer: not decided
+    response = client.post(url("reconcile", project), data)
+    assert response.status_code == 400 and "lives_with_other" in response.content.decode()
+    # "Lives with mother" and the text for "other": the form does not ask the text then.
+    data["choice:lives_with_other"] = _choice(page, "lives_with_other", "Mormor")
+    response = client.post(url("reconcile", project), data)
+    assert response.status_code == 400
+    assert (
+        "lives_with_other" in response.content.decode() and 'id="error-summary"' in response.content.decode()
+    )
+    assert not Registration.objects.filter(is_consensus=True).exists()
+    assert not AuditEvent.objects.filter(object_type="research_consensus").exists()
+    data["choice:lives_with_other"] = "none"
+    assert client.post(url("reconcile", project), data).status_code == 302
+    assert Registration.objects.get(is_consensus=True).answers == {"lives_with": "mother"}
+
+
+def test_the_consensus_keeps_the_linked_case_the_coders_share(
+    to_reconcile: Project, researcher: User, case: Case
+) -> None:
+    Registration.objects.filter(project=to_reconcile).update(linked_case=case)
     client = client_for(researcher)
     page = client.get(url("reconcile", to_reconcile), {"case": "R-1"}).content.decode()
     data = _form_data(page)
     for place in re.findall(r'<fieldset[^>]*data-place="([^"]+)"', page):
-        data[f"choice:{place}"] = "none"
-    data["choice:sex"] = "7"  # no such answer: not decided
-    assert client.post(url("reconcile", to_reconcile), data).status_code == 400
-    assert not Registration.objects.filter(is_consensus=True).exists()
+        data[f"choice:{place}"] = "0"
+    assert client.post(url("reconcile", to_reconcile), data).status_code == 302
+    assert Registration.objects.get(is_consensus=True).linked_case_id == case.pk
 
 
 def test_a_registration_changed_since_the_page_was_shown_is_refused(
