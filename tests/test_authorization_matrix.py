@@ -127,7 +127,7 @@ from sirkel.meetings.services import participants as participant_services
 from sirkel.meetings.services.consent import InformedAbout
 from sirkel.network import services as network_services
 from sirkel.network.models import Side
-from sirkel.research.models import Assignment, Project, ProjectResearcher
+from sirkel.research.models import Assignment, Project, ProjectResearcher, Registration
 from sirkel.research.services import latest_form_version
 from sirkel.testing.factories import decide, make_series
 from sirkel.testing.fixtures import CASE_DEFAULTS
@@ -586,6 +586,21 @@ POLICY: dict[str, Rule] = {
     "research:assign": Rule(RESEARCH_TEAM, scope="research_project", write=Write(RESEARCH_TEAM, ok=400)),
     "research:my_files": Rule(RESEARCH_TEAM, scope="research_project"),
     "research:code": Rule(RESEARCH_TEAM, scope="research_assignment", write=Write(RESEARCH_TEAM, ok=400)),
+    # Its tables, agreement and disagreements (and their CSV files); an unknown question's CSV is 404.
+    "research:tables": Rule(RESEARCH_TEAM, scope="research_project"),
+    "research:tables_csv": Rule(RESEARCH_TEAM, scope="research_project", query="question=sex"),
+    "research:agreement": Rule(RESEARCH_TEAM, scope="research_project"),
+    "research:agreement_csv": Rule(RESEARCH_TEAM, scope="research_project"),
+    "research:disagreements": Rule(RESEARCH_TEAM, scope="research_project"),
+    # Reconciling one finished file of two coders (the world's "M-1"): without ?case= the page is 404 for
+    # everyone (there is no file to reconcile). The POST names the file in its body; one without the
+    # registrations' versions is refused as out of date (409) and saves nothing.
+    "research:reconcile": Rule(
+        RESEARCH_TEAM,
+        scope="research_project",
+        query="case=M-1",
+        write=Write(RESEARCH_TEAM, ok=409, data={"case": "M-1"}),
+    ),
     # The REST API (a personal access token; anonymous: 401)
     # The researcher's list is empty. Creating: the body is checked before the role, and an empty one is
     # refused for every role (nothing is read or written).
@@ -1008,12 +1023,22 @@ def build_world() -> World:
             reliability=0.8,
         ).pk
     # A research project per object, with no grant (so its researchers read no case file): the researcher
-    # role user is on own's project only, and reaches that project's pages alone.
-    # Each project has one file assigned: own's to the researcher role user, the others' to a researcher
-    # of their own (no role user of the world).
+    # role user is on own's project only, and reaches that project's pages alone. Each has one file, "M-1",
+    # coded by two coders who have both finished (imported registrations), for the reconciliation page, and
+    # one file assigned: own's to the researcher role user, the others' to a researcher of their own (no
+    # role user of the world).
     version = latest_form_version()
     for obj in (OWN, SAME_SERVICE, OTHER_SERVICE):
         project = Project.objects.create(slug=f"matrix-{obj}", name=f"Matrix {obj}", form_version=version)
+        for label, sex in (("Kari", "girl"), ("Per", "boy")):
+            Registration.objects.create(
+                project=project,
+                form_version=version,
+                case_ref="M-1",
+                coder=label,
+                answers={"sex": sex},
+                submitted_at=timezone.now(),
+            )
         if obj == OWN:
             coder = users[RESEARCHER]
         else:

@@ -512,6 +512,54 @@ def answers_to(form: Form, question: Question, answers: dict[str, Any]) -> Itera
             yield place.rstrip("."), value
 
 
+def set_answer(form: Form, question: Question, answers: dict[str, Any], place: str, value: Any) -> None:
+    """Put `value` as the answer to `question` at `place` of `answers` (in place): the inverse of
+    `answers_to`, so that afterwards it yields (place, value) there. The repeat blocks on the way are made
+    when missing (a list is padded with empty objects up to the place's number); `None` removes the
+    answer and makes nothing. ValueError for a place the question does not have."""
+    path = next(p for p, q in form.questions() if q is question)
+    level = answers
+    rest = place
+    for block in path:
+        if block.repeat:
+            match = re.match(rf"{re.escape(block.repeat)}\[([1-9][0-9]*)\](?:\.|$)", rest)
+            if match is None:
+                raise ValueError(f"{place!r} is not a place of {question.key!r}")
+            rest = rest[match.end() :]
+            n = int(match.group(1))
+            items = level.get(block.repeat)
+            if not isinstance(items, list) or len(items) < n:
+                if value is None:
+                    return
+                items = items if isinstance(items, list) else []
+                items.extend({} for _ in range(n - len(items)))
+                level[block.repeat] = items
+            if not isinstance(items[n - 1], dict):
+                raise ValueError(f"{place!r}: {block.repeat}[{n}] is not an object")
+            level = items[n - 1]
+        elif block.repeat_over:
+            head, _dot, option = rest.partition(".")
+            option, _dot, rest = option.partition(".")
+            if head != block.key or not option:
+                raise ValueError(f"{place!r} is not a place of {question.key!r}")
+            items = level.get(block.key)
+            if not isinstance(items, dict) or not isinstance(items.get(option), dict):
+                if value is None:
+                    return
+                items = items if isinstance(items, dict) else {}
+                items.setdefault(option, {})
+                level[block.key] = items
+            if not isinstance(items[option], dict):
+                raise ValueError(f"{place!r}: {block.key}.{option} is not an object")
+            level = items[option]
+    if rest:
+        raise ValueError(f"{place!r} is not a place of {question.key!r}")
+    if value is None:
+        level.pop(question.key, None)
+    else:
+        level[question.key] = value
+
+
 # --- Checking answers ---------------------------------------------------------------------------------------
 
 MAX_TEXT = 20_000

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 from django.http import Http404
@@ -13,7 +14,11 @@ from sirkel.audit.models import AuditAction
 from sirkel.audit.services import record_event
 from sirkel.cases.access import granted_cases_q
 from sirkel.cases.models import Case
+from sirkel.research import analysis
+from sirkel.research.coding import COMPARED_TYPES
+from sirkel.research.forms import Form, Question
 from sirkel.research.models import Grant, Project, ProjectResearcher
+from sirkel.research.tables import Table
 
 MAX_LISTED_CASES = 500  # the researcher's page lists at most this many granted case files
 
@@ -113,18 +118,145 @@ def researcher_overview(*, user: User) -> ResearcherOverview:
     )
 
 
-def project_for_researcher(*, user: User, slug: str, page: str) -> Project:
-    """The project `slug` if `user` is one of its researchers, else 404; the opening of its page `page`
-    (e.g. "coding", "tables") recorded with one audit event. Every project page starts here."""
+def researcher_project(*, user: User, slug: str) -> Project:
+    """The project `slug` if `user` is one of its researchers, else 404; no audit event (for a write,
+    whose service records one, and for the page selectors below, which record the read when done)."""
     project = Project.objects.filter(slug=slug, researchers__user=user).select_related("form_version").first()
     if project is None:
         raise Http404
+    return project
+
+
+def record_project_view(*, user: User, project: Project, page: str, **detail: Any) -> None:
+    """The one audit event of opening the project page `page` (what it showed in `detail`: counts)."""
     record_event(
         actor=user,
         service=None,
         action=AuditAction.VIEW,
         object_type="research_project",
         object_id=project.pk,
-        detail={"page": page},
+        detail={"page": page, **detail},
     )
+
+
+def project_for_researcher(*, user: User, slug: str, page: str) -> Project:
+    """The project `slug` if `user` is one of its researchers, else 404; the opening of its page `page`
+    (e.g. "coding", "tables") recorded with one audit event. Every project page starts here."""
+    project = researcher_project(user=user, slug=slug)
+    record_project_view(user=user, project=project, page=page)
     return project
+
+
+# --- The analyses (research/analysis.py): tables, agreement, disagreements, reconciliation ----------------
+
+
+@dataclass(frozen=True)
+class TablesPage:
+    project: Project
+    questions: list[Question]  # the single- and multiple-choice questions
+    question: Question | None  # the one chosen (None: none chosen, or unknown)
+    unknown: str  # the key asked for when there is no such choice question, else ""
+    table: Table | None
+
+
+def tables_for_researcher(*, user: User, slug: str, question: str, suppress_below: int) -> TablesPage:
+    """The frequency table of one choice question (the form's first when none is asked for) of a project
+    of `user`'s, or 404; one audit event."""
+    project = researcher_project(user=user, slug=slug)
+    form = analysis.project_form(project)
+    questions = analysis.choice_questions(form)
+    wanted = question or (questions[0].key if questions else "")
+    chosen = next((q for q in questions if q.key == wanted), None)
+    table = None
+    if chosen is not None:
+        table = analysis.project_table(project, form, question=chosen.key, suppress_below=suppress_below)
+    record_project_view(
+        user=user,
+        project=project,
+        page="tables",
+        question=chosen.key if chosen else "",
+        suppress_below=suppress_below,
+    )
+    return TablesPage(project, questions, chosen, question if chosen is None else "", table)
+
+
+def table_csv_for_researcher(*, user: User, slug: str, question: str, suppress_below: int) -> Table:
+    """The table of the CSV download: 404 also for a question that has no table."""
+    project = researcher_project(user=user, slug=slug)
+    try:
+        table = analysis.project_table(
+            project, analysis.project_form(project), question=question, suppress_below=suppress_below
+        )
+    except (KeyError, ValueError):
+        raise Http404 from None
+    record_project_view(
+        user=user, project=project, page="tables_csv", question=table.question, suppress_below=suppress_below
+    )
+    return table
+
+
+@dataclass(frozen=True)
+class AgreementPage:
+    project: Project
+    rows: list[analysis.AgreementRow]
+
+
+def agreement_for_researcher(*, user: User, slug: str, page: str = "agreement") -> AgreementPage:
+    """The coders' agreement on every compared question over the finished files, or 404; one event."""
+    project = researcher_project(user=user, slug=slug)
+    rows = analysis.project_agreement_rows(project, analysis.project_form(project))
+    record_project_view(user=user, project=project, page=page, rows=len(rows))
+    return AgreementPage(project, rows)
+
+
+@dataclass(frozen=True)
+class DisagreementsPage:
+    project: Project
+    questions: list[Question]  # the compared questions, for the filter
+    question: Question | None  # the filter, if any
+    disagreements: analysis.Disagreements
+
+
+def disagreements_for_researcher(*, user: User, slug: str, question: str) -> DisagreementsPage:
+    """Where the finished coders answered differently (one question's places, or every compared one's),
+    or 404 (also for an unknown question); one audit event."""
+    project = researcher_project(user=user, slug=slug)
+    form = analysis.project_form(project)
+    questions = [q for _p, q in form.questions() if q.type in COMPARED_TYPES]
+    chosen = next((q for q in questions if q.key == question), None)
+    if question and chosen is None:
+        raise Http404
+    found = analysis.project_disagreement_rows(project, form, question=question or None)
+    record_project_view(
+        user=user, project=project, page="disagreements", question=question, rows=len(found.rows)
+    )
+    return DisagreementsPage(project, questions, chosen, found)
+
+
+@dataclass(frozen=True)
+class ReconcilePage:
+    project: Project
+    form: Form
+    reconciliation: analysis.Reconciliation
+
+
+def reconciliation_for_researcher(
+    *, user: User, slug: str, case_ref: str, audit: bool = True
+) -> ReconcilePage:
+    """One finished file's coders' answers, place by place, for reconciling to a consensus; 404 unless
+    `user` is on the project and the file is finished with two or more coders. One audit event, unless
+    `audit` is false (the POST, whose service records the write)."""
+    project = researcher_project(user=user, slug=slug)
+    form = analysis.project_form(project)
+    found = analysis.reconciliation(project, form, case_ref=case_ref)
+    if found is None:
+        raise Http404
+    if audit:
+        record_project_view(
+            user=user,
+            project=project,
+            page="reconcile",
+            registrations=len(found.registrations),
+            differing=len(found.differing),
+        )
+    return ReconcilePage(project, form, found)

@@ -1,17 +1,20 @@
-"""Writes of the research app: form versions, projects and their researchers, grants and their revoking.
-Each write is audited in the same transaction."""
+"""Writes of the research app: form versions, projects and their researchers, grants and their revoking,
+imports and a file's consensus registration. Each write is audited in the same transaction."""
 
 from __future__ import annotations
 
+import copy
 import dataclasses
 import datetime
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -20,7 +23,9 @@ from sirkel.accounts.selectors import role_in_service
 from sirkel.audit.models import AuditAction
 from sirkel.audit.services import record_event
 from sirkel.cases.models import Case
-from sirkel.research.forms import Form, FormError, load_form
+from sirkel.core.versioning import ConflictError, update_versioned
+from sirkel.research import analysis
+from sirkel.research.forms import Form, FormError, load_form, set_answer, validate
 from sirkel.research.models import FormVersion, Grant, Project, ProjectResearcher, Registration
 
 STUDY_FORM = "study-2023"
@@ -338,3 +343,109 @@ def _granted_case(project: Project | None, *, service_name: str, number: int) ->
     grants = Grant.objects.active().filter(project=project, service=case.service_id)
     covered = grants.filter(all_cases=True).exists() or grants.filter(cases=case).exists()
     return case if covered else None
+
+
+# --- Reconciling a file to a consensus registration ------------------------------------------------------
+
+NO_ANSWER = analysis.NO_ANSWER
+
+
+def save_consensus(
+    *,
+    acting_user: User,
+    project: Project,
+    case_ref: str,
+    choices: Mapping[str, str],
+    versions: Mapping[int, int],
+) -> Registration:
+    """Create or update the consensus registration of one finished file: the answers the coders agree on,
+    and at each place they answered differently the choice made (`choices`: a place's path → the index
+    of one of its distinct answers, or NO_ANSWER).
+
+    Refused with ConflictError when any registration of the file is not at the version the page showed
+    (`versions`: registration id → version, the consensus included when there is one), with a
+    ValidationError when a differing place is not decided or the answers do not pass the form; 404 for a
+    file that is not finished or has fewer than two coders. One audit event.
+    """
+    form = analysis.project_form(project)
+    with transaction.atomic():
+        # Lock the file's registrations so that nobody saves one between the check and the write.
+        list(Registration.objects.select_for_update().filter(project=project, case_ref=case_ref).only("id"))
+        found = analysis.reconciliation(project, form, case_ref=case_ref)
+        if found is None:
+            raise Http404
+        current = {r.pk: r.version for r in found.registrations}
+        if found.consensus is not None:
+            current[found.consensus.pk] = found.consensus.version
+        if current != dict(versions):
+            raise ConflictError(
+                _(
+                    "A registration of this file was changed after the page was opened. Nothing was "
+                    "saved: look at the answers again and decide."
+                )
+            )
+        answers: dict[str, Any] = {}
+        undecided: list[str] = []
+        for place in found.places:
+            if place.agreed:
+                value = place.choices[0].value
+            else:
+                choice = choices.get(place.path, "")
+                if choice == NO_ANSWER:
+                    value = None
+                elif choice.isdecimal() and int(choice) < len(place.choices):
+                    value = place.choices[int(choice)].value
+                else:
+                    undecided.append(place.path)
+                    continue
+            set_answer(form, place.question, answers, place.place, copy.deepcopy(value))
+        if undecided:
+            raise ValidationError(
+                _("Decide every place where the coders differ; not decided: %(places)s.")
+                % {"places": ", ".join(undecided)}
+            )
+        problems = validate(form, answers)
+        if problems:
+            raise ValidationError([f"{p.path}: {p.message}" for p in problems])
+        linked = {r.linked_case_id for r in found.registrations}
+        linked_case_id = linked.pop() if len(linked) == 1 else None
+        consensus = found.consensus
+        now = timezone.now()
+        if consensus is None:
+            consensus = Registration.objects.create(
+                project=project,
+                form_version=project.form_version,
+                case_ref=case_ref,
+                linked_case_id=linked_case_id,
+                coder=analysis.CONSENSUS_CODER,
+                answers=answers,
+                is_consensus=True,
+                submitted_at=now,
+            )
+            action = AuditAction.CREATE
+        else:
+            consensus.form_version = project.form_version
+            consensus.linked_case_id = linked_case_id
+            consensus.coder = analysis.CONSENSUS_CODER
+            consensus.answers = answers
+            consensus.submitted_at = now
+            update_versioned(
+                consensus,
+                expected_version=current[consensus.pk],
+                fields=["form_version", "linked_case", "coder", "answers", "submitted_at"],
+            )
+            action = AuditAction.UPDATE
+        record_event(
+            actor=acting_user,
+            service=None,
+            action=action,
+            object_type="research_consensus",
+            object_id=consensus.pk,
+            detail={
+                "project": project.pk,
+                "registrations": len(found.registrations),
+                "places_decided": len(found.differing),
+                "places_agreed": len(found.agreed),
+            },
+        )
+    return consensus

@@ -1,9 +1,9 @@
-"""/forskning/: research projects' grants (for the service's leaders), a researcher's projects, and
-the coding of a project's case files."""
+"""/forskning/: research projects' grants (for the service's leaders), a researcher's projects, the
+coding of a project's case files, and its tables, agreement, disagreements and consensus."""
 
 from django.urls import path
 
-from sirkel.research import coding_views, views
+from sirkel.research import analysis_views, coding_views, views
 
 app_name = "research"
 
@@ -15,4 +15,10 @@ urlpatterns = [
     path("prosjekt/<slug:slug>/fordeling/", coding_views.assign, name="assign"),
     path("prosjekt/<slug:slug>/mine-filer/", coding_views.my_files, name="my_files"),
     path("prosjekt/<slug:slug>/koding/<int:assignment_id>/", coding_views.code, name="code"),
+    path("prosjekt/<slug:slug>/tabeller/", analysis_views.tables, name="tables"),
+    path("prosjekt/<slug:slug>/tabeller.csv", analysis_views.tables_csv, name="tables_csv"),
+    path("prosjekt/<slug:slug>/samsvar/", analysis_views.agreement_page, name="agreement"),
+    path("prosjekt/<slug:slug>/samsvar.csv", analysis_views.agreement_csv, name="agreement_csv"),
+    path("prosjekt/<slug:slug>/uenighet/", analysis_views.disagreements, name="disagreements"),
+    path("prosjekt/<slug:slug>/konsensus/", analysis_views.reconcile, name="reconcile"),
 ]

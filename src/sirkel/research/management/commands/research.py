@@ -10,9 +10,7 @@ table, agreement, export) is a pair of methods and a line in `SUBCOMMANDS`.
 from __future__ import annotations
 
 import argparse
-import csv
 import datetime
-import io
 from pathlib import Path
 from typing import Any
 
@@ -24,13 +22,12 @@ from django.utils import timezone, translation
 from sirkel.accounts.models import Service, User
 from sirkel.audit.models import AuditAction
 from sirkel.audit.services import record_event
-from sirkel.research import project_export, services, xlsform
-from sirkel.research.coding import project_agreement
+from sirkel.research import analysis, project_export, services, xlsform
 from sirkel.research.export import ExportLeakError
-from sirkel.research.forms import Form, FormError, load_form
+from sirkel.research.forms import FormError, load_form
 from sirkel.research.grant_forms import parse_case_numbers
 from sirkel.research.models import Project
-from sirkel.research.tables import MIN_CELL, CaseRegistration, frequencies
+from sirkel.research.tables import MIN_CELL
 from sirkel.research.xlsform import XLSFORM_SUFFIXES
 
 RAW = argparse.RawDescriptionHelpFormatter
@@ -48,11 +45,13 @@ HELP = """Research projects: grants of access to a service's case files, registr
           consensus), checked whole against the form: any problem is printed with its registration and
           question on standard error and nothing is written (exit 1). The project is created if new.
   table   --project SLUG --question KEY [--suppress-below N] --format csv: the question's frequencies,
-          each case file once (its consensus registration, or its only one), with the header
+          each case file once (its consensus registration, or its only finished one; drafts never
+          count), with the header
           option,label,count,percent (label in Bokmål; ':' where suppressed, below 3 by default).
   agreement --project SLUG [--question KEY] --format csv: agreement between the coders per question,
-          with the header question,coders,units,statistic,value (cohen_kappa, fleiss_kappa,
-          krippendorff_alpha_nominal, percent_agreement; an empty value where it is undefined).
+          over the files whose coding is finished (blind coding), with the header
+          question,coders,units,statistic,value (cohen_kappa, fleiss_kappa, krippendorff_alpha_nominal,
+          percent_agreement; an empty value where it is undefined).
   form    FILE [--key KEY] [--dry-run]: a registration form as a new version — Sirkel's own YAML (see
           data/forms/study-2023.yaml; its `version` must be the next one) or an XLSForm (.xlsx, .xls,
           .csv, .md; read with pyxform, numbered as the next version). Checked whole; prints the
@@ -74,8 +73,6 @@ SUBCOMMANDS = {
     "export": "The registrations de-identified, as CSV, SPSS or Stata files.",
     "form": "Register a form (YAML or XLSForm) as a new version.",
 }
-TABLE_HEADER = ("option", "label", "count", "percent")
-AGREEMENT_HEADER = ("question", "coders", "units", "statistic", "value")
 MAX_IMPORT_BYTES = 64 * 1024 * 1024
 
 
@@ -265,17 +262,6 @@ class Command(BaseCommand):
             raise CommandError(f"There is no project {slug!r}.")
         return project
 
-    def _registrations(self, project: Project) -> tuple[Form, list[CaseRegistration]]:
-        version = project.form_version
-        form = load_form(version.definition, key=version.key, version=version.version)
-        regs = [
-            CaseRegistration(
-                case_ref=r.case_ref, answers=r.answers, is_consensus=r.is_consensus, coder=r.coder
-            )
-            for r in project.registrations.order_by("id").only("case_ref", "answers", "is_consensus", "coder")
-        ]
-        return form, regs
-
     def _audit_read(self, project: Project, what: str, **detail: Any) -> None:
         with transaction.atomic():
             record_event(
@@ -295,9 +281,13 @@ class Command(BaseCommand):
 
     def do_table(self, **o: Any) -> None:
         project = self._project(o["project"])
-        form, regs = self._registrations(project)
         try:
-            table = frequencies(form, o["question"], regs, suppress_below=o["suppress_below"])
+            table = analysis.project_table(
+                project,
+                analysis.project_form(project),
+                question=o["question"],
+                suppress_below=o["suppress_below"],
+            )
         except KeyError as exc:
             raise CommandError(f"There is no question {o['question']!r} in the project's form.") from exc
         except ValueError as exc:
@@ -309,11 +299,7 @@ class Command(BaseCommand):
         self._audit_read(
             project, "research_table", question=table.question, suppress_below=o["suppress_below"]
         )
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(TABLE_HEADER)
-        writer.writerows(table.csv_records())
-        self.stdout.write(buffer.getvalue(), ending="")
+        self.stdout.write(analysis.csv_text(analysis.TABLE_HEADER, table.csv_records()), ending="")
 
     def args_agreement(self, p: argparse.ArgumentParser) -> None:
         p.add_argument("--project", required=True, metavar="SLUG")
@@ -322,19 +308,15 @@ class Command(BaseCommand):
 
     def do_agreement(self, **o: Any) -> None:
         project = self._project(o["project"])
-        form, regs = self._registrations(project)
         try:
-            rows = project_agreement(form, regs, question=o["question"])
+            rows = analysis.project_agreement_rows(
+                project, analysis.project_form(project), question=o["question"]
+            )
         except KeyError as exc:
             raise CommandError(f"There is no question {o['question']!r} in the project's form.") from exc
         self._audit_read(project, "research_agreement", question=o["question"] or "")
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(AGREEMENT_HEADER)
-        for question, s in rows:
-            value = "" if s.value is None else f"{s.value:.4f}"
-            writer.writerow((question, s.coders, s.units, s.statistic, value))
-        self.stdout.write(buffer.getvalue(), ending="")
+        records = (row.csv_record() for row in rows)
+        self.stdout.write(analysis.csv_text(analysis.AGREEMENT_HEADER, records), ending="")
 
     def args_export(self, p: argparse.ArgumentParser) -> None:
         p.add_argument("--project", required=True, metavar="SLUG")
