@@ -44,8 +44,8 @@ def job_dir(job: ExportJob) -> Path:
 def start_export(*, acting_user: User, project: Project, formats: Collection[str]) -> ExportJob:
     """Record an export of `project` in `formats` asked for by one of its researchers, and enqueue the task
     that runs it (in the same transaction: the job and its task exist together or not at all)."""
-    chosen = sorted(set(formats), key=list(FORMATS).index) if set(formats) <= set(FORMATS) else None
-    if not chosen:
+    chosen = [f for f in FORMATS if f in formats]
+    if not chosen or set(formats) - set(FORMATS):
         raise ValidationError(_("Choose at least one file format."))
     if not ProjectResearcher.objects.filter(project=project, user=acting_user).exists():
         raise PermissionDenied

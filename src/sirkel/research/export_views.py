@@ -34,7 +34,9 @@ class ExportForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         initial=["csv"],
         error_messages={"required": _("Choose at least one file format.")},
-        help_text=_("Every format holds the same tables; the codebook and the residual-risk report come with each."),
+        help_text=_(
+            "Every format holds the same tables; the codebook and the residual-risk report come with each."
+        ),
     )
 
 

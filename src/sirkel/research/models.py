@@ -217,9 +217,12 @@ class ExportError(models.TextChoices):
     """Why an export failed, as the plain message its page shows: never a path, a value or a traceback."""
 
     KEY = "key", _("The project's pseudonymisation key on the server could not be read. Ask the operator.")
-    LEAK = "leak", _(
-        "The export was deleted: a file still held a value that de-identification had replaced. "
-        "Ask the operator."
+    LEAK = (
+        "leak",
+        _(
+            "The export was deleted: a file still held a value that de-identification had replaced. "
+            "Ask the operator."
+        ),
     )
     WRITE = "write", _("The export could not be written on the server. Ask the operator.")
     UNEXPECTED = "unexpected", _("The export stopped on an unexpected error. Ask the operator.")

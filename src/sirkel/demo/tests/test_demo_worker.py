@@ -34,8 +34,9 @@ def test_the_worker_runs_apart_from_the_terminal_and_stops_with_the_server(
 
 def test_a_worker_that_will_not_stop_is_killed(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(demo, "WORKER_STOP_SECONDS", 0.2)
-    stubborn = "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); print(flush=True); time.sleep(60)"
-    worker = subprocess.Popen([sys.executable, "-c", stubborn], stdout=subprocess.PIPE)
+    stubborn = "import signal, time; signal.signal(signal.SIGTERM, signal.SIG_IGN); print(flush=True); "
+    stubborn += "time.sleep(60)"
+    worker = subprocess.Popen([sys.executable, "-c", stubborn], stdout=subprocess.PIPE)  # noqa: S603
     assert worker.stdout is not None and worker.stdout.readline()  # its handler is in place
     demo.stop_worker(worker)
     assert worker.returncode == -9

@@ -7,37 +7,103 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('research', '0002_coding'),
+        ("research", "0002_coding"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ExportJob',
+            name="ExportJob",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('formats', models.JSONField(default=list, verbose_name='formats')),
-                ('status', models.CharField(choices=[('queued', 'Waiting to start'), ('running', 'Running'), ('done', 'Done'), ('failed', 'Failed')], default='queued', max_length=10, verbose_name='status')),
-                ('done', models.PositiveIntegerField(default=0, verbose_name='registrations done')),
-                ('total', models.PositiveIntegerField(default=0, verbose_name='registrations')),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='started')),
-                ('started_at', models.DateTimeField(blank=True, null=True, verbose_name='running since')),
-                ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='finished')),
-                ('error', models.CharField(blank=True, choices=[('key', "The project's pseudonymisation key on the server could not be read. Ask the operator."), ('leak', 'The export was deleted: a file still held a value that de-identification had replaced. Ask the operator.'), ('write', 'The export could not be written on the server. Ask the operator.'), ('unexpected', 'The export stopped on an unexpected error. Ask the operator.')], max_length=20, verbose_name='error')),
-                ('files', models.JSONField(default=list, verbose_name='files')),
-                ('risks', models.PositiveIntegerField(default=0, verbose_name='things to review')),
-                ('key_created', models.BooleanField(default=False, verbose_name='new key')),
-                ('path', models.CharField(blank=True, max_length=500, verbose_name='folder')),
-                ('task_id', models.CharField(blank=True, max_length=64, verbose_name='task')),
-                ('project', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='export_jobs', to='research.project')),
-                ('requested_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='research_export_jobs', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("formats", models.JSONField(default=list, verbose_name="formats")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Waiting to start"),
+                            ("running", "Running"),
+                            ("done", "Done"),
+                            ("failed", "Failed"),
+                        ],
+                        default="queued",
+                        max_length=10,
+                        verbose_name="status",
+                    ),
+                ),
+                ("done", models.PositiveIntegerField(default=0, verbose_name="registrations done")),
+                ("total", models.PositiveIntegerField(default=0, verbose_name="registrations")),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="started"),
+                ),
+                ("started_at", models.DateTimeField(blank=True, null=True, verbose_name="running since")),
+                ("finished_at", models.DateTimeField(blank=True, null=True, verbose_name="finished")),
+                (
+                    "error",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            (
+                                "key",
+                                "The project's pseudonymisation key on the server could not be read. Ask the operator.",
+                            ),
+                            (
+                                "leak",
+                                "The export was deleted: a file still held a value that de-identification had replaced. Ask the operator.",
+                            ),
+                            ("write", "The export could not be written on the server. Ask the operator."),
+                            ("unexpected", "The export stopped on an unexpected error. Ask the operator."),
+                        ],
+                        max_length=20,
+                        verbose_name="error",
+                    ),
+                ),
+                ("files", models.JSONField(default=list, verbose_name="files")),
+                ("risks", models.PositiveIntegerField(default=0, verbose_name="things to review")),
+                ("key_created", models.BooleanField(default=False, verbose_name="new key")),
+                ("path", models.CharField(blank=True, max_length=500, verbose_name="folder")),
+                ("task_id", models.CharField(blank=True, max_length=64, verbose_name="task")),
+                (
+                    "project",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="export_jobs",
+                        to="research.project",
+                    ),
+                ),
+                (
+                    "requested_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="research_export_jobs",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-id'],
-                'indexes': [models.Index(fields=['project', '-created_at'], name='research_export_project')],
-                'constraints': [models.CheckConstraint(condition=models.Q(('status__in', ['queued', 'running', 'done', 'failed'])), name='research_export_job_status'), models.CheckConstraint(condition=models.Q(models.Q(('status', 'failed'), _negated=True), models.Q(('error', ''), _negated=True), _connector='OR'), name='research_export_job_failed_why')],
+                "ordering": ["-created_at", "-id"],
+                "indexes": [models.Index(fields=["project", "-created_at"], name="research_export_project")],
+                "constraints": [
+                    models.CheckConstraint(
+                        condition=models.Q(("status__in", ["queued", "running", "done", "failed"])),
+                        name="research_export_job_status",
+                    ),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("status", "failed"), _negated=True),
+                            models.Q(("error", ""), _negated=True),
+                            _connector="OR",
+                        ),
+                        name="research_export_job_failed_why",
+                    ),
+                ],
             },
         ),
     ]

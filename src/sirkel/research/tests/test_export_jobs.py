@@ -18,7 +18,14 @@ from django_tasks_db.models import DBTaskResult
 from sirkel.accounts.models import Role, Service, User
 from sirkel.audit.models import AuditEvent
 from sirkel.research import export_jobs, project_export
-from sirkel.research.models import ExportError, ExportJob, ExportStatus, Project, ProjectResearcher, Registration
+from sirkel.research.models import (
+    ExportError,
+    ExportJob,
+    ExportStatus,
+    Project,
+    ProjectResearcher,
+    Registration,
+)
 from sirkel.research.services import latest_form_version
 from sirkel.research.tasks import run_export
 from sirkel.testing.fixtures import client_for, make_user
@@ -42,7 +49,10 @@ def _project(researcher: User, *, slug: str = "eksport", registrations: int = 3)
             form_version=project.form_version,
             case_ref=f"SAK-2024-{i:04d}",
             coder="forsker-1",
-            answers={"sex": "girl", "decisions": [{"decision_month": "2024-03", "reasons_text": SECRET_TEXT}]},
+            answers={
+                "sex": "girl",
+                "decisions": [{"decision_month": "2024-03", "reasons_text": SECRET_TEXT}],
+            },
         )
         for i in range(registrations)
     )
@@ -78,7 +88,11 @@ def test_an_export_started_on_the_page_is_run_by_the_worker_to_a_zip(
     response = client.post(_export_url(project), {"formats": ["csv", "sav"]})
     job = ExportJob.objects.get()
     assert response.status_code == 302 and response["Location"] == _job_url(job)
-    assert (job.status, job.formats, job.requested_by_id) == (ExportStatus.QUEUED, ["csv", "sav"], researcher.pk)
+    assert (job.status, job.formats, job.requested_by_id) == (
+        ExportStatus.QUEUED,
+        ["csv", "sav"],
+        researcher.pk,
+    )
     task = DBTaskResult.objects.get(id=job.task_id)
     assert task.task_path == "sirkel.research.tasks.run_export" and task.args_kwargs["args"] == [job.pk]
     created = AuditEvent.objects.get(object_type="research_export_job")
@@ -110,7 +124,7 @@ def test_an_export_started_on_the_page_is_run_by_the_worker_to_a_zip(
     assert exported.detail["registrations"] == 250 and exported.detail["formats"] == ["csv", "sav"]
 
     page = client.get(_job_url(job)).content.decode()
-    assert 'data-status="done"' in page and 'hx-trigger' not in page
+    assert 'data-status="done"' in page and "hx-trigger" not in page
     assert f'max="{job.total}" value="{job.total}"' in page
     assert _download_url(job) in page
     download = client.get(_download_url(job))
@@ -196,7 +210,9 @@ def test_the_export_page_explains_and_needs_a_format(researcher: User, db: None)
     body = page.content.decode()
     assert 'name="formats" value="csv"' in body and 'value="sav"' in body and 'value="dta"' in body
     assert "residual-risk.txt" in body
-    assert _export_url(project) in client.get(reverse("research:project", args=[project.slug])).content.decode()
+    assert (
+        _export_url(project) in client.get(reverse("research:project", args=[project.slug])).content.decode()
+    )
     for data in ({}, {"formats": ["xlsx"]}):
         refused = client.post(_export_url(project), data)
         assert refused.status_code == 400
@@ -223,7 +239,9 @@ def test_only_the_projects_researchers_reach_its_exports(
     # Another project's job under this project's address, and the other project itself: 404.
     wrong = reverse("research:export_job", args=[project.slug, other_job.pk])
     assert client.get(wrong).status_code == 404
-    assert client.get(reverse("research:export_download", args=[project.slug, other_job.pk])).status_code == 404
+    assert (
+        client.get(reverse("research:export_download", args=[project.slug, other_job.pk])).status_code == 404
+    )
     assert client.get(_job_url(other_job)).status_code == 404
     assert ExportJob.objects.count() == 2
 
@@ -234,7 +252,9 @@ def test_the_download_is_there_only_when_the_export_is_done(researcher: User, db
     client = client_for(researcher)
     assert client.get(_download_url(job)).status_code == 404  # queued
     page = client.get(_job_url(job)).content.decode()
-    assert _download_url(job) not in page and reverse("research:export_job", args=[project.slug, job.pk]) in page
+    assert (
+        _download_url(job) not in page and reverse("research:export_job", args=[project.slug, job.pk]) in page
+    )
     assert run_export.call(job.pk) == ExportStatus.DONE
     assert client.get(_download_url(job)).status_code == 200
     job.refresh_from_db()

@@ -38,7 +38,10 @@ def start_worker() -> subprocess.Popen[bytes]:
     """The task worker in a subprocess, with this process's settings (its output on the same terminal), in
     a session of its own: the terminal's Ctrl+C reaches the server alone, which then asks the worker to stop
     once (a second signal would make the worker abandon its task)."""
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "sirkel.settings")}
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "sirkel.settings"),
+    }
     return subprocess.Popen(worker_command(), env=env, start_new_session=True)  # noqa: S603 - our own command
 
 
