@@ -79,8 +79,10 @@ from __future__ import annotations
 
 import datetime
 import json
+import zipfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -127,7 +129,15 @@ from sirkel.meetings.services import participants as participant_services
 from sirkel.meetings.services.consent import InformedAbout
 from sirkel.network import services as network_services
 from sirkel.network.models import Side
-from sirkel.research.models import Assignment, Project, ProjectResearcher, Registration
+from sirkel.research.models import (
+    ZIP_NAME,
+    Assignment,
+    ExportJob,
+    ExportStatus,
+    Project,
+    ProjectResearcher,
+    Registration,
+)
 from sirkel.research.services import latest_form_version
 from sirkel.testing.factories import decide, make_series
 from sirkel.testing.fixtures import CASE_DEFAULTS
@@ -357,6 +367,8 @@ SCOPES: dict[str, dict[str, str]] = {
     # A case file of that project given to a coder: own's to the researcher role user, the others' to a
     # researcher on their project who is no role user. Only the assignment's own coder opens its page.
     "research_assignment": {"slug": "research_project", "assignment_id": "research_assignment"},
+    # A finished export of that project (its zip on disk), asked for by its own project's address.
+    "export_job": {"slug": "research_project", "job_id": "export_job"},
 }
 
 
@@ -601,6 +613,11 @@ POLICY: dict[str, Rule] = {
         query="case=M-1",
         write=Write(RESEARCH_TEAM, ok=409, data={"case": "M-1"}),
     ),
+    # Its de-identified export: an empty start is refused (no format chosen, 400); the job's page and its
+    # zip (the world's job is done) for the project's researchers; everyone else 404.
+    "research:export": Rule(RESEARCH_TEAM, scope="research_project", write=Write(RESEARCH_TEAM, ok=400)),
+    "research:export_job": Rule(RESEARCH_TEAM, scope="export_job"),
+    "research:export_download": Rule(RESEARCH_TEAM, scope="export_job"),
     # The REST API (a personal access token; anonymous: 401)
     # The researcher's list is empty. Creating: the body is checked before the role, and an empty one is
     # refused for every role (nothing is read or written).
@@ -954,7 +971,7 @@ def _user(username: str, service: Service, role: str) -> User:
     return user
 
 
-def build_world() -> World:
+def build_world(*, export_dir: Path) -> World:
     service_a = Service.objects.create(name="Matrise A", municipality_numbers="0301", population=1000)
     service_b = Service.objects.create(name="Matrise B", municipality_numbers="1103", population=500)
     users = {role: _user(f"matrix-{role}", service_a, role) for role in STAFF_ROLES}
@@ -1048,17 +1065,32 @@ def build_world() -> World:
         world.objects[obj]["research_assignment"] = Assignment.objects.create(
             project=project, case_ref=f"MATRIX-{obj}", coder=coder, assigned_by=coder
         ).pk
+        # A finished export of the project, its zip under `export_dir` (own's asked for by the researcher).
+        folder = export_dir / obj
+        folder.mkdir()
+        with zipfile.ZipFile(folder / ZIP_NAME, "w") as archive:
+            archive.writestr("registrations.csv", "registration,pseudonym\n")
+        world.objects[obj]["export_job"] = ExportJob.objects.create(
+            project=project,
+            requested_by=users[RESEARCHER] if obj == OWN else teammate,
+            formats=["csv"],
+            status=ExportStatus.DONE,
+            files=["registrations.csv"],
+            path=str(folder),
+        ).pk
     return world
 
 
 @pytest.fixture(scope="module")
-def world(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iterator[World]:
+def world(
+    django_db_setup: None, django_db_blocker: DjangoDbBlocker, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[World]:
     """Built once for the module (per worker), in a transaction that is rolled back afterwards."""
     with django_db_blocker.unblock():
         outer = transaction.atomic()
         outer.__enter__()
         try:
-            yield build_world()
+            yield build_world(export_dir=tmp_path_factory.mktemp("matrix-exports"))
         finally:
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)

@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_tasks",
+    "django_tasks_db",
     "sirkel.core",
     "sirkel.accounts",
     "sirkel.audit",
@@ -307,6 +309,19 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
 }
+
+# Background tasks (django-tasks, Django 6's framework backported; see docs/architecture.md §20). Long jobs
+# started from a page (the research export) are stored in the database and run by `sirkel db_worker`, a
+# service beside the web server (`sirkel demo` starts one itself). SIRKEL_TASKS=immediate runs them inside
+# the request instead: only for a trial without a worker, as a big export then holds the request open.
+_TASK_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+_tasks = os.environ.get("SIRKEL_TASKS", "database")
+if _tasks not in _TASK_BACKENDS:
+    raise ImproperlyConfigured(f"SIRKEL_TASKS must be one of {', '.join(_TASK_BACKENDS)}, not {_tasks!r}.")
+TASKS = {"default": {"BACKEND": _TASK_BACKENDS[_tasks], "QUEUES": ["default"]}}
 
 EMAIL_BACKEND = os.environ.get("SIRKEL_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("SIRKEL_FROM_EMAIL", "sirkel@localhost")

@@ -4,12 +4,15 @@ registrations coded from them."""
 from __future__ import annotations
 
 import datetime
+from pathlib import Path
 
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+ZIP_NAME = "export.zip"  # an export job's one download
 
 
 class FormVersion(models.Model):
@@ -201,3 +204,76 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project} {self.case_ref} → {self.coder_id}"
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", _("Waiting to start")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class ExportError(models.TextChoices):
+    """Why an export failed, as the plain message its page shows: never a path, a value or a traceback."""
+
+    KEY = "key", _("The project's pseudonymisation key on the server could not be read. Ask the operator.")
+    LEAK = (
+        "leak",
+        _(
+            "The export was deleted: a file still held a value that de-identification had replaced. "
+            "Ask the operator."
+        ),
+    )
+    WRITE = "write", _("The export could not be written on the server. Ask the operator.")
+    UNEXPECTED = "unexpected", _("The export stopped on an unexpected error. Ask the operator.")
+
+
+class ExportJob(models.Model):
+    """A project's de-identified export started from its page and run as a background task
+    (`research.tasks.run_export`): its progress, and when done the zip of its files under
+    `settings.VAR_DIR / "research-exports" / <id>`."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="export_jobs")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="research_export_jobs"
+    )
+    formats = models.JSONField(_("formats"), default=list)  # of "csv", "sav", "dta"
+    status = models.CharField(
+        _("status"), max_length=10, choices=ExportStatus.choices, default=ExportStatus.QUEUED
+    )
+    done = models.PositiveIntegerField(_("registrations done"), default=0)
+    total = models.PositiveIntegerField(_("registrations"), default=0)
+    created_at = models.DateTimeField(_("started"), default=timezone.now)
+    started_at = models.DateTimeField(_("running since"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    error = models.CharField(_("error"), max_length=20, choices=ExportError.choices, blank=True)
+    files = models.JSONField(_("files"), default=list)  # the names of the files in the zip
+    risks = models.PositiveIntegerField(_("things to review"), default=0)  # in the residual-risk report
+    key_created = models.BooleanField(_("new key"), default=False)  # this export made the project's key
+    path = models.CharField(_("folder"), max_length=500, blank=True)  # the job's folder, when done
+    task_id = models.CharField(_("task"), max_length=64, blank=True)  # the background task's id
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["queued", "running", "done", "failed"]),
+                name="research_export_job_status",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="failed") | ~Q(error=""), name="research_export_job_failed_why"
+            ),
+        ]
+        indexes = [models.Index(fields=["project", "-created_at"], name="research_export_project")]
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.project} export {self.pk}"
+
+    @property
+    def is_active(self) -> bool:
+        """Queued or running: its page polls for progress."""
+        return self.status in (ExportStatus.QUEUED, ExportStatus.RUNNING)
+
+    @property
+    def zip_path(self) -> Path:
+        return Path(self.path) / ZIP_NAME

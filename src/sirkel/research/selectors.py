@@ -17,7 +17,7 @@ from sirkel.cases.models import Case
 from sirkel.research import analysis
 from sirkel.research.coding import COMPARED_TYPES
 from sirkel.research.forms import Form, Question
-from sirkel.research.models import Grant, Project, ProjectResearcher
+from sirkel.research.models import ExportJob, ExportStatus, Grant, Project, ProjectResearcher
 from sirkel.research.tables import Table
 
 MAX_LISTED_CASES = 500  # the researcher's page lists at most this many granted case files
@@ -260,3 +260,59 @@ def reconciliation_for_researcher(
             differing=len(found.differing),
         )
     return ReconcilePage(project, form, found)
+
+
+MAX_LISTED_EXPORTS = 50  # the export page lists at most this many earlier exports
+
+
+def export_jobs(*, project: Project) -> list[ExportJob]:
+    """A project's latest exports, newest first, for its export page (opened and audited through
+    `project_for_researcher`)."""
+    return list(
+        ExportJob.objects.filter(project=project)
+        .select_related("requested_by")
+        .order_by("-created_at", "-id")[:MAX_LISTED_EXPORTS]
+    )
+
+
+def export_job_for_researcher(*, user: User, slug: str, job_id: int) -> ExportJob:
+    """An export job of the project `slug` for one of its researchers, else 404 (also for another
+    project's job); the opening of its page recorded with one audit event."""
+    job = _export_job(user=user, slug=slug, job_id=job_id)
+    record_event(
+        actor=user,
+        service=None,
+        action=AuditAction.VIEW,
+        object_type="research_project",
+        object_id=job.project_id,
+        detail={"page": "export_job", "job": job.pk},
+    )
+    return job
+
+
+def export_download_for_researcher(*, user: User, slug: str, job_id: int) -> ExportJob:
+    """A finished export job of the project `slug` for one of its researchers, its zip there, else 404;
+    the download recorded as the copy out of Sirkel it is (one EXPORT event)."""
+    job = _export_job(user=user, slug=slug, job_id=job_id)
+    if job.status != ExportStatus.DONE or not job.path or not job.zip_path.is_file():
+        raise Http404
+    record_event(
+        actor=user,
+        service=None,
+        action=AuditAction.EXPORT,
+        object_type="research_export",
+        object_id=job.project_id,
+        detail={"via": "download", "job": job.pk, "formats": job.formats, "files": len(job.files)},
+    )
+    return job
+
+
+def _export_job(*, user: User, slug: str, job_id: int) -> ExportJob:
+    job = (
+        ExportJob.objects.filter(pk=job_id, project__slug=slug, project__researchers__user=user)
+        .select_related("project", "requested_by")
+        .first()
+    )
+    if job is None:
+        raise Http404
+    return job
