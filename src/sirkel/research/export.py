@@ -413,14 +413,18 @@ class _Texts:
         self.counts: dict[str, int] = {}
         self.risk_lines: list[str] = []
         self._groups: list[_Group] = []
-        # Where each text goes, per registration: (the column's values, the index there, "where").
-        self._places: list[list[tuple[list[Any], int, str]]] = []
+        # Where each text goes, per registration: the column's values and the index there, and the
+        # table, row and column for the report (kept apart: a joined string per text costs memory).
+        self._places: list[list[tuple[list[Any], int, str, int, str]]] = []
 
     def start(self, registration: ExportRegistration) -> None:
-        self._groups.append((tuple(registration.people), tuple(registration.case_ref.split()), []))
+        people = tuple(registration.people)
+        if self._groups and self._groups[-1][0] == people:
+            people = self._groups[-1][0]  # a case coded twice: one tuple
+        self._groups.append((people, tuple(registration.case_ref.split()), []))
         self._places.append([])
 
-    def clean(self, text: str, where: str, values: list[Any]) -> None:
+    def clean(self, text: str, values: list[Any], table: str, row: int, column: str) -> None:
         """Append `text` to `values`, to be scrubbed by `finish`."""
         if not self._groups:
             raise RuntimeError("_Texts.start() comes first")
@@ -428,7 +432,7 @@ class _Texts:
             values.append(text)
             return
         self._groups[-1][2].append(text)
-        self._places[-1].append((values, len(values), where))
+        self._places[-1].append((values, len(values), table, row, column))
         values.append(None)
 
     def finish(self, progress: Progress | None = None, *, pool: bool = False) -> None:
@@ -453,14 +457,14 @@ class _Texts:
         try:
             for batch in results:
                 for done in batch:
-                    for (values, index, where), (text, replaced, risks) in zip(
+                    for (values, index, table, row, column), (text, replaced, risks) in zip(
                         self._places[number], done, strict=True
                     ):
                         values[index] = text
                         for r in replaced:
                             self.counts[r.kind] = self.counts.get(r.kind, 0) + 1
                             self.replaced.add(r)
-                        self.risk_lines += [f"{where}\t{k}\t{t}\t{c}" for k, t, c in risks]
+                        self.risk_lines += [f"{table}\t{row}\t{column}\t{k}\t{t}\t{c}" for k, t, c in risks]
                     self._places[number] = []
                     number += 1
                     if progress is not None and number % step == 0 and number < total:
@@ -491,7 +495,7 @@ def _fill_fields(table: _Table, obj: Mapping[str, Any], texts: _Texts, row: int,
         if value is None or value == "":
             col.values.append(None)
         elif question.type == "text":
-            texts.clean(str(value), f"{table.name}\t{row}\t{col.name}", col.values)
+            texts.clean(str(value), col.values, table.name, row, col.name)
         elif question.type in ("integer", "year"):
             col.values.append(value if isinstance(value, int) and not isinstance(value, bool) else None)
         elif question.type == "month":
@@ -686,12 +690,12 @@ class _Guard:
     looked at: a postcode's "0123" alone (a row number too) does not make "0123 Oslo" one."""
 
     def __init__(self, replaced: Iterable[Replacement]) -> None:
-        self.by_token: dict[str, list[tuple[Replacement, frozenset[str]]]] = {}
+        self.by_token: dict[str, list[tuple[Replacement, tuple[str, ...]]]] = {}
         self.by_digits: dict[str, list[Replacement]] = {}
         for r in replaced:
             tokens = [t.lower() for t in _TOKEN.findall(r.original)]
             if tokens:
-                self.by_token.setdefault(tokens[0], []).append((r, frozenset(tokens[1:])))
+                self.by_token.setdefault(tokens[0], []).append((r, tuple(tokens[1:])))
             if r.kind in ("national_id", "number11", "phone"):
                 digits = re.sub(r"\D", "", r.original)
                 cores = (
@@ -708,7 +712,7 @@ class _Guard:
             candidates: dict[Replacement, None] = {}
             for token in words:
                 for r, rest in self.by_token.get(token, ()):
-                    if rest <= words:
+                    if all(word in words for word in rest):
                         candidates[r] = None
             for run in set(_NUMBER_RUN.findall(_SEPARATOR_BETWEEN_DIGITS.sub("", window))):
                 for r in self.by_digits.get(run, ()):
