@@ -40,6 +40,8 @@ class ExportBench:
     seconds: float
     peak_mib: float  # what the export added to the process's peak resident memory
     process_peak_mib: float  # the whole process, the generated input registrations included
+    worker_peak_mib: float  # the largest scrubbing worker process (0 without a pool)
+    floor_seconds: float  # the same registrations written as plain CSV, nothing scrubbed (`csv_floor`)
     rows: dict[str, int]
 
 
@@ -228,6 +230,45 @@ def registrations(n: int, *, seed: int = 1) -> tuple[Any, list[Any]]:
     return form, out
 
 
+def csv_floor(registrations: list[Any], out: Path) -> float:
+    """The yardstick: seconds to write the same registrations as plain CSV with the csv module, their
+    answers as they are (no scrubbing, pseudonyms, coding or read-back): a row per registration with
+    its plain answers, a row per repeated entry (a decision) and per entry of a mapping in one (a
+    measure), in three files, as the export's three tables."""
+    import csv
+
+    start = time.perf_counter()
+    with (
+        (out / "registrations.csv").open("w", encoding="utf-8", newline="") as root_fh,
+        (out / "decisions.csv").open("w", encoding="utf-8", newline="") as child_fh,
+        (out / "per_measure.csv").open("w", encoding="utf-8", newline="") as grandchild_fh,
+    ):
+        root, child, grandchild = csv.writer(root_fh), csv.writer(child_fh), csv.writer(grandchild_fh)
+        for number, r in enumerate(registrations, start=1):
+            root.writerow([number, r.case_ref, r.coder, *_plain(r.answers)])
+            for value in r.answers.values():
+                if not isinstance(value, list):
+                    continue
+                for index, entry in enumerate(value, start=1):
+                    if not isinstance(entry, dict):
+                        continue
+                    child.writerow([number, index, *_plain(entry)])
+                    for inner in entry.values():
+                        if isinstance(inner, dict):
+                            for key, item in inner.items():
+                                if isinstance(item, dict):
+                                    grandchild.writerow([number, index, key, *_plain(item)])
+    return time.perf_counter() - start
+
+
+def _plain(answers: dict[str, Any]) -> list[Any]:
+    return [
+        ";".join(map(str, v)) if isinstance(v, list) else v
+        for v in answers.values()
+        if not isinstance(v, dict) and not (isinstance(v, list) and v and isinstance(v[0], dict))
+    ]
+
+
 def run_in_this_process(n: int, *, seed: int = 1) -> dict[str, Any]:
     from sirkel.research.export import export
 
@@ -243,9 +284,12 @@ def run_in_this_process(n: int, *, seed: int = 1) -> dict[str, Any]:
             form=form, registrations=regs, key=b"bench-key" * 4, out_dir=out, formats={"csv", "sav", "dta"}
         )
         seconds = time.perf_counter() - start
+        peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        for path in out.iterdir():
+            path.unlink()
+        floor_seconds = csv_floor(regs, out)
     finally:
         shutil.rmtree(out, ignore_errors=True)
-    peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     return {
         "registrations": n,
         "seconds": seconds,
@@ -253,6 +297,8 @@ def run_in_this_process(n: int, *, seed: int = 1) -> dict[str, Any]:
         # memory before it began, as the rows read from the database would be), and the whole.
         "peak_mib": peak_mib - before_mib,
         "process_peak_mib": peak_mib,
+        "worker_peak_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+        "floor_seconds": floor_seconds,
         "rows": dict(result.rows),
     }
 
@@ -278,7 +324,13 @@ def bench_research_export(*, registrations: int, seed: int = 1) -> ExportBench:
     )
     data = json.loads(completed.stdout.strip().splitlines()[-1])
     return ExportBench(
-        data["registrations"], data["seconds"], data["peak_mib"], data["process_peak_mib"], data["rows"]
+        data["registrations"],
+        data["seconds"],
+        data["peak_mib"],
+        data["process_peak_mib"],
+        data["worker_peak_mib"],
+        data["floor_seconds"],
+        data["rows"],
     )
 
 

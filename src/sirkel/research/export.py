@@ -53,6 +53,7 @@ import csv
 import hashlib
 import hmac
 import json
+import os
 import re
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -340,53 +341,140 @@ def _unique_names(columns: list[Column]) -> None:
 
 
 _SCRUBBERS_KEPT = 64
+# From this many registrations on, the free text is scrubbed in a pool of processes; below it (tests,
+# a small project) in this process, which is simpler and starts faster.
+POOL_FROM = 5_000
+POOL_WORKERS = 2
+_BATCH = 1_000  # registrations per task given to a worker
+
+# A worker's state: the word list, and the last few scrubbers (a case coded by several coders has
+# the same people each time).
+_worker_dictionary: Collection[str] | None = None
+_worker_scrubbers: dict[tuple[Person, ...], scrub.Scrubber] = {}
+
+# One registration's free text to scrub: its people, its case reference's words, its texts.
+_Group = tuple[tuple[Person, ...], tuple[str, ...], list[str]]
+# A scrubbed text: the text, what was replaced, the residual risks (kind, text, context).
+_Done = tuple[str, tuple[Replacement, ...], list[tuple[str, str, str]]]
+
+
+def _init_worker(dictionary: Collection[str] | None) -> None:
+    """Set (or with None, clear) the scrubbing state of this process."""
+    global _worker_dictionary  # noqa: PLW0603 - a worker process's own state
+    _worker_dictionary = dictionary
+    _worker_scrubbers.clear()
+
+
+def _scrubber_for(people: tuple[Person, ...], dictionary: Collection[str]) -> scrub.Scrubber:
+    scrubber = _worker_scrubbers.get(people)
+    if scrubber is None:
+        if len(_worker_scrubbers) >= _SCRUBBERS_KEPT:
+            _worker_scrubbers.pop(next(iter(_worker_scrubbers)))
+        scrubber = _worker_scrubbers[people] = scrub.Scrubber(people, dictionary=dictionary)
+    return scrubber
+
+
+def _scrub_groups(groups: Sequence[_Group]) -> list[list[_Done]]:
+    """Scrub each registration's texts (in a worker, or in this process); results in the same order."""
+    dictionary = scrub.load_dictionary() if _worker_dictionary is None else _worker_dictionary
+    out: list[list[_Done]] = []
+    for people, ref_words, texts in groups:
+        scrubber = _scrubber_for(people, dictionary)
+        ref: re.Pattern[str] | None = None  # compiled only for a text that holds the reference's first word
+        done: list[_Done] = []
+        for text in texts:
+            if ref_words and ref_words[0].casefold() in text.casefold():
+                if ref is None:
+                    words = r"\s+".join(map(re.escape, ref_words))
+                    ref = re.compile(rf"(?<!\w){words}(?!\w)", re.IGNORECASE)
+                text = ref.sub(CASE_REF_PLACEHOLDER, text)
+            scrubbed = scrubber.scrub(dates_to_month(text))
+            risks: list[tuple[str, str, str]] = [
+                (risk.kind, risk.text, risk.context)
+                for risk in scrub.residual_risks(scrubbed.text, dictionary=dictionary)
+                # a month, as `dates_to_month` writes it, is no risk
+                if not (risk.kind == "digit_run" and _MONTH_TEXT.fullmatch(risk.text))
+            ]
+            done.append((scrubbed.text, tuple(scrubbed.replaced), risks))
+        out.append(done)
+    return out
 
 
 class _Texts:
-    """Scrubs free text for one registration at a time and keeps what the guard and report need."""
+    """Collects the free text of every registration while the tables are filled, then scrubs it all
+    (`finish`), in a pool of processes for a big export, and keeps what the guard and report need.
+
+    A text's column value is a blank until `finish` writes the scrubbed text in its place; the
+    results are taken in the registrations' order, so the export is the same either way."""
 
     def __init__(self, dictionary: Collection[str]) -> None:
         self.dictionary = dictionary
         self.replaced: set[Replacement] = set()
         self.counts: dict[str, int] = {}
         self.risk_lines: list[str] = []
-        self._scrubber: scrub.Scrubber | None = None
-        # A case coded by several coders has the same people each time; building a Scrubber
-        # compiles a pattern, so the last few are kept.
-        self._scrubbers: dict[tuple[Person, ...], scrub.Scrubber] = {}
-        self._ref: re.Pattern[str] | None = None
-        self._ref_words: list[str] = []
+        self._groups: list[_Group] = []
+        # Where each text goes, per registration: the column's values and the index there, and the
+        # table, row and column for the report (kept apart: a joined string per text costs memory).
+        self._places: list[list[tuple[list[Any], int, str, int, str]]] = []
 
     def start(self, registration: ExportRegistration) -> None:
         people = tuple(registration.people)
-        scrubber = self._scrubbers.get(people)
-        if scrubber is None:
-            if len(self._scrubbers) >= _SCRUBBERS_KEPT:
-                self._scrubbers.pop(next(iter(self._scrubbers)))
-            scrubber = self._scrubbers[people] = scrub.Scrubber(people, dictionary=self.dictionary)
-        self._scrubber = scrubber
-        self._ref_words = registration.case_ref.split()
-        self._ref = None  # compiled only for a text that holds the reference's first word
+        if self._groups and self._groups[-1][0] == people:
+            people = self._groups[-1][0]  # a case coded twice: one tuple
+        self._groups.append((people, tuple(registration.case_ref.split()), []))
+        self._places.append([])
 
-    def clean(self, text: str, where: str) -> str:
-        if not text:
-            return text
-        if self._ref_words and self._ref_words[0].casefold() in text.casefold():
-            if self._ref is None:
-                words = r"\s+".join(map(re.escape, self._ref_words))
-                self._ref = re.compile(rf"(?<!\w){words}(?!\w)", re.IGNORECASE)
-            text = self._ref.sub(CASE_REF_PLACEHOLDER, text)
-        if self._scrubber is None:
+    def clean(self, text: str, values: list[Any], table: str, row: int, column: str) -> None:
+        """Append `text` to `values`, to be scrubbed by `finish`."""
+        if not self._groups:
             raise RuntimeError("_Texts.start() comes first")
-        scrubbed = self._scrubber.scrub(dates_to_month(text))
-        for r in scrubbed.replaced:
-            self.counts[r.kind] = self.counts.get(r.kind, 0) + 1
-            self.replaced.add(r)
-        for risk in scrub.residual_risks(scrubbed.text, dictionary=self.dictionary):
-            if risk.kind == "digit_run" and _MONTH_TEXT.fullmatch(risk.text):
-                continue  # a month, as `dates_to_month` writes it
-            self.risk_lines.append(f"{where}\t{risk.kind}\t{risk.text}\t{risk.context}")
-        return scrubbed.text
+        if not text:
+            values.append(text)
+            return
+        self._groups[-1][2].append(text)
+        self._places[-1].append((values, len(values), table, row, column))
+        values.append(None)
+
+    def finish(self, progress: Progress | None = None, *, pool: bool = False) -> None:
+        """Scrub every text collected, writing each into its place; `progress` gets registrations done."""
+        groups, self._groups = self._groups, []
+        total = len(groups)
+        step = max(1, total // 100)
+        batches = [groups[i : i + _BATCH] for i in range(0, total, _BATCH)]
+        number = 0
+        results: Iterable[list[list[_Done]]]
+        executor = None
+        if pool and len(batches) > 1:
+            from concurrent.futures import ProcessPoolExecutor
+
+            executor = ProcessPoolExecutor(
+                max_workers=POOL_WORKERS, initializer=_init_worker, initargs=(self.dictionary,)
+            )
+            results = executor.map(_scrub_groups, batches)
+        else:
+            _init_worker(self.dictionary)
+            results = map(_scrub_groups, batches)
+        try:
+            for batch in results:
+                for done in batch:
+                    for (values, index, table, row, column), (text, replaced, risks) in zip(
+                        self._places[number], done, strict=True
+                    ):
+                        values[index] = text
+                        for r in replaced:
+                            self.counts[r.kind] = self.counts.get(r.kind, 0) + 1
+                            self.replaced.add(r)
+                        self.risk_lines += [f"{table}\t{row}\t{column}\t{k}\t{t}\t{c}" for k, t, c in risks]
+                    self._places[number] = []
+                    number += 1
+                    if progress is not None and number % step == 0 and number < total:
+                        progress(number, total)
+        finally:
+            if executor is not None:
+                executor.shutdown(cancel_futures=True)
+            else:
+                _init_worker(None)
+        self._places = []
 
 
 def _month(value: Any) -> str | None:
@@ -407,7 +495,7 @@ def _fill_fields(table: _Table, obj: Mapping[str, Any], texts: _Texts, row: int,
         if value is None or value == "":
             col.values.append(None)
         elif question.type == "text":
-            col.values.append(texts.clean(str(value), f"{table.name}\t{row}\t{col.name}"))
+            texts.clean(str(value), col.values, table.name, row, col.name)
         elif question.type in ("integer", "year"):
             col.values.append(value if isinstance(value, int) and not isinstance(value, bool) else None)
         elif question.type == "month":
@@ -595,15 +683,19 @@ _OVERLAP = 2000
 
 class _Guard:
     """`scrub.contains_replaced` over big files: a token and digit index picks the few replaced
-    values that could be in a chunk (it never misses one), contains_replaced decides."""
+    values that could be in a chunk (it never misses one), contains_replaced decides.
+
+    A name, e-mail or address can only be in a text that has every one of its words (`\\w+` runs,
+    lowercased) as a word, so a value is a candidate only when all its words are in the window
+    looked at: a postcode's "0123" alone (a row number too) does not make "0123 Oslo" one."""
 
     def __init__(self, replaced: Iterable[Replacement]) -> None:
-        self.by_token: dict[str, list[Replacement]] = {}
+        self.by_token: dict[str, list[tuple[Replacement, tuple[str, ...]]]] = {}
         self.by_digits: dict[str, list[Replacement]] = {}
         for r in replaced:
-            tokens = _TOKEN.findall(r.original)
+            tokens = [t.lower() for t in _TOKEN.findall(r.original)]
             if tokens:
-                self.by_token.setdefault(tokens[0].lower(), []).append(r)
+                self.by_token.setdefault(tokens[0], []).append((r, tuple(tokens[1:])))
             if r.kind in ("national_id", "number11", "phone"):
                 digits = re.sub(r"\D", "", r.original)
                 cores = (
@@ -614,18 +706,18 @@ class _Guard:
 
     def leaks(self, text: str) -> bool:
         for start, end in _chunks(text):
-            chunk = text[start:end]
+            # The window reaches over the line breaks either side: a name may be split by one.
+            window = text[max(0, start - _OVERLAP) : end + _OVERLAP]
+            words = set(_TOKEN.findall(window.lower()))
             candidates: dict[Replacement, None] = {}
-            for token in set(_TOKEN.findall(chunk.lower())):
-                for r in self.by_token.get(token, ()):
-                    candidates[r] = None
-            for run in set(_NUMBER_RUN.findall(_SEPARATOR_BETWEEN_DIGITS.sub("", chunk))):
+            for token in words:
+                for r, rest in self.by_token.get(token, ()):
+                    if all(word in words for word in rest):
+                        candidates[r] = None
+            for run in set(_NUMBER_RUN.findall(_SEPARATOR_BETWEEN_DIGITS.sub("", window))):
                 for r in self.by_digits.get(run, ()):
                     candidates[r] = None
-            # The window reaches over the line breaks either side: a name may be split by one.
-            if candidates and scrub.contains_replaced(
-                text[max(0, start - _OVERLAP) : end + _OVERLAP], candidates
-            ):
+            if candidates and scrub.contains_replaced(window, candidates):
                 return True
         return False
 
@@ -659,7 +751,7 @@ def _pieces(path: Path) -> Iterator[str]:
         reader = pyreadstat.read_sav if path.suffix == ".sav" else pyreadstat.read_dta
         df, meta = reader(str(path))
         for name in df.columns:
-            yield "\n".join(map(str, df[name].tolist())) + "\n"
+            yield _column_text(df[name]) + "\n"
         yield json.dumps(
             [meta.column_names, meta.column_labels, meta.file_label, meta.variable_value_labels],
             ensure_ascii=False,
@@ -669,6 +761,23 @@ def _pieces(path: Path) -> Iterator[str]:
     with path.open(encoding="utf-8", newline="") as fh:
         while lines := fh.readlines(_CHUNK):
             yield "".join(lines)
+
+
+def _column_text(column: Any) -> str:
+    """A read-back column as lines of text: a numeric column of whole numbers as integers and
+    blanks (as the CSV writes them: "12", not "12.0" or "nan", so that the digits of a number are
+    read as one run), anything else as Python writes each value."""
+    import numpy as np
+
+    values = column.to_numpy()
+    if values.dtype.kind == "f":
+        missing = np.isnan(values)
+        present = values[~missing]
+        if np.isfinite(present).all() and (present % 1 == 0).all() and (np.abs(present) < 2**62).all():
+            text = np.where(missing, 0, values).astype(np.int64).astype(str)
+            text[missing] = ""
+            return "\n".join(text.tolist())
+    return "\n".join(map(str, column.tolist()))
 
 
 def _case_ref_checks(registrations: Sequence[ExportRegistration]) -> Iterator[Replacement]:
@@ -712,7 +821,6 @@ def export(
     root = tables[0]
     texts = _Texts(scrub.load_dictionary() if dictionary is None else dictionary)
     total = len(registrations)
-    step = max(1, total // 100)
     pseudonyms: dict[str, str] = {}
     for number, registration in enumerate(registrations, start=1):
         ref = registration.case_ref
@@ -734,8 +842,7 @@ def export(
             col.values.append(value)
         _fill_fields(root, answers, texts, number, pseudo)
         _fill_children(root, answers, texts, number, pseudo, ())
-        if progress is not None and number % step == 0 and number < total:
-            progress(number, total)
+    texts.finish(progress, pool=total >= POOL_FROM and (os.cpu_count() or 1) > 1)
 
     files: list[Path] = []
     for table in tables:

@@ -248,8 +248,37 @@ def _name_forms(name: str) -> list[str]:
     return list(dict.fromkeys(forms))
 
 
+# Characters that Python's case-insensitive matching treats as equal to another although their
+# lowercase forms differ ("ı" and "i", "ſ" and "s", Greek and old Cyrillic letter variants; the
+# table in the standard library's `re._casefix`), and "İ", whose lowercase is two characters. The
+# token pass below compares lowercased text, which is the regular expression's rule for every other
+# character; a name or a text with one of these goes through the regular expression instead.
+_CASE_SPECIAL = re.compile(
+    "[\u00b5\u0130\u0131\u017f\u0345\u0390\u0392\u0395\u0398\u0399\u039a\u039c\u03a0\u03a1"
+    "\u03a3\u03a6\u03b0\u03b2\u03b5\u03b8\u03b9\u03ba\u03bc\u03c0\u03c1\u03c2\u03c3\u03c6"
+    "\u03d0\u03d1\u03d5\u03d6\u03f0\u03f1\u03f4\u03f5\u0412\u0414\u041e\u0421\u0422\u042a"
+    "\u0432\u0434\u043e\u0441\u0442\u044a\u0462\u0463\u1c80-\u1c88\u1e60\u1e61\u1e9b\u1fbe"
+    "\u1fd3\u1fe3\ua64a\ua64b\ufb05\ufb06]"
+)
+_WORD_RUN = re.compile(r"\w+")
+_SPACES = re.compile(r"\s+")
+_WORD_CHAR = re.compile(r"\w")
+_FIRST_RUN = re.compile(r"^\w+")
+
+
+@dataclass(frozen=True)
+class _Form:
+    """One name form as the name pass matches it: its words, and whether only its capitalised
+    spelling counts (an ordinary word as well); `placeholder` is what replaces it."""
+
+    tokens: tuple[str, ...]
+    folded: tuple[str, ...]
+    capital_only: str | None  # the exact spelling to match, for a name that is an ordinary word
+    placeholder: str
+
+
 class Scrubber:
-    """Replaces what identifies people in free text; one compiled name pattern per set of people.
+    """Replaces what identifies people in free text, for one set of people.
 
     Names: every form of each person's name (`_name_forms`) in possessive forms too ("Karis",
     "Kari's", "Kari Nordmanns", "Hans'"), on word boundaries, longest first, hyphenated names kept
@@ -265,6 +294,15 @@ class Scrubber:
 
     Shared forms: when people with different roles share a form (two Karis, or the family name of
     the child and a parent) that form becomes "[navn]"; when their roles agree it keeps the role.
+
+    How: the rule is one regular expression of all forms (`_name_pattern`), but compiling it costs
+    about a millisecond per set of people, and an export has one set per case. So the names are
+    found by a token pass instead: the text's words (one generic compiled pattern) are looked up
+    in a dictionary of the forms' first words (lowercased, also without a possessive "s"), and only
+    there are the forms tried, in the pattern's order, with the pattern's boundaries. It replaces
+    exactly what the pattern would (the tests compare the two); the pattern itself is compiled only
+    for a name or text the token pass cannot take exactly (a form not starting with a letter or
+    digit, or a character of `_CASE_SPECIAL`).
     """
 
     def __init__(self, people: Sequence[Person], *, dictionary: Collection[str] | None = None) -> None:
@@ -280,19 +318,53 @@ class Scrubber:
         self._roles = {
             key: (f"[{next(iter(r))}]" if len(r) == 1 else NEUTRAL_NAME) for key, r in roles.items()
         }
+        self._literal = literal
         self._names: re.Pattern[str] | None = None
-        if literal:
+        self._compiled = False
+        # The forms by the lowercased first word run, each list in the pattern's order.
+        self._by_first: dict[str, list[_Form]] | None = {}
+        for key in sorted(literal, key=lambda k: (-len(k), k)):
+            form = literal[key]
+            first = _FIRST_RUN.match(form)
+            capital = " " not in form and self._is_word(key, form)
+            if first is None or _CASE_SPECIAL.search(form) or (capital and len(form[0].upper()) != 1):
+                self._by_first = None  # the pattern decides for this set of people
+                break
+            tokens = tuple(form.split())
+            self._by_first.setdefault(first.group(0).lower(), []).append(
+                _Form(
+                    tokens,
+                    tuple(t.lower() for t in tokens),
+                    form[0].upper() + form[1:] if capital else None,
+                    self._roles[key],
+                )
+            )
+
+    @property
+    def uses_tokens(self) -> bool:
+        """Whether the token pass takes this set of people (else the pattern does, for every text)."""
+        return self._by_first is not None
+
+    def _is_word(self, key: str, form: str) -> bool:
+        return key in _NAME_WORDS or in_dictionary(form, self._dictionary)
+
+    def _name_pattern(self) -> re.Pattern[str] | None:
+        """The name rule as one regular expression (compiled on first use)."""
+        if not self._compiled:
+            self._compiled = True
             alternatives = []
-            for key in sorted(literal, key=lambda k: (-len(k), k)):
-                form = literal[key]
+            for key in sorted(self._literal, key=lambda k: (-len(k), k)):
+                form = self._literal[key]
                 escaped = r"\s+".join(re.escape(t) for t in form.split())
-                if " " not in form and (key in _NAME_WORDS or in_dictionary(form, self._dictionary)):
+                if " " not in form and self._is_word(key, form):
                     alternatives.append(form[0].upper() + escaped[1:])
                 else:
                     alternatives.append(f"(?i:{escaped})")
-            self._names = re.compile(
-                rf"(?<![\w\[-])(?P<name>{'|'.join(alternatives)}){_POSSESSIVE}(?![\w\]-])",
-            )
+            if alternatives:
+                self._names = re.compile(
+                    rf"(?<![\w\[-])(?P<name>{'|'.join(alternatives)}){_POSSESSIVE}(?![\w\]-])",
+                )
+        return self._names
 
     def scrub(self, text: str) -> Scrubbed:
         replaced: list[Replacement] = []
@@ -311,16 +383,115 @@ class Scrubber:
             out = sub(_ACCOUNT, "number11", out)
             out = _DIGIT_RUN.sub(lambda m: _scrub_digit_run(m, replaced), out)
             out = sub(_ADDRESS, "address", out)
-        if self._names is not None:
-            out = self._names.sub(lambda m: self._replace_name(m, replaced), out)
+        if self._literal:
+            out = self._replace_names(out, replaced)
         if has_digits:
             out = sub(_POSTCODE, "postcode", out)
         return Scrubbed(text=out, replaced=replaced)
 
-    def _replace_name(self, m: re.Match[str], replaced: list[Replacement]) -> str:
-        key = " ".join(m.group("name").split()).casefold()
-        replaced.append(Replacement("name", m.group(0)))
-        return self._roles[key] + ("s" if m.group("poss") else "")
+    def _replace_names(self, text: str, replaced: list[Replacement]) -> str:
+        by_first = self._by_first
+        if by_first is None or _CASE_SPECIAL.search(text):
+            return self.regex_names(text, replaced)
+        return self.token_names(text, replaced)
+
+    def regex_names(self, text: str, replaced: list[Replacement]) -> str:
+        """The name pass by the regular expression (the rule; see the class docstring)."""
+        pattern = self._name_pattern()
+        if pattern is None:
+            return text
+
+        def repl(m: re.Match[str]) -> str:
+            name = m.group("name")
+            role = self._roles.get(" ".join(name.split()).casefold()) or self._role_of(name)
+            replaced.append(Replacement("name", m.group(0)))
+            return role + ("s" if m.group("poss") else "")
+
+        return pattern.sub(repl, text)
+
+    def _role_of(self, name: str) -> str:
+        # A name the pattern matched whose casefolded form is no key ("KARİ" for "Kari": "İ" is "i"
+        # to the pattern, "i̇" to casefold): the first form, in the pattern's order, that matches it.
+        for key in sorted(self._literal, key=lambda k: (-len(k), k)):
+            if re.fullmatch(r"\s+".join(map(re.escape, key.split())), name, re.IGNORECASE):
+                return self._roles[key]
+        return NEUTRAL_NAME  # pragma: no cover - the pattern matched one of the forms
+
+    def token_names(self, text: str, replaced: list[Replacement]) -> str:
+        """The name pass by tokens: the same replacements as `regex_names` (see the class docstring);
+        for a set of people or a text it cannot take exactly, `scrub` uses `regex_names`."""
+        by_first = self._by_first
+        if not by_first:
+            return text
+        pieces: list[str] = []
+        cursor = 0
+        for run in _WORD_RUN.finditer(text):
+            start = run.start()
+            if start < cursor or (start and text[start - 1] in "[-"):
+                continue
+            word = run.group(0).lower()
+            forms = by_first.get(word)
+            if word.endswith("s") and (shorter := by_first.get(word[:-1])) is not None:
+                # Both lists: keep the pattern's order (longest form first, then alphabetical).
+                forms = shorter if forms is None else _in_pattern_order(forms, shorter)
+            if forms is None:
+                continue
+            for form in forms:
+                found = _match_form(text, start, form)
+                if found is not None:
+                    end, possessive = found
+                    replaced.append(Replacement("name", text[start:end]))
+                    pieces += [text[cursor:start], form.placeholder + ("s" if possessive else "")]
+                    cursor = end
+                    break
+        if not pieces:
+            return text
+        pieces.append(text[cursor:])
+        return "".join(pieces)
+
+
+def _in_pattern_order(a: list[_Form], b: list[_Form]) -> list[_Form]:
+    def order(form: _Form) -> tuple[int, str]:
+        key = " ".join(form.tokens).casefold()
+        return (-len(key), key)
+
+    return sorted([*a, *b], key=order)
+
+
+def _match_form(text: str, start: int, form: _Form) -> tuple[int, bool] | None:
+    """Where `form` matched at `start` ends, possessive included, and whether it had one; None when
+    it does not match there. The pattern's rule: the words (any whitespace between them), then a
+    possessive (``'s``, ``s``, or ``'`` before a non-word), then neither a word character, ``]``
+    nor ``-``; the first possessive choice that is followed by such a boundary wins."""
+    i = start
+    if form.capital_only is not None:
+        if not text.startswith(form.capital_only, i):
+            return None
+        i += len(form.capital_only)
+    else:
+        for n, (token, folded) in enumerate(zip(form.tokens, form.folded, strict=True)):
+            if n:
+                spaces = _SPACES.match(text, i)
+                if spaces is None:
+                    return None
+                i = spaces.end()
+            if text[i : i + len(token)].lower() != folded:
+                return None
+            i += len(token)
+    size = len(text)
+    choices: list[tuple[int, bool]] = []
+    if i < size and text[i] in "'’":
+        if i + 1 < size and text[i + 1] == "s":
+            choices.append((i + 2, True))
+    if i < size and text[i] == "s":
+        choices.append((i + 1, True))
+    if i < size and text[i] in "'’" and (i + 1 == size or not _WORD_CHAR.match(text, i + 1)):
+        choices.append((i + 1, True))
+    choices.append((i, False))
+    for end, possessive in choices:
+        if end == size or not (_WORD_CHAR.match(text, end) or text[end] in "]-"):
+            return end, possessive
+    return None
 
 
 # --- residual risks -----------------------------------------------------------------------------

@@ -574,3 +574,27 @@ def test_the_guard_finds_a_value_at_any_place_in_a_big_file() -> None:
         assert guard.leaks(filler[:cut] + "tlf 91 23 45 67 " + filler[cut:])
     assert not guard.leaks(filler)
     assert not guard.leaks("")
+
+
+def test_a_big_export_scrubs_in_a_pool_and_writes_the_same_files(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import concurrent.futures
+
+    registrations = [linked() for _ in range(12)]
+    run(tmp_path / "serial", registrations, formats={"csv"})
+    pools: list[int] = []
+
+    class CountedPool(concurrent.futures.ProcessPoolExecutor):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            pools.append(kwargs["max_workers"])
+            super().__init__(*args, **kwargs)
+
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", CountedPool)
+    monkeypatch.setattr(export_module, "POOL_FROM", 2)
+    monkeypatch.setattr(export_module, "_BATCH", 5)
+    result = run(tmp_path / "pool", registrations, formats={"csv"})
+    assert pools == [export_module.POOL_WORKERS]
+    assert result.replaced and result.rows["registrations"] == 12
+    for path in sorted((tmp_path / "serial").iterdir()):
+        assert path.read_bytes() == (tmp_path / "pool" / path.name).read_bytes(), path.name
