@@ -77,7 +77,7 @@ def test_a_researcher_codes_a_file_by_keyboard(
     page.keyboard.press("Space")
     page.locator("#q-decisions-1-decision_month").focus()
     page.keyboard.type("2024-03")
-    page.locator("button[value='save']").focus()
+    page.locator(".actions button[value='save']").focus()
     page.keyboard.press("Enter")
     summary = page.locator(".error-summary[role='alert']")
     expect(summary).to_be_visible()
@@ -90,8 +90,7 @@ def test_a_researcher_codes_a_file_by_keyboard(
     page.locator("#q-birth_year").focus()
     page.keyboard.press("Control+A")
     page.keyboard.type(str(case.birth_date.year))
-    page.locator("button[value='save']").focus()
-    page.keyboard.press("Enter")
+    page.keyboard.press("Enter")  # Enter in a field saves the draft (not "add one more")
     expect(page.locator("h1#coding-title")).to_have_attribute("data-status", "draft")
     registration = Registration.objects.get()
     assert registration.answers["municipality_number"] == "0301"

@@ -239,7 +239,8 @@ def build(
             last.count_name = f"{path}{block.repeat}.count"
             last.count = count
             last.can_add = count < limit
-            last.add_label = _("Add one more: %(block)s") % {"block": title}
+            short = title.split(" (", 1)[0]  # the title without its instructions to the coder
+            last.add_label = _("Add one more: %(block)s") % {"block": short}
             return groups
         if block.repeat_over:
             ticked = level.get(block.repeat_over)
