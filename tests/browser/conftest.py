@@ -61,7 +61,8 @@ def browser(playwright_driver: Playwright) -> Iterator[Browser]:
 def page(browser: Browser, live_server: Any) -> Iterator[Page]:
     """A fresh page (own cookies) on the live server, asking for Norwegian like a staff browser would.
 
-    Uncaught JavaScript errors on any page fail the test.
+    Uncaught JavaScript errors on any page fail the test, and so does anything the Content-Security-Policy
+    refused (Chromium reports each refusal as a console error).
     """
     context = browser.new_context(
         base_url=live_server.url,
@@ -73,9 +74,19 @@ def page(browser: Browser, live_server: Any) -> Iterator[Page]:
     page = context.new_page()
     js_errors: list[str] = []
     page.on("pageerror", lambda error: js_errors.append(str(error)))
+    refused: list[str] = []
+    page.on(
+        "console",
+        lambda message: (
+            refused.append(message.text)
+            if message.type == "error" and "Content Security Policy" in message.text
+            else None
+        ),
+    )
     yield page
     context.close()
     assert not js_errors, f"JavaScript errors: {js_errors}"
+    assert not refused, f"Refused by the Content-Security-Policy: {refused}"
 
 
 @pytest.fixture
