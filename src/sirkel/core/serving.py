@@ -1,5 +1,5 @@
-"""`sirkel serve`: Sirkel's WSGI app (`sirkel.wsgi`) under gunicorn, with workers and threads chosen for the
-machine and the database, and an access log without query strings or link tokens.
+"""`sirkel serve`: Sirkel's WSGI app (the one `sirkel.wsgi` makes) under gunicorn, with workers and threads
+chosen for the machine and the database, and an access log without query strings or link tokens.
 
 How many processes and threads (`choose_workers`, a pure function so it can be tested for any machine):
 
@@ -155,8 +155,9 @@ def run(options: dict[str, Any]) -> None:
                 self.cfg.set(key, value)
 
         def load(self) -> Any:
-            from sirkel.wsgi import application
+            # What `sirkel.wsgi.application` is (core imports no module above it); settings are configured.
+            from django.core.wsgi import get_wsgi_application
 
-            return application
+            return get_wsgi_application()
 
     SirkelApplication().run()

@@ -12,8 +12,11 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
 
 import sirkel
 from sirkel.core import serving
@@ -138,3 +141,26 @@ def test_sirkel_serve_answers_and_logs_no_query_string(tmp_path: Path) -> None:
     errors = (tmp_path / "err.log").read_text()
     assert "1 workers × 1 threads (given)" in errors
     assert "Hansen" not in errors
+
+
+def test_production_without_allowed_hosts_is_refused(settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    settings.PRODUCTION, settings.ALLOWED_HOSTS = True, []
+    started: list[dict[str, Any]] = []
+    monkeypatch.setattr(serving, "run", started.append)
+    with pytest.raises(CommandError, match="SIRKEL_ALLOWED_HOSTS"):
+        call_command("serve", skip_checks=True)
+    assert started == []
+
+
+def test_the_options_and_the_environment_override_the_choice(
+    settings: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    started: list[dict[str, Any]] = []
+    monkeypatch.setattr(serving, "run", started.append)
+    monkeypatch.setenv("SIRKEL_WORKERS", "7")
+    monkeypatch.setenv("SIRKEL_BIND", "0.0.0.0:9000")
+    call_command("serve", threads="3", skip_checks=True)
+    assert (started[0]["workers"], started[0]["threads"], started[0]["bind"]) == (7, 3, ["0.0.0.0:9000"])
+    assert "0.0.0.0:9000, 7 workers × 3 threads (given)" in capsys.readouterr().err
+    with pytest.raises(CommandError, match="--workers"):
+        call_command("serve", workers="none", skip_checks=True)
