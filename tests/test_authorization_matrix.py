@@ -458,12 +458,13 @@ POLICY: dict[str, Rule] = {
     "cases:plan_pdf": Rule(CASE_VIEW, scope="case"),  # the measure plan for the family
     "cases:plan_print": Rule(CASE_VIEW, scope="case"),
     # Importing a measure history: for leaders and administrators (an empty form is drawn again with its
-    # errors); a step without htmx imports the next chunk and redirects to the job's page.
+    # errors); confirming queues the import as a background task and redirects to the job's page, which
+    # htmx polls for its progress.
     "cases:import_measures": Rule(
         roles(LEADER, ADMINISTRATOR), write=Write(roles(LEADER, ADMINISTRATOR), ok=200)
     ),
     "cases:import_job": Rule(IMPORT_KEEPER, scope="import_job"),
-    "cases:import_step": Rule(IMPORT_KEEPER, scope="import_job", ok=302, method="POST"),
+    "cases:import_confirm": Rule(IMPORT_KEEPER, scope="import_job", ok=302, method="POST"),
     # Evaluation (the staff pages): a measure's goal scales (a POST naming no goal of the measure is a bad
     # request), its evaluations, scheduling one; the evaluation page and its forms, each posting to its own
     # URL (an empty form is drawn again with its errors). The leader of the case's service names the

@@ -1,4 +1,5 @@
-"""A leader uploads a small measure history, sees the preview, imports it and sees the progress reach the end.
+"""A leader uploads a small measure history, sees the preview, confirms it, and sees the page follow the
+background task (run by the real task worker) to the end.
 
 The upload page, the preview and the finished import must pass the axe check.
 """
@@ -9,6 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
@@ -36,7 +38,7 @@ def test_a_leader_imports_a_measure_history(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(imports, "CHUNK_ROWS", 1)  # a step per case, so the bar moves
+    monkeypatch.setattr(imports, "CHUNK_ROWS", 1)  # a step per case
     path = tmp_path / "historikk.csv"
     path.write_text(",".join(imports.COLUMNS) + "\n" + "\n".join(ROWS) + "\n", encoding="utf-8")
     before = Case.objects.count()
@@ -59,6 +61,16 @@ def test_a_leader_imports_a_measure_history(
     screenshot(page, "import_preview")
 
     page.locator("main form button[type=submit]").click()
+    # Confirmed: queued for the task worker, the page following it by itself.
+    expect(page.locator("#import-status")).to_have_attribute("data-status", "queued")
+    expect(page.locator("#import-progress")).to_have_attribute("aria-live", "polite")
+    assert ImportJob.objects.get().status == ImportStatus.QUEUED
+    assert Case.objects.count() == before
+    assert_accessible(page)
+
+    # The worker (the real `db_worker` command) runs it and ends; the page, polling, finds it done.
+    call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+    expect(page.locator("#import-status")).to_have_attribute("data-status", "done")
     label = page.locator("#import-progress-label")
     expect(label).to_contain_text(re.compile(r"3 (av|of) 3"))
     expect(page.locator("progress")).to_have_attribute("value", "3")

@@ -1,5 +1,6 @@
 """The import page for leaders and administrators: upload a measure history, see what it would do, confirm,
-and watch it import a chunk of cases per request (htmx continues by itself; without JavaScript a button)."""
+and follow the background task that imports it (htmx polls every 2 seconds; without JavaScript a reload
+link)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from sirkel.accounts.models import Service, User
 from sirkel.cases import imports
@@ -119,8 +120,12 @@ def _job_context(job: ImportJob) -> dict[str, Any]:
 
 
 @login_required
+@require_GET
 def import_job(request: AuthenticatedHttpRequest, job_id: int) -> HttpResponse:
+    """The preview to confirm, or the import's progress; for htmx's poll the progress part alone."""
     job = imports.get_job_for_user(user=request.user, job_id=job_id)
+    if is_htmx(request) and job.status != ImportStatus.READY:
+        return render(request, "cases/partials/import_progress.html", _job_context(job))
     rows = []
     if job.status == ImportStatus.READY:
         rows = [
@@ -138,9 +143,8 @@ def import_job(request: AuthenticatedHttpRequest, job_id: int) -> HttpResponse:
 @login_required
 @require_POST
 @once_per_submission
-def import_step(request: AuthenticatedHttpRequest, job_id: int) -> HttpResponse:
+def import_confirm(request: AuthenticatedHttpRequest, job_id: int) -> HttpResponse:
+    """Confirm the checked file: the import is queued as a background task; to its page."""
     imports.get_job_for_user(user=request.user, job_id=job_id)  # 404 before anything else
-    job = imports.run_step(acting_user=request.user, job_id=job_id)
-    if is_htmx(request):
-        return render(request, "cases/partials/import_progress.html", _job_context(job))
+    job = imports.start_job(acting_user=request.user, job_id=job_id)
     return redirect("cases:import_job", job_id=job.pk)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import io
+import logging
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, fields
@@ -48,6 +49,8 @@ from sirkel.cases.models import (
 )
 from sirkel.cases.services import next_case_number
 from sirkel.taxonomy import measures as measure_taxonomy
+
+logger = logging.getLogger(__name__)
 
 COLUMNS = (
     "case_ref",
@@ -800,7 +803,7 @@ def _insert(model: type[models.Model], rows: list[dict[str, Any]], *, returning:
     return ids
 
 
-# --- The page's import: a checked file kept as a job, imported a chunk of cases per request -------------
+# --- The page's import: a checked file kept as a job, imported by a background task a chunk at a time ----
 
 CHUNK_ROWS = 2000  # rows a step imports (whole cases: a step may take a few more)
 PREVIEW_ROWS = 20
@@ -859,14 +862,56 @@ def preview_rows(job: ImportJob) -> list[ImportRow]:
     return check_records([(line, values) for line, values in job.records[:PREVIEW_ROWS]]).rows
 
 
-def run_step(*, acting_user: User, job_id: int) -> ImportJob:
-    """Import the job's next chunk of cases (confirming it, the first time). Each step is its own
-    transaction with its own audit event; a step sent twice imports nothing twice."""
+def start_job(*, acting_user: User, job_id: int) -> ImportJob:
+    """Confirm a checked job: it is queued, and the task that imports it enqueued, in one transaction (the
+    job and its task exist together or not at all). Confirming a job again changes nothing; 404 for
+    anyone who may not import into its service."""
+    from sirkel.cases.tasks import run_import  # the task module imports this one
+
     with transaction.atomic():
         job = ImportJob.objects.select_for_update().select_related("service", "caseworker").get(pk=job_id)
         if not may_import(user=acting_user, service_id=job.service_id):
             raise Http404
-        if job.status in (ImportStatus.DONE, ImportStatus.FAILED):
+        if job.status != ImportStatus.READY:
+            return job
+        job.status, job.confirmed_by = ImportStatus.QUEUED, acting_user
+        job.task_id = str(run_import.enqueue(job.pk).id)
+        job.save(update_fields=["status", "confirmed_by", "task_id", "updated_at"])
+    return job
+
+
+def run_job(*, job_id: int) -> ImportJob | None:
+    """Import a confirmed job to its end, a chunk of cases at a time (the task worker calls this through
+    `cases.tasks.run_import`). Each step commits its cases with its own audit event and writes the
+    progress to the job, so the page sees it move (a write per chunk of `CHUNK_ROWS` rows, never per row).
+    A job that is gone or not confirmed (a task run twice after the end) is left alone; one whose user
+    may no longer import into the service stops (`failed`), keeping what was imported before."""
+    job = ImportJob.objects.select_related("confirmed_by").filter(pk=job_id).first()
+    if job is None or job.status not in (ImportStatus.QUEUED, ImportStatus.RUNNING) or not job.confirmed_by:
+        logger.warning("Import job %s is not waiting to run; nothing was done.", job_id)
+        return job
+    user = job.confirmed_by
+    while job.status in (ImportStatus.QUEUED, ImportStatus.RUNNING):
+        try:
+            job = run_step(acting_user=user, job_id=job.pk)
+        except (Http404, PermissionDenied, ValidationError):
+            # The user may no longer import into the service, or the caseworker no longer be responsible.
+            logger.warning("Import job %s stopped: its user or caseworker lost their role.", job_id)
+            ImportJob.objects.filter(pk=job.pk).update(
+                status=ImportStatus.FAILED, records=[], finished_at=timezone.now()
+            )
+            return ImportJob.objects.get(pk=job.pk)
+    return job
+
+
+def run_step(*, acting_user: User, job_id: int) -> ImportJob:
+    """Import the confirmed job's next chunk of cases. Each step is its own transaction with its own audit
+    event; a step run twice imports nothing twice, and a job not confirmed is not imported."""
+    with transaction.atomic():
+        job = ImportJob.objects.select_for_update().select_related("service", "caseworker").get(pk=job_id)
+        if not may_import(user=acting_user, service_id=job.service_id):
+            raise Http404
+        if job.status not in (ImportStatus.QUEUED, ImportStatus.RUNNING):
             return job
         records: list[list[Any]] = job.records
         start = job.next_record

@@ -22,5 +22,5 @@ urlpatterns = [
     path("<id:case_id>/tiltaksplan/utskrift/", plan_documents.plan_print, name="plan_print"),
     path("import/tiltak/", import_views.import_measures, name="import_measures"),
     path("import/tiltak/<id:job_id>/", import_views.import_job, name="import_job"),
-    path("import/tiltak/<id:job_id>/neste/", import_views.import_step, name="import_step"),
+    path("import/tiltak/<id:job_id>/bekreft/", import_views.import_confirm, name="import_confirm"),
 ]

@@ -1,5 +1,6 @@
 """An import of a measure history through the page: the checked file, waiting for confirmation, then
-imported a chunk of cases per request (Sirkel has no background task runner)."""
+imported by a background task a chunk of cases at a time (`cases.tasks.run_import`, run by `sirkel
+db_worker`), its progress written to the job as it goes."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from sirkel.core.models import TimeStampedModel
 
 class ImportStatus(models.TextChoices):
     READY = "ready", _("Checked, waiting for confirmation")
+    QUEUED = "queued", _("Waiting to start")
     RUNNING = "running", _("Importing")
     DONE = "done", _("Imported")
     FAILED = "failed", _("Stopped")
@@ -29,6 +31,11 @@ class ImportJob(TimeStampedModel):
         related_name="+",
         verbose_name=_("responsible caseworker"),
     )
+    # Who confirmed it: the task imports as them (the audit events' actor, the decisions' registrar).
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    task_id = models.CharField(max_length=64, blank=True)  # the task that runs it, once confirmed
     filename = models.CharField(_("file"), max_length=255)
     sha256 = models.CharField(max_length=64)
     status = models.CharField(max_length=10, choices=ImportStatus.choices, default=ImportStatus.READY)
@@ -54,6 +61,11 @@ class ImportJob(TimeStampedModel):
         ]
         verbose_name = _("import")
         verbose_name_plural = _("imports")
+
+    @property
+    def is_active(self) -> bool:
+        """Confirmed and not finished: its page polls for progress."""
+        return self.status in (ImportStatus.QUEUED, ImportStatus.RUNNING)
 
     def __str__(self) -> str:
         return f"import {self.pk} into service {self.service_id} ({self.status})"
