@@ -137,6 +137,9 @@ def read_verified(path: Path, staging: Path) -> dict[str, Any]:
                     f"this Sirkel reads format {FORMAT_VERSION}."
                 )
             expected: dict[str, dict[str, Any]] = manifest.get("members") or {}
+            fields = (expected, manifest.get("tables"), manifest.get("migrations"), manifest.get("vendor"))
+            if not all(isinstance(f, kind) for f, kind in zip(fields, (dict, dict, list, str), strict=True)):
+                raise BackupError(f"{damaged}: its manifest lacks the members, tables, migrations or vendor.")
             seen: set[str] = set()
             for member in tar:
                 if member.name == MANIFEST:

@@ -381,3 +381,20 @@ def test_a_backup_into_a_missing_folder_fails_plainly(backup: Backup, tmp_path: 
     assert failed.returncode != 0
     assert "does not exist" in failed.stderr
     assert "Traceback" not in failed.stderr
+
+
+def test_a_backup_of_a_newer_sirkel_is_refused(sites: Sites, backup: Backup, tmp_path: Path) -> None:
+    with tarfile.open(backup.file) as tar:
+        raw = tar.extractfile("manifest.json")
+        assert raw is not None
+        manifest = json.loads(raw.read())
+    manifest["migrations"].append("cases.9999_from_the_future")
+    newer = _rewritten(
+        backup, tmp_path / "newer.tar.gz", member="manifest.json", data=json.dumps(manifest).encode()
+    )
+    target = sites.new("newer")
+    refused = target.sirkel("restore", str(newer))
+    assert refused.returncode != 0
+    assert "made by a newer Sirkel" in refused.stderr
+    assert "cases.9999_from_the_future" in refused.stderr
+    assert not target.exists()
