@@ -32,6 +32,7 @@ test: install chromium
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 test-postgres: install chromium
+	@scripts/ensure-postgres-client.sh
 	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(BIN)/pytest $(PYTEST_ARGS)
 
 # Schemathesis against a throwaway demo server, bounded by FUZZ_SECONDS (see scripts/fuzz.py).
