@@ -61,7 +61,7 @@ from sirkel.cases.models import (
     RecipientRole,
 )
 from sirkel.cases.plans import plan_measures, plan_of
-from sirkel.core.pdf import render_pdf
+from sirkel.core import pdf
 
 TEMPLATE = "cases/innsyn/document.html"
 
@@ -482,7 +482,7 @@ def document_context(*, innsyn: Innsyn) -> dict[str, Any]:
 def render_copy(*, innsyn: Innsyn) -> bytes:
     """The copy as PDF, in Bokmål whatever language the caseworker reads Sirkel in."""
     with translation.override(settings.LANGUAGE_CODE):
-        return render_pdf(TEMPLATE, document_context(innsyn=innsyn))
+        return pdf.render_pdf(TEMPLATE, document_context(innsyn=innsyn))
 
 
 def render_zip(*, innsyn: Innsyn) -> bytes:
@@ -497,7 +497,7 @@ def render_zip(*, innsyn: Innsyn) -> bytes:
         archive.writestr(f"innsyn-{innsyn.case_id}.pdf", render_copy(innsyn=innsyn))
         if plan_of(innsyn.case) is not None:
             with translation.override(settings.LANGUAGE_CODE):
-                plan = render_pdf(PLAN_TEMPLATE, plan_document_context(innsyn.case))
+                plan = pdf.render_pdf(PLAN_TEMPLATE, plan_document_context(innsyn.case))
             archive.writestr(f"tiltaksplan-{innsyn.case_id}.pdf", plan)
     return buffer.getvalue()
 
