@@ -130,7 +130,11 @@ def test_the_sections_hold_everything_and_flag_statements(emma: Case) -> None:
     assert keys[:2] == ["case", "measures"] and keys[-1] == "access"
     assert {"decisions", "network", "meetings", "access"} <= set(keys)
     reasons = {i.reason for s in sections for e in s.entries for i in e.items if i.reason}
-    assert str(rules.CONTACT) in reasons
+    assert str(rules.CONTACT) in reasons and str(rules.INTERNAL) in reasons
+    # Emma's network meeting: its internal notes (and what the room said) are flagged.
+    keys = rules.flagged_keys(sections)
+    assert any(k.startswith("meetings.meeting:") and k.endswith(":internal_notes") for k in keys)
+    assert len(keys) == len(set(keys))  # each flagged item has a key of its own
 
 
 def test_the_zip_holds_the_copy_and_the_plan(emma: Case) -> None:
