@@ -41,8 +41,12 @@ def test_a_caseworker_makes_and_hands_over_a_copy_by_keyboard(
     expect(page.locator(f"input[name='recipient'][value='member:{mother.pk}']")).to_be_checked()
     tab_to(page, "#innsyn-review")
     page.keyboard.press("Enter")
-    expect(page.locator(f"input[name='keep'][value='network.networkmember:{father.pk}:email']")).to_be_attached()
-    expect(page.locator(f"input[name='keep'][value='network.networkmember:{mother.pk}:email']")).to_have_count(0)
+    expect(
+        page.locator(f"input[name='keep'][value='network.networkmember:{father.pk}:email']")
+    ).to_be_attached()
+    expect(
+        page.locator(f"input[name='keep'][value='network.networkmember:{mother.pk}:email']")
+    ).to_have_count(0)
     expect(page.locator(".innsyn-flag").first).to_be_visible()
     assert_accessible(page)
 
