@@ -101,7 +101,7 @@ from sirkel.accounts.models import Membership, Role, Service, User
 from sirkel.accounts.tokens import create_token
 from sirkel.actions import services as action_services
 from sirkel.cases.access import case_access, series_access
-from sirkel.cases.models import Case, Decision, Goal, ImportJob, MeasureKind
+from sirkel.cases.models import Case, Decision, Goal, ImportJob, Innsyn, MeasureKind, RecipientRole
 from sirkel.cases.plans import EntryInput, GoalInput, save_plan
 from sirkel.cases.services import break_glass, create_case
 from sirkel.core import pdf
@@ -338,6 +338,8 @@ SCOPES: dict[str, dict[str, str]] = {
         "item_id": "family_plan_item",
     },
     "plan_version": {"case_id": "case", "number": "plan_version"},
+    # A copy of the case made for right of access.
+    "innsyn": {"case_id": "case", "innsyn_id": "innsyn"},
     # The open evaluation of the general measure.
     "evaluation": {"case_id": "case", "evaluation_id": "evaluation"},
     "import_job": {"job_id": "import_job"},
@@ -456,6 +458,12 @@ POLICY: dict[str, Rule] = {
     "cases:plan_version": Rule(CASE_VIEW, scope="plan_version"),
     "cases:measure_edit": Rule(CASE_EDIT, scope="measure"),
     "cases:plan_pdf": Rule(CASE_VIEW, scope="case"),  # the measure plan for the family
+    # Right of access: only whoever may change the case makes a copy, downloads it and hands it over (an
+    # empty POST is an invalid form, drawn again).
+    "cases:innsyn": Rule(CASE_EDIT, scope="case", write=Write(CASE_EDIT, ok=200)),
+    "cases:innsyn_detail": Rule(CASE_EDIT, scope="innsyn", write=Write(CASE_EDIT, ok=200)),
+    "cases:innsyn_pdf": Rule(CASE_EDIT, scope="innsyn"),
+    "cases:innsyn_zip": Rule(CASE_EDIT, scope="innsyn"),
     "cases:plan_print": Rule(CASE_VIEW, scope="case"),
     # Importing a measure history: for leaders and administrators (an empty form is drawn again with its
     # errors); confirming queues the import as a background task and redirects to the job's page, which
@@ -936,6 +944,10 @@ def _build_objects(
         "action": action.pk,
         "decision": decision.pk,
         "plan_version": 1,
+        # A copy made for right of access, for the youth (not yet handed over).
+        "innsyn": Innsyn.objects.create(
+            case=case, recipient_role=RecipientRole.YOUTH, recipient_name=f"Emma {tag}", produced_by=owner
+        ).pk,
         "evaluation": evaluation.pk,
     }
 

@@ -8,6 +8,10 @@ class ActionsConfig(AppConfig):
     verbose_name = _("Agreed actions")
 
     def ready(self) -> None:
+        from sirkel.actions.innsyn import contributor as innsyn_part
+        from sirkel.cases import innsyn
+
+        innsyn.register(innsyn_part)
         from sirkel.actions import meeting_page, member_release, services
         from sirkel.actions.case_page import contributor
         from sirkel.cases import composition

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from sirkel.cases.models import Case, DecidedMeasure, Decision, Measure, PlanVersion
+from sirkel.cases.models import Case, DecidedMeasure, Decision, Innsyn, Measure, PlanVersion
 
 
 @dataclass(frozen=True)
@@ -40,9 +40,18 @@ def _change_text(item: DecidedMeasure) -> str:
     }
 
 
-def case_history(*, case: Case, measures: list[Measure], has_decisions: bool, has_plan: bool) -> list[Entry]:
+def case_history(
+    *,
+    case: Case,
+    measures: list[Measure],
+    has_decisions: bool,
+    has_plan: bool,
+    has_handovers: bool = False,
+    can_edit: bool = False,
+) -> list[Entry]:
     """Newest first. `measures` are the case's measures already read for the page; the flags (from the
-    case's own query) spare the queries a case without decisions or plan would cost."""
+    case's own query) spare the queries a case without decisions, plan or handed-over copies would cost.
+    A copy for right of access links to its page only for those who may edit the case (who made it)."""
     entries: list[Entry] = []
     if has_decisions:
         decisions = Decision.objects.filter(case=case).prefetch_related(
@@ -89,6 +98,23 @@ def case_history(*, case: Case, measures: list[Measure], has_decisions: bool, ha
                     _("Measure plan, version %(number)d") % {"number": v.number},
                     url=reverse("cases:plan_version", args=[case.pk, v.number]),
                     details=[v.change_note] if v.change_note else [],
+                    order=0,
+                )
+            )
+    if has_handovers:
+        for copy in Innsyn.objects.filter(case=case, handed_over_on__isnull=False):
+            if copy.handed_over_on is None:  # not so by the filter; the type does not know that
+                continue
+            entries.append(
+                Entry(
+                    copy.handed_over_on,
+                    "innsyn",
+                    _("Copy for right of access handed over (%(role)s), %(how)s")
+                    % {
+                        "role": copy.get_recipient_role_display().lower(),
+                        "how": copy.get_handed_over_how_display().lower(),
+                    },
+                    url=reverse("cases:innsyn_detail", args=[case.pk, copy.pk]) if can_edit else "",
                     order=0,
                 )
             )

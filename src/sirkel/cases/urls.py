@@ -1,6 +1,14 @@
 from django.urls import path
 
-from sirkel.cases import decision_views, import_views, measure_views, plan_documents, plan_views, views
+from sirkel.cases import (
+    decision_views,
+    import_views,
+    innsyn_views,
+    measure_views,
+    plan_documents,
+    plan_views,
+    views,
+)
 
 app_name = "cases"
 
@@ -12,6 +20,10 @@ urlpatterns = [
     path("<id:case_id>/", views.case_detail, name="detail"),
     path("<id:case_id>/rediger/", views.case_edit, name="edit"),
     path("<id:case_id>/innsyn/", views.case_access_history, name="access_log"),
+    path("<id:case_id>/partsinnsyn/", innsyn_views.innsyn, name="innsyn"),
+    path("<id:case_id>/partsinnsyn/<id:innsyn_id>/", innsyn_views.innsyn_detail, name="innsyn_detail"),
+    path("<id:case_id>/partsinnsyn/<id:innsyn_id>/pdf/", innsyn_views.innsyn_pdf, name="innsyn_pdf"),
+    path("<id:case_id>/partsinnsyn/<id:innsyn_id>/zip/", innsyn_views.innsyn_zip, name="innsyn_zip"),
     path("<id:case_id>/vedtak/nytt/", decision_views.decision_new, name="decision_new"),
     path("<id:case_id>/vedtak/<id:decision_id>/", decision_views.decision_detail, name="decision"),
     path("<id:case_id>/tiltaksplan/", plan_views.plan, name="plan"),

@@ -21,7 +21,7 @@ from sirkel.cases.access import CREATING_ROLES, WORKING_ROLES
 from sirkel.cases.forms import BreakGlassForm, CaseFilterForm, CaseForm, ServiceChoiceForm
 from sirkel.cases.history import case_history, plan_summary
 from sirkel.cases.imports import may_import_somewhere
-from sirkel.cases.models import Case, Decision, Measure, MeasurePlan, MeasureStatus, Phase
+from sirkel.cases.models import Case, Decision, Innsyn, Measure, MeasurePlan, MeasureStatus, Phase
 from sirkel.cases.services import break_glass, create_case, update_case
 from sirkel.core.forms import service_errors
 from sirkel.core.htmx import is_htmx
@@ -82,6 +82,9 @@ def case_detail(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse
             annotate={
                 "has_measures": Exists(Measure.objects.filter(case=OuterRef("pk"))),
                 "has_decisions": Exists(Decision.objects.filter(case=OuterRef("pk"))),
+                "has_handovers": Exists(
+                    Innsyn.objects.filter(case=OuterRef("pk"), handed_over_on__isnull=False)
+                ),
                 "plan_version": Subquery(plan_row.values("version")[:1]),
                 "plan_next": Subquery(plan_row.values("next_evaluation_on")[:1]),
             },
@@ -117,6 +120,8 @@ def case_detail(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse
                 measures=measures,
                 has_decisions=case.has_decisions,  # type: ignore[attr-defined]
                 has_plan=plan is not None,
+                has_handovers=case.has_handovers,  # type: ignore[attr-defined]
+                can_edit=access.can_edit,
             ),
         },
     )

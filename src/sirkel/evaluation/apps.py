@@ -6,3 +6,9 @@ class EvaluationConfig(AppConfig):
     name = "sirkel.evaluation"
     label = "evaluation"
     verbose_name = _("Evaluation")
+
+    def ready(self) -> None:
+        from sirkel.cases import innsyn
+        from sirkel.evaluation.innsyn import contributor
+
+        innsyn.register(contributor)

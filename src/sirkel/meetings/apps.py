@@ -8,6 +8,10 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("Network measures and meetings")
 
     def ready(self) -> None:
+        from sirkel.cases import innsyn
+        from sirkel.meetings.innsyn import contributor as innsyn_part
+
+        innsyn.register(innsyn_part)
         from sirkel.cases import composition
         from sirkel.meetings.case_page import contributor
 

@@ -6,3 +6,9 @@ class NetworkConfig(AppConfig):
     name = "sirkel.network"
     label = "network"
     verbose_name = _("Network")
+
+    def ready(self) -> None:
+        from sirkel.cases import innsyn
+        from sirkel.network.innsyn import contributor
+
+        innsyn.register(contributor)

@@ -24,9 +24,13 @@ from sirkel.cases.models.decisions import (
     YouthConsent,
 )
 from sirkel.cases.models.imports import ImportJob, ImportStatus
+from sirkel.cases.models.innsyn import HandoverHow, Innsyn, RecipientRole
 from sirkel.cases.models.plans import Goal, MeasurePlan, PlanEntry, PlanVersion
 
 __all__ = [
+    "HandoverHow",
+    "Innsyn",
+    "RecipientRole",
     "Birthplace",
     "BreakGlassAccess",
     "Case",
