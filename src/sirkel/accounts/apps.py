@@ -19,6 +19,16 @@ class SirkelAdminConfig(admin_apps.AdminConfig):
     default = False
     default_site = "sirkel.accounts.admin_site.SirkelAdminSite"
 
+    def ready(self) -> None:
+        super().ready()  # every app's admin module is read here
+        from django.contrib import admin
+        from django_tasks_db.models import DBTaskResult
+
+        # The background tasks' own table is not the administration's: a task holds a job's id only, and
+        # the job is followed on its page (the research export, the measure import).
+        if admin.site.is_registered(DBTaskResult):
+            admin.site.unregister(DBTaskResult)
+
 
 # The two sign-in libraries below ship no Bokmål and show in the admin under their package names
 # ("AXES", "OTP_TOTP") and English model names. Their configs are installed in their place with

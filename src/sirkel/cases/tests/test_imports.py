@@ -4,6 +4,7 @@ it gives, nothing written on any error, and a second import that changes nothing
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from datetime import date, timedelta
 
 import pytest
@@ -31,10 +32,13 @@ HEADER = ",".join(COLUMNS)
 
 
 @pytest.fixture(autouse=True)
-def _english(settings: object) -> None:
+def _english(settings: object) -> Iterator[None]:
+    """The messages in English, for this module's tests only (activating without restoring would leak the
+    language into the next test of the worker)."""
     from django.utils import translation
 
-    translation.activate("en")
+    with translation.override("en"):
+        yield
 
 
 def csv_of(*rows: str) -> str:

@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from sirkel.accounts.models import Role, Service, User
 from sirkel.audit.models import AuditEvent
@@ -24,6 +25,13 @@ from sirkel.testing.factories import decide
 from sirkel.testing.fixtures import make_user
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    """The services' messages in English, as the assertions match them (restored after each test)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
