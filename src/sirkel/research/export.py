@@ -41,9 +41,11 @@ De-identification:
 - integer and year answers stay as they are;
 - every ``text`` answer is scrubbed with `scrub.Scrubber` built from the people known for the case.
 
-The guard: after writing, every file under the directory is read back (the .sav/.dta through
-pyreadstat, with their labels) and checked with `scrub.contains_replaced` against every value any
-registration's scrubbing replaced and every case reference; on a hit the whole directory's export is
+The guard: after writing, every file under the directory is read back (a .csv through the csv
+module, a .sav/.dta through pyreadstat with its names and labels, each as its values; the codebook's
+JSON and the report as text) and checked with `scrub.contains_replaced` against every value any
+registration's scrubbing replaced and every case reference; each distinct value of a table is checked
+once (a text is in its table's .csv, .sav and .dta alike); on a hit the whole directory's export is
 deleted and `ExportLeakError` names the file (never the value).
 """
 
@@ -53,9 +55,11 @@ import array
 import csv
 import hashlib
 import hmac
+import itertools
 import json
 import os
 import re
+from collections import deque
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -411,6 +415,22 @@ def _scrub_groups(groups: Sequence[_Group]) -> list[list[_Done]]:
     return out
 
 
+def _in_order(
+    executor: Any, batches: Sequence[Sequence[_Group]], *, ahead: int
+) -> Iterator[list[list[_Done]]]:
+    """`_scrub_groups` of each batch in the pool, results in order, with at most `ahead` batches given
+    out at a time (`Executor.map` would pickle every text of the export into its queue at once)."""
+    pending: deque[Any] = deque()
+    upcoming = iter(batches)
+    for batch in itertools.islice(upcoming, ahead):
+        pending.append(executor.submit(_scrub_groups, batch))
+    while pending:
+        done = pending.popleft().result()
+        for batch in itertools.islice(upcoming, 1):
+            pending.append(executor.submit(_scrub_groups, batch))
+        yield done
+
+
 class _Texts:
     """Collects the free text of every registration while the tables are filled, then scrubs it all
     (`finish`), in a pool of processes for a big export, and keeps what the guard and report need.
@@ -461,7 +481,7 @@ class _Texts:
             executor = ProcessPoolExecutor(
                 max_workers=POOL_WORKERS, initializer=_init_worker, initargs=(self.dictionary,)
             )
-            results = executor.map(_scrub_groups, batches)
+            results = _in_order(executor, batches, ahead=2 * POOL_WORKERS)
         else:
             _init_worker(self.dictionary)
             results = map(_scrub_groups, batches)
@@ -937,7 +957,9 @@ def export(
     files += _write_codebook(tables, out_dir)
     files.append(_write_report(texts, out_dir))
 
-    _guard(files, _Guard([*texts.replaced, *_case_ref_checks(registrations)]), out_dir)
+    guard = _Guard([*texts.replaced, *_case_ref_checks(registrations)])
+    texts.replaced = set()  # the guard has them now
+    _guard(files, guard, out_dir)
     if progress is not None:
         progress(total, total)
     return ExportResult(
