@@ -41,20 +41,25 @@ De-identification:
 - integer and year answers stay as they are;
 - every ``text`` answer is scrubbed with `scrub.Scrubber` built from the people known for the case.
 
-The guard: after writing, every file under the directory is read back (the .sav/.dta through
-pyreadstat, with their labels) and checked with `scrub.contains_replaced` against every value any
-registration's scrubbing replaced and every case reference; on a hit the whole directory's export is
+The guard: after writing, every file under the directory is read back (a .csv through the csv
+module, a .sav/.dta through pyreadstat with its names and labels, each as its values; the codebook's
+JSON and the report as text) and checked with `scrub.contains_replaced` against every value any
+registration's scrubbing replaced and every case reference; each distinct value of a table is checked
+once (a text is in its table's .csv, .sav and .dta alike); on a hit the whole directory's export is
 deleted and `ExportLeakError` names the file (never the value).
 """
 
 from __future__ import annotations
 
+import array
 import csv
 import hashlib
 import hmac
+import itertools
 import json
 import os
 import re
+from collections import deque
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -96,6 +101,10 @@ _STATA_LABEL_MAX = 80
 _SPSS_LABEL_BYTES = 255
 _SPSS_VALUE_LABEL_BYTES = 120
 _YES_NO = {0: "Nei", 1: "Ja"}
+# Columns whose values are small codes (0/1, a band's 1..5): kept as one byte each (an export's
+# multiple-choice columns are most of its cells), a blank as BLANK.
+SMALL_TYPES = frozenset({"multiple", "flag", "band"})
+BLANK = -1
 
 
 @dataclass(frozen=True)
@@ -187,7 +196,12 @@ class Column:
     label: str
     choices: tuple[tuple[int, str, str], ...] = ()  # (code, key, Bokmål label)
     stata_name: str = ""
-    values: list[Any] = field(default_factory=list)
+    # A list, or for a 0/1 or band column (`SMALL_TYPES`) a compact array of bytes, blank `BLANK`
+    values: Any = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if self.type in SMALL_TYPES:
+            self.values = array.array("b")
 
     @property
     def numeric(self) -> bool:
@@ -208,6 +222,7 @@ class _Table:
     fields: list[tuple[Question, list[Column]]] = field(default_factory=list)
     children: list[_Table] = field(default_factory=list)
     rows: int = 0
+    frame: Any = None  # the pandas frame `_write_stat` writes .sav and .dta from, while it writes
 
     def add(self, column: Column) -> Column:
         self.columns.append(column)
@@ -400,6 +415,22 @@ def _scrub_groups(groups: Sequence[_Group]) -> list[list[_Done]]:
     return out
 
 
+def _in_order(
+    executor: Any, batches: Sequence[Sequence[_Group]], *, ahead: int
+) -> Iterator[list[list[_Done]]]:
+    """`_scrub_groups` of each batch in the pool, results in order, with at most `ahead` batches given
+    out at a time (`Executor.map` would pickle every text of the export into its queue at once)."""
+    pending: deque[Any] = deque()
+    upcoming = iter(batches)
+    for batch in itertools.islice(upcoming, ahead):
+        pending.append(executor.submit(_scrub_groups, batch))
+    while pending:
+        done = pending.popleft().result()
+        for batch in itertools.islice(upcoming, 1):
+            pending.append(executor.submit(_scrub_groups, batch))
+        yield done
+
+
 class _Texts:
     """Collects the free text of every registration while the tables are filled, then scrubs it all
     (`finish`), in a pool of processes for a big export, and keeps what the guard and report need.
@@ -450,7 +481,7 @@ class _Texts:
             executor = ProcessPoolExecutor(
                 max_workers=POOL_WORKERS, initializer=_init_worker, initargs=(self.dictionary,)
             )
-            results = executor.map(_scrub_groups, batches)
+            results = _in_order(executor, batches, ahead=2 * POOL_WORKERS)
         else:
             _init_worker(self.dictionary)
             results = map(_scrub_groups, batches)
@@ -489,7 +520,7 @@ def _fill_fields(table: _Table, obj: Mapping[str, Any], texts: _Texts, row: int,
         if question.type == "multiple":
             ticked = set(value) if isinstance(value, list) else None
             for col, option in zip(cols, question.options, strict=True):
-                col.values.append(None if ticked is None else int(option.key in ticked))
+                col.values.append(BLANK if ticked is None else option.key in ticked)
             continue
         col = cols[0]
         if value is None or value == "":
@@ -542,25 +573,26 @@ def _fill_children(
 # --- writing ------------------------------------------------------------------------------------
 
 
-def _csv_value(column: Column, value: Any) -> Any:
-    if value is None:
-        return ""
+_CSV_ROWS = 5_000  # rows converted for the csv module at a time
+
+
+def _csv_column(column: Column, start: int, stop: int) -> list[Any]:
+    """Rows `start`..`stop` of a column as the CSV writes them: a blank empty, a band its label."""
+    values = column.values[start:stop]
     if column.type == "band":
-        return BANDS[value - 1][1]
-    return value
+        return ["" if v == BLANK else BANDS[v - 1][1] for v in values]
+    if column.type in SMALL_TYPES:
+        return ["" if v == BLANK else v for v in values]
+    return ["" if v is None else v for v in values]
 
 
 def _write_csv(table: _Table, path: Path) -> None:
     with path.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow([c.name for c in table.columns])
-        converted = []
-        for c in table.columns:
-            if c.type == "band":
-                converted.append([_csv_value(c, v) for v in c.values])
-            else:
-                converted.append(["" if v is None else v for v in c.values])
-        writer.writerows(zip(*converted, strict=True))
+        for start in range(0, table.rows, _CSV_ROWS):  # a block at a time: never a second copy of all
+            stop = start + _CSV_ROWS
+            writer.writerows(zip(*(_csv_column(c, start, stop) for c in table.columns), strict=True))
 
 
 def _truncate_bytes(text: str, limit: int) -> str:
@@ -570,22 +602,25 @@ def _truncate_bytes(text: str, limit: int) -> str:
     return encoded[:limit].decode("utf-8", errors="ignore")
 
 
-def _dataframe(table: _Table, *, stata: bool) -> Any:
+def _dataframe(table: _Table) -> Any:
+    """The table as a frame for pyreadstat, named as in SPSS (`_write_stat` renames for Stata): a
+    numeric column as a float array (None becomes NaN, system-missing), a text column as strings."""
     import numpy as np
     import pandas as pd
 
     data: dict[str, Any] = {}
     for c in table.columns:
-        name = c.stata_name if stata else c.name
         if c.type == "single" or c.type == "option":
             codes = c.codes
-            values = [np.nan if v is None else float(codes[v]) for v in c.values]
-            data[name] = np.array(values, dtype=float)
+            data[c.name] = np.array([None if v is None else codes[v] for v in c.values], dtype=float)
+        elif c.type in SMALL_TYPES:
+            small = np.asarray(c.values, dtype=np.int8)
+            data[c.name] = np.where(small == BLANK, np.nan, small.astype(float))
         elif c.numeric:
-            data[name] = np.array([np.nan if v is None else float(v) for v in c.values], dtype=float)
+            data[c.name] = np.array(c.values, dtype=float)
         else:
-            data[name] = pd.Series(["" if v is None else v for v in c.values], dtype=object)
-    return pd.DataFrame(data)
+            data[c.name] = pd.Series(["" if v is None else v for v in c.values], dtype=object)
+    return pd.DataFrame(data, copy=False)
 
 
 def _labels(table: _Table, *, stata: bool) -> tuple[dict[str, str | None], dict[str, dict[float, str]]]:
@@ -604,15 +639,39 @@ def _labels(table: _Table, *, stata: bool) -> tuple[dict[str, str | None], dict[
 
 
 def _write_stat(table: _Table, path: Path, fmt: ExportFormat) -> None:
+    """Write `table` as .sav or .dta; the frame is built on the first call and kept on the table for
+    the other format (`_write_table` lets it go)."""
     import pyreadstat
 
+    if table.frame is None:
+        table.frame = _dataframe(table)
+    df = table.frame
     stata = fmt == "dta"
-    df = _dataframe(table, stata=stata)
+    if stata:
+        df.columns = [c.stata_name for c in table.columns]
+    else:
+        df.columns = [c.name for c in table.columns]
     column_labels, value_labels = _labels(table, stata=stata)
     if stata:
         pyreadstat.write_dta(df, path, column_labels=column_labels, variable_value_labels=value_labels)
     else:
         pyreadstat.write_sav(df, path, column_labels=column_labels, variable_value_labels=value_labels)
+
+
+def _write_table(table: _Table, out_dir: Path, formats: Collection[ExportFormat]) -> list[Path]:
+    """Write one table in each format asked for, then let its rows go (the guard reads the files)."""
+    files: list[Path] = []
+    if "csv" in formats:
+        files.append(out_dir / f"{table.name}.csv")
+        _write_csv(table, files[-1])
+    for fmt in FORMATS:
+        if fmt != "csv" and fmt in formats:
+            files.append(out_dir / f"{table.name}.{fmt}")
+            _write_stat(table, files[-1], fmt)  # one frame for both .sav and .dta
+    table.frame = None
+    for column in table.columns:
+        column.values = []
+    return files
 
 
 def _codebook_rows(tables: Sequence[_Table]) -> list[dict[str, Any]]:
@@ -733,51 +792,88 @@ def _chunks(text: str) -> Iterator[tuple[int, int]]:
         start = end
 
 
-def _read_back(path: Path) -> Iterator[str]:
-    """A written file as text, piece by piece (so a big export is never held whole twice): a CSV or
-    text file in blocks of lines, a .sav/.dta read back through pyreadstat a column at a time, its
-    names and labels last. Each piece begins with the end of the one before, so nothing that a line
+# Between two values read back: no name, number or address the guard looks for reaches over it
+# (`\x00` is neither a word character, a space nor a digit separator), and `_chunks` may cut there.
+_VALUE_SEPARATOR = "\x00\n"
+_ROWS_READ = 20_000  # rows of a .csv, .sav or .dta read back at a time
+
+
+def _read_back(path: Path, seen: set[str]) -> Iterator[str]:
+    """A written file as text, piece by piece (so a big export is never held whole twice).
+
+    A .csv, .sav or .dta is read back as its values (the .csv through the csv module, the others
+    through pyreadstat with their names and labels), some thousand rows at a time, and each piece
+    holds the distinct values of those rows that are not in `seen`, the values the guard has
+    already found clean in this table's files (a text is written to the .csv, the .sav and the
+    .dta alike): every value the file holds is checked, each once. The values are kept apart by
+    `_VALUE_SEPARATOR`, so no value is taken for part of its neighbour. Any other file is read as
+    text in blocks of lines, each beginning with the end of the one before, so nothing that a line
     break splits is missed between two pieces."""
-    tail = ""
-    for piece in _pieces(path):
-        yield tail + piece
-        tail = piece[-_OVERLAP:]
-
-
-def _pieces(path: Path) -> Iterator[str]:
-    if path.suffix in (".sav", ".dta"):
-        import pyreadstat
-
-        reader = pyreadstat.read_sav if path.suffix == ".sav" else pyreadstat.read_dta
-        df, meta = reader(str(path))
-        for name in df.columns:
-            yield _column_text(df[name]) + "\n"
-        yield json.dumps(
-            [meta.column_names, meta.column_labels, meta.file_label, meta.variable_value_labels],
-            ensure_ascii=False,
-            default=str,
-        )
+    if path.suffix in (".csv", ".sav", ".dta"):
+        for values in _values(path):
+            new = values - seen
+            if new:
+                seen |= new
+                yield _VALUE_SEPARATOR.join(sorted(new)) + _VALUE_SEPARATOR
         return
+    tail = ""
     with path.open(encoding="utf-8", newline="") as fh:
         while lines := fh.readlines(_CHUNK):
-            yield "".join(lines)
+            piece = "".join(lines)
+            yield tail + piece
+            tail = piece[-_OVERLAP:]
 
 
-def _column_text(column: Any) -> str:
-    """A read-back column as lines of text: a numeric column of whole numbers as integers and
+def _values(path: Path) -> Iterator[set[str]]:
+    """The distinct values of a written table file as text, a block of rows at a time."""
+    if path.suffix == ".csv":
+        with path.open(encoding="utf-8", newline="") as fh:
+            rows: set[str] = set()
+            for number, row in enumerate(csv.reader(fh), start=1):
+                rows.update(row)
+                if number % _ROWS_READ == 0:
+                    yield rows
+                    rows = set()
+            yield rows
+        return
+    import pyreadstat
+
+    reader = pyreadstat.read_sav if path.suffix == ".sav" else pyreadstat.read_dta
+    offset = 0
+    while True:
+        df, meta = reader(str(path), row_offset=offset, row_limit=_ROWS_READ)
+        if offset == 0:
+            yield {
+                json.dumps(
+                    [meta.column_names, meta.column_labels, meta.file_label, meta.variable_value_labels],
+                    ensure_ascii=False,
+                    default=str,
+                )
+            }
+        values: set[str] = set()
+        for name in df.columns:
+            values.update(_column_strings(df[name]))
+        yield values
+        offset += len(df)
+        if len(df) < _ROWS_READ or (meta.number_rows is not None and offset >= meta.number_rows):
+            return
+
+
+def _column_strings(column: Any) -> list[str]:
+    """A read-back column's distinct values as text: a numeric column of whole numbers as integers and
     blanks (as the CSV writes them: "12", not "12.0" or "nan", so that the digits of a number are
     read as one run), anything else as Python writes each value."""
     import numpy as np
+    import pandas as pd
 
-    values = column.to_numpy()
+    values = pd.unique(column.to_numpy())
     if values.dtype.kind == "f":
         missing = np.isnan(values)
         present = values[~missing]
         if np.isfinite(present).all() and (present % 1 == 0).all() and (np.abs(present) < 2**62).all():
-            text = np.where(missing, 0, values).astype(np.int64).astype(str)
-            text[missing] = ""
-            return "\n".join(text.tolist())
-    return "\n".join(map(str, column.tolist()))
+            text = present.astype(np.int64).astype(str).tolist()
+            return [*text, ""] if missing.any() else text
+    return [str(v) for v in values.tolist()]
 
 
 def _case_ref_checks(registrations: Sequence[ExportRegistration]) -> Iterator[Replacement]:
@@ -790,8 +886,12 @@ def _case_ref_checks(registrations: Sequence[ExportRegistration]) -> Iterator[Re
 
 
 def _guard(files: Sequence[Path], guard: _Guard, out_dir: Path) -> None:
+    seen: set[str] = set()  # values found clean in the current table's files
+    table = ""
     for path in files:
-        if any(guard.leaks(piece) for piece in _read_back(path)):
+        if path.stem != table:
+            seen, table = set(), path.stem
+        if any(guard.leaks(piece) for piece in _read_back(path, seen)):
             for written in files:
                 written.unlink(missing_ok=True)
             raise ExportLeakError(str(path.relative_to(out_dir)))
@@ -834,9 +934,16 @@ def export(
             answered = answers.get(POPULATION_QUESTION)
             population = answered if isinstance(answered, int) and not isinstance(answered, bool) else None
         root.rows += 1
+        band = size_band(population)
         for col, value in zip(
             root.columns,
-            (number, pseudo, registration.coder, int(registration.is_consensus), size_band(population)),
+            (
+                number,
+                pseudo,
+                registration.coder,
+                int(registration.is_consensus),
+                BLANK if band is None else band,
+            ),
             strict=False,
         ):
             col.values.append(value)
@@ -846,22 +953,13 @@ def export(
 
     files: list[Path] = []
     for table in tables:
-        for fmt in FORMATS:
-            if fmt not in formats:
-                continue
-            path = out_dir / f"{table.name}.{fmt}"
-            if fmt == "csv":
-                _write_csv(table, path)
-            else:
-                _write_stat(table, path, fmt)
-            files.append(path)
+        files += _write_table(table, out_dir, formats)
     files += _write_codebook(tables, out_dir)
     files.append(_write_report(texts, out_dir))
-    for table in tables:  # written: let the rows go before every file is read back
-        for column in table.columns:
-            column.values = []
 
-    _guard(files, _Guard([*texts.replaced, *_case_ref_checks(registrations)]), out_dir)
+    guard = _Guard([*texts.replaced, *_case_ref_checks(registrations)])
+    texts.replaced = set()  # the guard has them now
+    _guard(files, guard, out_dir)
     if progress is not None:
         progress(total, total)
     return ExportResult(

@@ -70,7 +70,7 @@ class Person:
     role: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # an export keeps every distinct one: no __dict__ each
 class Replacement:
     kind: ReplacementKind
     original: str
@@ -133,6 +133,16 @@ _ADDRESS = re.compile(
     rf"|{_LEAD}{_CAP_WORD}\s+{_HOUSE_NUMBER},?\s+{_POSTCODE_PLACE})(?![\w-])",
 )
 _POSTCODE = re.compile(rf"(?<![\w+.,-])(?<!\d )\d{{4}}\s+{_CAP_WORD}(?![\w-])")
+
+# What every match of a pattern contains, found far faster than the pattern itself: a digit run that
+# `_scrub_digit_run` can change is at least 8 characters of digits and separators, starting with a
+# digit; an address has a house number after a space, behind a word or an abbreviation's full stop;
+# a postcode is 4 digits and a space.
+_ANY_DIGIT = re.compile(r"\d")
+_HINT_DIGIT_RUN = re.compile(r"\d[\d \u00a0\u202f-]{7}")
+_HINT_ADDRESS = re.compile(r"[\w.'’]\s+\d")
+_HINT_POSTCODE = re.compile(r"\d{4}\s")
+_HINT_FIVE_DIGITS = re.compile(r"\d[\d \u00a0\u202f-]{4}")  # a risky digit run has 5 digits
 
 _POSSESSIVE = r"(?P<poss>['’]s|s|['’](?=\W|$))?"
 
@@ -377,15 +387,19 @@ class Scrubber:
             return pattern.sub(repl, value)
 
         out = sub(_EMAIL, "email", text) if "@" in text else text
-        # Every pass but the names needs a digit; most notes have few.
-        has_digits = any(c.isdigit() for c in out)
+        # Every pass but the names needs a digit; most notes have few. Each pass below runs only
+        # where a cheap test finds what every one of its matches must contain (`_HINT_*`).
+        has_digits = _ANY_DIGIT.search(out) is not None
         if has_digits:
-            out = sub(_ACCOUNT, "number11", out)
-            out = _DIGIT_RUN.sub(lambda m: _scrub_digit_run(m, replaced), out)
-            out = sub(_ADDRESS, "address", out)
+            if "." in out:
+                out = sub(_ACCOUNT, "number11", out)
+            if _HINT_DIGIT_RUN.search(out):
+                out = _DIGIT_RUN.sub(lambda m: _scrub_digit_run(m, replaced), out)
+            if _HINT_ADDRESS.search(out):
+                out = sub(_ADDRESS, "address", out)
         if self._literal:
             out = self._replace_names(out, replaced)
-        if has_digits:
+        if has_digits and _HINT_POSTCODE.search(out):
             out = sub(_POSTCODE, "postcode", out)
         return Scrubbed(text=out, replaced=replaced)
 
@@ -530,7 +544,7 @@ def residual_risks(text: str, *, dictionary: Collection[str]) -> list[Risk]:
         if _starts_sentence(text, m.start()) or in_dictionary(word, dictionary):
             continue
         risks.append(Risk("capitalised_word", word, m.start(), _context(text, m.start(), m.end())))
-    for m in _DIGIT_RUN.finditer(text):
+    for m in _DIGIT_RUN.finditer(text) if _HINT_FIVE_DIGITS.search(text) else ():
         run = m.group(0)
         if sum(c.isdigit() for c in run) >= 5:
             risks.append(Risk("digit_run", run, m.start(), _context(text, m.start(), m.end())))

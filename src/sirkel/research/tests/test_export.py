@@ -24,7 +24,7 @@ from sirkel.research.export import (
     size_band,
 )
 from sirkel.research.forms import Block, Form, Option, Question
-from sirkel.research.scrub import Person
+from sirkel.research.scrub import Person, Replacement
 
 KEY = b"k" * 32
 OTHER_KEY = b"o" * 32
@@ -537,6 +537,34 @@ def test_the_guard_reads_sav_and_dta_back(tmp_path: Path, monkeypatch: pytest.Mo
         run(tmp_path, [linked()], formats={ext})
     assert raised.value.filename == f"registrations.{ext}"
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_value_only_in_the_sav_is_found_although_the_csv_of_its_table_was_clean(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The guard checks each distinct value of a table once; a value the .csv did not hold is not
+    # taken for one it did.
+    real = export_module._write_stat
+
+    def leaky(table: Any, path: Path, fmt: Any) -> None:
+        if fmt == "sav":
+            for column in table.columns:
+                if column.name == "lives_with_other":
+                    column.values[:] = ["Hos Kari Nordmann"] * len(column.values)
+        real(table, path, fmt)
+
+    monkeypatch.setattr(export_module, "_write_stat", leaky)
+    with pytest.raises(ExportLeakError) as raised:
+        run(tmp_path, [linked()])
+    assert raised.value.filename == "registrations.sav"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_values_read_back_are_checked_apart() -> None:
+    guard = export_module._Guard([Replacement("name", "Kari Nordmann")])
+    joined = export_module._VALUE_SEPARATOR.join(["Hilsen Kari", "Nordmann"])
+    assert not guard.leaks(joined)
+    assert guard.leaks(export_module._VALUE_SEPARATOR.join(["x", "Hilsen Kari Nordmann"]))
 
 
 def test_a_name_replaced_in_one_case_and_left_in_another_fails_the_export(tmp_path: Path) -> None:
