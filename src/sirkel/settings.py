@@ -228,6 +228,19 @@ SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 
+# The audit chain's HMAC key, held outside the database (see docs/architecture.md §3 and sirkel.audit.keys):
+# hex or base64, at least 32 bytes, in the variable or the first line of the file; earlier keys, needed to
+# verify the events they signed, in SIRKEL_AUDIT_OLD_KEYS (comma separated) or the file's further lines.
+# Production refuses to start without one; elsewhere a public development key is used, with a warning.
+SIRKEL_AUDIT_KEY = os.environ.get("SIRKEL_AUDIT_KEY", "")
+SIRKEL_AUDIT_KEY_FILE = os.environ.get("SIRKEL_AUDIT_KEY_FILE", "")
+SIRKEL_AUDIT_OLD_KEYS = envlist("SIRKEL_AUDIT_OLD_KEYS", [])
+if PRODUCTION and not (SIRKEL_AUDIT_KEY or SIRKEL_AUDIT_KEY_FILE):
+    raise ImproperlyConfigured(
+        "SIRKEL_AUDIT_KEY or SIRKEL_AUDIT_KEY_FILE must be set in production, e.g. to the output of "
+        "python -c 'import secrets; print(secrets.token_hex(32))'"
+    )
+
 # How long a break-glass grant lasts.
 SIRKEL_BREAK_GLASS_HOURS = envint("SIRKEL_BREAK_GLASS_HOURS", 8)
 

@@ -33,10 +33,18 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
         raise AppendOnlyError("audit events cannot be deleted")
 
 
-class AuditEvent(models.Model):
-    """One audited access. `hash` covers the fields below and `prev_hash`, chaining every event."""
+GLOBAL_CHAIN = 0
 
-    seq = models.PositiveBigIntegerField(unique=True)
+
+class AuditEvent(models.Model):
+    """One audited access, in its service's chain (`chain` = the service's id; 0 for events of no service).
+
+    `hash` is an HMAC, under the key `key_id` names, of the fields below and `prev_hash`, the previous
+    event's hash in the same chain.
+    """
+
+    chain = models.PositiveBigIntegerField(default=GLOBAL_CHAIN)
+    seq = models.PositiveBigIntegerField()
     created_at = models.DateTimeField()
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -50,20 +58,22 @@ class AuditEvent(models.Model):
     object_id = models.CharField(max_length=64, blank=True)
     reason = models.TextField(blank=True)
     detail = models.JSONField(default=dict, blank=True)
+    key_id = models.CharField(max_length=16, blank=True)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
 
     objects = AuditEventQuerySet.as_manager()
 
     class Meta:
-        ordering = ["seq"]
+        ordering = ["id"]
+        constraints = [models.UniqueConstraint(fields=["chain", "seq"], name="audit_chain_seq_unique")]
         indexes = [
             models.Index(fields=["object_type", "object_id", "seq"], name="audit_object_idx"),
             models.Index(fields=["service", "action", "seq"], name="audit_service_action_idx"),
         ]
 
     def __str__(self) -> str:
-        return f"#{self.seq} {self.action} {self.object_type}:{self.object_id}"
+        return f"{self.chain}#{self.seq} {self.action} {self.object_type}:{self.object_id}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
@@ -75,18 +85,35 @@ class AuditEvent(models.Model):
 
 
 class AuditChainHead(models.Model):
-    """A single row that serialises writers and remembers the end of the chain.
+    """The end of one chain (`id` = the chain: a service's id, 0 for the global chain).
 
-    Locking this row (SELECT … FOR UPDATE) orders concurrent events; comparing it with the last event
-    reveals events removed from the end of the chain.
+    Locking the row (SELECT … FOR UPDATE) orders concurrent writers of the same chain while other
+    services' chains are written in parallel; comparing it with the last event reveals events removed
+    from the end of the chain. `key_id` is the key its last event was signed with, so that the first
+    event under a new key records the key's period.
     """
 
-    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    id = models.PositiveBigIntegerField(primary_key=True)
     last_seq = models.PositiveBigIntegerField(default=0)
     last_hash = models.CharField(max_length=64, default="0" * 64)
-
-    class Meta:
-        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="audit_head_singleton")]
+    key_id = models.CharField(max_length=16, blank=True)
 
     def __str__(self) -> str:
-        return f"audit chain head #{self.last_seq}"
+        return f"audit chain {self.id} head #{self.last_seq}"
+
+
+class AuditKeyPeriod(models.Model):
+    """When an audit key was in use: begun by its first event, ended by the first event of the next key.
+
+    A record for the people who keep the keys: which key (by id, never the key) verifies which events.
+    """
+
+    key_id = models.CharField(max_length=16, unique=True)
+    started_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["started_at"]
+
+    def __str__(self) -> str:
+        return f"audit key {self.key_id}"

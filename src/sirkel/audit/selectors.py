@@ -12,5 +12,5 @@ def case_access_log(*, case_id: int) -> QuerySet[AuditEvent]:
     return (
         AuditEvent.objects.filter(object_type="case", object_id=str(case_id))
         .select_related("actor")
-        .order_by("-seq")
+        .order_by("-id")
     )

@@ -1,20 +1,19 @@
-"""Writing and verifying the audit chain."""
+"""Writing the audit chains: one per service and a global one, each event an HMAC over its predecessor."""
 
 from __future__ import annotations
 
 import contextlib
 import contextvars
-import hashlib
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection, transaction
 from django.utils import timezone
 
-from sirkel.audit.models import AuditChainHead, AuditEvent
+from sirkel.audit.keys import AuditKey, keyring
+from sirkel.audit.models import GLOBAL_CHAIN, AuditChainHead, AuditEvent, AuditKeyPeriod
 
 if TYPE_CHECKING:
     from sirkel.accounts.models import Service, User
@@ -22,63 +21,57 @@ if TYPE_CHECKING:
 GENESIS_HASH = "0" * 64
 
 
-def _canonical(
-    *,
-    seq: int,
-    created_at: datetime,
-    actor_id: int | None,
-    actor_username: str,
-    service_id: int | None,
-    action: str,
-    object_type: str,
-    object_id: str,
-    reason: str,
-    detail: dict[str, Any],
-    prev_hash: str,
-) -> bytes:
+def chain_of(service_id: int | None) -> int:
+    """The chain an event of this service belongs to: the service's id, or the global chain."""
+    return service_id if service_id is not None else GLOBAL_CHAIN
+
+
+def _canonical(event: AuditEvent) -> bytes:
     payload = {
-        "seq": seq,
-        "created_at": created_at.astimezone(UTC).isoformat(timespec="microseconds"),
-        "actor": actor_id,
-        "actor_username": actor_username,
-        "service": service_id,
-        "action": action,
-        "object_type": object_type,
-        "object_id": object_id,
-        "reason": reason,
-        "detail": detail,
-        "prev_hash": prev_hash,
+        "chain": event.chain,
+        "seq": event.seq,
+        "created_at": event.created_at.astimezone(UTC).isoformat(timespec="microseconds"),
+        "actor": event.actor_id,
+        "actor_username": event.actor_username,
+        "service": event.service_id,
+        "action": event.action,
+        "object_type": event.object_type,
+        "object_id": event.object_id,
+        "reason": event.reason,
+        "detail": event.detail,
+        "key_id": event.key_id,
+        "prev_hash": event.prev_hash,
     }
     return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-def compute_hash(event: AuditEvent) -> str:
-    return hashlib.sha256(
-        _canonical(
-            seq=event.seq,
-            created_at=event.created_at,
-            actor_id=event.actor_id,
-            actor_username=event.actor_username,
-            service_id=event.service_id,
-            action=event.action,
-            object_type=event.object_type,
-            object_id=event.object_id,
-            reason=event.reason,
-            detail=event.detail,
-            prev_hash=event.prev_hash,
-        )
-    ).hexdigest()
+def compute_hash(event: AuditEvent, *, key: AuditKey | None = None) -> str:
+    """The event's HMAC-SHA256 under `key` (by default the key its `key_id` names; KeyError if unknown)."""
+    if key is None:
+        key = keyring().by_id[event.key_id]
+    return key.mac(_canonical(event))
 
 
 _HEAD_TABLE = AuditChainHead._meta.db_table
 _EVENT_TABLE = AuditEvent._meta.db_table
-_SELECT_HEAD = f"SELECT last_seq, last_hash FROM {_HEAD_TABLE} WHERE id = 1"  # noqa: S608 - constant names
-_INSERT_EVENT = (
-    f"INSERT INTO {_EVENT_TABLE} (seq, created_at, actor_id, actor_username, service_id, action,"  # noqa: S608
-    " object_type, object_id, reason, detail, prev_hash, hash)"
-    " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+_PERIOD_TABLE = AuditKeyPeriod._meta.db_table
+# Constant table names only below: no value is ever formatted into the SQL.
+_SELECT_HEAD = f"SELECT last_seq, last_hash, key_id FROM {_HEAD_TABLE} WHERE id = %s"  # noqa: S608
+_CREATE_HEAD = (
+    f"INSERT INTO {_HEAD_TABLE} (id, last_seq, last_hash, key_id) VALUES (%s, 0, %s, '')"  # noqa: S608
+    " ON CONFLICT (id) DO NOTHING"
 )
-_UPDATE_HEAD = f"UPDATE {_HEAD_TABLE} SET last_seq = %s, last_hash = %s WHERE id = 1"  # noqa: S608
+_INSERT_EVENT = (
+    f"INSERT INTO {_EVENT_TABLE} (chain, seq, created_at, actor_id, actor_username, service_id,"  # noqa: S608
+    " action, object_type, object_id, reason, detail, key_id, prev_hash, hash)"
+    " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+)
+_UPDATE_HEAD = f"UPDATE {_HEAD_TABLE} SET last_seq = %s, last_hash = %s, key_id = %s WHERE id = %s"  # noqa: S608
+_START_PERIOD = (
+    f"INSERT INTO {_PERIOD_TABLE} (key_id, started_at, ended_at) VALUES (%s, %s, NULL)"  # noqa: S608
+    " ON CONFLICT (key_id) DO NOTHING"
+)
+_END_PERIODS = f"UPDATE {_PERIOD_TABLE} SET ended_at = %s WHERE ended_at IS NULL AND key_id <> %s"  # noqa: S608
 
 
 # The channel a request came through, when it is not the pages: the REST API sets it for the request, so
@@ -115,7 +108,8 @@ def record_event(
     reason: str = "",
     detail: dict[str, Any] | None = None,
 ) -> AuditEvent:
-    """Append one event to the chain, inside the caller's transaction.
+    """Append one event to its service's chain (the global one without a service), inside the caller's
+    transaction.
 
     Call it from the service function that reads or writes the case data, so the event commits or
     rolls back together with the change.
@@ -125,20 +119,24 @@ def record_event(
     if via:
         detail = {**(detail or {}), **via}
     signed_in = actor is not None and actor.is_authenticated
+    chain = chain_of(service_id)
+    key = keyring().current
     # Joins the caller's transaction without a savepoint: the event and the change commit together.
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
-        # Every audited request passes through here, so the three statements are written as plain SQL:
-        # the ORM's query compiler cost more than the statements themselves (see bench/README.md).
-        # Locking the head row orders concurrent writers (SQLite serialises writers anyway).
+        # Every audited request passes through here, so the statements are written as plain SQL: the
+        # ORM's query compiler cost more than the statements themselves (see bench/README.md). Locking
+        # the chain's head row orders concurrent writers of this chain only (SQLite serialises writers
+        # anyway); other services' chains are written in parallel.
         select_head = _SELECT_HEAD + (" FOR UPDATE" if connection.features.has_select_for_update else "")
-        cursor.execute(select_head)
+        cursor.execute(select_head, [chain])
         row = cursor.fetchone()
-        if row is None:
-            AuditChainHead.objects.get_or_create(id=1)
-            cursor.execute(select_head)
+        if row is None:  # the chain's first event; a concurrent first writer may create it too
+            cursor.execute(_CREATE_HEAD, [chain, GENESIS_HASH])
+            cursor.execute(select_head, [chain])
             row = cursor.fetchone()
-        last_seq, last_hash = row
+        last_seq, last_hash, head_key_id = row
         event = AuditEvent(
+            chain=chain,
             seq=last_seq + 1,
             created_at=timezone.now(),
             actor=actor if signed_in else None,
@@ -149,11 +147,20 @@ def record_event(
             object_id=str(object_id),
             reason=reason,
             detail=detail or {},
+            key_id=key.key_id,
             prev_hash=last_hash,
         )
-        event.hash = compute_hash(event)
         ops = connection.ops
+        if head_key_id != key.key_id:
+            # The chain's first event under this key: the first in any chain begins the key's period
+            # and ends the previous key's, in the same transaction as the event.
+            created_at = ops.adapt_datetimefield_value(event.created_at)
+            cursor.execute(_START_PERIOD, [key.key_id, created_at])
+            if cursor.rowcount == 1:
+                cursor.execute(_END_PERIODS, [created_at, key.key_id])
+        event.hash = compute_hash(event, key=key)
         params = [
+            event.chain,
             event.seq,
             ops.adapt_datetimefield_value(event.created_at),
             event.actor_id,
@@ -164,6 +171,7 @@ def record_event(
             event.object_id,
             event.reason,
             ops.adapt_json_value(event.detail, None),
+            event.key_id,
             event.prev_hash,
             event.hash,
         ]
@@ -175,40 +183,5 @@ def record_event(
             event.pk = ops.last_insert_id(cursor, AuditEvent._meta.db_table, "id")
         event._state.adding = False
         event._state.db = connection.alias
-        cursor.execute(_UPDATE_HEAD, [event.seq, event.hash])
+        cursor.execute(_UPDATE_HEAD, [event.seq, event.hash, key.key_id, chain])
     return event
-
-
-@dataclass(frozen=True)
-class VerifyResult:
-    ok: bool
-    checked: int
-    first_bad_seq: int | None = None
-    problem: str = ""
-
-
-def verify_chain(*, batch_size: int = 2000) -> VerifyResult:
-    """Walk the chain in order and report the first event that does not fit."""
-    expected_seq = 1
-    expected_prev = GENESIS_HASH
-    checked = 0
-    for event in AuditEvent.objects.order_by("id").iterator(chunk_size=batch_size):
-        if event.seq != expected_seq:
-            return VerifyResult(
-                False, checked, event.seq, f"expected event #{expected_seq}, found #{event.seq}"
-            )
-        if event.prev_hash != expected_prev:
-            return VerifyResult(False, checked, event.seq, "does not follow the previous event")
-        if compute_hash(event) != event.hash:
-            return VerifyResult(False, checked, event.seq, "content was altered")
-        expected_prev = event.hash
-        expected_seq += 1
-        checked += 1
-    head = AuditChainHead.objects.filter(id=1).first()
-    last_seq = head.last_seq if head else 0
-    last_hash = head.last_hash if head else GENESIS_HASH
-    if last_seq != checked or last_hash != expected_prev:
-        return VerifyResult(
-            False, checked, checked + 1, f"the chain ends at #{checked} but should end at #{last_seq}"
-        )
-    return VerifyResult(True, checked)

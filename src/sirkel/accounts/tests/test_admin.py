@@ -263,5 +263,5 @@ def test_an_administrator_sees_and_revokes_api_tokens_but_cannot_make_or_edit_th
     client.post("/admin/accounts/apitoken/", {"action": "revoke", "_selected_action": [token.pk]})
     assert active_token(secret=secret) is None
     assert ApiToken.objects.get(pk=token.pk).revoked_at is not None
-    event = AuditEvent.objects.filter(object_type="api_token", action="delete").latest("seq")
+    event = AuditEvent.objects.filter(object_type="api_token", action="delete").latest("id")
     assert event.actor == superuser and event.detail["owner"] == caseworker.pk

@@ -137,7 +137,7 @@ def test_second_run_the_same_day_sends_nothing_again(
     run()
     run()
     assert len(mail.outbox) == 1
-    events = list(AuditEvent.objects.filter(object_type="reminders").order_by("seq"))
+    events = list(AuditEvent.objects.filter(object_type="reminders").order_by("id"))
     assert [e.detail["sent"] for e in events] == [1, 0]
     assert events[1].detail["already_sent_today"] == 1
 

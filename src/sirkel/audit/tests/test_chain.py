@@ -11,7 +11,8 @@ from django.db import connection
 
 from sirkel.accounts.models import Service, User
 from sirkel.audit.models import AppendOnlyError, AuditChainHead, AuditEvent
-from sirkel.audit.services import GENESIS_HASH, record_event, verify_chain
+from sirkel.audit.services import GENESIS_HASH, record_event
+from sirkel.audit.verification import verify_chain
 
 
 @pytest.fixture
@@ -92,10 +93,11 @@ def test_verify_finds_reordered_events(chain: list[AuditEvent]) -> None:
 def test_verify_finds_an_event_inserted_out_of_order(chain: list[AuditEvent]) -> None:
     forged = chain[2]
     raw(
-        "INSERT INTO audit_auditevent (seq, created_at, actor_id, actor_username, service_id, action,"
-        " object_type, object_id, reason, detail, prev_hash, hash)"
-        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
+        "INSERT INTO audit_auditevent (chain, seq, created_at, actor_id, actor_username, service_id, action,"
+        " object_type, object_id, reason, detail, key_id, prev_hash, hash)"
+        " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
         [
+            forged.chain,
             6,
             forged.created_at,
             forged.actor_id,
@@ -106,6 +108,7 @@ def test_verify_finds_an_event_inserted_out_of_order(chain: list[AuditEvent]) ->
             "77",
             "",
             "{}",
+            forged.key_id,
             forged.prev_hash,
             forged.hash,
         ],

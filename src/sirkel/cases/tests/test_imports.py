@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from sirkel.accounts.models import Service, User
 from sirkel.audit.models import AuditEvent
-from sirkel.audit.services import verify_chain
+from sirkel.audit.verification import verify_chain
 from sirkel.cases.imports import COLUMNS, check_file, import_measures
 from sirkel.cases.models import (
     Case,

@@ -14,7 +14,7 @@ from django.db.models import Count
 
 from sirkel.accounts.models import Membership, Role, Service, User
 from sirkel.audit.models import AuditAction, AuditEvent
-from sirkel.audit.services import verify_chain
+from sirkel.audit.verification import verify_chain
 from sirkel.cases.models import Case, CaseAssignment
 from sirkel.demo.generate import REFERENCE_DATE, SERVICE_PREFIX, GenerateResult, dataset_digest, generate
 from sirkel.taxonomy.loader import reference_tables

@@ -11,7 +11,7 @@ from sirkel.accounts.models import Membership, Role, Service, User
 from sirkel.actions.models import Action, ActionReview, ActionStatus
 from sirkel.actions.selectors.due import OPEN_MEASURE_STATUSES, overdue_q, today
 from sirkel.audit.models import AuditEvent
-from sirkel.audit.services import verify_chain
+from sirkel.audit.verification import verify_chain
 from sirkel.cases.access import series_access
 from sirkel.cases.models import (
     Case,

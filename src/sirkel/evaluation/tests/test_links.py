@@ -179,7 +179,7 @@ def test_the_holder_marks_their_own_action_done_and_not_anyone_elses(world: Link
     link, _token = _actions_link(w)
     done = links.mark_action_done(link=link, action_id=w.mothers[0].pk)
     assert done.status == ActionStatus.DONE
-    event = AuditEvent.objects.filter(object_type="action", object_id=str(done.pk)).latest("seq")
+    event = AuditEvent.objects.filter(object_type="action", object_id=str(done.pk)).latest("id")
     assert event.actor_id is None and event.detail["via"] == "link" and event.detail["link"] == link.pk
     with pytest.raises(PermissionDenied):
         links.mark_action_done(link=link, action_id=w.aunts.pk)

@@ -69,7 +69,7 @@ def test_done_marks_the_action_done_as_the_link(world: LinkWorld) -> None:
     assert client.post(_url(token), {"action": w.aunts.pk}).status_code == 404
     w.aunts.refresh_from_db()
     assert w.aunts.status == ActionStatus.OPEN
-    event = AuditEvent.objects.filter(object_type="action", object_id=str(w.mothers[0].pk)).latest("seq")
+    event = AuditEvent.objects.filter(object_type="action", object_id=str(w.mothers[0].pk)).latest("id")
     assert event.actor_id is None and event.detail["link"] == link.pk
 
 

@@ -581,7 +581,7 @@ def test_every_read_is_audited_as_the_network_pages_are_and_marked_as_through_th
         before = AuditEvent.objects.count()
         assert client.get(url).status_code == 200, url
         assert AuditEvent.objects.count() == before + 1, url
-        event = AuditEvent.objects.order_by("-seq").first()
+        event = AuditEvent.objects.order_by("-id").first()
         assert event is not None
         assert (event.actor, event.action, event.object_type) == (caseworker, AuditAction.VIEW, "case")
         assert event.object_id == str(case.pk)

@@ -243,7 +243,7 @@ def test_a_full_registration_round_trips_through_the_form(project: Project, rese
     assert client.post(_code_url(a), {"action": "reopen"}).status_code == 302
     registration.refresh_from_db()
     assert registration.submitted_at is None
-    events = AuditEvent.objects.filter(object_type="research_registration").order_by("seq")
+    events = AuditEvent.objects.filter(object_type="research_registration").order_by("id")
     assert [(e.action, e.detail["finished"]) for e in events] == [
         ("create", False),
         ("update", True),

@@ -98,7 +98,7 @@ def test_a_linked_registration_exports_with_none_of_the_case_s_names_or_numbers(
     ):
         assert secret not in everything, secret
     assert "[mormor]" in everything and "[barnet]" in everything and "2024-03" in everything
-    event = AuditEvent.objects.filter(object_type="research_export").latest("seq")
+    event = AuditEvent.objects.filter(object_type="research_export").latest("id")
     assert event.detail["registrations"] == 1 and event.detail["formats"] == [fmt]
 
 
