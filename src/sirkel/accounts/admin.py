@@ -1,19 +1,35 @@
 """Administrators manage services, users and memberships in Django's admin.
 
-Case data is deliberately not registered here: it is reached only through the audited case pages.
+Case data is deliberately not registered here: it is reached only through the audited case pages. Every
+membership made, changed or removed here (also through a user's page, or by deleting a user) is recorded in
+its service's audit chain, in the transaction of the change.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db import transaction
 from django.db.models import QuerySet
+from django.forms import BaseModelForm
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from sirkel.accounts.models import ApiToken, Membership, Service, User
+from sirkel.accounts.services import MembershipState, membership_state, record_membership_changes
 from sirkel.accounts.tokens import revoke_tokens
+
+
+def _record(
+    request: HttpRequest, before: MembershipState, after: MembershipState, *, global_chain: bool = False
+) -> None:
+    user = request.user
+    if not isinstance(user, User):  # the admin site lets only signed-in staff this far
+        raise PermissionError("membership changes need a signed-in administrator")
+    record_membership_changes(acting_user=user, before=before, after=after, global_chain=global_chain)
 
 
 class MembershipInline(admin.TabularInline[Membership, User]):
@@ -26,6 +42,20 @@ class MembershipInline(admin.TabularInline[Membership, User]):
 class ServiceAdmin(admin.ModelAdmin[Service]):
     list_display = ["name", "municipality_numbers", "population", "phone"]
     search_fields = ["name", "municipality_numbers"]
+
+    # A service goes only while its audit chain is empty (its events protect it), so the memberships that
+    # go with it are recorded in the global chain.
+    def delete_model(self, request: HttpRequest, obj: Service) -> None:
+        with transaction.atomic():
+            before = membership_state(service_ids=[obj.pk])
+            super().delete_model(request, obj)
+            _record(request, before, {}, global_chain=True)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Service]) -> None:
+        with transaction.atomic():
+            before = membership_state(service_ids=list(queryset.values_list("pk", flat=True)))
+            super().delete_queryset(request, queryset)
+            _record(request, before, {}, global_chain=True)
 
 
 @admin.register(User)
@@ -54,6 +84,26 @@ class UserAdmin(DjangoUserAdmin[User]):
             return False
         return super().has_delete_permission(request, obj)
 
+    def save_related(
+        self, request: HttpRequest, form: BaseModelForm[User], formsets: Any, change: bool
+    ) -> None:
+        # The user's memberships are edited inline: compare them before and after the formsets save.
+        before = membership_state(user_ids=[form.instance.pk])
+        super().save_related(request, form, formsets, change)
+        _record(request, before, membership_state(user_ids=[form.instance.pk]))
+
+    def delete_model(self, request: HttpRequest, obj: User) -> None:
+        with transaction.atomic():
+            before = membership_state(user_ids=[obj.pk])
+            super().delete_model(request, obj)
+            _record(request, before, {})
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        with transaction.atomic():
+            before = membership_state(user_ids=list(queryset.values_list("pk", flat=True)))
+            super().delete_queryset(request, queryset)
+            _record(request, before, {})
+
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin[Membership]):
@@ -61,6 +111,26 @@ class MembershipAdmin(admin.ModelAdmin[Membership]):
     list_filter = ["role", "service"]
     search_fields = ["user__username", "user__first_name", "user__last_name", "service__name"]
     autocomplete_fields = ["user", "service"]
+
+    def save_model(
+        self, request: HttpRequest, obj: Membership, form: BaseModelForm[Membership], change: bool
+    ) -> None:
+        with transaction.atomic():
+            before = membership_state(membership_ids=[obj.pk]) if obj.pk else {}
+            super().save_model(request, obj, form, change)
+            _record(request, before, membership_state(membership_ids=[obj.pk]))
+
+    def delete_model(self, request: HttpRequest, obj: Membership) -> None:
+        with transaction.atomic():
+            before = membership_state(membership_ids=[obj.pk])
+            super().delete_model(request, obj)
+            _record(request, before, {})
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Membership]) -> None:
+        with transaction.atomic():
+            before = membership_state(membership_ids=list(queryset.values_list("pk", flat=True)))
+            super().delete_queryset(request, queryset)
+            _record(request, before, {})
 
 
 TOKEN_COLUMNS: tuple[str, ...] = (

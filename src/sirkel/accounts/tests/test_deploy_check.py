@@ -1,4 +1,5 @@
-"""Production settings pass Django's deployment checklist and refuse to start without a secret key."""
+"""Production settings pass Django's deployment checklist and refuse to start without a secret key or an
+audit key."""
 
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ def production_env(tmp_path: Path, **overrides: str) -> dict[str, str]:
     env.update(
         SIRKEL_ENV="production",
         SIRKEL_SECRET_KEY=secrets.token_urlsafe(64),
+        SIRKEL_AUDIT_KEY=secrets.token_hex(32),
         SIRKEL_ALLOWED_HOSTS="sirkel.example.no",
         DATABASE_URL="postgres://postgres@127.0.0.1:5432/sirkel",
         SIRKEL_VAR_DIR=str(tmp_path),
@@ -82,3 +84,31 @@ def test_production_with_a_short_secret_key_refuses_to_start(tmp_path: Path) -> 
 
     assert result.returncode != 0
     assert "SIRKEL_SECRET_KEY must be at least 50 random characters" in result.stderr
+
+
+def test_production_without_an_audit_key_refuses_to_start(tmp_path: Path) -> None:
+    env = production_env(tmp_path)
+    del env["SIRKEL_AUDIT_KEY"]
+
+    result = run(sirkel_command("check"), env, tmp_path)
+
+    assert result.returncode != 0
+    assert "SIRKEL_AUDIT_KEY or SIRKEL_AUDIT_KEY_FILE must be set in production" in result.stderr
+
+
+def test_production_starts_with_the_audit_key_in_a_file(tmp_path: Path) -> None:
+    key_file = tmp_path / "audit.key"
+    key_file.write_text(secrets.token_hex(32) + "\n", encoding="utf-8")
+    env = production_env(tmp_path, SIRKEL_AUDIT_KEY_FILE=str(key_file))
+    del env["SIRKEL_AUDIT_KEY"]
+
+    result = run(sirkel_command("check"), env, tmp_path)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_production_refuses_a_short_audit_key(tmp_path: Path) -> None:
+    result = run(sirkel_command("check"), production_env(tmp_path, SIRKEL_AUDIT_KEY="abcd" * 8), tmp_path)
+
+    assert result.returncode != 0
+    assert "SIRKEL_AUDIT_KEY must be at least 32 random bytes" in result.stderr
