@@ -60,7 +60,8 @@ def rechain(apps, schema_editor):
     event_model = apps.get_model("audit", "AuditEvent")
     head_model = apps.get_model("audit", "AuditChainHead")
     period_model = apps.get_model("audit", "AuditKeyPeriod")
-    events = event_model.objects.using(db).order_by("id")
+    # The base manager: a plain one, also when the current models are passed (the app's refuses updates).
+    events = event_model._base_manager.using(db).order_by("id")
     problem = verify_legacy_chain(events, head_model.objects.using(db).filter(id=1).first())
     if problem:
         raise RuntimeError(
@@ -77,10 +78,10 @@ def rechain(apps, schema_editor):
         heads[chain] = (event.seq, event.hash)
         batch.append(event)
         if len(batch) >= 1000:
-            event_model.objects.using(db).bulk_update(batch, ["chain", "seq", "prev_hash", "key_id", "hash"])
+            event_model._base_manager.using(db).bulk_update(batch, ["chain", "seq", "prev_hash", "key_id", "hash"])
             batch = []
     if batch:
-        event_model.objects.using(db).bulk_update(batch, ["chain", "seq", "prev_hash", "key_id", "hash"])
+        event_model._base_manager.using(db).bulk_update(batch, ["chain", "seq", "prev_hash", "key_id", "hash"])
     head_model.objects.using(db).all().delete()
     head_model.objects.using(db).bulk_create(
         head_model(id=chain, last_seq=seq, last_hash=last_hash, key_id=key.key_id)
