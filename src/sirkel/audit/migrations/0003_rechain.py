@@ -65,7 +65,7 @@ def rechain(apps, schema_editor):
     problem = verify_legacy_chain(events, head_model.objects.using(db).filter(id=1).first())
     if problem:
         raise RuntimeError(
-            f"The audit chain does not verify ({problem}); it is not re-chained. Nothing was changed."
+            f"The audit chain does not verify ({problem}); it is not re-chained and no event was changed."
         )
     key = keyring().current
     heads = {}
@@ -78,10 +78,14 @@ def rechain(apps, schema_editor):
         heads[chain] = (event.seq, event.hash)
         batch.append(event)
         if len(batch) >= 1000:
-            event_model._base_manager.using(db).bulk_update(batch, ["chain", "seq", "prev_hash", "key_id", "hash"])
+            event_model._base_manager.using(db).bulk_update(
+                batch, ["chain", "seq", "prev_hash", "key_id", "hash"]
+            )
             batch = []
     if batch:
-        event_model._base_manager.using(db).bulk_update(batch, ["chain", "seq", "prev_hash", "key_id", "hash"])
+        event_model._base_manager.using(db).bulk_update(
+            batch, ["chain", "seq", "prev_hash", "key_id", "hash"]
+        )
     head_model.objects.using(db).all().delete()
     head_model.objects.using(db).bulk_create(
         head_model(id=chain, last_seq=seq, last_hash=last_hash, key_id=key.key_id)

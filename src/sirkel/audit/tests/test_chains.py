@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+
 import pytest
 from django.apps import apps
 from django.core.management import call_command
@@ -75,7 +76,11 @@ def test_every_broken_chain_is_named(caseworker: User, service: Service, other_s
 
 @pytest.mark.django_db
 def test_a_services_trail_is_exported_alone_and_verifies_alone(
-    caseworker: User, service: Service, other_service: Service, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    caseworker: User,
+    service: Service,
+    other_service: Service,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     interleave(caseworker, [service, other_service], 3)
     trail = tmp_path / "trail.jsonl"
@@ -139,8 +144,8 @@ def legacy_chain(actor: User, services: list[Service | None]) -> None:
         )
         event.hash = rechain_migration.legacy_hash(event)
         raw(
-            "INSERT INTO audit_auditevent (chain, seq, created_at, actor_id, actor_username, service_id, action,"
-            " object_type, object_id, reason, detail, key_id, prev_hash, hash)"
+            "INSERT INTO audit_auditevent (chain, seq, created_at, actor_id, actor_username, service_id,"
+            " action, object_type, object_id, reason, detail, key_id, prev_hash, hash)"
             " VALUES (0, %s, %s, %s, %s, %s, 'view', 'case', %s, '', %s, '', %s, %s)",
             [
                 event.seq,
@@ -155,7 +160,10 @@ def legacy_chain(actor: User, services: list[Service | None]) -> None:
             ],
         )
         prev_hash = event.hash
-    raw("INSERT INTO audit_auditchainhead (id, last_seq, last_hash, key_id) VALUES (1, %s, %s, '')", [seq, prev_hash])
+    raw(
+        "INSERT INTO audit_auditchainhead (id, last_seq, last_hash, key_id) VALUES (1, %s, %s, '')",
+        [seq, prev_hash],
+    )
 
 
 @pytest.mark.django_db
@@ -180,7 +188,9 @@ def test_the_migration_rechains_a_verified_single_chain_per_service(
 
 
 @pytest.mark.django_db
-def test_the_migration_refuses_to_rechain_a_chain_that_does_not_verify(caseworker: User, service: Service) -> None:
+def test_the_migration_refuses_to_rechain_a_chain_that_does_not_verify(
+    caseworker: User, service: Service
+) -> None:
     legacy_chain(caseworker, [service, service, None])
     raw("UPDATE audit_auditevent SET object_id = '999' WHERE seq = 2", [])
     before = list(AuditEvent.objects.order_by("id").values_list("chain", "seq", "hash"))
@@ -223,4 +233,6 @@ def test_services_write_their_chains_in_parallel(
     assert result.ok, result.problems
     assert result.checked == 48 and result.chains == 3
     for chain in (service.pk, other_service.pk, GLOBAL_CHAIN):
-        assert sorted(AuditEvent.objects.filter(chain=chain).values_list("seq", flat=True)) == list(range(1, 17))
+        assert sorted(AuditEvent.objects.filter(chain=chain).values_list("seq", flat=True)) == list(
+            range(1, 17)
+        )

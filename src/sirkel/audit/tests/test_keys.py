@@ -101,7 +101,9 @@ def test_rotation_records_each_keys_period_and_verifies_old_events_with_the_old_
 ) -> None:
     id_1, id_2 = key_id(bytes.fromhex(KEY_1)), key_id(base64.b64decode(KEY_2))
     settings.SIRKEL_AUDIT_KEY = KEY_1
-    first = view(caseworker, service) + [record_event(actor=None, service=None, action="list", object_type="x")]
+    first = view(caseworker, service) + [
+        record_event(actor=None, service=None, action="list", object_type="x")
+    ]
     (period_1,) = AuditKeyPeriod.objects.all()
     assert (period_1.key_id, period_1.started_at, period_1.ended_at) == (id_1, first[0].created_at, None)
 

@@ -43,17 +43,25 @@ def test_an_altered_row_with_every_later_hash_recomputed_without_the_key_fails_v
 @pytest.mark.django_db
 def test_the_key_id_cannot_be_swapped_for_an_unknown_one(caseworker: User, service: Service) -> None:
     write_events(caseworker, service, 3)
-    raw("UPDATE audit_auditevent SET key_id = %s WHERE chain = %s AND seq = 2", ["feedfacefeedface", service.pk])
+    raw(
+        "UPDATE audit_auditevent SET key_id = %s WHERE chain = %s AND seq = 2",
+        ["feedfacefeedface", service.pk],
+    )
     result = verify_chain()
     assert (result.chain, result.first_bad_seq) == (service.pk, 2)
     assert "feedfacefeedface" in result.problem and "not configured" in result.problem
 
 
 @pytest.mark.django_db
-def test_an_event_moved_to_another_chain_fails(caseworker: User, service: Service, other_service: Service) -> None:
+def test_an_event_moved_to_another_chain_fails(
+    caseworker: User, service: Service, other_service: Service
+) -> None:
     write_events(caseworker, service, 2)
     write_events(caseworker, other_service, 2)
-    raw("UPDATE audit_auditevent SET chain = %s WHERE chain = %s AND seq = 2", [other_service.pk + 1000, service.pk])
+    raw(
+        "UPDATE audit_auditevent SET chain = %s WHERE chain = %s AND seq = 2",
+        [other_service.pk + 1000, service.pk],
+    )
     result = verify_chain()
     assert not result.ok
     assert {p.chain for p in result.problems} == {service.pk, other_service.pk + 1000}
@@ -72,13 +80,19 @@ def test_deleting_the_last_events_and_rewinding_the_head_verifies_alone_but_not_
     delete_last(chain=service.pk, count=2)
 
     call_command("audit", "verify")  # a shortened chain is still a valid chain: the anchor is what tells
-    with pytest.raises(CommandError, match=rf"chain service {service.pk}, event #5: anchored on .* deleted since"):
+    with pytest.raises(
+        CommandError, match=rf"chain service {service.pk}, event #5: anchored on .* deleted since"
+    ):
         call_command("audit", "verify", "--anchor", str(anchor))
 
 
 @pytest.mark.django_db
 def test_an_anchor_reports_chains_grown_or_begun_since(
-    caseworker: User, service: Service, other_service: Service, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    caseworker: User,
+    service: Service,
+    other_service: Service,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     write_events(caseworker, service, 2)
     anchor = tmp_path / "anchor.jsonl"
@@ -92,7 +106,9 @@ def test_an_anchor_reports_chains_grown_or_begun_since(
 
 
 @pytest.mark.django_db
-def test_every_anchor_of_an_appended_log_is_checked(caseworker: User, service: Service, tmp_path: Path) -> None:
+def test_every_anchor_of_an_appended_log_is_checked(
+    caseworker: User, service: Service, tmp_path: Path
+) -> None:
     anchor = tmp_path / "anchor.jsonl"
     write_events(caseworker, service, 2)
     call_command("audit", "anchor", "--output", str(anchor))
