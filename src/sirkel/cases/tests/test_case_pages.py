@@ -214,6 +214,7 @@ def test_case_list_query_count_does_not_grow_with_cases(
     client = client_for(caseworker)
     for _ in range(3):
         make_case(owner=caseworker, service=service, assigned=[consultant])
+    client.get(reverse("cases:list"))  # the list's first event begins the global audit chain: not per row
     few = _count_queries(client, reverse("cases:list"))
     for _ in range(20):
         make_case(owner=caseworker, service=service, assigned=[consultant])
