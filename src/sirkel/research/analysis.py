@@ -18,7 +18,7 @@ from typing import Any
 from sirkel.research import agreement
 from sirkel.research.blind import blind_registrations, finished_case_refs, table_registrations
 from sirkel.research.coding import COMPARED_TYPES, project_agreement, project_disagreements
-from sirkel.research.forms import Form, Question, answers_to, load_form
+from sirkel.research.forms import Form, Question, answers_to
 from sirkel.research.models import Project, Registration
 from sirkel.research.tables import MIN_CELL, Table, frequencies
 
@@ -33,8 +33,7 @@ RECONCILED_TYPES = ("text", "integer", "year", "month", "single", "multiple")  #
 
 def project_form(project: Project) -> Form:
     """The project's registration form (its `form_version`)."""
-    version = project.form_version
-    return load_form(version.definition, key=version.key, version=version.version)
+    return project.form_version.form()
 
 
 def csv_text(header: Sequence[str], records: Iterable[Sequence[object]]) -> str:

@@ -9,14 +9,14 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
 from sirkel.accounts.models import User
-from sirkel.audit.models import AuditAction
-from sirkel.audit.services import record_event
 from sirkel.cases.access import granted_cases_q
 from sirkel.cases.models import Case
-from sirkel.research.coding_services import own_registration, project_form, starting_prefill
+from sirkel.research.analysis import project_form
+from sirkel.research.coding_services import own_registration, starting_prefill
 from sirkel.research.forms import Form
 from sirkel.research.models import Assignment, Project, Registration
 from sirkel.research.prefill import Prefill
+from sirkel.research.selectors import record_project_view
 
 MAX_LISTED_CASES = 500  # the assigning form lists at most this many unassigned case files
 
@@ -126,17 +126,12 @@ def coding_page(*, user: User, slug: str, assignment_id: int) -> CodingPage:
     form = project_form(project)
     registration = own_registration(assignment=assignment)
     start = starting_prefill(assignment=assignment, form=form) if registration is None else None
-    record_event(
-        actor=user,
-        service=None,
-        action=AuditAction.VIEW,
-        object_type="research_project",
-        object_id=project.pk,
-        detail={
-            "page": "coding",
-            "assignment": assignment.pk,
-            "prefilled_from_case": assignment.linked_case_id if start is not None else None,
-        },
+    record_project_view(
+        user=user,
+        project=project,
+        page="coding",
+        assignment=assignment.pk,
+        prefilled_from_case=assignment.linked_case_id if start is not None else None,
     )
     return CodingPage(assignment, project, form, registration, start)
 

@@ -23,6 +23,7 @@ from sirkel.audit.models import AuditAction
 from sirkel.audit.services import record_event
 from sirkel.cases.access import research_grant_project
 from sirkel.cases.models import Case
+from sirkel.research.analysis import project_form
 from sirkel.research.forms import (
     Block,
     Form,
@@ -30,7 +31,6 @@ from sirkel.research.forms import (
     Question,
     compile_expression,
     evaluate,
-    load_form,
     normalise,
     validate,
 )
@@ -50,12 +50,6 @@ class FileRef(NamedTuple):
 def linked_case_ref(case: Case) -> str:
     """The case_ref a Sirkel case is coded under: its service and number, e.g. `S3-00012`."""
     return f"S{case.service_id}-{case.number:05d}"
-
-
-def project_form(project: Project) -> Form:
-    """The project's registration form, read from its version."""
-    version = project.form_version
-    return load_form(version.definition, key=version.key, version=version.version)
 
 
 def is_project_researcher(*, user: User, project: Project) -> bool:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from typing import Any
 
@@ -470,6 +470,13 @@ def _blocks(form: Form) -> Iterator[tuple[tuple[Block, ...], Block]]:
 
     for section in form.sections:
         yield from walk(section, ())
+
+
+@lru_cache(maxsize=64)
+def read_version(definition: str, key: str, version: int) -> Form:
+    """The form of a stored version, read once per process: a version's text never changes, and every
+    research page and export reads its project's form (a frozen `Form`, safe to share)."""
+    return load_form(definition, key=key, version=version)
 
 
 STUDY_FORM = "study-2023"

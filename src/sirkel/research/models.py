@@ -12,6 +12,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from sirkel.research.forms import Form, read_version
+
 ZIP_NAME = "export.zip"  # an export job's one download
 
 
@@ -33,6 +35,10 @@ class FormVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.key} v{self.version}"
+
+    def form(self) -> Form:
+        """This version's form (read once per process: a version is never changed)."""
+        return read_version(self.definition, self.key, self.version)
 
 
 class Project(models.Model):

@@ -22,7 +22,6 @@ from sirkel.audit.services import record_event
 from sirkel.cases.models import CaseAssignment
 from sirkel.network.models import NetworkMember
 from sirkel.research.export import ExportFormat, ExportRegistration, ExportResult, export
-from sirkel.research.forms import load_form
 from sirkel.research.models import Project
 from sirkel.research.scrub import Person
 
@@ -58,8 +57,7 @@ def export_project(
     progress: Callable[[int, int], None] | None = None,
     via: str = "command",
 ) -> ExportResult:
-    version = project.form_version
-    form = load_form(version.definition, key=version.key, version=version.version)
+    form = project.form_version.form()
     registrations = list(project.registrations.select_related("linked_case__caseworker").order_by("id"))
     case_ids = {r.linked_case_id for r in registrations if r.linked_case_id}
     people: dict[int, list[Person]] = {case_id: [] for case_id in case_ids}

@@ -279,14 +279,7 @@ def export_job_for_researcher(*, user: User, slug: str, job_id: int) -> ExportJo
     """An export job of the project `slug` for one of its researchers, else 404 (also for another
     project's job); the opening of its page recorded with one audit event."""
     job = _export_job(user=user, slug=slug, job_id=job_id)
-    record_event(
-        actor=user,
-        service=None,
-        action=AuditAction.VIEW,
-        object_type="research_project",
-        object_id=job.project_id,
-        detail={"page": "export_job", "job": job.pk},
-    )
+    record_project_view(user=user, project=job.project, page="export_job", job=job.pk)
     return job
 
 

@@ -83,7 +83,7 @@ def register_form(*, text: str, key: str, via: str = "command") -> RegisteredFor
     questions = sum(1 for _q in form.questions())
     with transaction.atomic():
         newest = FormVersion.objects.select_for_update().filter(key=key).order_by("-version").first()
-        if newest is not None and _same_form(load_form(newest.definition, key=key), form):
+        if newest is not None and _same_form(newest.form(), form):
             return RegisteredForm(newest, False, questions)
         expected = next_form_version(key=key)
         if form.version != expected:
@@ -269,7 +269,7 @@ def import_registrations(
             _("The project %(slug)s uses the form %(key)s.") % {"slug": project_slug, "key": version.key}
         )
     try:
-        form = load_form(version.definition, key=version.key, version=version.version)
+        form = version.form()
     except FormError as exc:
         raise ValidationError(str(exc)) from exc
     parsed, found = read_registrations(text, form)

@@ -17,6 +17,7 @@ from sirkel.accounts.models import Role, Service, User
 from sirkel.audit.models import AuditEvent
 from sirkel.cases.models import Case
 from sirkel.research import coding_services
+from sirkel.research.analysis import project_form
 from sirkel.research.coding_services import FileRef, StaleRegistration, linked_case_ref
 from sirkel.research.models import Assignment, Project, ProjectResearcher, Registration
 from sirkel.research.services import revoke_grant
@@ -206,9 +207,7 @@ def test_a_registration_of_a_linked_case_keeps_its_prefilled_paths_while_unchang
 ) -> None:
     decide(case=case, kind="network_meeting", decided_on=date(2025, 3, 4))
     assignment = _linked(project, researcher, case)
-    start = coding_services.starting_prefill(
-        assignment=assignment, form=coding_services.project_form(project)
-    )
+    start = coding_services.starting_prefill(assignment=assignment, form=project_form(project))
     assert start is not None and "sex" in start.paths and "decisions[1].measures" in start.paths
     answers = {**start.answers, "sex": "boy", "coder": "Researcher"}
     outcome = coding_services.save_registration(
@@ -252,10 +251,7 @@ def test_no_prefill_once_the_grant_is_revoked(
 ) -> None:
     assignment = _linked(project, researcher, case)
     revoke_grant(acting_user=leader, grant=project.grants.get(), reason="Project ended")
-    assert (
-        coding_services.starting_prefill(assignment=assignment, form=coding_services.project_form(project))
-        is None
-    )
+    assert coding_services.starting_prefill(assignment=assignment, form=project_form(project)) is None
     registration = coding_services.save_registration(
         acting_user=researcher,
         assignment=assignment,
