@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Iterable
 
 from django.core.paginator import Page, Paginator
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from sirkel.accounts.models import Role, User
@@ -14,6 +14,7 @@ from sirkel.accounts.selectors import service_ids_with_role
 from sirkel.audit.models import AuditAction
 from sirkel.audit.services import record_event
 from sirkel.cases.access import Basis, CaseAccess, case_access, visible_cases_q
+from sirkel.cases.flags import set_flags
 from sirkel.cases.models import (
     BreakGlassAccess,
     Case,
@@ -32,24 +33,19 @@ def get_case_for_user(
     audit_action: str = AuditAction.VIEW,
     require_edit: bool = False,
     part: str = "",
-    annotate: dict[str, Any] | None = None,
+    flags: Iterable[str] = (),
 ) -> tuple[Case, CaseAccess]:
     """The case and what the user may do with it, or 404 when they may not see it.
 
     Opening a case is recorded in the audit chain (as a break-glass read when that is the basis);
-    `part` names the part of the case that was read, e.g. "network". `annotate` adds expressions to
-    the one query that fetches the case (a page can learn there whether it needs further queries).
+    `part` names the part of the case that was read, e.g. "network". `flags` names more of
+    `cases.flags.FLAGS` to set on the case, in the one statement that asks whether it has assignments
+    (a page can learn there whether it needs further queries).
     """
-    case = (
-        Case.objects.select_related("service", "caseworker")
-        .annotate(
-            has_assignments=Exists(CaseAssignment.objects.filter(case=OuterRef("pk"))), **(annotate or {})
-        )
-        .filter(pk=case_id)
-        .first()
-    )
+    case = Case.objects.select_related("service", "caseworker").filter(pk=case_id).first()
     if case is None:
         raise Http404
+    set_flags(case, ("has_assignments", *flags))
     access = case_access(user=user, case=case)
     if not access.can_view or (require_edit and not access.can_edit):
         raise Http404
@@ -97,7 +93,8 @@ def list_cases(
     if caseworker_id:
         qs = qs.filter(caseworker_id=caseworker_id)
     if mine:
-        qs = qs.filter(Q(caseworker=user) | Q(assignments__user=user)).distinct()
+        assigned = CaseAssignment.objects.filter(user=user).values("case_id")
+        qs = qs.filter(Q(caseworker=user) | Q(pk__in=assigned))
     if target_group == "minority":
         qs = qs.filter(minority_background=True)
     elif target_group == "cognitive":

@@ -118,6 +118,9 @@ class Case(TimeStampedModel):
             models.Index(fields=["service", "phase"], name="case_service_phase_idx"),
             models.Index(fields=["caseworker", "phase"], name="case_caseworker_idx"),
             models.Index(fields=["service", "child_family_name"], name="case_service_name_idx"),
+            # The case list's order within a service (newest change first): a leader's page of a large
+            # service reads 25 index entries instead of sorting every case of the service.
+            models.Index(fields=["service", "updated_at", "id"], name="case_service_updated_idx"),
         ]
         verbose_name = _("case")
         verbose_name_plural = _("cases")
