@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from django.db import connection
+
 from sirkel.accounts.models import Membership, Role, Service, User
 
 _CACHE_ATTR = "_sirkel_roles"
+_ROLES_SQL = f"SELECT service_id, role FROM {Membership._meta.db_table} WHERE user_id = %s"  # noqa: S608
 
 
 def roles_by_service(*, user: User) -> dict[int, str]:
@@ -14,7 +17,11 @@ def roles_by_service(*, user: User) -> dict[int, str]:
         if not user.is_authenticated or not user.is_active:
             cached = {}
         else:
-            cached = dict(Membership.objects.filter(user=user).values_list("service_id", "role"))
+            # One plain statement: asked on every page, and the ORM spent ten times longer building it
+            # than the database took to answer.
+            with connection.cursor() as cursor:
+                cursor.execute(_ROLES_SQL, [user.pk])
+                cached = {service_id: role for service_id, role in cursor.fetchall()}
         setattr(user, _CACHE_ATTR, cached)
     return cached
 

@@ -6,7 +6,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Subquery
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -21,7 +20,7 @@ from sirkel.cases.access import CREATING_ROLES, WORKING_ROLES
 from sirkel.cases.forms import BreakGlassForm, CaseFilterForm, CaseForm, ServiceChoiceForm
 from sirkel.cases.history import case_history, plan_summary
 from sirkel.cases.imports import may_import_somewhere
-from sirkel.cases.models import Case, Decision, Innsyn, Measure, MeasurePlan, MeasureStatus, Phase
+from sirkel.cases.models import Case, MeasureStatus, Phase
 from sirkel.cases.services import break_glass, create_case, update_case
 from sirkel.core.forms import service_errors
 from sirkel.core.htmx import is_htmx
@@ -74,20 +73,11 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
 
 @login_required
 def case_detail(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
-    plan_row = MeasurePlan.objects.filter(case=OuterRef("pk"))
     with transaction.atomic():
         case, access = selectors.get_case_for_user(
             user=request.user,
             case_id=case_id,
-            annotate={
-                "has_measures": Exists(Measure.objects.filter(case=OuterRef("pk"))),
-                "has_decisions": Exists(Decision.objects.filter(case=OuterRef("pk"))),
-                "has_handovers": Exists(
-                    Innsyn.objects.filter(case=OuterRef("pk"), handed_over_on__isnull=False)
-                ),
-                "plan_version": Subquery(plan_row.values("version")[:1]),
-                "plan_next": Subquery(plan_row.values("next_evaluation_on")[:1]),
-            },
+            flags=("has_measures", "has_decisions", "has_handovers", "plan_version", "plan_next"),
         )
     # Measures: one query, and none for the many cases that have none.
     measures = selectors.measures_for_case(case=case) if case.has_measures else []  # type: ignore[attr-defined]

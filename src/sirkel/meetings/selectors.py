@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db import transaction
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db import connection, transaction
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -107,11 +107,21 @@ def series_led_by(*, user: User) -> list[Series]:
 
 
 def leads_or_is_trained(*, user: User) -> bool:
-    """Whether the user leads any measure or is an active trained meeting leader (for the menu)."""
-    # One query on every page that draws the menu (the bench watches it).
-    leads = Exists(Series.objects.filter(leader=OuterRef("pk")))
-    trained = Exists(TrainedLeader.objects.filter(user=OuterRef("pk"), active=True))
-    return User.objects.filter(pk=user.pk).filter(Q(leads) | Q(trained)).exists()
+    """Whether the user leads any measure or is an active trained meeting leader (for the menu).
+
+    Asked on every page that draws the menu, so it is one plain statement: the ORM took forty times
+    longer to build the same two `EXISTS` than the database took to answer them (a test checks that it
+    agrees with the ORM's form)."""
+    with connection.cursor() as cursor:
+        cursor.execute(_LEADS_OR_TRAINED_SQL, [user.pk, user.pk])
+        row = cursor.fetchone()
+    return bool(row and row[0])
+
+
+_LEADS_OR_TRAINED_SQL = (
+    f"SELECT EXISTS (SELECT 1 FROM {Series._meta.db_table} WHERE leader_id = %s)"  # noqa: S608 - table names
+    f" OR EXISTS (SELECT 1 FROM {TrainedLeader._meta.db_table} WHERE user_id = %s AND active)"
+)
 
 
 def leader_candidates(
