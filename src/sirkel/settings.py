@@ -117,7 +117,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "django.contrib.sessions.middleware.SessionMiddleware",
+    "sirkel.core.sessions.RefreshingSessionMiddleware",
     "sirkel.core.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -151,6 +151,10 @@ TEMPLATES = [
         },
     },
 ]
+
+# Form widgets are rendered with Jinja2 where Django has them in that form (the same HTML): a select with
+# its options costs a fifth of the Django template engine's includes per option (sirkel.core.form_renderer).
+FORM_RENDERER = "sirkel.core.form_renderer.JinjaFirstRenderer"
 
 DATABASES = {
     "default": dj_database_url.parse(
@@ -220,9 +224,11 @@ AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_IPWARE_PROXY_COUNT = envint("SIRKEL_PROXY_COUNT", 0)
 
-# Idle sessions expire: every request pushes the expiry forward, so the limit is idle time.
+# Idle sessions expire: a request pushes the expiry forward (at most once a minute, so that reading a
+# page writes no session: sirkel.core.sessions), so the limit is idle time.
+SESSION_ENGINE = "sirkel.core.sessions"
 SESSION_COOKIE_AGE = envint("SIRKEL_IDLE_MINUTES", 30) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

@@ -8,12 +8,15 @@ from datetime import datetime, timedelta
 import pytest
 from django.conf import settings
 from django.contrib.sessions.models import Session
+from django.db import connection
 from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from sirkel.accounts.models import User
 from sirkel.accounts.tests.helpers import session_user_id, sign_in
+from sirkel.core.sessions import REFRESH_SECONDS
 from sirkel.testing.fixtures import PASSWORD, client_for
 
 ACCOUNT = reverse("accounts:account")
@@ -145,9 +148,34 @@ def test_sign_in_gives_a_new_session_key(caseworker: User) -> None:
 
 
 def test_idle_expiry_is_configured() -> None:
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
     assert 0 < settings.SESSION_COOKIE_AGE <= 60 * 60
-    assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.db"
+    assert settings.SESSION_ENGINE == "sirkel.core.sessions"
+    assert "sirkel.core.sessions.RefreshingSessionMiddleware" in settings.MIDDLEWARE
+
+
+@pytest.mark.django_db
+def test_a_fresh_session_is_not_written_again_on_every_request(caseworker: User) -> None:
+    client = client_for(caseworker)
+    client.get(ACCOUNT)
+    stored = expire_date(client)
+
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(ACCOUNT).status_code == 200
+
+    assert not [q for q in ctx.captured_queries if "django_session" in q["sql"] and "UPDATE" in q["sql"]]
+    assert expire_date(client) == stored
+
+
+@pytest.mark.django_db
+def test_a_session_older_than_a_minute_is_pushed_forward(caseworker: User) -> None:
+    client = client_for(caseworker)
+    age = timedelta(seconds=settings.SESSION_COOKIE_AGE - REFRESH_SECONDS - 5)
+    Session.objects.filter(session_key=client.session.session_key).update(expire_date=timezone.now() + age)
+
+    assert client.get(ACCOUNT).status_code == 200
+
+    remaining = expire_date(client) - timezone.now()
+    assert remaining > timedelta(seconds=settings.SESSION_COOKIE_AGE - 5)
 
 
 @pytest.mark.django_db
