@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCH_VAR = ROOT / "var" / "bench"
 DB_PATH = BENCH_VAR / "bench.sqlite3"
 RESULTS = ROOT / "bench" / "results" / "latest.txt"
+NETWORK_PAGE = "network page (60 people)"
 
 
 def configure_environment() -> None:
@@ -138,6 +139,15 @@ def main(argv: list[str]) -> int:
     )
     assert case_ids, "the chosen caseworker owns no cases"
 
+    # The network page: a register of 60 people on another of the caseworker's cases (bench/network.py).
+    from bench.network import build_network
+
+    network_case_id = (
+        Case.objects.filter(caseworker=owner).order_by("number").values_list("pk", flat=True)[len(case_ids)]
+    )
+    network_case = Case.objects.get(pk=network_case_id)
+    network_people = build_network(owner=owner, case=network_case, seed=args.seed)
+
     client = Client()
     client.force_login(owner)
 
@@ -148,6 +158,7 @@ def main(argv: list[str]) -> int:
             "floor": [reverse(FLOOR_URL_NAME, args=[pk]) for pk in case_ids],
             "case page": [reverse("cases:detail", args=[pk]) for pk in case_ids],
             "case list": [reverse("cases:list")],
+            NETWORK_PAGE: [reverse("network:page", args=[network_case_id])],
         }
 
         def get(url: str) -> float:
@@ -167,7 +178,7 @@ def main(argv: list[str]) -> int:
                 get(urls[0])
             queries[name] = len(ctx.captured_queries)
             audit[name] = AuditEvent.objects.count() - before
-        if audit != {"floor": 0, "case page": 1, "case list": 1}:
+        if audit != {"floor": 0, "case page": 1, "case list": 1, NETWORK_PAGE: 1}:
             raise SystemExit(f"unexpected audit events per request: {audit}")
 
         for i in range(args.warmup):
@@ -211,6 +222,9 @@ def main(argv: list[str]) -> int:
     say(f"case list: {median_ms['case list']:.2f} ms")
     say(f"case list / floor ratio: {median_ms['case list'] / floor_ms:.2f}")
     say(f"case list queries: {queries['case list']}")
+    say(f"{NETWORK_PAGE}: {median_ms[NETWORK_PAGE]:.2f} ms ({network_people} people in the register)")
+    say(f"{NETWORK_PAGE} / floor ratio: {median_ms[NETWORK_PAGE] / floor_ms:.2f}")
+    say(f"{NETWORK_PAGE} queries: {queries[NETWORK_PAGE]}")
     if args.import_rows:
         from bench.imports import bench_import
 
