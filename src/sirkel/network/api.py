@@ -34,6 +34,7 @@ from sirkel.cases.api import case_for
 from sirkel.cases.models import Case
 from sirkel.core.types import UNCHANGED
 from sirkel.network import removal, selectors, services
+from sirkel.network.metrics import flat_metrics, metrics_for_snapshot
 from sirkel.network.models import (
     RINGS,
     ContactFrequency,
@@ -510,14 +511,25 @@ class NetworkSnapshotDetailSerializer(NetworkSnapshotSerializer):
         help_text="The network as it was when the snapshot was taken."
     )
 
+    metrics = serializers.SerializerMethodField(
+        help_text=(
+            "Every network metric of the snapshot by name, as the pages and the export's ego row compute "
+            "them (`network/metrics.py`); `null` where there is no value (a share of nobody)."
+        )
+    )
+
     class Meta(NetworkSnapshotSerializer.Meta):
-        fields = [*NetworkSnapshotSerializer.Meta.fields, "data"]
+        fields = [*NetworkSnapshotSerializer.Meta.fields, "data", "metrics"]
         read_only_fields = fields
 
     @extend_schema_field(NetworkSnapshotDataSerializer)
     def get_data(self, snapshot: NetworkSnapshot) -> dict[str, Any]:
         data: dict[str, Any] = snapshot.data
         return data
+
+    @extend_schema_field({"type": "object", "additionalProperties": {"type": "number", "nullable": True}})
+    def get_metrics(self, snapshot: NetworkSnapshot) -> dict[str, int | float | None]:
+        return flat_metrics(metrics_for_snapshot(snapshot.data))
 
 
 class NetworkSnapshotFilter(serializers.Serializer[dict[str, Any]]):

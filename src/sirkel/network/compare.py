@@ -19,9 +19,11 @@ from sirkel.network.metrics import (
     SUPPORT_TYPES,
     NetworkMetrics,
     SnapshotMember,
+    Turnover,
     choice_label,
     metrics_for_snapshot,
     snapshot_members,
+    turnover,
 )
 from sirkel.network.models import Sector, Side, SupportType
 
@@ -127,6 +129,7 @@ class Comparison:
     metrics_before: NetworkMetrics
     metrics_after: NetworkMetrics
     metric_rows: list[MetricRow]
+    turnover: Turnover
 
     @property
     def has_member_changes(self) -> bool:
@@ -196,20 +199,124 @@ def metric_rows(before: NetworkMetrics, after: NetworkMetrics) -> list[MetricRow
             before.reciprocal_share,
             after.reciprocal_share,
         ),
-        row("tie_count", _("Ties between the people"), "count", before.tie_count, after.tie_count),
+        row(
+            "mean_ring",
+            _("Average ring (1 is closest to the child)"),
+            "decimal",
+            before.mean_ring,
+            after.mean_ring,
+        ),
+        row(
+            "tie_count",
+            _("Ties between the people who know each other or are close"),
+            "count",
+            before.tie_count,
+            after.tie_count,
+        ),
+        row(
+            "conflict_ties",
+            _("Ties in conflict between the people"),
+            "count",
+            before.conflict_ties,
+            after.conflict_ties,
+        ),
+        row(
+            "broken_ties",
+            _("Broken contact between the people"),
+            "count",
+            before.broken_ties,
+            after.broken_ties,
+        ),
+        row(
+            "conflict_share",
+            _("Share of the ties between people in contact that are in conflict"),
+            "share",
+            before.conflict_share,
+            after.conflict_share,
+        ),
         row(
             "density",
-            _("How well the people know each other (density)"),
+            _("How well the people know each other (density, not counting conflict or broken contact)"),
             "share",
             before.density,
             after.density,
         ),
         row(
             "isolated",
-            _("People with no tie to anyone else in the network"),
+            _("People who know nobody else in the network (not counting conflict or broken contact)"),
             "count",
             before.isolated,
             after.isolated,
+        ),
+        row(
+            "components",
+            _("Separate groups among the people (components; conflict and broken contact do not link)"),
+            "count",
+            before.components,
+            after.components,
+        ),
+        row(
+            "largest_component",
+            _("People in the largest group"),
+            "count",
+            before.largest_component,
+            after.largest_component,
+        ),
+        row(
+            "mean_degree",
+            _("How many of the others each person knows or is close to, on average (mean degree)"),
+            "decimal",
+            before.mean_degree,
+            after.mean_degree,
+        ),
+        row(
+            "effective_size",
+            _("Contacts who do not overlap with each other (effective size, Burt)"),
+            "decimal",
+            before.effective_size,
+            after.effective_size,
+        ),
+        row(
+            "constraint",
+            _("How much the child's contacts hang together in one closed group (constraint, Burt)"),
+            "decimal",
+            before.constraint,
+            after.constraint,
+        ),
+        row(
+            "sector_iqv",
+            _("How evenly the people spread over the sectors (IQV)"),
+            "share",
+            before.sector_iqv,
+            after.sector_iqv,
+        ),
+        row(
+            "side_iqv",
+            _("How evenly the people spread over private and public network (IQV)"),
+            "share",
+            before.side_iqv,
+            after.side_iqv,
+        ),
+        row(
+            "support_iqv",
+            _("How evenly the support spreads over the kinds of support (IQV)"),
+            "share",
+            before.support_iqv,
+            after.support_iqv,
+        ),
+        row(
+            "ei_external",
+            _("Ties between the private and the public network (know each other or close)"),
+            "count",
+            before.ei_external,
+            after.ei_external,
+        ),
+        row(
+            "ei_index",
+            _("Ties across rather than within private and public network (E-I index, −1 to +1)"),
+            "decimal",
+            before.ei_index,
+            after.ei_index,
         ),
     ]
     return rows
@@ -254,4 +361,5 @@ def compare(before: Mapping[str, Any], after: Mapping[str, Any]) -> Comparison:
         metrics_before=metrics_before,
         metrics_after=metrics_after,
         metric_rows=metric_rows(metrics_before, metrics_after),
+        turnover=turnover(old, new),
     )

@@ -5,15 +5,17 @@ from __future__ import annotations
 import csv
 import io
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from datetime import datetime
 
 from django.utils import timezone
 
 from sirkel.cases.models import Case
 from sirkel.network.exchange.schema import (
+    DECIMAL_COLUMNS,
     EGO_COLUMNS,
     EGO_SUFFIX,
+    INTEGER_METRIC_COLUMNS,
     PEOPLE_COLUMNS,
     PEOPLE_SUFFIX,
     TIE_COLUMNS,
@@ -23,13 +25,19 @@ from sirkel.network.exchange.schema import (
 )
 
 
-def csv_bytes(columns: Sequence[str], rows: Iterable[dict[str, str]]) -> bytes:
-    """One table as CSV: UTF-8 with a byte-order mark (so Excel shows æ, ø, å), a header, CRLF lines."""
+def csv_bytes(
+    columns: Sequence[str], rows: Iterable[dict[str, str]], *, numbers: Collection[str] = ()
+) -> bytes:
+    """One table as CSV: UTF-8 with a byte-order mark (so Excel shows æ, ø, å), a header, CRLF lines.
+
+    Cells that could hold a formula are neutralised, except in `numbers`: columns Sirkel computes itself
+    (the metrics), where a negative number ("-0.5") must stay a number.
+    """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(columns)
     for row in rows:
-        writer.writerow([neutralise_formula(row[c]) for c in columns])
+        writer.writerow([row[c] if c in numbers else neutralise_formula(row[c]) for c in columns])
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -41,7 +49,7 @@ def csv_filenames(case: Case) -> tuple[str, str, str]:
 def csv_zip(*, case: Case, tables: Tables, exported_at: datetime) -> bytes:
     ego_name, people_name, ties_name = csv_filenames(case)
     files = (
-        (ego_name, csv_bytes(EGO_COLUMNS, [tables.ego])),
+        (ego_name, csv_bytes(EGO_COLUMNS, [tables.ego], numbers=INTEGER_METRIC_COLUMNS | DECIMAL_COLUMNS)),
         (people_name, csv_bytes(PEOPLE_COLUMNS, tables.people)),
         (ties_name, csv_bytes(TIE_COLUMNS, tables.ties)),
     )

@@ -19,7 +19,7 @@ from sirkel.network.exchange.csv_writer import csv_zip
 from sirkel.network.exchange.graphml import graphml_bytes
 from sirkel.network.exchange.schema import FORMATS, ExportFormat
 from sirkel.network.exchange.tables import network_tables
-from sirkel.network.selectors import network_for_case
+from sirkel.network.selectors import network_for_case, snapshots_for_case
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,10 @@ def export_network(
     """
     network = network_for_case(case=case)
     exported_at = timezone.now()
-    tables = network_tables(case=case, members=network.members, ties=network.ties, exported_at=exported_at)
+    latest = snapshots_for_case(case=case).first()
+    tables = network_tables(
+        case=case, members=network.members, ties=network.ties, exported_at=exported_at, since=latest
+    )
     if fmt == "csv":
         content = csv_zip(case=case, tables=tables, exported_at=exported_at)
         filename, content_type = f"sirkel_{case.reference}_network_csv.zip", "application/zip"

@@ -6,6 +6,7 @@ from xml.etree import ElementTree as ET  # noqa: S405 - used to write GraphML on
 
 from sirkel.network.exchange.schema import (
     BOOLEAN_COLUMNS,
+    DECIMAL_COLUMNS,
     EDGE_TYPE,
     EGO_ATTRIBUTES,
     INTEGER_COLUMNS,
@@ -31,6 +32,8 @@ def _graphml_type(column: str) -> str:
         return "boolean"
     if column in INTEGER_COLUMNS:
         return "int"
+    if column in DECIMAL_COLUMNS:
+        return "double"
     return "string"
 
 

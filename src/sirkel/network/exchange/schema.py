@@ -10,6 +10,7 @@ from typing import Literal
 from django.db import models
 
 from sirkel.cases.models import Case
+from sirkel.network.metrics import compute_metrics, flat_metrics
 from sirkel.network.models import (
     MAX_NOTE_CHARS,
     ContactFrequency,
@@ -54,7 +55,20 @@ SESSION_COLUMNS = (
 )
 # The child as ego: no name, birth date, free text or special-category data (minority background,
 # parents' cognitive difficulties) — only what describes the network's centre for analysis.
-EGO_ATTRIBUTES = ("sex", "age", "birthplace", "lives_with", "children_in_household", "phase")
+CHILD_ATTRIBUTES = ("sex", "age", "birthplace", "lives_with", "children_in_household", "phase")
+# Every network metric (metrics.flat_metrics, prefixed), then the turnover since the latest snapshot
+# (empty when there is none): the ego network's measures, for analysis without recomputing them.
+METRIC_PREFIX = "metric_"
+_METRICS_OF_NOBODY = flat_metrics(compute_metrics([], []))
+NETWORK_METRIC_COLUMNS = tuple(f"{METRIC_PREFIX}{name}" for name in _METRICS_OF_NOBODY)
+TURNOVER_COLUMNS = (
+    "turnover_since",
+    f"{METRIC_PREFIX}turnover_stayed",
+    f"{METRIC_PREFIX}turnover_joined",
+    f"{METRIC_PREFIX}turnover_left",
+    f"{METRIC_PREFIX}turnover_jaccard",
+)
+EGO_ATTRIBUTES = CHILD_ATTRIBUTES + NETWORK_METRIC_COLUMNS + TURNOVER_COLUMNS
 EGO_COLUMNS = SESSION_COLUMNS + EGO_ATTRIBUTES
 
 SUPPORT_PREFIX = "support_"
@@ -89,7 +103,12 @@ TIE_ATTRIBUTES = ("kind",)
 TIE_COLUMNS = TIE_ID_COLUMNS + TIE_ATTRIBUTES
 
 BOOLEAN_COLUMNS = frozenset({*SUPPORT_COLUMNS, "lives_abroad", "interpreter_needed"})
-INTEGER_COLUMNS = frozenset({"ring", "age", "children_in_household"})
+# A metric that is an int for the empty network is a count; the others are fractions or means (None there).
+INTEGER_METRIC_COLUMNS = frozenset(
+    f"{METRIC_PREFIX}{name}" for name, value in _METRICS_OF_NOBODY.items() if isinstance(value, int)
+) | {f"{METRIC_PREFIX}turnover_{part}" for part in ("stayed", "joined", "left")}
+INTEGER_COLUMNS = frozenset({"ring", "age", "children_in_household"}) | INTEGER_METRIC_COLUMNS
+DECIMAL_COLUMNS = frozenset(NETWORK_METRIC_COLUMNS + TURNOVER_COLUMNS[1:]) - INTEGER_METRIC_COLUMNS
 
 EGO_SUFFIX = "_ego.csv"
 PEOPLE_SUFFIX = f"_attributeList_{NODE_TYPE}.csv"

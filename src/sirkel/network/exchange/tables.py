@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from sirkel.cases.models import Case
 from sirkel.network.exchange.schema import (
+    METRIC_PREFIX,
     PROTOCOL_NAME,
     SUPPORT_PREFIX,
     Tables,
@@ -17,7 +18,8 @@ from sirkel.network.exchange.schema import (
     session_uuid,
     tie_uuid,
 )
-from sirkel.network.models import NetworkMember, NetworkTie, SupportType
+from sirkel.network.metrics import flat_metrics, metrics_for_network, snapshot_members, turnover
+from sirkel.network.models import NetworkMember, NetworkSnapshot, NetworkTie, SupportType
 
 
 def _timestamp(moment: datetime | None) -> str:
@@ -30,10 +32,46 @@ def _bool(value: bool) -> str:
     return "true" if value else "false"
 
 
+def _number(value: float | None) -> str:
+    """A metric as a cell: "" for no value, an int as is, a fraction to 6 decimals with a point."""
+    if value is None:
+        return ""
+    if isinstance(value, int):
+        return str(value)
+    return f"{round(value, 6):g}"
+
+
+def metric_cells(
+    *, members: Sequence[NetworkMember], ties: Sequence[NetworkTie], since: NetworkSnapshot | None
+) -> dict[str, str]:
+    """The ego network's metrics as ego cells, and the turnover since the snapshot `since` (if any)."""
+    cells = {
+        f"{METRIC_PREFIX}{name}": _number(value)
+        for name, value in flat_metrics(metrics_for_network(members, ties)).items()
+    }
+    change = (
+        turnover((m.id for m in snapshot_members(since.data)), (m.pk for m in members)) if since else None
+    )
+    cells["turnover_since"] = _timestamp(since.taken_at) if since else ""
+    cells[f"{METRIC_PREFIX}turnover_stayed"] = _number(change.stayed) if change else ""
+    cells[f"{METRIC_PREFIX}turnover_joined"] = _number(change.joined) if change else ""
+    cells[f"{METRIC_PREFIX}turnover_left"] = _number(change.left) if change else ""
+    cells[f"{METRIC_PREFIX}turnover_jaccard"] = _number(change.jaccard) if change else ""
+    return cells
+
+
 def network_tables(
-    *, case: Case, members: Sequence[NetworkMember], ties: Sequence[NetworkTie], exported_at: datetime
+    *,
+    case: Case,
+    members: Sequence[NetworkMember],
+    ties: Sequence[NetworkTie],
+    exported_at: datetime,
+    since: NetworkSnapshot | None = None,
 ) -> Tables:
-    """The three tables for a case's network. People are numbered by id, so numbers stay put."""
+    """The three tables for a case's network. People are numbered by id, so numbers stay put.
+
+    The ego row carries the network's metrics, and the turnover since `since` (the latest snapshot).
+    """
     members = sorted(members, key=lambda m: m.pk)
     node_ids = {m.pk: str(number) for number, m in enumerate(members, start=1)}
     # Members and ties are read by two queries; a tie added in between could name someone not read.
@@ -56,6 +94,7 @@ def network_tables(
         "lives_with": case.lives_with,
         "children_in_household": str(case.children_in_household),
         "phase": case.phase,
+        **metric_cells(members=members, ties=ties, since=since),
     }
     people = []
     for m in members:

@@ -493,6 +493,12 @@ def test_takes_a_snapshot_and_reads_it_back_with_its_data(
     assert [m["name"] for m in one["data"]["members"]] == ["Kari Nilsen", "Ola Lærer"]
     assert "phone" not in one["data"]["members"][0]  # a snapshot keeps no contact details
     assert one["data"]["ties"] == [[kari.pk, ola.pk, "conflict"]]
+    # Two people whose only tie is a conflict: no positive tie, density 0 / 1, both isolated, two
+    # components, and every tie in contact a conflict (1 / 1).
+    metrics = one["metrics"]
+    assert (metrics["size"], metrics["tie_count"], metrics["conflict_ties"]) == (2, 0, 1)
+    assert (metrics["density"], metrics["isolated"], metrics["components"]) == (0.0, 2, 2)
+    assert metrics["conflict_share"] == 1.0 and metrics["ei_index"] is None
     assert one == created
 
 

@@ -118,6 +118,32 @@ def test_metrics_side_by_side_with_differences() -> None:
     assert rows["providers:practical"].difference == -1
 
 
+def test_turnover_counts_who_is_the_same_on_both_sides() -> None:
+    # Before 1, 2, 3, 4, 6; after 1, 2, 4, 5, 6: four stayed, Trener (5) joined, Nabo (3) left.
+    t = compare(BEFORE, AFTER).turnover
+    assert (t.stayed, t.joined, t.left) == (4, 1, 1)
+    assert t.jaccard == pytest.approx(4 / 6)
+
+
+def test_conflict_and_broken_ties_are_compared_apart_from_positive_ties() -> None:
+    # After, Mormor–Far turns into a conflict and Lærer–Kontaktperson's contact is broken.
+    later = {**AFTER, "ties": [[1, 2, "conflict"], [1, 5, ""], [4, 6, "broken"]]}
+    rows = {r.key: r for r in compare(AFTER, later).metric_rows}
+    assert (rows["tie_count"].before, rows["tie_count"].after) == (3, 1)
+    assert (rows["conflict_ties"].before, rows["conflict_ties"].after) == (0, 1)
+    assert (rows["broken_ties"].before, rows["broken_ties"].after) == (0, 1)
+    # Conflict share 0 / 3 -> 1 / (1 + 1); density 3/10 -> 1/10; isolated 0 -> 3 (Far, Lærer, Kontaktperson).
+    assert rows["conflict_share"].before == 0.0 and rows["conflict_share"].after == pytest.approx(0.5)
+    assert rows["density"].after == pytest.approx(0.1)
+    assert (rows["isolated"].before, rows["isolated"].after) == (0, 3)
+    # Components over positive ties: {1, 2, 5}, {4, 6} -> {1, 5}, {2}, {4}, {6}.
+    assert (rows["components"].before, rows["components"].after) == (2, 4)
+    assert (rows["largest_component"].before, rows["largest_component"].after) == (3, 2)
+    # E-I: before 1–2 and 1–5 lie within the private network and 4–6 within the public: −1.
+    assert rows["ei_index"].before == pytest.approx(-1.0)
+    assert rows["ei_index"].after == pytest.approx(-1.0)  # 1–5 only, both private
+
+
 def test_difference_is_missing_when_a_side_has_no_value() -> None:
     rows = {r.key: r for r in compare({"members": [], "ties": []}, AFTER).metric_rows}
     assert rows["density"].before is None
@@ -155,6 +181,10 @@ def test_compare_page_compares_a_snapshot_with_the_live_network(caseworker: User
     assert _names(c.removed) == ["Nabo"]
     assert [(x.member.name, x.before, x.after) for x in c.closer] == [("Mormor", 2, 1)]
     assert "Trener" in response.content.decode()
+    # Turnover: Mormor stayed, Trener joined, Nabo left: 1 of 3 the same.
+    assert (c.turnover.stayed, c.turnover.joined, c.turnover.left) == (1, 1, 1)
+    assert 'class="turnover"' in response.content.decode()
+    assert "(33\N{NO-BREAK SPACE}%)" in response.content.decode()
 
 
 @pytest.mark.django_db

@@ -6,6 +6,7 @@ import csv
 import io
 import zipfile
 from collections.abc import Callable
+from datetime import UTC
 from typing import Any
 from xml.etree import ElementTree as ET  # noqa: S405 - parses only what the tests' own export wrote
 
@@ -26,6 +27,7 @@ from sirkel.network.exchange.schema import (
     MAX_PROBLEMS,
     MAX_UNPACKED_FILE_BYTES,
     MAX_UPLOAD_BYTES,
+    NETWORK_METRIC_COLUMNS,
     PEOPLE_COLUMNS,
     SUPPORT_COLUMNS,
     TEXT_LIMITS,
@@ -350,6 +352,70 @@ def test_graphml_is_an_undirected_graph_with_declared_keys_and_ego_data(case: Ca
     assert all(e.get("source") in node_ids and e.get("target") in node_ids for e in edges)
     names = {next(d.text for d in n.findall(f"{G}data") if d.get("key") == "name") for n in nodes}
     assert HOSTILE_NAME in names  # XML needs no formula escaping: the text is stored as it is
+
+
+@pytest.mark.django_db
+def test_ego_row_carries_every_network_metric_and_the_turnover_since_the_latest_snapshot(
+    case: Case, caseworker: User
+) -> None:
+    made = build_network(case, caseworker)
+    # Four people; Mor–Mormor close and Mor–Lærer are positive (one within the private network, one
+    # across), Hostile–Mormor is a conflict. So over the positive ties: density 2 / 6, Hostile isolated,
+    # components {Mor, Mormor, Lærer} and {Hostile}, E-I (1 − 1) / 2 = 0, conflict share 1 / 3, effective
+    # size 4 − 2 · 2 / 4 = 3. Constraint (degree counts the child: Mor 3, Mormor 2, Lærer 2, Hostile 1):
+    # Mor (1/4 + 1/8 + 1/8)² + Mormor (1/4 + 1/12)² + Lærer (1/4 + 1/12)² + Hostile (1/4)² = 77/144.
+    _, (ego,) = read_table(
+        unzip(export_for_user(user=caseworker, case_id=case.pk, fmt="csv").content)[
+            f"{case.reference}_ego.csv"
+        ]
+    )
+    assert set(NETWORK_METRIC_COLUMNS) <= set(ego)
+    assert ego["metric_size"] == "4"
+    assert (ego["metric_tie_count"], ego["metric_conflict_ties"], ego["metric_broken_ties"]) == (
+        "2",
+        "1",
+        "0",
+    )
+    assert ego["metric_density"] == "0.333333"
+    assert ego["metric_isolated"] == "1"
+    assert (ego["metric_components"], ego["metric_largest_component"]) == ("2", "3")
+    assert ego["metric_mean_degree"] == "1"
+    assert ego["metric_effective_size"] == "3"
+    assert float(ego["metric_constraint"]) == pytest.approx(77 / 144, abs=1e-6)
+    assert ego["metric_ei_index"] == "0"
+    assert ego["metric_conflict_share"] == "0.333333"
+    assert ego["metric_mean_ring"] == "2"  # (1 + 2 + 3 + 2) / 4
+    # Side 3 private, 1 public: Blau 1 − (9 + 1)/16 = 0.375, IQV 0.75.
+    assert (ego["metric_side_blau"], ego["metric_side_iqv"]) == ("0.375", "0.75")
+    assert ego["turnover_since"] == "" and ego["metric_turnover_jaccard"] == ""
+
+    snapshot = services.take_snapshot(acting_user=caseworker, case=case)
+    aunt = services.add_member(acting_user=caseworker, case=case, name="Tante")
+    services.add_tie(acting_user=caseworker, case=case, a=aunt, b=made["mormor"])
+    _, (ego,) = read_table(
+        unzip(export_for_user(user=caseworker, case_id=case.pk, fmt="csv").content)[
+            f"{case.reference}_ego.csv"
+        ]
+    )
+    # Four stayed, Tante joined: Jaccard 4 / 5.
+    assert ego["turnover_since"].startswith(str(snapshot.taken_at.astimezone(UTC).date()))
+    assert (ego["metric_turnover_stayed"], ego["metric_turnover_joined"], ego["metric_turnover_left"]) == (
+        "4",
+        "1",
+        "0",
+    )
+    assert ego["metric_turnover_jaccard"] == "0.8"
+    # E = 1 (Mor–Lærer), I = 2 (Mor–Mormor, Mormor–Tante): −1/3, a number and not an escaped formula.
+    assert ego["metric_ei_index"] == "-0.333333"
+
+    root = ET.fromstring(export_for_user(user=caseworker, case_id=case.pk, fmt="graphml").content)  # noqa: S314
+    keys = {k.get("id"): k for k in root.findall(f"{G}key")}
+    assert keys["ego_metric_density"].get("attr.type") == "double"
+    assert keys["ego_metric_components"].get("attr.type") == "int"
+    (graph,) = root.findall(f"{G}graph")
+    data = {d.get("key"): d.text for d in graph.findall(f"{G}data")}
+    assert data["ego_metric_ei_index"] == "-0.333333"
+    assert data["ego_metric_turnover_stayed"] == "4"
 
 
 @pytest.mark.django_db
