@@ -43,7 +43,9 @@ def test_flags_of_an_empty_case(case: Case) -> None:
 def test_flags_of_a_case_with_everything(case: Case, teammate: User, caseworker: User) -> None:
     CaseAssignment.objects.create(case=case, user=teammate)
     Measure.objects.create(case=case, kind="pmto")
-    Decision.objects.create(case=case, decided_on=datetime.date(2026, 3, 1), decided_by=caseworker)
+    Decision.objects.create(
+        case=case, decided_on=datetime.date(2026, 3, 1), decided_by=caseworker, legal_basis="voluntary"
+    )
     MeasurePlan.objects.create(case=case, version=3, next_evaluation_on=datetime.date(2026, 9, 30))
     Innsyn.objects.create(
         case=case,
