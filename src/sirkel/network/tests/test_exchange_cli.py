@@ -15,6 +15,7 @@ from django.utils import translation
 from sirkel.accounts.models import Service, User
 from sirkel.audit.models import AuditAction, AuditEvent
 from sirkel.cases.models import Case
+from sirkel.network.exchange.schema import session_uuid
 from sirkel.network.models import NetworkMember, NetworkTie
 from sirkel.network.tests.test_exchange import THREE_PEOPLE, build_network, network_zip, person
 
@@ -42,7 +43,7 @@ def test_export_writes_the_zip_for_a_user_who_may_see_the_case(
     assert "Exported 4 people and 3 ties" in out
     with zipfile.ZipFile(output) as archive:
         assert sorted(archive.namelist()) == sorted(
-            f"{case.reference}{suffix}"
+            f"{case.reference}_{session_uuid(case)}{suffix}"
             for suffix in ("_ego.csv", "_attributeList_person.csv", "_edgeList_tie.csv")
         )
     assert stat.S_IMODE(output.stat().st_mode) == 0o600  # a child's network: for the owner's eyes only
