@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import models
 from django.utils.translation import gettext as _
 
 from sirkel.network.exchange.problems import ProblemList, TableFile, quoted, row_message, shown
@@ -189,11 +190,14 @@ class _RowChecker:
         return int(value)
 
 
-def _default(column: str) -> Any:
-    """The model's default for a person's column; a tie's kind defaults to "know each other"."""
+def _default(column: str) -> str:
+    """The model's default for a person's column, as text; a tie's kind defaults to "know each other"."""
     if column == "kind":
         return ""
-    return NetworkMember._meta.get_field(column).get_default()
+    model_field = NetworkMember._meta.get_field(column)
+    if not isinstance(model_field, models.Field):
+        raise TypeError(f"{column} is not a column of a person")
+    return str(model_field.get_default())
 
 
 def _clean(value: str) -> str:
