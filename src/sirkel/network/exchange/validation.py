@@ -279,7 +279,7 @@ def _parse_people(
                 "networkCanvasUUID",
                 _("the person needs a “networkCanvasUUID” or a “nodeID” so that ties can refer to them."),
             )
-        extra = [f"{_('Node type')}: {node_type}"] if node_type and lenient else []
+        extra = [_("Node type: %(type)s") % {"type": node_type}] if node_type and lenient else []
         fields: dict[str, Any] = {
             "name": _person_name(check, unknown, node_type, ids.get("nodeID", "")),
             "side": check.choice("side", PERSON_CHOICES["side"]),
