@@ -86,3 +86,22 @@ def test_export_then_import_into_another_case(
     expect(page.locator(".message--success")).to_be_visible()
     assert NetworkMember.objects.filter(case=target).count() == 2
     assert NetworkTie.objects.filter(case=target, kind="close").count() == 1
+
+    # A Network Canvas export of two interviews: the page asks which, then says what it kept.
+    fixtures = Path(__file__).parents[2] / "src/sirkel/network/tests/fixtures/network_canvas/merged"
+    canvas = tmp_path / "networkCanvasExport.zip"
+    with zipfile.ZipFile(canvas, "w") as out:
+        for path in sorted(fixtures.iterdir()):
+            out.write(path, path.name)
+    other = own_case(sara, "Ida")
+    page.goto(reverse("network:import", args=[other.pk]))
+    page.locator("#id_file").set_input_files(str(canvas))
+    page.locator("main button[type=submit]").press("Enter")
+    expect(page.locator("#error-summary")).to_contain_text("case-B")
+    page.locator("#id_file").set_input_files(str(canvas))
+    page.locator("#id_interview").fill("case-B")
+    page.locator("main button[type=submit]").press("Enter")
+    expect(page.locator(".message--success")).to_be_visible()
+    expect(page.locator("main")).to_contain_text("Family network study")
+    assert_accessible(page)
+    assert NetworkMember.objects.filter(case=other).count() == 3

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from sirkel.accounts.models import User
 from sirkel.audit.models import AuditAction
@@ -15,7 +16,7 @@ from sirkel.audit.services import record_event
 from sirkel.cases.access import case_access
 from sirkel.cases.models import Case
 from sirkel.cases.selectors import get_case_for_user
-from sirkel.network.exchange.problems import ImportRejected, Problem, TableFile, row_message
+from sirkel.network.exchange.problems import ImportRejected, Problem, TableFile, row_message, shown
 from sirkel.network.exchange.validation import ParsedNetwork, parse_csv_zip
 from sirkel.network.models import NetworkMember, NetworkTie
 
@@ -26,6 +27,7 @@ class ImportResult:
     members: int = 0
     ties: int = 0
     problems: list[Problem] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)  # what was kept, merged or left out, in words
 
     @property
     def ok(self) -> bool:
@@ -51,9 +53,10 @@ def import_network(
             # The case is known to exist; the check constraints are enforced by the database on insert.
             member.full_clean(exclude=["case"], validate_constraints=False)
         except ValidationError as exc:
-            table = TableFile(label=_("people"), filename=parsed.people_file)
+            filename = person.file or parsed.people_file
+            table = TableFile(label=_("people"), filename=filename)
             problem = row_message(table, person.row, " ".join(exc.messages))
-            raise ImportRejected([Problem(problem, parsed.people_file, person.row)]) from exc
+            raise ImportRejected([Problem(problem, filename, person.row)]) from exc
     NetworkMember.objects.bulk_create(members)
     ties = []
     for parsed_tie in parsed.ties:
@@ -76,12 +79,71 @@ def import_network(
             "tie_ids": [t.pk for t in ties],
             "sha256": sha256,
             "via": via,
+            # What the file was, never what it held: the protocol and interview, the columns kept as notes.
+            "source": "sirkel" if parsed.own_format else "network_canvas",
+            **_interview_detail(parsed),
+            "kept_columns": list(parsed.kept_columns),
         },
     )
-    return ImportResult(case=case, members=len(members), ties=len(ties))
+    return ImportResult(case=case, members=len(members), ties=len(ties), notices=import_notices(parsed))
 
 
-def import_into_case(*, acting_user: User, case: Case, data: bytes, via: str = "web") -> ImportResult:
+def _interview_detail(parsed: ParsedNetwork) -> dict[str, str]:
+    interview = parsed.interview
+    if interview is None:
+        return {}
+    return {k: v for k, v in (("protocol", interview.protocol), ("session", interview.session_id)) if v}
+
+
+def import_notices(parsed: ParsedNetwork) -> list[str]:
+    """What the import did beside adding people and ties, for the page and the command to show."""
+    notices = []
+    if parsed.interview and not parsed.own_format:
+        notices.append(
+            _("Read as a Network Canvas export of the protocol %(protocol)s, interview %(interview)s.")
+            % {"protocol": shown(parsed.interview.protocol), "interview": parsed.interview.describe()}
+        )
+    if parsed.kept_columns:
+        notices.append(
+            _("Kept in each person's note, as “column: value”: %(columns)s.")
+            % {"columns": ", ".join(shown(c) for c in parsed.kept_columns)}
+        )
+    if parsed.shortened_notes:
+        notices.append(
+            ngettext(
+                "%(count)s note was too long and was shortened.",
+                "%(count)s notes were too long and were shortened.",
+                parsed.shortened_notes,
+            )
+            % {"count": parsed.shortened_notes}
+        )
+    if parsed.merged_ties:
+        notices.append(
+            ngettext(
+                "%(count)s tie between two people already tied (in another edge type) was merged "
+                "into that tie.",
+                "%(count)s ties between two people already tied (in another edge type) were merged "
+                "into those ties.",
+                parsed.merged_ties,
+            )
+            % {"count": parsed.merged_ties}
+        )
+    if parsed.dropped_tie_columns:
+        notices.append(
+            _("Ties in Sirkel have no note: these columns of the ties were not imported: %(columns)s.")
+            % {"columns": ", ".join(shown(c) for c in parsed.dropped_tie_columns)}
+        )
+    if parsed.skipped_files:
+        notices.append(
+            _("Not read (Sirkel imports the CSV files): %(files)s.")
+            % {"files": ", ".join(parsed.skipped_files)}
+        )
+    return notices
+
+
+def import_into_case(
+    *, acting_user: User, case: Case, data: bytes, via: str = "web", interview: str = ""
+) -> ImportResult:
     """Import a CSV zip into a case the caller has opened for editing (with `get_case_for_user`).
 
     The file is checked before any transaction starts; the writes and their audit event then take one
@@ -90,7 +152,7 @@ def import_into_case(*, acting_user: User, case: Case, data: bytes, via: str = "
     """
     sha256 = hashlib.sha256(data).hexdigest()
     try:
-        parsed = parse_csv_zip(data)
+        parsed = parse_csv_zip(data, interview=interview)
         return import_network(acting_user=acting_user, case=case, parsed=parsed, sha256=sha256, via=via)
     except ImportRejected as exc:
         with transaction.atomic():
@@ -112,8 +174,10 @@ def import_into_case(*, acting_user: User, case: Case, data: bytes, via: str = "
         return ImportResult(case=case, problems=exc.problems)
 
 
-def import_for_user(*, user: User, case_id: int, data: bytes, via: str = "web") -> ImportResult:
+def import_for_user(
+    *, user: User, case_id: int, data: bytes, via: str = "web", interview: str = ""
+) -> ImportResult:
     """Import for a user who may change the case; Http404 (and the file not even read) for anyone else."""
     with transaction.atomic():
         case, _access = get_case_for_user(user=user, case_id=case_id, require_edit=True, part="network")
-    return import_into_case(acting_user=user, case=case, data=data, via=via)
+    return import_into_case(acting_user=user, case=case, data=data, via=via, interview=interview)

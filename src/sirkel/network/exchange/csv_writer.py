@@ -1,4 +1,6 @@
-"""Network Canvas CSV writer: the three tables as CSV files (UTF-8 with BOM, CRLF) in one zip."""
+"""Network Canvas CSV writer: the three tables as CSV files (UTF-8, CRLF) in one zip, named as Network Canvas
+names one interview's files (`<caseId>_<sessionId>_ego.csv`, `..._attributeList_<type>.csv`,
+`..._edgeList_<type>.csv`; network-exporters `getFilePrefix` and `makeFilename`)."""
 
 from __future__ import annotations
 
@@ -22,13 +24,17 @@ from sirkel.network.exchange.schema import (
     TIES_SUFFIX,
     Tables,
     neutralise_formula,
+    session_uuid,
 )
 
 
 def csv_bytes(
     columns: Sequence[str], rows: Iterable[dict[str, str]], *, numbers: Collection[str] = ()
 ) -> bytes:
-    """One table as CSV: UTF-8 with a byte-order mark (so Excel shows æ, ø, å), a header, CRLF lines.
+    """One table as CSV as Network Canvas writes it: UTF-8 without a byte-order mark, a header, CRLF lines.
+
+    No byte-order mark: R's `read.csv` (which ideanet's `nc_read` and egor users call) would read it into
+    the first column's name, and `nodeID` or `networkCanvasEgoUUID` would no longer be found.
 
     Cells that could hold a formula are neutralised, except in `numbers`: columns Sirkel computes itself
     (the metrics), where a negative number ("-0.5") must stay a number.
@@ -38,12 +44,12 @@ def csv_bytes(
     writer.writerow(columns)
     for row in rows:
         writer.writerow([row[c] if c in numbers else neutralise_formula(row[c]) for c in columns])
-    return buffer.getvalue().encode("utf-8-sig")
+    return buffer.getvalue().encode("utf-8")
 
 
 def csv_filenames(case: Case) -> tuple[str, str, str]:
-    ref = case.reference
-    return f"{ref}{EGO_SUFFIX}", f"{ref}{PEOPLE_SUFFIX}", f"{ref}{TIES_SUFFIX}"
+    prefix = f"{case.reference}_{session_uuid(case)}"
+    return f"{prefix}{EGO_SUFFIX}", f"{prefix}{PEOPLE_SUFFIX}", f"{prefix}{TIES_SUFFIX}"
 
 
 def csv_zip(*, case: Case, tables: Tables, exported_at: datetime) -> bytes:

@@ -8,7 +8,7 @@ import re
 import zipfile
 import zlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
@@ -22,34 +22,67 @@ from sirkel.network.exchange.problems import (
     too_large_message,
 )
 from sirkel.network.exchange.schema import (
+    EGO_FILE,
     EGO_SUFFIX,
     MAX_UNPACKED_FILE_BYTES,
     MAX_UNPACKED_TOTAL_BYTES,
     MAX_UPLOAD_BYTES,
     MAX_ZIP_ENTRIES,
+    PEOPLE_FILE,
     PEOPLE_SUFFIX,
-    SUPPORT_COLUMNS,
-    SUPPORT_PREFIX,
+    SKIPPED_FILE,
+    TIES_FILE,
     TIES_SUFFIX,
     restore_formula,
 )
 
 
-def unzip(data: bytes, problems: ProblemList) -> dict[str, tuple[str, bytes]]:
-    """The ego, people and ties files in the zip, by role, read within the size limits."""
+@dataclass(frozen=True)
+class ZipFile:
+    """One CSV file of the zip: its name (safe to show), the node or edge type its name gives, its bytes."""
+
+    name: str
+    entity_type: str
+    content: bytes
+
+
+@dataclass
+class ZipContents:
+    """The zip's files by kind; a Network Canvas export may hold several of each (types, interviews)."""
+
+    ego: list[ZipFile] = field(default_factory=list)
+    people: list[ZipFile] = field(default_factory=list)
+    ties: list[ZipFile] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # GraphML and adjacency matrices: not read
+
+
+def _kind(full_name: str) -> tuple[str, str] | None:
+    """(kind, type name) of a file by its name, or None for a file Sirkel does not know."""
+    for kind, pattern in (("people", PEOPLE_FILE), ("ties", TIES_FILE)):
+        match = pattern.search(full_name)
+        if match:
+            return kind, match.group("type") or ""
+    if EGO_FILE.search(full_name):
+        return "ego", ""
+    if SKIPPED_FILE.search(full_name):
+        return "skipped", ""
+    return None
+
+
+def unzip(data: bytes, problems: ProblemList) -> ZipContents:
+    """The ego, people and ties files in the zip, by kind, read within the size limits."""
+    found = ZipContents()
     if len(data) > MAX_UPLOAD_BYTES:
         problems.add(too_large_message())
-        return {}
+        return found
     if not zipfile.is_zipfile(io.BytesIO(data)):
         problems.add(
             _(
-                "This is not a zip file. Upload the zip Sirkel exports, or put the people and ties "
-                "CSV files together in one zip."
+                "This is not a zip file. Upload the zip Sirkel or Network Canvas exports, or put the people "
+                "and ties CSV files together in one zip."
             )
         )
-        return {}
-    suffixes = {"ego": EGO_SUFFIX.lower(), "people": PEOPLE_SUFFIX.lower(), "ties": TIES_SUFFIX.lower()}
-    found: dict[str, tuple[str, bytes]] = {}
+        return found
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             infos = [
@@ -61,9 +94,10 @@ def unzip(data: bytes, problems: ProblemList) -> dict[str, tuple[str, bytes]]:
             ]
             if len(infos) > MAX_ZIP_ENTRIES:
                 problems.add(
-                    _("The zip holds %(count)s files; a network export has three.") % {"count": len(infos)}
+                    _("The zip holds %(count)s files; Sirkel reads at most %(limit)s.")
+                    % {"count": len(infos), "limit": MAX_ZIP_ENTRIES}
                 )
-                return {}
+                return found
             # Declared sizes first (cheap), then the bytes actually read (a zip can lie about its sizes).
             if sum(i.file_size for i in infos) > MAX_UNPACKED_TOTAL_BYTES or any(
                 i.file_size > MAX_UNPACKED_FILE_BYTES for i in infos
@@ -72,25 +106,24 @@ def unzip(data: bytes, problems: ProblemList) -> dict[str, tuple[str, bytes]]:
                     _("The files in the zip are too large when unpacked (more than %(limit)s each).")
                     % {"limit": filesizeformat(MAX_UNPACKED_FILE_BYTES)}
                 )
-                return {}
+                return found
+            read_total = 0
             for info in infos:
                 full_name = re.split(r"[/\\]", info.filename)[-1]
-                role = next((r for r, suffix in suffixes.items() if full_name.lower().endswith(suffix)), None)
+                kind = _kind(full_name)
                 name = shown(full_name, limit=120)
-                if role is None:
+                if kind is None:
                     problems.add(
                         _(
                             "%(file)s is not a file Sirkel can import. The zip should hold files named "
-                            "…%(people)s, …%(ties)s and …%(ego)s."
+                            "…%(people)s, …%(ties)s and …%(ego)s, as Network Canvas names them."
                         )
                         % {"file": name, "people": PEOPLE_SUFFIX, "ties": TIES_SUFFIX, "ego": EGO_SUFFIX}
                     )
                     continue
-                if role in found:
-                    problems.add(
-                        _("The zip holds two files of the same kind: %(first)s and %(second)s.")
-                        % {"first": found[role][0], "second": name}
-                    )
+                role, entity_type = kind
+                if role == "skipped":
+                    found.skipped.append(name)
                     continue
                 if info.flag_bits & 0x1:
                     problems.add(
@@ -105,17 +138,19 @@ def unzip(data: bytes, problems: ProblemList) -> dict[str, tuple[str, bytes]]:
                     continue
                 with archive.open(info) as handle:
                     content = handle.read(MAX_UNPACKED_FILE_BYTES + 1)
-                if len(content) > MAX_UNPACKED_FILE_BYTES:
+                read_total += len(content)
+                if len(content) > MAX_UNPACKED_FILE_BYTES or read_total > MAX_UNPACKED_TOTAL_BYTES:
                     problems.add(
                         _("%(file)s is too large when unpacked (more than %(limit)s).")
                         % {"file": name, "limit": filesizeformat(MAX_UNPACKED_FILE_BYTES)}
                     )
-                    continue
-                found[role] = (name, content)
+                    return found
+                file = ZipFile(name=name, entity_type=shown(entity_type), content=content)
+                getattr(found, role).append(file)
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError, zlib.error):
         problems.add(_("The zip file is damaged."))
-        return {}
-    if "people" not in found and not problems.items:
+        return found
+    if not found.people and not problems.items:
         problems.add(
             _("The zip has no file of people (a name ending in %(suffix)s).") % {"suffix": PEOPLE_SUFFIX}
         )
@@ -198,12 +233,12 @@ def check_header(
     problems: ProblemList,
     *,
     required: Sequence[str],
-    optional: Sequence[str],
+    known: Sequence[str],
     identifiers: tuple[tuple[str, ...], tuple[str, ...]],
-) -> bool:
-    """Every required column present, one of the two sets of identifier columns, none unknown, none twice.
+) -> list[str] | None:
+    """The columns Sirkel does not know (kept, never refused), or None (with problems) if the header is wrong.
 
-    False (with problems) otherwise.
+    Wrong is a column twice, a required column missing or neither of the two sets of identifier columns.
     """
     before = len(problems.items)
 
@@ -216,24 +251,13 @@ def check_header(
         )
 
     seen: set[str] = set()
+    unknown: list[str] = []
     for column in data.header:
         if column in seen:
             fail(column, _("the column %(column)s appears twice.") % {"column": quoted(column)})
         seen.add(column)
-        if column in required or column in optional:
-            continue
-        if column.startswith(SUPPORT_PREFIX):
-            fail(
-                column,
-                _("%(column)s is not a support type Sirkel knows; the support columns are %(columns)s.")
-                % {"column": quoted(column), "columns": ", ".join(SUPPORT_COLUMNS)},
-            )
-        else:
-            fail(
-                column,
-                _("Sirkel does not know the column %(column)s (check the spelling).")
-                % {"column": quoted(column)},
-            )
+        if column not in required and column not in known:
+            unknown.append(column)
     for column in required:
         if column not in seen:
             fail(column, _("the column %(column)s is missing.") % {"column": quoted(column)})
@@ -244,4 +268,4 @@ def check_header(
             _("the file needs %(first)s or %(second)s as columns, so that ties can name the people.")
             % {"first": first, "second": second},
         )
-    return len(problems.items) == before
+    return unknown if len(problems.items) == before else None

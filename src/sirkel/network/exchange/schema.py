@@ -1,4 +1,16 @@
-"""The exchange format shared by export and import: file names, columns, ids, limits, cell encoding."""
+"""The exchange format shared by export and import: file names, columns, ids, limits, cell encoding.
+
+The shapes are Network Canvas's own, taken from its exporter (complexdatacollective/network-canvas-monorepo,
+`packages/shared-consts/src/export-process.ts` for the printed column names and
+`packages/network-exporters/src/formatters/csv/{egoList,attributeList,edgeList}.ts` for the column order;
+the file names from `packages/network-exporters/src/__tests__/exportFileNames.test.ts` and the older
+complexdatacollective/network-exporters `src/utils/general.js` (`getFilePrefix`, `makeFilename`)), and
+checked against what the R readers use: ideanet's `nc_read` (Tom-Wolff/ideanet `R/nc_reader.R`: files
+ending in `ego.csv`, holding `attributeList` or `edgeList`; columns `networkCanvasEgoUUID`, `nodeID`,
+`edgeID`, `from`, `to`, `networkCanvasCaseID`, `networkCanvasProtocolName` and the session times) and egor's
+`threefiles_to_egor`/`egor` (tilltnet/egor `R/read.egonet.three.files.R`, with `ID.vars` naming those
+columns).
+"""
 
 from __future__ import annotations
 
@@ -36,7 +48,11 @@ EDGE_TYPE = "tie"
 MAX_UPLOAD_BYTES = 2 * 1024 * 1024
 MAX_UNPACKED_FILE_BYTES = 5 * 1024 * 1024
 MAX_UNPACKED_TOTAL_BYTES = 10 * 1024 * 1024
-MAX_ZIP_ENTRIES = 10
+# A Network Canvas export has one file per node type and edge type of every interview (and GraphML).
+MAX_ZIP_ENTRIES = 200
+# Rows read from one file: a merged export holds every interview's rows; MAX_PEOPLE counts the chosen one.
+MAX_ROWS_READ = 20_000
+MAX_INTERVIEWS = 1000
 MAX_PEOPLE = 500
 MAX_TIES = 2000
 MAX_ID_CHARS = 100
@@ -90,14 +106,15 @@ PEOPLE_ATTRIBUTES = (
     "note",
 )
 PEOPLE_COLUMNS = PEOPLE_ID_COLUMNS + PEOPLE_ATTRIBUTES
+# Network Canvas's order (edgeList.ts): the export id, the two ends by export id, then the UUIDs.
 TIE_ID_COLUMNS = (
     "edgeID",
+    "from",
+    "to",
     "networkCanvasEgoUUID",
     "networkCanvasUUID",
     "networkCanvasSourceUUID",
     "networkCanvasTargetUUID",
-    "from",
-    "to",
 )
 TIE_ATTRIBUTES = ("kind",)
 TIE_COLUMNS = TIE_ID_COLUMNS + TIE_ATTRIBUTES
@@ -110,9 +127,24 @@ INTEGER_METRIC_COLUMNS = frozenset(
 INTEGER_COLUMNS = frozenset({"ring", "age", "children_in_household"}) | INTEGER_METRIC_COLUMNS
 DECIMAL_COLUMNS = frozenset(NETWORK_METRIC_COLUMNS + TURNOVER_COLUMNS[1:]) - INTEGER_METRIC_COLUMNS
 
+# Columns Network Canvas writes in the ego file beside the session columns; read, never imported.
+EGO_EXTRA_COLUMNS = (
+    "APP_VERSION",
+    "COMMIT_HASH",
+    "networkCanvasInterviewLocale",
+    "networkCanvasFinishOutcome",
+)
+
 EGO_SUFFIX = "_ego.csv"
 PEOPLE_SUFFIX = f"_attributeList_{NODE_TYPE}.csv"
 TIES_SUFFIX = f"_edgeList_{EDGE_TYPE}.csv"
+# Network Canvas names each file <caseId>_<sessionId>_<kind>[_<type name>].csv (one interview) or
+# <protocol name>_<kind>[_<type name>].csv (sessions merged); a file of no entities has no type name.
+EGO_FILE = re.compile(r"_ego\.csv$", re.IGNORECASE)
+PEOPLE_FILE = re.compile(r"_attributeList(?:_(?P<type>[^/\\]*))?\.csv$", re.IGNORECASE)
+TIES_FILE = re.compile(r"_edgeList(?:_(?P<type>[^/\\]*))?\.csv$", re.IGNORECASE)
+# Files of a Network Canvas export that Sirkel does not read: GraphML and adjacency matrices.
+SKIPPED_FILE = re.compile(r"(\.graphml|_adjacencyMatrix(?:_[^/\\]*)?\.csv)$", re.IGNORECASE)
 
 # Choice columns of a person and the values they take (the database values, in English).
 PERSON_CHOICES: dict[str, tuple[str, ...]] = {

@@ -15,8 +15,10 @@ from django.utils import translation
 from sirkel.accounts.models import Service, User
 from sirkel.audit.models import AuditAction, AuditEvent
 from sirkel.cases.models import Case
+from sirkel.network.exchange.schema import session_uuid
 from sirkel.network.models import NetworkMember, NetworkTie
 from sirkel.network.tests.test_exchange import THREE_PEOPLE, build_network, network_zip, person
+from sirkel.network.tests.test_exchange_network_canvas import export_zip
 
 
 def run(*args: str) -> tuple[str, str]:
@@ -42,7 +44,7 @@ def test_export_writes_the_zip_for_a_user_who_may_see_the_case(
     assert "Exported 4 people and 3 ties" in out
     with zipfile.ZipFile(output) as archive:
         assert sorted(archive.namelist()) == sorted(
-            f"{case.reference}{suffix}"
+            f"{case.reference}_{session_uuid(case)}{suffix}"
             for suffix in ("_ego.csv", "_attributeList_person.csv", "_edgeList_tie.csv")
         )
     assert stat.S_IMODE(output.stat().st_mode) == 0o600  # a child's network: for the owner's eyes only
@@ -203,3 +205,20 @@ def test_a_bad_file_prints_each_problem_and_imports_nothing(
 def test_a_missing_file_is_a_clear_error(case: Case, caseworker: User, tmp_path: Path) -> None:
     with pytest.raises(CommandError, match="Cannot read"):
         run("import", "--user", "caseworker", "--case", str(case.pk), str(tmp_path / "finnes-ikke.zip"))
+
+
+@pytest.mark.django_db
+def test_import_of_a_network_canvas_export_takes_the_interview_and_prints_what_it_kept(
+    case: Case, caseworker: User, tmp_path: Path
+) -> None:
+    path = tmp_path / "networkCanvasExport.zip"
+    path.write_bytes(export_zip("merged"))
+    with translation.override("en"), pytest.raises(CommandError):
+        run("import", "--user", "caseworker", "--case", str(case.pk), str(path))
+    assert not NetworkMember.objects.filter(case=case).exists()
+    with translation.override("en"):
+        out, err = run(
+            "import", "--user", "caseworker", "--case", str(case.pk), str(path), "--interview", "case-A"
+        )
+    assert "Imported 2 people and 1 ties" in out
+    assert "Kept in each person's note" in err and "close" in err

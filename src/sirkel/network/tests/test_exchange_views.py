@@ -24,6 +24,7 @@ from sirkel.network import services
 from sirkel.network.exchange.schema import MAX_UPLOAD_BYTES
 from sirkel.network.models import NetworkMember, NetworkTie
 from sirkel.network.tests.test_exchange import THREE_PEOPLE, build_network, network_zip, person, tie
+from sirkel.network.tests.test_exchange_network_canvas import export_zip
 from sirkel.testing.fixtures import client_for, make_user
 
 
@@ -120,6 +121,29 @@ def test_uploading_an_export_adds_the_network_and_says_so(
     assert [str(m) for m in page.context["messages"]] == ["Added to the network: 4 people and 3 ties."]
     event = AuditEvent.objects.get(action=AuditAction.IMPORT)
     assert event.detail["outcome"] == "imported" and event.detail["via"] == "web"
+
+
+@pytest.mark.django_db
+def test_a_network_canvas_export_of_several_interviews_asks_which_and_then_says_what_it_kept(
+    caseworker: User, empty_case: Case
+) -> None:
+    client = english(caseworker)
+    url = reverse("network:import", args=[empty_case.pk])
+    data = export_zip("merged")
+    asked = client.post(url, {"file": upload(data)})
+    assert asked.status_code == 200
+    assert "case-A" in asked.content.decode() and "case-B" in asked.content.decode()
+    assert 'name="interview"' in asked.content.decode()
+    assert not NetworkMember.objects.filter(case=empty_case).exists()
+    response = client.post(url, {"file": upload(data), "interview": "case-A"})
+    assert response.status_code == 302
+    assert sorted(NetworkMember.objects.filter(case=empty_case).values_list("name", flat=True)) == [
+        "Bestemor",
+        "Onkel",
+    ]
+    shown = [str(m) for m in client.get(url).context["messages"]]
+    assert shown[0] == "Added to the network: 2 people and 1 tie."
+    assert any("Family network study" in m for m in shown) and any("close" in m for m in shown[1:])
 
 
 @pytest.mark.django_db

@@ -36,8 +36,18 @@ from sirkel.network.selectors import network_for_case
 class ImportForm(forms.Form):
     file = forms.FileField(
         label=gettext_lazy("Zip file with the network"),
-        help_text=gettext_lazy("The zip Sirkel exports as CSV, or the people and ties CSV files in one zip."),
+        help_text=gettext_lazy(
+            "The zip Sirkel or Network Canvas exports as CSV, or the people and ties CSV files in one zip."
+        ),
         widget=forms.FileInput(attrs={"accept": ".zip,application/zip"}),
+    )
+    interview = forms.CharField(
+        label=gettext_lazy("Interview (case ID or session ID)"),
+        help_text=gettext_lazy(
+            "Only for a Network Canvas export of several interviews: the one to import into this case."
+        ),
+        required=False,
+        max_length=200,
     )
 
     def clean_file(self) -> UploadedFile:
@@ -105,7 +115,9 @@ def network_import(request: AuthenticatedHttpRequest, case_id: int) -> HttpRespo
         # Never read more than the limit, whatever the client said about the size.
         data = upload.read(MAX_UPLOAD_BYTES + 1)
         try:
-            result = import_into_case(acting_user=request.user, case=case, data=data)
+            result = import_into_case(
+                acting_user=request.user, case=case, data=data, interview=form.cleaned_data["interview"]
+            )
         except PermissionDenied as exc:  # access withdrawn since the case was opened
             raise Http404 from exc
         if result.ok:
@@ -117,6 +129,8 @@ def network_import(request: AuthenticatedHttpRequest, case_id: int) -> HttpRespo
                 request,
                 _("Added to the network: %(people)s and %(ties)s.") % {"people": people, "ties": ties},
             )
+            for notice in result.notices:
+                messages.info(request, notice)
             return redirect("network:import", case_id=case.pk)
         problems = result.problems
     network = network_for_case(case=case)

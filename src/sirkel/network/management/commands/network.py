@@ -19,19 +19,22 @@ from sirkel.network.exchange.schema import FORMATS, MAX_UPLOAD_BYTES
 HELP = """Export or import the network of one case, acting as a named Sirkel user.
 
   sirkel network export --user USERNAME --case ID --format csv|graphml --output PATH [--force]
-  sirkel network import --user USERNAME --case ID PATH
+  sirkel network import --user USERNAME --case ID PATH [--interview CASE_OR_SESSION_ID]
 
 --case is the case's id as in the address of its page (/saker/ID/), not the case number.
 The command follows the same rules as the pages: the user must be allowed to see the case to export it
 and to change it to import into it; otherwise it stops with an error and exit status 1. Every export and
 import is written to the audit trail under that user's name (marked as done from the command line).
 
-export writes the CSV format as a zip of three tables (<case>_ego.csv, <case>_attributeList_person.csv,
-<case>_edgeList_tie.csv) in Network Canvas's shape, or GraphML. Contact details are never exported.
+export writes the CSV format as a zip of three tables (<case>_<session>_ego.csv,
+<case>_<session>_attributeList_person.csv, <case>_<session>_edgeList_tie.csv) in Network Canvas's shape,
+or GraphML. Contact details are never exported.
 The file is created readable by its owner only, and an existing file is kept unless you add --force.
 
-import reads such a zip and adds its people and ties to the case's network. The whole file is checked
-first: if anything is wrong, nothing is imported and each problem is printed with file, row and column.
+import reads such a zip, or a Network Canvas CSV export (its protocol's own variables are kept in the
+people's notes), and adds its people and ties to the case's network. An export of several interviews needs
+--interview. The whole file is checked first: if anything is wrong, nothing is imported and each problem is
+printed with file, row and column; what was kept or left out is printed on standard error.
 """
 
 
@@ -59,6 +62,11 @@ class Command(BaseCommand):
         export.add_argument("--output", required=True, type=Path, help="The file to write.")
         export.add_argument("--force", action="store_true", help="Overwrite the output file if it exists.")
         import_.add_argument("path", type=Path, help="The zip to import.")
+        import_.add_argument(
+            "--interview",
+            default="",
+            help="For a Network Canvas export of several interviews: the case ID or session ID to import.",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         user = User.objects.filter(username=options["user"], is_active=True).first()
@@ -99,7 +107,9 @@ class Command(BaseCommand):
         except OSError as exc:
             raise CommandError(f"Cannot read {path}: {exc.strerror}.") from exc
         try:
-            result = import_for_user(user=user, case_id=options["case"], data=data, via="cli")
+            result = import_for_user(
+                user=user, case_id=options["case"], data=data, via="cli", interview=options["interview"]
+            )
         except (Http404, PermissionDenied) as exc:
             raise CommandError(
                 f"Case {options['case']} does not exist or {user.username} may not change it. "
@@ -112,3 +122,5 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Imported {result.members} people and {result.ties} ties into case {options['case']}."
         )
+        for notice in result.notices:
+            self.stderr.write(notice)
