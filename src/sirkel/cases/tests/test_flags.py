@@ -44,7 +44,11 @@ def test_flags_of_a_case_with_everything(case: Case, teammate: User, caseworker:
     CaseAssignment.objects.create(case=case, user=teammate)
     Measure.objects.create(case=case, kind="pmto")
     Decision.objects.create(
-        case=case, decided_on=datetime.date(2026, 3, 1), decided_by=caseworker, legal_basis="voluntary"
+        case=case,
+        decided_on=datetime.date(2026, 3, 1),
+        decided_by=caseworker,
+        legal_basis="voluntary",
+        justification="Behov for støtte i hjemmet.",
     )
     MeasurePlan.objects.create(case=case, version=3, next_evaluation_on=datetime.date(2026, 9, 30))
     Innsyn.objects.create(
@@ -53,6 +57,7 @@ def test_flags_of_a_case_with_everything(case: Case, teammate: User, caseworker:
         recipient_name="Mor",
         produced_by=caseworker,
         handed_over_on=datetime.date(2026, 4, 2),
+        handed_over_how="in_person",
     )
 
     flags = read_flags(case)
