@@ -85,6 +85,16 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
         metavar="N",
         help="registrations for the research export bench (50000; 0 skips it); see bench/research_export.py",
     )
+    parser.add_argument(
+        "--load-users",
+        type=int,
+        default=200,
+        help="simulated caseworkers of the load test (200; 0 skips it); see bench/load.py",
+    )
+    parser.add_argument("--load-cases", type=int, default=100_000, help="cases of the load test (100000)")
+    parser.add_argument(
+        "--load-seconds", type=float, default=60.0, help="measured seconds of the load test (60)"
+    )
     parser.add_argument("--no-save", action="store_true", help=f"do not write {RESULTS.relative_to(ROOT)}")
     return parser.parse_args(argv)
 
@@ -225,6 +235,23 @@ def main(argv: list[str]) -> int:
     say(f"{NETWORK_PAGE}: {median_ms[NETWORK_PAGE]:.2f} ms ({network_people} people in the register)")
     say(f"{NETWORK_PAGE} / floor ratio: {median_ms[NETWORK_PAGE] / floor_ms:.2f}")
     say(f"{NETWORK_PAGE} queries: {queries[NETWORK_PAGE]}")
+    if args.load_users > 0:
+        from bench.load import bench_load
+
+        load = bench_load(
+            users=args.load_users, cases=args.load_cases, seed=args.seed, duration=args.load_seconds
+        )
+        say(
+            f"load: {load.users} simulated caseworkers, {load.cases:,} cases "
+            f"(set up in {load.setup_s:.0f} s); {load.requests:,} requests measured, "
+            f"{load.rps:.0f} requests/s, p50 {load.p50_ms:.0f} ms"
+        )
+        if load.workers:
+            say(f"load server: {load.workers}")
+        for name, (count, p95) in sorted(load.per_name.items()):
+            say(f"load {name}: {count:,} requests, p95 {p95:.0f} ms")
+        say(f"load {load.users} users p95 ms: {load.p95_ms:.0f}")
+        say(f"load {load.users} users errors: {load.failures}")
     if args.import_rows:
         from bench.imports import bench_import
 

@@ -370,9 +370,7 @@ def test_ego_row_carries_every_network_metric_and_the_turnover_since_the_latest_
     # size 4 − 2 · 2 / 4 = 3. Constraint (degree counts the child: Mor 3, Mormor 2, Lærer 2, Hostile 1):
     # Mor (1/4 + 1/8 + 1/8)² + Mormor (1/4 + 1/12)² + Lærer (1/4 + 1/12)² + Hostile (1/4)² = 77/144.
     _, (ego,) = read_table(
-        unzip(export_for_user(user=caseworker, case_id=case.pk, fmt="csv").content)[
-            f"{case.reference}_ego.csv"
-        ]
+        unzip(export_for_user(user=caseworker, case_id=case.pk, fmt="csv").content)[csv_filenames(case)[0]]
     )
     assert set(NETWORK_METRIC_COLUMNS) <= set(ego)
     assert ego["metric_size"] == "4"
@@ -398,9 +396,7 @@ def test_ego_row_carries_every_network_metric_and_the_turnover_since_the_latest_
     aunt = services.add_member(acting_user=caseworker, case=case, name="Tante")
     services.add_tie(acting_user=caseworker, case=case, a=aunt, b=made["mormor"])
     _, (ego,) = read_table(
-        unzip(export_for_user(user=caseworker, case_id=case.pk, fmt="csv").content)[
-            f"{case.reference}_ego.csv"
-        ]
+        unzip(export_for_user(user=caseworker, case_id=case.pk, fmt="csv").content)[csv_filenames(case)[0]]
     )
     # Four stayed, Tante joined: Jaccard 4 / 5.
     assert ego["turnover_since"].startswith(str(snapshot.taken_at.astimezone(UTC).date()))
