@@ -162,6 +162,9 @@ _DATE_WORDS = re.compile(
 )
 
 
+_HINT_ISO = re.compile(r"\d-[01]\d-")
+_HINT_DMY = re.compile(r"[./](?:19|20)\d\d")
+_HINT_WORDS = re.compile(r"\s(?:19|20)\d\d")
 _ANY_DIGIT = re.compile(r"\d")
 _MONTH_TEXT = re.compile(r"(?:19|20)\d\d-[01]\d")
 
@@ -178,9 +181,14 @@ def dates_to_month(text: str) -> str:
     "mars 2024"); a date without a year is left alone (it cannot be told from a time or a score)."""
     if _ANY_DIGIT.search(text) is None:
         return text
-    text = _DATE_ISO.sub(_month_of, text)
-    text = _DATE_DMY.sub(_month_of, text)
-    return _DATE_WORDS.sub(lambda m: m.group("month"), text)
+    # Each pattern only where a cheap test finds what every one of its matches contains.
+    if _HINT_ISO.search(text):
+        text = _DATE_ISO.sub(_month_of, text)
+    if _HINT_DMY.search(text):
+        text = _DATE_DMY.sub(_month_of, text)
+    if _HINT_WORDS.search(text):
+        text = _DATE_WORDS.sub(lambda m: m.group("month"), text)
+    return text
 
 
 # --- the plan: which tables and columns a form gives ------------------------------------------
