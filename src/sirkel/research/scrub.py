@@ -113,6 +113,7 @@ _SEPARATOR_BETWEEN_DIGITS = re.compile(r"(?<=\d)[ \u00a0\u202f.+-](?=\d)")
 _CURRENCY_AFTER = re.compile(r"\s*(?:kr\b|kroner\b|NOK\b|,-)", re.IGNORECASE)
 _CURRENCY_BEFORE = re.compile(r"(?:\bkr\.?|\bNOK)\s*$", re.IGNORECASE)
 _YEAR = re.compile(r"(?:19|20)\d\d")
+_DIGITS = re.compile(r"\d+")
 
 # Street-type endings, written on to the name ("Storgata", "Solbakken") or as a word of their own
 # ("Kongens gate", "Bygdøy allé"). "alle" (for allé) only as its own word, and no "lia": written on,
@@ -143,6 +144,16 @@ _ANY_DIGIT = re.compile(r"\d")
 _HINT_DIGIT_RUN = re.compile(r"\d[\d \u00a0\u202f-]{7}")
 _HINT_ADDRESS = re.compile(r"[\w.'’]\s+\d")
 _HINT_POSTCODE = re.compile(r"\d{4}\s")
+# An address has a street-type ending (written on or as a word of its own; each ending contains one
+# of these cores) or, without one, a postcode and a capitalised place: tested as substrings first.
+_ENDING_CORES = tuple(
+    sorted(
+        e
+        for e in {*_STREET_ENDINGS, "alle"}
+        if not any(o != e and o in e for o in {*_STREET_ENDINGS, "alle"})
+    )
+)
+_HINT_POSTCODE_PLACE = re.compile(rf"\d{{4}}\s+[{_UPPER}]")
 _HINT_FIVE_DIGITS = re.compile(r"\d[\d \u00a0\u202f-]{4}")  # a risky digit run has 5 digits
 
 _POSSESSIVE = r"(?P<poss>['’]s|s|['’](?=\W|$))?"
@@ -250,7 +261,7 @@ def _scrub_digit_run(match: re.Match[str], replaced: list[Replacement]) -> str:
     text = match.string
     prefix = match.group("prefix") or ""
     offset = match.start("body")
-    groups = [(g.start(), g.end()) for g in re.finditer(r"\d+", body)]
+    groups = [g.span() for g in _DIGITS.finditer(body)]
     lead, pieces, cursor, i = prefix, [], 0, 0
     while i < len(groups):
         found: tuple[int, ReplacementKind] | None = None
@@ -467,7 +478,9 @@ class Scrubber:
                 out = sub(_ACCOUNT, "number11", out)
             if _HINT_DIGIT_RUN.search(out):
                 out = _DIGIT_RUN.sub(lambda m: _scrub_digit_run(m, replaced), out)
-            if _HINT_ADDRESS.search(out):
+            if _HINT_ADDRESS.search(out) and (
+                any(core in out for core in _ENDING_CORES) or _HINT_POSTCODE_PLACE.search(out)
+            ):
                 out = sub(_ADDRESS, "address", out)
         if self._literal:
             out = self._replace_names(out, replaced)
@@ -587,19 +600,23 @@ def _match_form(text: str, start: int, form: _Form) -> tuple[int, bool] | None:
                 return None
             i += len(token)
     size = len(text)
-    choices: list[tuple[int, bool]] = []
-    if i < size and text[i] in "'’":
-        if i + 1 < size and text[i + 1] == "s":
-            choices.append((i + 2, True))
-    if i < size and text[i] == "s":
-        choices.append((i + 1, True))
-    if i < size and text[i] in "'’" and (i + 1 == size or not _WORD_CHAR.match(text, i + 1)):
-        choices.append((i + 1, True))
-    choices.append((i, False))
-    for end, possessive in choices:
-        if end == size or not (_WORD_CHAR.match(text, end) or text[end] in "]-"):
-            return end, possessive
-    return None
+    if i == size:
+        return i, False
+    after = text[i]
+    # The possessive choices in the pattern's order: "'s", "s", "'" before a non-word, none.
+    if after == "'" or after == "’":
+        if i + 1 < size and text[i + 1] == "s" and _ends_word(text, i + 2, size):
+            return i + 2, True
+        if _ends_word(text, i + 1, size):  # "'" before a non-word, which is a boundary too
+            return i + 1, True
+    elif after == "s" and _ends_word(text, i + 1, size):
+        return i + 1, True
+    return (i, False) if _ends_word(text, i, size) else None
+
+
+def _ends_word(text: str, end: int, size: int) -> bool:
+    """The name pattern's right boundary: neither a word character, ``]`` nor ``-`` at `end`."""
+    return end == size or not (_WORD_CHAR.match(text, end) or text[end] in "]-")
 
 
 # --- residual risks -----------------------------------------------------------------------------
