@@ -204,12 +204,15 @@ class Column:
     label: str
     choices: tuple[tuple[int, str, str], ...] = ()  # (code, key, Bokmål label)
     stata_name: str = ""
-    # A list, or for a 0/1 or band column (`SMALL_TYPES`) a compact array of bytes, blank `BLANK`
+    # A list, or for a 0/1 or band column (`SMALL_TYPES`) a compact array of bytes, blank `BLANK`;
+    # a single-choice column holds its options' codes (an array of shorts, blank `BLANK`)
     values: Any = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if self.type in SMALL_TYPES:
             self.values = array.array("b")
+        elif self.type == "single" and len(self.choices) < 2**15:
+            self.values = array.array("h")  # the option's code (1..n), blank `BLANK`
 
     @property
     def numeric(self) -> bool:
@@ -231,6 +234,7 @@ class _Table:
     children: list[_Table] = field(default_factory=list)
     rows: int = 0
     frame: Any = None  # the pandas frame `_write_stat` writes .sav and .dta from, while it writes
+    fillers: list[tuple[str, int, Column, Any]] | None = None  # see `_fillers`
 
     def add(self, column: Column) -> Column:
         self.columns.append(column)
@@ -522,27 +526,62 @@ def _month(value: Any) -> str | None:
     return value[:7] if re.fullmatch(r"\d{4}-\d{2}(?:-\d{2})?", value) else None
 
 
+# How `_fill_fields` fills a question's columns (`_fillers`).
+_FILL_MULTIPLE, _FILL_TEXT, _FILL_NUMBER, _FILL_MONTH, _FILL_SINGLE, _FILL_SINGLE_LIST, _FILL_OTHER = range(7)
+
+
+def _fillers(table: _Table) -> list[tuple[str, int, Column, Any]]:
+    """Each question of `table` as (key, how, its column, what that needs), worked out once."""
+    if table.fillers is None:
+        table.fillers = []
+        for question, cols in table.fields:
+            col = cols[0]
+            if question.type == "multiple":
+                table.fillers.append(
+                    (question.key, _FILL_MULTIPLE, col, list(zip(cols, [o.key for o in question.options])))
+                )
+            elif question.type == "text":
+                table.fillers.append((question.key, _FILL_TEXT, col, None))
+            elif question.type in ("integer", "year"):
+                table.fillers.append((question.key, _FILL_NUMBER, col, None))
+            elif question.type == "month":
+                table.fillers.append((question.key, _FILL_MONTH, col, None))
+            elif question.type == "single":
+                how = _FILL_SINGLE if isinstance(col.values, array.array) else _FILL_SINGLE_LIST
+                table.fillers.append((question.key, how, col, col.codes))
+            else:  # coder: the researcher's own label
+                table.fillers.append((question.key, _FILL_OTHER, col, None))
+    return table.fillers
+
+
 def _fill_fields(table: _Table, obj: Mapping[str, Any], texts: _Texts, row: int, pseudo: str) -> None:
-    for question, cols in table.fields:
-        value = obj.get(question.key)
-        if question.type == "multiple":
-            ticked = set(value) if isinstance(value, list) else None
-            for col, option in zip(cols, question.options, strict=True):
-                col.values.append(BLANK if ticked is None else option.key in ticked)
+    get = obj.get
+    for key, how, col, extra in _fillers(table):
+        value = get(key)
+        if how == _FILL_MULTIPLE:
+            if isinstance(value, list):
+                ticked = set(value)
+                for option_col, option in extra:
+                    option_col.values.append(option in ticked)
+            else:
+                for option_col, _option in extra:
+                    option_col.values.append(BLANK)
             continue
-        col = cols[0]
+        values = col.values
         if value is None or value == "":
-            col.values.append(None)
-        elif question.type == "text":
-            texts.clean(str(value), col.values, table.name, row, col.name)
-        elif question.type in ("integer", "year"):
-            col.values.append(value if isinstance(value, int) and not isinstance(value, bool) else None)
-        elif question.type == "month":
-            col.values.append(_month(value))
-        elif question.type == "single":
-            col.values.append(str(value) if question.option(str(value)) is not None else None)
-        else:  # coder: the researcher's own label
-            col.values.append(str(value))
+            values.append(BLANK if how == _FILL_SINGLE else None)
+        elif how == _FILL_TEXT:
+            texts.clean(str(value), values, table.name, row, col.name)
+        elif how == _FILL_NUMBER:
+            values.append(value if isinstance(value, int) and not isinstance(value, bool) else None)
+        elif how == _FILL_MONTH:
+            values.append(_month(value))
+        elif how == _FILL_SINGLE:
+            values.append(extra.get(str(value), BLANK))  # an unknown option is a blank
+        elif how == _FILL_SINGLE_LIST:
+            values.append(str(value) if str(value) in extra else None)
+        else:
+            values.append(str(value))
 
 
 def _fill_children(
@@ -591,6 +630,9 @@ def _csv_column(column: Column, start: int, stop: int) -> list[Any]:
         return ["" if v == BLANK else BANDS[v - 1][1] for v in values]
     if column.type in SMALL_TYPES:
         return ["" if v == BLANK else v for v in values]
+    if isinstance(values, array.array):  # a single-choice column's codes: the option keys
+        keys = {code: key for code, key, _label in column.choices}
+        return ["" if v == BLANK else keys[v] for v in values]
     return ["" if v is None else v for v in values]
 
 
@@ -618,7 +660,10 @@ def _dataframe(table: _Table) -> Any:
 
     data: dict[str, Any] = {}
     for c in table.columns:
-        if c.type == "single" or c.type == "option":
+        if isinstance(c.values, array.array) and c.type == "single":
+            codes16 = np.asarray(c.values, dtype=np.int16)
+            data[c.name] = np.where(codes16 == BLANK, np.nan, codes16.astype(float))
+        elif c.type == "single" or c.type == "option":
             codes = c.codes
             data[c.name] = np.array([None if v is None else codes[v] for v in c.values], dtype=float)
         elif c.type in SMALL_TYPES:
