@@ -55,7 +55,6 @@ import array
 import csv
 import hashlib
 import hmac
-import itertools
 import json
 import os
 import re
@@ -427,48 +426,60 @@ def _scrub_groups(groups: Sequence[_Group]) -> list[list[_Done]]:
     return out
 
 
-def _in_order(
-    executor: Any, batches: Sequence[Sequence[_Group]], *, ahead: int
-) -> Iterator[list[list[_Done]]]:
-    """`_scrub_groups` of each batch in the pool, results in order, with at most `ahead` batches given
-    out at a time (`Executor.map` would pickle every text of the export into its queue at once)."""
-    pending: deque[Any] = deque()
-    upcoming = iter(batches)
-    for batch in itertools.islice(upcoming, ahead):
-        pending.append(executor.submit(_scrub_groups, batch))
-    while pending:
-        done = pending.popleft().result()
-        for batch in itertools.islice(upcoming, 1):
-            pending.append(executor.submit(_scrub_groups, batch))
-        yield done
-
-
 class _Texts:
-    """Collects the free text of every registration while the tables are filled, then scrubs it all
-    (`finish`), in a pool of processes for a big export, and keeps what the guard and report need.
+    """Collects the free text of every registration while the tables are filled and scrubs it, in
+    a pool of processes for a big export (`pool`), keeping what the guard and report need.
 
-    A text's column value is a blank until `finish` writes the scrubbed text in its place; the
-    results are taken in the registrations' order, so the export is the same either way."""
+    With the pool, each `_BATCH` registrations' texts go to a worker as soon as they are collected,
+    so the workers scrub while this process fills the rest of the tables; at most `2 * POOL_WORKERS`
+    batches are out at a time (their results are put in place before more go out). Without it,
+    `finish` scrubs everything here. A text's column value is a blank until its scrubbed text is
+    put in its place; the results are taken in the registrations' order, so the export is the same
+    either way. `close` shuts the pool down (`finish` does, and the export on an error)."""
 
-    def __init__(self, dictionary: Collection[str]) -> None:
+    def __init__(
+        self,
+        dictionary: Collection[str],
+        *,
+        pool: bool = False,
+        total: int = 0,
+        progress: Progress | None = None,
+    ) -> None:
         self.dictionary = dictionary
         self.replaced: set[Replacement] = set()
         self.counts: dict[str, int] = {}
         self.risk_lines: list[str] = []
-        self._groups: list[_Group] = []
-        # Where each text goes, per registration: the column's values and the index there, and the
-        # table, row and column for the report (kept apart: a joined string per text costs memory).
-        self._places: list[list[tuple[list[Any], int, str, int, str]]] = []
+        self._groups: list[_Group] = []  # collected and not yet given out
+        self._last_people: tuple[Person, ...] | None = None
+        # Where each text goes, per registration not yet put in place: the column's values and the
+        # index there, and the table, row and column for the report (kept apart: a joined string
+        # per text costs memory).
+        self._places: deque[list[tuple[list[Any], int, str, int, str]]] = deque()
+        self._done = 0  # registrations whose texts are in place
+        self._total = total
+        self._progress = progress
+        self._step = max(1, total // 100)
+        self._pending: deque[Any] = deque()
+        self._executor: Any = None
+        if pool:
+            from concurrent.futures import ProcessPoolExecutor
+
+            self._executor = ProcessPoolExecutor(
+                max_workers=POOL_WORKERS, initializer=_init_worker, initargs=(dictionary,)
+            )
 
     def start(self, registration: ExportRegistration) -> None:
+        if self._executor is not None and len(self._groups) >= _BATCH:
+            self._give_out()
         people = tuple(registration.people)
-        if self._groups and self._groups[-1][0] == people:
-            people = self._groups[-1][0]  # a case coded twice: one tuple
+        if self._last_people is not None and self._last_people == people:
+            people = self._last_people  # a case coded twice: one tuple
+        self._last_people = people
         self._groups.append((people, tuple(registration.case_ref.split()), []))
         self._places.append([])
 
     def clean(self, text: str, values: list[Any], table: str, row: int, column: str) -> None:
-        """Append `text` to `values`, to be scrubbed by `finish`."""
+        """Append `text` to `values`, to be scrubbed and put in its place."""
         if not self._groups:
             raise RuntimeError("_Texts.start() comes first")
         if not text:
@@ -478,46 +489,50 @@ class _Texts:
         self._places[-1].append((values, len(values), table, row, column))
         values.append(None)
 
-    def finish(self, progress: Progress | None = None, *, pool: bool = False) -> None:
-        """Scrub every text collected, writing each into its place; `progress` gets registrations done."""
-        groups, self._groups = self._groups, []
-        total = len(groups)
-        step = max(1, total // 100)
-        batches = [groups[i : i + _BATCH] for i in range(0, total, _BATCH)]
-        number = 0
-        results: Iterable[list[list[_Done]]]
-        executor = None
-        if pool and len(batches) > 1:
-            from concurrent.futures import ProcessPoolExecutor
+    def _give_out(self) -> None:
+        """The collected registrations' texts to the pool, a batch at a time."""
+        while self._groups:
+            batch, self._groups = self._groups[:_BATCH], self._groups[_BATCH:]
+            while len(self._pending) >= 2 * POOL_WORKERS:
+                self._put(self._pending.popleft().result())
+            self._pending.append(self._executor.submit(_scrub_groups, batch))
 
-            executor = ProcessPoolExecutor(
-                max_workers=POOL_WORKERS, initializer=_init_worker, initargs=(self.dictionary,)
-            )
-            results = _in_order(executor, batches, ahead=2 * POOL_WORKERS)
-        else:
-            _init_worker(self.dictionary)
-            results = map(_scrub_groups, batches)
+    def _put(self, batch: list[list[_Done]]) -> None:
+        """A batch's scrubbed texts into their places, in the registrations' order."""
+        for done in batch:
+            for (values, index, table, row, column), (text, replaced, risks) in zip(
+                self._places.popleft(), done, strict=True
+            ):
+                values[index] = text
+                for r in replaced:
+                    self.counts[r.kind] = self.counts.get(r.kind, 0) + 1
+                    self.replaced.add(r)
+                self.risk_lines += [f"{table}\t{row}\t{column}\t{k}\t{t}\t{c}" for k, t, c in risks]
+            self._done += 1
+            if self._progress is not None and self._done % self._step == 0 and self._done < self._total:
+                self._progress(self._done, self._total)
+
+    def finish(self) -> None:
+        """Scrub whatever is left and put every text in its place; then the pool is shut down."""
         try:
-            for batch in results:
-                for done in batch:
-                    for (values, index, table, row, column), (text, replaced, risks) in zip(
-                        self._places[number], done, strict=True
-                    ):
-                        values[index] = text
-                        for r in replaced:
-                            self.counts[r.kind] = self.counts.get(r.kind, 0) + 1
-                            self.replaced.add(r)
-                        self.risk_lines += [f"{table}\t{row}\t{column}\t{k}\t{t}\t{c}" for k, t, c in risks]
-                    self._places[number] = []
-                    number += 1
-                    if progress is not None and number % step == 0 and number < total:
-                        progress(number, total)
-        finally:
-            if executor is not None:
-                executor.shutdown(cancel_futures=True)
+            if self._executor is not None:
+                self._give_out()
+                while self._pending:
+                    self._put(self._pending.popleft().result())
             else:
-                _init_worker(None)
-        self._places = []
+                _init_worker(self.dictionary)
+                groups, self._groups = self._groups, []
+                for i in range(0, len(groups), _BATCH):
+                    self._put(_scrub_groups(groups[i : i + _BATCH]))
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(cancel_futures=True)
+            self._executor = None
+        else:
+            _init_worker(None)
 
 
 def _month(value: Any) -> str | None:
@@ -538,7 +553,12 @@ def _fillers(table: _Table) -> list[tuple[str, int, Column, Any]]:
             col = cols[0]
             if question.type == "multiple":
                 table.fillers.append(
-                    (question.key, _FILL_MULTIPLE, col, list(zip(cols, [o.key for o in question.options])))
+                    (
+                        question.key,
+                        _FILL_MULTIPLE,
+                        col,
+                        list(zip(cols, [o.key for o in question.options], strict=True)),
+                    )
                 )
             elif question.type == "text":
                 table.fillers.append((question.key, _FILL_TEXT, col, None))
@@ -953,27 +973,8 @@ def _guard(files: Sequence[Path], guard: _Guard, out_dir: Path) -> None:
 # --- the export ---------------------------------------------------------------------------------
 
 
-def export(
-    *,
-    form: Form,
-    registrations: Sequence[ExportRegistration],
-    key: bytes,
-    out_dir: Path,
-    formats: Collection[ExportFormat] = FORMATS,
-    progress: Progress | None = None,
-    dictionary: Collection[str] | None = None,
-) -> ExportResult:
-    """Write the de-identified export of `registrations` under `out_dir` (see the module docstring)."""
-    unknown = set(formats) - set(FORMATS)
-    if unknown or not formats:
-        raise ValueError(f"Unknown export formats: {sorted(unknown)}")
-    if not key:
-        raise ValueError("An export needs the project's pseudonymisation key.")
-    out_dir.mkdir(parents=True, exist_ok=True)
-    tables = _plan(form)
-    root = tables[0]
-    texts = _Texts(scrub.load_dictionary() if dictionary is None else dictionary)
-    total = len(registrations)
+def _fill(root: _Table, registrations: Sequence[ExportRegistration], texts: _Texts, key: bytes) -> None:
+    """Every registration into the tables, its free text to `texts`."""
     pseudonyms: dict[str, str] = {}
     for number, registration in enumerate(registrations, start=1):
         ref = registration.case_ref
@@ -1002,7 +1003,39 @@ def export(
             col.values.append(value)
         _fill_fields(root, answers, texts, number, pseudo)
         _fill_children(root, answers, texts, number, pseudo, ())
-    texts.finish(progress, pool=total >= POOL_FROM and (os.cpu_count() or 1) > 1)
+
+
+def export(
+    *,
+    form: Form,
+    registrations: Sequence[ExportRegistration],
+    key: bytes,
+    out_dir: Path,
+    formats: Collection[ExportFormat] = FORMATS,
+    progress: Progress | None = None,
+    dictionary: Collection[str] | None = None,
+) -> ExportResult:
+    """Write the de-identified export of `registrations` under `out_dir` (see the module docstring)."""
+    unknown = set(formats) - set(FORMATS)
+    if unknown or not formats:
+        raise ValueError(f"Unknown export formats: {sorted(unknown)}")
+    if not key:
+        raise ValueError("An export needs the project's pseudonymisation key.")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    tables = _plan(form)
+    root = tables[0]
+    total = len(registrations)
+    texts = _Texts(
+        scrub.load_dictionary() if dictionary is None else dictionary,
+        pool=total >= POOL_FROM and (os.cpu_count() or 1) > 1,
+        total=total,
+        progress=progress,
+    )
+    try:
+        _fill(root, registrations, texts, key)
+        texts.finish()
+    finally:
+        texts.close()
 
     files: list[Path] = []
     for table in tables:

@@ -210,9 +210,9 @@ def is_national_id(digits: str) -> bool:
     if len(digits) != 11 or not (digits.isascii() and digits.isdigit()):
         return fodselsnummer.is_valid(digits)
     d = [ord(c) - 48 for c in digits]
-    if (11 - sum(w * n for w, n in zip(_WEIGHTS1, d))) % 11 != d[9]:
+    if (11 - sum(w * n for w, n in zip(_WEIGHTS1, d[:9], strict=True))) % 11 != d[9]:
         return False  # a check digit of "10" never equals one digit, as in stdnum
-    if (11 - sum(w * n for w, n in zip(_WEIGHTS2, d))) % 11 != d[10]:
+    if (11 - sum(w * n for w, n in zip(_WEIGHTS2, d[:10], strict=True))) % 11 != d[10]:
         return False
     day, month, year, individual = d[0] * 10 + d[1], d[2] * 10 + d[3], d[4] * 10 + d[5], int(digits[6:9])
     if day >= 80:  # an FH number
@@ -232,7 +232,7 @@ def is_national_id(digits: str) -> bool:
     else:
         return False
     try:
-        return datetime.date(year, month, day) <= datetime.date.today()
+        return datetime.date(year, month, day) <= datetime.date.today()  # noqa: DTZ011 - as stdnum
     except ValueError:
         return False
 
@@ -549,7 +549,6 @@ class Scrubber:
             return text
         pieces.append(text[cursor:])
         return "".join(pieces)
-
 
     def _candidates(self, text: str) -> list[int]:
         """Where the words start that the token pass must look at, in order: every word whose
