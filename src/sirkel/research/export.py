@@ -62,7 +62,7 @@ from collections import deque
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeGuard
 
 from sirkel.research import scrub
 from sirkel.research.forms import Block, Form, Question
@@ -435,7 +435,8 @@ class _Texts:
     batches are out at a time (their results are put in place before more go out). Without it,
     `finish` scrubs everything here. A text's column value is a blank until its scrubbed text is
     put in its place; the results are taken in the registrations' order, so the export is the same
-    either way. `close` shuts the pool down (`finish` does, and the export on an error)."""
+    either way. `close` shuts the pool down (the export calls it once the texts are in place, or on
+    an error)."""
 
     def __init__(
         self,
@@ -513,19 +514,16 @@ class _Texts:
                 self._progress(self._done, self._total)
 
     def finish(self) -> None:
-        """Scrub whatever is left and put every text in its place; then the pool is shut down."""
-        try:
-            if self._executor is not None:
-                self._give_out()
-                while self._pending:
-                    self._put(self._pending.popleft().result())
-            else:
-                _init_worker(self.dictionary)
-                groups, self._groups = self._groups, []
-                for i in range(0, len(groups), _BATCH):
-                    self._put(_scrub_groups(groups[i : i + _BATCH]))
-        finally:
-            self.close()
+        """Scrub whatever is left and put every text in its place."""
+        if self._executor is not None:
+            self._give_out()
+            while self._pending:
+                self._put(self._pending.popleft().result())
+        else:
+            _init_worker(self.dictionary)
+            groups, self._groups = self._groups, []
+            for i in range(0, len(groups), _BATCH):
+                self._put(_scrub_groups(groups[i : i + _BATCH]))
 
     def close(self) -> None:
         if self._executor is not None:
@@ -604,6 +602,11 @@ def _fill_fields(table: _Table, obj: Mapping[str, Any], texts: _Texts, row: int,
             values.append(str(value))
 
 
+def _is_mapping(value: Any) -> TypeGuard[Mapping[str, Any]]:
+    # A dict (nearly always) without the slower abstract-class check.
+    return type(value) is dict or isinstance(value, Mapping)
+
+
 def _fill_children(
     table: _Table,
     obj: Mapping[str, Any],
@@ -619,15 +622,15 @@ def _fill_children(
         items: Iterable[tuple[Any, Any]]
         if child.over is not None:
             mapping = obj.get(block.key)
-            if not isinstance(mapping, Mapping):
+            if not _is_mapping(mapping):
                 continue
             order = [o.key for o in child.over.options]
-            items = [(key, mapping[key]) for key in order if isinstance(mapping.get(key), Mapping)]
+            items = [(key, mapping[key]) for key in order if _is_mapping(mapping.get(key))]
         else:
             listed = obj.get(block.repeat or block.key)
             if not isinstance(listed, list):
                 continue
-            items = [(i, item) for i, item in enumerate(listed, start=1) if isinstance(item, Mapping)]
+            items = [(i, item) for i, item in enumerate(listed, start=1) if _is_mapping(item)]
         for index, item in items:
             child.rows += 1
             values = (registration, pseudo, *indexes, index)
@@ -807,6 +810,7 @@ def _write_report(texts: _Texts, out_dir: Path) -> Path:
 # --- the guard ----------------------------------------------------------------------------------
 
 _TOKEN = re.compile(r"\w+")
+_NOT_DIGIT = re.compile(r"\D")
 _SEPARATOR_BETWEEN_DIGITS = re.compile(r"(?<=\d)[ \u00a0\u202f.+-](?=\d)")
 _NUMBER_RUN = re.compile(r"(?<!\d)\d{8,12}(?!\d)")
 _CHUNK = 1 << 20
@@ -825,11 +829,13 @@ class _Guard:
         self.by_token: dict[str, list[tuple[Replacement, tuple[str, ...]]]] = {}
         self.by_digits: dict[str, list[Replacement]] = {}
         for r in replaced:
-            tokens = [t.lower() for t in _TOKEN.findall(r.original)]
+            tokens = _TOKEN.findall(r.original)
             if tokens:
-                self.by_token.setdefault(tokens[0], []).append((r, tuple(tokens[1:])))
+                self.by_token.setdefault(tokens[0].lower(), []).append(
+                    (r, tuple(t.lower() for t in tokens[1:]))
+                )
             if r.kind in ("national_id", "number11", "phone"):
-                digits = re.sub(r"\D", "", r.original)
+                digits = _NOT_DIGIT.sub("", r.original)
                 cores = (
                     [digits[-8:], "47" + digits[-8:], "0047" + digits[-8:]] if r.kind == "phone" else [digits]
                 )
