@@ -55,6 +55,7 @@ import array
 import csv
 import hashlib
 import hmac
+import itertools
 import json
 import os
 import re
@@ -380,8 +381,10 @@ _worker_scrubbers: dict[tuple[Person, ...], scrub.Scrubber] = {}
 
 # One registration's free text to scrub: its people, its case reference's words, its texts.
 _Group = tuple[tuple[Person, ...], tuple[str, ...], list[str]]
-# A scrubbed text: the text, what was replaced, the residual risks (kind, text, context).
-_Done = tuple[str, tuple[Replacement, ...], list[tuple[str, str, str]]]
+# A scrubbed text: the text, what was replaced as (kind, original), the residual risks (kind, text,
+# context). Plain tuples, not `Replacement`s: they cross from the workers by pickle and go into a
+# set, both far cheaper for a tuple of strings than for a dataclass.
+_Done = tuple[str, tuple[tuple[str, str], ...], list[tuple[str, str, str]]]
 
 
 def _init_worker(dictionary: Collection[str] | None) -> None:
@@ -421,7 +424,7 @@ def _scrub_groups(groups: Sequence[_Group]) -> list[list[_Done]]:
                 # a month, as `dates_to_month` writes it, is no risk
                 if not (risk.kind == "digit_run" and _MONTH_TEXT.fullmatch(risk.text))
             ]
-            done.append((scrubbed.text, tuple(scrubbed.replaced), risks))
+            done.append((scrubbed.text, tuple([(r.kind, r.original) for r in scrubbed.replaced]), risks))
         out.append(done)
     return out
 
@@ -447,7 +450,7 @@ class _Texts:
         progress: Progress | None = None,
     ) -> None:
         self.dictionary = dictionary
-        self.replaced: set[Replacement] = set()
+        self.replaced: set[tuple[str, str]] = set()  # (kind, original), see `_Done`
         self.counts: dict[str, int] = {}
         self.risk_lines: list[str] = []
         self._groups: list[_Group] = []  # collected and not yet given out
@@ -506,7 +509,7 @@ class _Texts:
             ):
                 values[index] = text
                 for r in replaced:
-                    self.counts[r.kind] = self.counts.get(r.kind, 0) + 1
+                    self.counts[r[0]] = self.counts.get(r[0], 0) + 1
                     self.replaced.add(r)
                 self.risk_lines += [f"{table}\t{row}\t{column}\t{k}\t{t}\t{c}" for k, t, c in risks]
             self._done += 1
@@ -1049,7 +1052,7 @@ def export(
     files += _write_codebook(tables, out_dir)
     files.append(_write_report(texts, out_dir))
 
-    guard = _Guard([*texts.replaced, *_case_ref_checks(registrations)])
+    guard = _Guard([*itertools.starmap(Replacement, texts.replaced), *_case_ref_checks(registrations)])
     texts.replaced = set()  # the guard has them now
     _guard(files, guard, out_dir)
     if progress is not None:
