@@ -93,6 +93,7 @@ def _context(
     support_labels = dict(SupportType.choices)
     tie_kinds = tie_kind_labels()
     side_labels: dict[str, str] = {Side.PRIVATE: _("Private"), Side.PUBLIC: _("Public")}
+    sector_labels = dict(Sector.choices)
     valence_labels = dict(Valence.choices)
     direction_labels = dict(Direction.choices)
     frequency_labels = dict(ContactFrequency.choices)
@@ -106,7 +107,7 @@ def _context(
             name_for_buttons=member_choice_label(m),
             side=side_labels.get(m.side, m.side),
             # A break opportunity after each slash: "School/kindergarten/work/leisure" is one long word.
-            sector=m.get_sector_display().replace("/", "/\u200b"),
+            sector=str(sector_labels.get(m.sector, m.sector)).replace("/", "/\u200b"),
             edit_url=edit_url(m.pk),
             delete_url=delete_url(m.pk),
             # The choice labels looked up once per page (a model's get_…_display builds its dict anew).
