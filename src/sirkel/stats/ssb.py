@@ -233,10 +233,10 @@ def count_children(
     groups = sorted({code for code, level in cells if level == LEVEL_GROUP}, key=code_sort_key)
     for group in groups:
         rows.append(_row(group, LEVEL_GROUP, cells[(group, LEVEL_GROUP)]))
-        codes = sorted(
+        in_group = sorted(
             (c for c, level in cells if level == LEVEL_MEASURE and group_of(c) == group), key=code_sort_key
         )
-        rows.extend(_row(c, LEVEL_MEASURE, cells[(c, LEVEL_MEASURE)]) for c in codes)
+        rows.extend(_row(c, LEVEL_MEASURE, cells[(c, LEVEL_MEASURE)]) for c in in_group)
     for key in extended_kinds() if extended else ():
         rows.append(_row(key, LEVEL_EXTENDED, cells.get((key, LEVEL_EXTENDED))))
     return rows, outside
