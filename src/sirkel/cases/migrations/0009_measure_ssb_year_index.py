@@ -8,7 +8,7 @@ import sirkel.cases.expressions
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("cases", "0007_innsyn"),
+        ("cases", "0008_case_list_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
