@@ -3,6 +3,7 @@ access, what is left out, the audit and query counts."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 import pytest
@@ -19,7 +20,7 @@ from sirkel.cases.models import Case
 from sirkel.network import services
 from sirkel.network.models import NetworkMember, NetworkSnapshot
 from sirkel.network.tests.test_register import edit_data
-from sirkel.testing.fixtures import client_for
+from sirkel.testing.fixtures import api_client_for, client_for
 
 FAMILY = {"audience": "family", "how": "leave_out"}
 
@@ -260,3 +261,20 @@ def test_query_counts_do_not_grow_with_the_network(
         )
     assert counts[2] == counts[20]
     assert max(counts[20]) < 25
+
+
+@pytest.mark.django_db
+def test_the_api_reads_and_sets_who_is_left_out_of_prints(
+    caseworker: User, case: Case, people: dict[str, NetworkMember]
+) -> None:
+    client = api_client_for(caseworker)
+    onkel = people["onkel"]
+    url = reverse("api:network_member", args=[case.pk, onkel.pk])
+    got = client.get(url).json()
+    assert (got["hide_in_prints"], got["protected_address"], got["no_contact"]) == (False, False, False)
+    body = {"version": got["version"], "protected_address": True}
+    response = client.patch(url, data=json.dumps(body), content_type="application/json")
+    assert response.status_code == 200, response.content
+    assert response.json()["protected_address"] is True
+    onkel.refresh_from_db()
+    assert onkel.protected_address and not onkel.hide_in_prints
