@@ -7,5 +7,6 @@ app_name = "network"
 urlpatterns = [
     path("", include("sirkel.network.views.register")),
     path("", include("sirkel.network.views.snapshots")),
+    path("", include("sirkel.network.views.maps")),
     path("", include("sirkel.network.views.exchange")),
 ]
