@@ -8,4 +8,5 @@ urlpatterns = [
     path("", include("sirkel.network.views.register")),
     path("", include("sirkel.network.views.snapshots")),
     path("", include("sirkel.network.views.exchange")),
+    path("", include("sirkel.network.views.perspectives")),
 ]
