@@ -30,7 +30,7 @@ from sirkel.core.forms import add_service_errors
 from sirkel.evaluation import links
 from sirkel.evaluation.models import LinkPurpose, ParticipantLink
 from sirkel.evaluation.public_forms import ChildViewForm, FeedbackForm, ParentViewForm
-from sirkel.network.views.perspectives import draw_for_link
+from sirkel.network.perspective_pages import draw_for_link
 
 DEFAULT_RATE = 30  # requests a minute, per client address and per token
 METHODS = ("GET", "HEAD", "POST")

@@ -336,7 +336,7 @@ def place(entries: Sequence[PerspectiveEntry]) -> list[Placed]:
     placed: list[Placed] = []
     for ring in RINGS:
         in_ring = [e for e in entries if e.ring == ring]
-        inner = RING_RADII.get(ring - 1, 20.0)
+        inner = RING_RADII.get(ring - 1, 34.0)  # ring 1 keeps clear of "me" in the middle
         radius = (inner + RING_RADII[ring]) / 2
         for i, entry in enumerate(in_ring):
             angle = -math.pi / 2 + (2 * math.pi * i / len(in_ring)) + (ring - 1) * 0.4

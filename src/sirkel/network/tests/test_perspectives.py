@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.urls import reverse
 from django.utils import translation
+from pytest_django import DjangoAssertNumQueries
 
 from sirkel.accounts.models import User
 from sirkel.audit.models import AuditEvent
@@ -173,14 +175,14 @@ def test_a_parents_map_link_needs_to_say_whose_map(world: LinkWorld) -> None:
 
 
 def test_the_link_page_has_a_bounded_number_of_queries(
-    world: LinkWorld, django_assert_max_num_queries: object
+    world: LinkWorld, django_assert_max_num_queries: DjangoAssertNumQueries
 ) -> None:
     w = world
     _link, url = _child_link(w)
     client = Client()
     for i in range(6):
         client.post(url, {"do": "add", "name": f"Venn {i}", "ring": str(i % 3 + 1)})
-    with django_assert_max_num_queries(14):  # type: ignore[operator]
+    with django_assert_max_num_queries(14):
         assert client.get(url).status_code == 200
 
 
@@ -194,17 +196,19 @@ def test_staff_start_a_map_on_the_tablet_and_place_register_members(world: LinkW
     assert client.get(page).status_code == 200
     response = client.post(page, {"perspective": "father", "drawn_by_name": "Frank"})
     drawn = PerspectiveMap.objects.get()
-    assert response.url == reverse("network:perspective_draw", args=[w.case.pk, drawn.pk])
+    assert response.status_code == 302
+    draw_url = response["Location"]
+    assert draw_url == reverse("network:perspective_draw", args=[w.case.pk, drawn.pk])
     assert (drawn.perspective, drawn.drawn_by_name, drawn.drawn_by_user) == ("father", "Frank", w.owner)
-    draw = client.get(response.url).content.decode()
+    draw = client.get(draw_url).content.decode()
     assert w.mother.name in draw  # the register's names are offered beside the caseworker
-    client.post(response.url, {"do": "add", "member": str(w.mother.pk), "ring": "2"})
+    client.post(draw_url, {"do": "add", "member": str(w.mother.pk), "ring": "2"})
     entry = drawn.entries.get()
     assert (entry.member_id, entry.name) == (w.mother.pk, w.mother.name)
 
 
 def test_perspectives_side_by_side_with_the_differences_named_and_hidden_people_left_out(
-    world: LinkWorld, django_assert_max_num_queries: object
+    world: LinkWorld, django_assert_max_num_queries: DjangoAssertNumQueries
 ) -> None:
     w = world
     _link, url = _child_link(w)
@@ -222,7 +226,7 @@ def test_perspectives_side_by_side_with_the_differences_named_and_hidden_people_
     )
     client = client_for(w.owner)
     client.cookies["django_language"] = "en"
-    with django_assert_max_num_queries(20):  # type: ignore[operator]
+    with django_assert_max_num_queries(20):
         response = client.get(compare)
     assert response.status_code == 200
     html = response.content.decode()
@@ -263,9 +267,9 @@ def test_others_get_404_on_every_perspective_page(
     assert PerspectiveMap.objects.count() == 1
 
 
-def test_a_map_of_another_case_is_404(world: LinkWorld, make_case: object) -> None:
+def test_a_map_of_another_case_is_404(world: LinkWorld, make_case: Any) -> None:
     w = world
-    other_case = make_case(owner=w.owner, service=w.case.service)  # type: ignore[operator]
+    other_case = make_case(owner=w.owner, service=w.case.service)
     theirs = perspectives.start_map(
         acting_user=w.owner, case=other_case, perspective="child", drawn_by_name="X"
     )
@@ -281,7 +285,24 @@ def test_the_caseworkers_map_from_the_register(world: LinkWorld) -> None:
     client.post(reverse("network:perspectives", args=[w.case.pk]), {"from_register": "1"})
     made = PerspectiveMap.objects.get()
     assert made.perspective == Perspective.CASEWORKER
-    assert sorted(e.member_id for e in made.entries.all()) == sorted([w.mother.pk, w.aunt.pk])
+    assert {e.member_id for e in made.entries.all()} == {w.mother.pk, w.aunt.pk}
     client.cookies["django_language"] = "en"
     html = client.get(reverse("network:perspectives", args=[w.case.pk])).content.decode()
     assert re.search(r"Map: The caseworker \(drawn by [^)]+\)", html)
+
+
+def test_the_links_page_makes_a_map_link_for_the_child_and_for_a_parent(world: LinkWorld) -> None:
+    w = world
+    client = client_for(w.owner)
+    page = reverse("links:links", args=[w.case.pk, w.series.measure_id])
+    base = {"purpose": "map", "language": "nb", "days": "7"}
+    assert client.post(page, {**base, "participant": "child"}).status_code == 200
+    assert ParticipantLink.objects.get().map_perspective == "child"
+    with translation.override("en"):
+        refused = client.post(
+            page, {**base, "participant": f"member:{w.mother.pk}"}, HTTP_ACCEPT_LANGUAGE="en"
+        )
+    assert "Choose whether it is the mother" in refused.content.decode()
+    assert ParticipantLink.objects.count() == 1
+    client.post(page, {**base, "participant": f"member:{w.mother.pk}", "map_perspective": "mother"})
+    assert ParticipantLink.objects.filter(member=w.mother, map_perspective="mother", purpose="map").exists()

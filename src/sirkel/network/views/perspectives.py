@@ -9,14 +9,12 @@ register's names to place (a link is offered none).
 
 from __future__ import annotations
 
-from typing import Any
-
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.http import urlencode
@@ -29,9 +27,9 @@ from sirkel.cases.models import Case
 from sirkel.cases.selectors import get_case_for_user
 from sirkel.core.converters import parse_id
 from sirkel.core.types import AuthenticatedHttpRequest
-from sirkel.evaluation.models import ParticipantLink
 from sirkel.network import perspectives
-from sirkel.network.models import RINGS, NetworkMember, Perspective, PerspectiveMap
+from sirkel.network.models import NetworkMember, Perspective, PerspectiveMap
+from sirkel.network.perspective_pages import apply_change, draw_context
 
 READ_METHODS = ("GET", "HEAD")
 
@@ -67,84 +65,6 @@ def _title(perspective_map: PerspectiveMap, case: Case) -> str:
         "whose": label[:1].upper() + label[1:],
         "name": perspective_map.drawn_by_name,
     }
-
-
-# --- Drawing: shared by the staff page and the link ------------------------------------------------------
-
-
-def _apply(request: HttpRequest, drawer: perspectives.Drawer, perspective_map: PerspectiveMap) -> str:
-    """Apply one POSTed change to the map; the anchor to return to. ValidationError for bad input."""
-    do = request.POST.get("do", "")
-    if do == "add":
-        ring = parse_id(request.POST.get("ring", ""))
-        member = parse_id(request.POST.get("member", ""))
-        entry = perspectives.add_entry(
-            drawer=drawer,
-            perspective_map=perspective_map,
-            name=request.POST.get("name", ""),
-            ring=ring if ring is not None else 0,
-            member_id=member,
-        )
-        return f"person-{entry.pk}"
-    entry_id = parse_id(request.POST.get("entry", ""))
-    if entry_id is None:
-        raise Http404
-    op, _sep, value = do.partition(":")
-    kept = perspectives.change_entry(
-        drawer=drawer, perspective_map=perspective_map, entry_id=entry_id, op=op, value=value
-    )
-    return f"person-{kept.pk}" if kept is not None else "people"
-
-
-def _draw_context(
-    perspective_map: PerspectiveMap, *, register: list[NetworkMember] | None = None
-) -> dict[str, Any]:
-    entries = perspectives.entries_of(perspective_map)
-    placed = perspectives.place(entries)
-    placed_members = {e.member_id for e in entries}
-    by_ring = [
-        {"ring": r, "words": perspectives.RING_WORDS[r], "names": [e.name for e in entries if e.ring == r]}
-        for r in RINGS
-    ]
-    return {
-        "map": perspective_map,
-        "entries": [
-            {
-                "entry": e,
-                "ring_words": perspectives.RING_WORDS[e.ring],
-                "helps": [
-                    {"key": h.key, "words": h.words, "icon": h.icon, "on": h.key in e.support}
-                    for h in perspectives.HELP
-                ],
-            }
-            for e in entries
-        ],
-        "placed": placed,
-        "by_ring": by_ring,
-        "rings": [{"ring": r, "words": perspectives.RING_WORDS[r]} for r in RINGS],
-        "register": [m for m in register if m.pk not in placed_members] if register is not None else None,
-    }
-
-
-def draw_for_link(request: HttpRequest, link: ParticipantLink, context: dict[str, Any]) -> HttpResponse:
-    """The participant page of a map link: the holder's own map and nothing else (called by
-    `evaluation.public_views`, which has resolved the link and counted its use)."""
-    perspective_map = perspectives.map_for_link(link=link)
-    error = ""
-    if request.method == "POST":
-        try:
-            anchor = _apply(request, link, perspective_map)
-        except ValidationError as exc:
-            error = " ".join(exc.messages)
-        except Http404 as exc:
-            raise PermissionDenied from exc
-        else:
-            return HttpResponseRedirect(
-                request.path + "?" + urlencode({"lang": context["language"], "saved": "1"}) + "#" + anchor
-            )
-    context.update(_draw_context(perspective_map))
-    context.update({"error": error, "form_action": context["form_action"]})
-    return render(request, "network/perspective/draw_link.html", context, status=400 if error else 200)
 
 
 # --- Staff pages -----------------------------------------------------------------------------------------
@@ -206,7 +126,7 @@ def perspective_draw(request: AuthenticatedHttpRequest, case_id: int, map_id: in
     error = ""
     if request.method == "POST":
         try:
-            anchor = _apply(request, request.user, perspective_map)
+            anchor = apply_change(request, request.user, perspective_map)
         except PermissionDenied as exc:
             raise Http404 from exc
         except ValidationError as exc:
@@ -218,7 +138,7 @@ def perspective_draw(request: AuthenticatedHttpRequest, case_id: int, map_id: in
     register = list(
         NetworkMember.objects.filter(case=case).only("id", "name", "case_id").order_by("name", "id")
     )
-    context = _draw_context(perspective_map, register=register)
+    context = draw_context(perspective_map, register=register)
     context.update(
         {
             "case": case,
