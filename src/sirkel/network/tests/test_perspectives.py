@@ -18,12 +18,14 @@ from pytest_django import DjangoAssertNumQueries
 from sirkel.accounts.models import User
 from sirkel.audit.models import AuditEvent
 from sirkel.cases.access import Do, may
-from sirkel.cases.models import Case
+from sirkel.cases.innsyn import Recipient
+from sirkel.cases.models import Case, RecipientRole
 from sirkel.evaluation import links
 from sirkel.evaluation.models import ParticipantLink
 from sirkel.evaluation.tests.links_world import LinkWorld, link_world
 from sirkel.network import perspectives
 from sirkel.network import services as network_services
+from sirkel.network.innsyn import sections
 from sirkel.network.models import Perspective, PerspectiveEntry, PerspectiveMap
 from sirkel.testing.fixtures import client_for
 
@@ -306,3 +308,24 @@ def test_the_links_page_makes_a_map_link_for_the_child_and_for_a_parent(world: L
     assert ParticipantLink.objects.count() == 1
     client.post(page, {**base, "participant": f"member:{w.mother.pk}", "map_perspective": "mother"})
     assert ParticipantLink.objects.filter(member=w.mother, map_perspective="mother", purpose="map").exists()
+
+
+def test_innsyn_holds_the_maps_and_flags_what_the_child_did_not_want_shown_to_others(
+    world: LinkWorld,
+) -> None:
+    w = world
+    drawn = perspectives.start_map(
+        acting_user=w.owner, case=w.case, perspective="child", drawn_by_name="Emma"
+    )
+    perspectives.add_entry(drawer=w.owner, perspective_map=drawn, name="Mormor", ring=1)
+    secret = perspectives.add_entry(drawer=w.owner, perspective_map=drawn, name="Hemmelig venn", ring=2)
+    perspectives.change_entry(drawer=w.owner, perspective_map=drawn, entry_id=secret.pk, op="hide")
+
+    def items(recipient: Recipient) -> dict[str, str]:
+        entry = next(e for e in sections(w.case, recipient)[0].entries if "Emma" in e.heading)
+        return {i.label: i.reason for i in entry.items}
+
+    for_mother = items(Recipient(RecipientRole.PARENT, w.mother.name, w.mother.pk))
+    assert for_mother["Mormor"] == ""
+    assert for_mother["Hemmelig venn"] != ""  # flagged: withheld unless the caseworker keeps it
+    assert items(Recipient(RecipientRole.YOUTH, "Emma"))["Hemmelig venn"] == ""  # her own map
