@@ -11,23 +11,22 @@ from sirkel.accounts.models import User
 from sirkel.audit.models import AuditAction, AuditEvent
 from sirkel.cases.models import Case
 from sirkel.demo.loader import load_demo
-from sirkel.network import perspectives
-from sirkel.network.models import PerspectiveEntry
+from sirkel.network.models import PerspectiveEntry, PerspectiveMap
 
 
 @pytest.mark.django_db
 def test_nabo_gets_404_on_every_perspective_url_of_the_demo_service() -> None:
     load_demo()
     case = Case.objects.get(service__name="Demo barneverntjeneste", child_given_name="Emma")
-    drawn = perspectives.start_map(
-        acting_user=case.caseworker, case=case, perspective="child", drawn_by_name="Emma"
-    )
-    entry = perspectives.add_entry(drawer=case.caseworker, perspective_map=drawn, name="Mormor", ring=1)
+    maps = {m.perspective: m for m in PerspectiveMap.objects.filter(case=case)}
+    assert set(maps) == {"child", "mother", "caseworker"}  # the demo has maps to compare
+    drawn = maps["child"]
+    entry = drawn.entries.get(name="Mormor")
     c = case.pk
     urls = [
         reverse("network:perspectives", args=[c]),
         reverse("network:perspective_draw", args=[c, drawn.pk]),
-        reverse("network:perspective_compare", args=[c]) + f"?kart={drawn.pk}&kart={drawn.pk}",
+        reverse("network:perspective_compare", args=[c]) + f"?kart={drawn.pk}&kart={maps['mother'].pk}",
     ]
     client = Client()
     client.force_login(User.objects.get(username="nabo"))
@@ -36,5 +35,13 @@ def test_nabo_gets_404_on_every_perspective_url_of_the_demo_service() -> None:
         for body in ({"do": "remove", "entry": str(entry.pk)}, {"from_register": "1"}):
             assert client.post(url, body).status_code in (404, 405), url
     assert PerspectiveEntry.objects.filter(pk=entry.pk).exists()
-    assert drawn.case.perspective_maps.count() == 1
+    assert PerspectiveMap.objects.filter(case=case).count() == 3
     assert not AuditEvent.objects.filter(actor__username="nabo", action=AuditAction.VIEW).exists()
+    # The demo's own caseworker sees the differences named.
+    own = Client()
+    own.force_login(case.caseworker)
+    own.cookies["django_language"] = "en"
+    html = own.get(urls[2]).content.decode()
+    assert "Only Emma names Trude Moe." in html
+    assert "Randi Hansen: ring 2 for Emma, ring 1 for the mother." in html
+    assert "Sara i klassen" not in html
