@@ -97,6 +97,21 @@ def test_a_child_draws_a_map_by_touch_and_sees_it_beside_the_mothers(
         )
         expect(tablet.locator("svg.pmap .pmap__person")).to_have_count(3)
 
+        # A finger drags the coach's dot into the middle ring (pointer events, as a touch screen sends).
+        coach_id = _card(tablet, "Fotballtreneren").get_attribute("id").removeprefix("person-")  # type: ignore[union-attr]
+        dot = tablet.locator(f"svg.pmap g[data-entry='{coach_id}']")
+        start = dot.bounding_box()
+        svg = tablet.locator("svg.pmap").bounding_box()
+        assert start is not None and svg is not None
+        x0, y0 = start["x"] + start["width"] / 2, start["y"] + start["height"] / 2
+        x1, y1 = svg["x"] + svg["width"] * 0.5, svg["y"] + svg["height"] * 0.38  # inside ring 1
+        touch = {"pointerId": 7, "pointerType": "touch", "isPrimary": True, "bubbles": True}
+        dot.dispatch_event("pointerdown", {**touch, "clientX": x0, "clientY": y0})
+        dot.dispatch_event("pointermove", {**touch, "clientX": x1, "clientY": y1})
+        with tablet.expect_navigation():
+            dot.dispatch_event("pointerup", {**touch, "clientX": x1, "clientY": y1})
+        expect(_card(tablet, "Fotballtreneren").locator("button[value='closer']")).to_be_disabled()
+
         # Large targets: every button and the name field at least 44 × 44 (the view aims at 64).
         for control in tablet.locator("main button:not([disabled]), main input[type='text']").all():
             box = control.bounding_box()
@@ -123,7 +138,7 @@ def test_a_child_draws_a_map_by_touch_and_sees_it_beside_the_mothers(
     rings = {e.name: (e.ring, e.support, e.hidden) for e in childs.entries.all()}
     assert rings == {
         "Mormor": (3, ["emotional"], False),
-        "Fotballtreneren": (2, [], False),
+        "Fotballtreneren": (1, [], False),
         "Hemmelig venn": (2, [], True),
     }
 
@@ -144,6 +159,36 @@ def test_a_child_draws_a_map_by_touch_and_sees_it_beside_the_mothers(
     differences = page.locator("ul.pdiffs > li")
     expect(differences.filter(has_text="Mormor").filter(has_text="ring 1")).to_have_count(1)
     expect(differences.filter(has_text="Fotballtreneren").filter(has_text="Emma")).to_have_count(1)
+    expect(page.locator("svg.pmap--draggable")).to_have_count(0)  # the comparison's maps are only shown
     expect(page.locator("svg.pmap")).to_have_count(2)
     assert "Hemmelig venn" not in page.locator("main").inner_text()
     assert_accessible(page)
+
+
+def test_the_caseworker_lets_the_child_draw_on_the_tablet(
+    transactional_db: None,
+    case: Case,
+    page: Page,
+    sign_in: SignIn,
+    assert_accessible: AxeCheck,
+) -> None:
+    w = build(case)
+    sign_in(page, w.owner.username, PASSWORD)
+    page.goto(reverse("network:page", args=[w.case.pk]))
+    page.locator(f"a[href='{reverse('network:perspectives', args=[w.case.pk])}']").click()
+    page.locator("#id_perspective").select_option("child")
+    page.locator("#id_drawn_by_name").fill("Emma")
+    page.locator("form:has(#id_perspective) button[type='submit']").click()
+    expect(page.locator("#pname")).to_be_visible()
+    # The simple view: no staff menu, only the way back.
+    expect(page.locator("header.participant-head")).to_be_visible()
+    assert page.locator("nav a[href*='/saker/']").count() == 0
+    page.locator(f"button[name='member'][value='{w.mother.pk}']").click()
+    expect(_card(page, w.mother.name)).to_be_visible()
+    _card(page, w.mother.name).locator("button[value='closer']").click()
+    expect(_card(page, w.mother.name).locator("button[value='closer']")).to_be_disabled()
+    page.keyboard.press("Tab")  # the page keeps working from the keyboard after the redirect
+    assert_accessible(page)
+    drawn = PerspectiveMap.objects.get()
+    entry = drawn.entries.get()
+    assert (drawn.drawn_by_user_id, entry.member_id, entry.ring) == (w.owner.pk, w.mother.pk, 1)
