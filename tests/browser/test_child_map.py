@@ -97,8 +97,8 @@ def test_a_child_draws_a_map_by_touch_and_sees_it_beside_the_mothers(
         )
         expect(tablet.locator("svg.pmap .pmap__person")).to_have_count(3)
 
-        # A finger drags the coach's dot into the middle ring (pointer events, as a touch screen sends).
-        coach_id = _card(tablet, "Fotballtreneren").get_attribute("id").removeprefix("person-")  # type: ignore[union-attr]
+        # A finger drags the coach's dot into ring 1 (pointer events, as a touch screen sends them).
+        coach_id = _card(tablet, "Fotballtreneren").get_attribute("id").removeprefix("person-")
         dot = tablet.locator(f"svg.pmap g[data-entry='{coach_id}']")
         start = dot.bounding_box()
         svg = tablet.locator("svg.pmap").bounding_box()
