@@ -504,6 +504,8 @@ POLICY: dict[str, Rule] = {
     "network:snapshots": Rule(CASE_VIEW, scope="case", write=Write(CASE_EDIT, ok=302)),  # takes one
     "network:snapshot_detail": Rule(CASE_VIEW, scope="snapshot"),
     "network:compare": Rule(CASE_VIEW, scope="case"),
+    "network:map_print": Rule(CASE_VIEW, scope="case", query="audience=family"),  # the map to print
+    "network:snapshot_map": Rule(CASE_VIEW, scope="snapshot", query="audience=network&how=anonymise"),
     "network:export": Rule(CASE_VIEW, scope="case", query="format=csv"),  # the file itself
     "network:import": Rule(CASE_EDIT, scope="case"),
     # Perspective maps: listed and compared with view rights; started (an empty form is drawn again with

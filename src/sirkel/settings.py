@@ -150,6 +150,14 @@ TEMPLATES = [
             ],
         },
     },
+    {
+        # Fragments that repeat markup for every row of a long list, in Jinja2 (sirkel.core.jinja).
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "NAME": "fragments",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {"environment": "sirkel.core.jinja.environment"},
+    },
 ]
 
 # Form widgets are rendered with Jinja2 where Django has them in that form (the same HTML): a select with

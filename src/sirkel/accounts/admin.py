@@ -2,7 +2,8 @@
 
 Case data is deliberately not registered here: it is reached only through the audited case pages. Every
 membership made, changed or removed here (also through a user's page, or by deleting a user) is recorded in
-its service's audit chain, in the transaction of the change.
+its service's audit chain, in the transaction of the change; a change of a user's active, staff or
+superuser flag, groups or permissions in the global chain.
 """
 
 from __future__ import annotations
@@ -19,7 +20,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from sirkel.accounts.models import ApiToken, Membership, Service, User
-from sirkel.accounts.services import MembershipState, membership_state, record_membership_changes
+from sirkel.accounts.services import (
+    MembershipState,
+    account_state,
+    membership_state,
+    record_account_changes,
+    record_membership_changes,
+)
 from sirkel.accounts.tokens import revoke_tokens
 
 
@@ -84,6 +91,12 @@ class UserAdmin(DjangoUserAdmin[User]):
             return False
         return super().has_delete_permission(request, obj)
 
+    def save_model(self, request: HttpRequest, obj: User, form: BaseModelForm[User], change: bool) -> None:
+        # The account's flags, groups and permissions as they were, for `save_related` to compare with
+        # once the groups and permissions (many-to-many, saved there) are saved too.
+        request._sirkel_account_before = account_state(obj.pk if change else None)  # type: ignore[attr-defined]
+        super().save_model(request, obj, form, change)
+
     def save_related(
         self, request: HttpRequest, form: BaseModelForm[User], formsets: Any, change: bool
     ) -> None:
@@ -91,6 +104,14 @@ class UserAdmin(DjangoUserAdmin[User]):
         before = membership_state(user_ids=[form.instance.pk])
         super().save_related(request, form, formsets, change)
         _record(request, before, membership_state(user_ids=[form.instance.pk]))
+        actor = request.user
+        if isinstance(actor, User):
+            record_account_changes(
+                acting_user=actor,
+                user_id=form.instance.pk,
+                before=getattr(request, "_sirkel_account_before", {}),
+                after=account_state(form.instance.pk),
+            )
 
     def delete_model(self, request: HttpRequest, obj: User) -> None:
         with transaction.atomic():

@@ -100,3 +100,44 @@ def record_membership_changes(
             detail=detail,
         )
     return len(events)
+
+
+# What a user account may do beyond its memberships, set in the administration: recorded when it changes.
+ACCOUNT_FLAGS = ("is_active", "is_staff", "is_superuser")
+AccountState = dict[str, object]
+
+
+def account_state(user_id: int | None) -> AccountState:
+    """A user's account flags, group ids and permission ids (empty for a user not saved yet)."""
+    if user_id is None:
+        return {}
+    row = User.objects.filter(pk=user_id).values(*ACCOUNT_FLAGS).first()
+    if row is None:
+        return {}
+    user = User(pk=user_id)
+    return {
+        **row,
+        "groups": sorted(user.groups.values_list("pk", flat=True)),
+        "user_permissions": sorted(user.user_permissions.values_list("pk", flat=True)),
+    }
+
+
+def record_account_changes(
+    *, acting_user: User, user_id: int, before: AccountState, after: AccountState
+) -> bool:
+    """Record in the global audit chain a change of a user's account flags, groups or permissions
+    (old and new values, ids only). Call it in the transaction of the change. Whether it recorded one."""
+    changed = {
+        key: {"old": before.get(key), "new": after.get(key)} for key in after if before.get(key) != after[key]
+    }
+    if not changed or not before:
+        return False  # nothing changed, or a new user (its memberships are recorded; its flags are defaults)
+    record_event(
+        actor=acting_user,
+        service=None,
+        action=AuditAction.UPDATE,
+        object_type="user_account",
+        object_id=user_id,
+        detail={"changes": changed},
+    )
+    return True

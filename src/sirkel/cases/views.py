@@ -26,6 +26,7 @@ from sirkel.core.forms import service_errors
 from sirkel.core.htmx import is_htmx
 from sirkel.core.submissions import once_per_submission
 from sirkel.core.types import AuthenticatedHttpRequest
+from sirkel.core.urls import IdUrl
 
 PAGE_SIZE = 25
 
@@ -66,6 +67,10 @@ def case_list(request: AuthenticatedHttpRequest) -> HttpResponse:
             service_ids_with_role(user=request.user, roles=WORKING_ROLES | {Role.LEADER.value})
         ),
         "querystring": params.urlencode(),
+        # For the rows' fragment: the links made once, the phases' labels and today looked up once.
+        "case_url": IdUrl("cases:detail"),
+        "phase_labels": dict(Phase.choices),
+        "today": timezone.localdate(),
     }
     template = "cases/partials/case_table.html" if is_htmx(request) else "cases/case_list.html"
     return render(request, template, context)

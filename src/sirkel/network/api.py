@@ -65,6 +65,10 @@ CONTACT_FIELDS = ("phone", "email", "address")
 # --- Members ------------------------------------------------------------------------------------------
 
 
+# Who is left out of a map for the family or the network (see network/audience.py).
+PRINT_PRIVACY_FIELDS = ("hide_in_prints", "protected_address", "no_contact")
+
+
 class NetworkMemberSerializer(OutputSerializer[NetworkMember]):
     phone = serializers.CharField(
         read_only=True, allow_null=True, help_text="Null unless you may edit the case."
@@ -101,6 +105,7 @@ class NetworkMemberSerializer(OutputSerializer[NetworkMember]):
             "may_contact",
             "contact_consent_by",
             *CONTACT_FIELDS,
+            *PRINT_PRIVACY_FIELDS,
             "note",
             "map_offset",
             "version",
@@ -177,6 +182,15 @@ class NetworkMemberWrite(serializers.Serializer[dict[str, Any]]):
         error_messages={"invalid": gettext_lazy("Write a valid e-mail address, e.g. kari@example.no.")},
     )
     address = serializers.CharField(max_length=300, required=False, allow_blank=True)
+    hide_in_prints = serializers.BooleanField(
+        required=False, help_text="The child or a parent asked that this person not be shown to others."
+    )
+    protected_address = serializers.BooleanField(
+        required=False, help_text="The person has a protected address."
+    )
+    no_contact = serializers.BooleanField(
+        required=False, help_text="The person must not have contact with the child (a contact ban)."
+    )
     note = serializers.CharField(required=False, allow_blank=True, help_text="At most 10,000 characters.")
     map_offset = serializers.FloatField(
         required=False,

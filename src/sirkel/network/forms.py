@@ -44,6 +44,9 @@ EDIT_FIELDS = [
     "phone",
     "email",
     "address",
+    "hide_in_prints",
+    "protected_address",
+    "no_contact",
     "note",
 ]
 
@@ -118,11 +121,16 @@ class MemberForm(forms.ModelForm[NetworkMember]):
             "phone": _("Phone"),
             "email": _("E-mail"),
             "address": _("Address"),
+            "hide_in_prints": _("Leave out of prints for the family and the network"),
+            "protected_address": _("Has a protected address"),
+            "no_contact": _("Must not have contact with the child (contact ban)"),
         }
         help_texts = {
             "relation": _("Choose a suggestion or write your own, e.g. 'Mormor' or 'Kontaktlærer'."),
             "contact_consent_by": _("E.g. the mother, in the meeting on 3 March."),
             "phone": _("Contact details are only used for invitations and are not shown in the table."),
+            "hide_in_prints": _("The child or a parent asked that this person not be shown to others."),
+            "protected_address": _("A map for the family or the network never shows this person."),
         }
         error_messages = {
             "name": {"required": _("Write the name of the person or institution.")},

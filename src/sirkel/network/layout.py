@@ -17,6 +17,8 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import NamedTuple
 
 from sirkel.network.models import (
     RINGS,
@@ -153,7 +155,7 @@ def _row_counts(total: int, usable: list[float]) -> list[int]:
     return counts
 
 
-def _place_cell(members: list[NetworkMember], sector: str, band: Band) -> list[Placement]:
+def _place_cell(members: list[_Laid], sector: str, band: Band) -> list[Placement]:
     n = len(members)
 
     def capacity(rows: int, spacing: float) -> float:
@@ -178,7 +180,7 @@ def _place_cell(members: list[NetworkMember], sector: str, band: Band) -> list[P
         m.pk: (m.map_offset if m.map_offset is not None else (i + 0.5) / n) for i, m in enumerate(ranked)
     }
     ordered = sorted(members, key=lambda m: (desired[m.pk], m.name.casefold(), m.pk))
-    by_row: list[list[tuple[float, NetworkMember]]] = [[] for _ in range(rows)]
+    by_row: list[list[tuple[float, _Laid]]] = [[] for _ in range(rows)]
     for (slot, j), member in zip(slots, ordered, strict=True):
         wish = member.map_offset if member.map_offset is not None else slot
         by_row[j].append((wish, member))
@@ -295,9 +297,37 @@ def _with_role(
     return None
 
 
+class _Laid(NamedTuple):
+    """What the layout reads of a member, and nothing else: the key of its cache."""
+
+    pk: int
+    sector: str
+    ring: int
+    name: str
+    relation: str
+    map_offset: float | None
+
+
 def place_members(members: Sequence[NetworkMember]) -> tuple[list[Band], dict[int, Placement]]:
-    """The ring bands and every member's position."""
-    cells: dict[tuple[str, int], list[NetworkMember]] = {}
+    """The ring bands and every member's position.
+
+    The layout is a pure function of the members' ids, sectors, rings, names, relations and chosen
+    offsets, and fitting sixty labels takes a third of the network page's time, so the result for a
+    given network is kept (bounded, per process) until any of those changes: a key of exactly those
+    fields can never give a stale map."""
+    key = tuple(_Laid(m.pk, m.sector, m.ring, m.name, m.relation, m.map_offset) for m in members)
+    bands, placed = _place_cached(key)
+    return list(bands), dict(placed)
+
+
+@lru_cache(maxsize=256)
+def _place_cached(members: tuple[_Laid, ...]) -> tuple[tuple[Band, ...], dict[int, Placement]]:
+    bands, placed = _place(members)
+    return tuple(bands), placed
+
+
+def _place(members: Sequence[_Laid]) -> tuple[list[Band], dict[int, Placement]]:
+    cells: dict[tuple[str, int], list[_Laid]] = {}
     for m in members:
         cells.setdefault((m.sector, m.ring), []).append(m)
     bands = ring_bands({key: len(v) for key, v in cells.items()})

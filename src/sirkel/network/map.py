@@ -118,21 +118,42 @@ def _join(items: list[str]) -> str:
     return f"{', '.join(items[:-1])} {_('and')} {items[-1]}"
 
 
-def accessible_name(member: NetworkMember) -> str:
+@dataclass(frozen=True)
+class _Words:
+    """The words of the accessible names, looked up once for a whole map in the active language."""
+
+    private: str
+    public: str
+    sectors: dict[str, str]
+    supports: dict[str, str]
+    valences: dict[str, str]
+
+
+def _words() -> _Words:
+    return _Words(
+        private=pgettext("map", "private"),
+        public=pgettext("map", "public"),
+        sectors={str(key): str(label).lower() for key, label in Sector.choices},
+        supports={str(key): str(label).lower() for key, label in SupportType.choices},
+        valences={
+            Valence.RESOURCE: pgettext("map", "resource"),
+            Valence.STRESS: pgettext("map", "stress"),
+            Valence.BOTH: pgettext("map", "both resource and stress"),
+        },
+    )
+
+
+def accessible_name(member: NetworkMember, words: _Words | None = None) -> str:
     """E.g. "Mormor Kari, privat, familie/slekt, ring 1, gir emosjonell og praktisk støtte, ressurs"."""
-    side = pgettext("map", "private") if member.side == Side.PRIVATE else pgettext("map", "public")
-    sector = str(Sector(member.sector).label).lower()
-    kinds = [str(SupportType(s).label).lower() for s in member.support if s in SupportType.values]
+    words = words or _words()
+    side = words.private if member.side == Side.PRIVATE else words.public
+    sector = words.sectors.get(member.sector) or str(member.sector)
+    kinds = [words.supports[s] for s in member.support if s in words.supports]
     if kinds:
         support = _("gives %(kinds)s support") % {"kinds": _join(kinds)}
     else:
         support = _("no support recorded")
-    valences: dict[str, str] = {
-        Valence.RESOURCE: pgettext("map", "resource"),
-        Valence.STRESS: pgettext("map", "stress"),
-        Valence.BOTH: pgettext("map", "both resource and stress"),
-    }
-    valence = valences.get(member.valence, "")
+    valence = words.valences.get(member.valence, "")
     name = member.name if not member.relation else f"{member.name} ({member.relation})"
     ring = _("ring %(ring)s") % {"ring": member.ring}
     return ", ".join([name, side, sector, ring, support, valence])
@@ -161,6 +182,7 @@ _CORNERS: dict[str, tuple[float, float, str]] = {
 def build_map(members: Sequence[NetworkMember], ties: Sequence[NetworkTie]) -> NetworkMap:
     """Everything the map template draws, in the active language."""
     bands, placed = place_members(members)
+    words = _words()
     nodes = []
     for m in members:
         p = placed[m.pk]
@@ -179,7 +201,7 @@ def build_map(members: Sequence[NetworkMember], ties: Sequence[NetworkTie]) -> N
                 short_name=name,
                 name=m.name,
                 badges="".join(support_letter(s) for s in m.support if s in SupportType.values),
-                accessible_name=accessible_name(m),
+                accessible_name=accessible_name(m, words),
                 label_y=round(p.label_dy, 1),
                 short_role=role,
                 role_y=round(p.label_dy + ROLE_LINE, 1),

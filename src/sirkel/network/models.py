@@ -116,6 +116,12 @@ class NetworkMember(TimeStampedModel):
     address = models.CharField(_("address"), max_length=300, blank=True)
     may_contact = models.BooleanField(_("may be contacted"), default=False)
     contact_consent_by = models.CharField(_("who agreed to contact"), max_length=200, blank=True)
+    # Who must not be shown to the family or the network (see `audience.py`): a map printed or handed
+    # over for them leaves these people out, or shows them as "a person". `hide_in_prints` is the child's
+    # or a parent's wish; the child's own map may keep a wish of its own and link to this one later.
+    hide_in_prints = models.BooleanField(_("hidden in prints for the family and the network"), default=False)
+    protected_address = models.BooleanField(_("has a protected address"), default=False)
+    no_contact = models.BooleanField(_("must not have contact with the child"), default=False)
     note = models.TextField(_("note"), blank=True)
     # Where on the map, within its sector and ring: 0..1 across the sector. None = laid out automatically.
     map_offset = models.FloatField(null=True, blank=True)
@@ -156,9 +162,22 @@ class NetworkMember(TimeStampedModel):
     def is_reciprocal(self) -> bool:
         return self.direction == Direction.BOTH
 
+    @property
+    def print_privacy(self) -> list[str]:
+        """Why this person is left out of prints for the family and the network (PrivacyReason values)."""
+        flags = (
+            ("hidden", self.hide_in_prints),
+            ("protected_address", self.protected_address),
+            ("no_contact", self.no_contact),
+        )
+        return [reason for reason, flag in flags if flag]
+
     def as_snapshot(self) -> dict[str, Any]:
-        """The fields a snapshot keeps (no contact details: they are only for invitations)."""
+        """The fields a snapshot keeps (no contact details: they are only for invitations). Who must not
+        be shown to the family is kept too ("print_privacy"), but only where it applies."""
+        privacy = {"print_privacy": self.print_privacy} if self.print_privacy else {}
         return {
+            **privacy,
             "id": self.pk,
             "name": self.name,
             "side": self.side,

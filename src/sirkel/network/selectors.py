@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from sirkel.cases.models import Case
@@ -48,3 +48,12 @@ def get_snapshot(*, case: Case, snapshot_id: int) -> NetworkSnapshot:
     if snapshot is None:
         raise Http404
     return snapshot
+
+
+def flagged_members(*, case: Case) -> list[NetworkMember]:
+    """The case's members who are not to be shown to the family or the network (see `audience.py`)."""
+    return list(
+        NetworkMember.objects.filter(case=case)
+        .filter(Q(hide_in_prints=True) | Q(protected_address=True) | Q(no_contact=True))
+        .only("id", "hide_in_prints", "protected_address", "no_contact")
+    )

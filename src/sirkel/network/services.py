@@ -42,6 +42,9 @@ MEMBER_FIELDS = (
     "address",
     "may_contact",
     "contact_consent_by",
+    "hide_in_prints",
+    "protected_address",
+    "no_contact",
     "note",
     "map_offset",
 )
@@ -105,6 +108,9 @@ def add_member(
     address: str | Unchanged = UNCHANGED,
     may_contact: bool | Unchanged = UNCHANGED,
     contact_consent_by: str | Unchanged = UNCHANGED,
+    hide_in_prints: bool | Unchanged = UNCHANGED,
+    protected_address: bool | Unchanged = UNCHANGED,
+    no_contact: bool | Unchanged = UNCHANGED,
     note: str | Unchanged = UNCHANGED,
     map_offset: float | None | Unchanged = UNCHANGED,
 ) -> NetworkMember:
@@ -129,6 +135,9 @@ def add_member(
             "address": address,
             "may_contact": may_contact,
             "contact_consent_by": contact_consent_by,
+            "hide_in_prints": hide_in_prints,
+            "protected_address": protected_address,
+            "no_contact": no_contact,
             "note": note,
             "map_offset": map_offset,
         }
@@ -169,6 +178,9 @@ def update_member(
     address: str | Unchanged = UNCHANGED,
     may_contact: bool | Unchanged = UNCHANGED,
     contact_consent_by: str | Unchanged = UNCHANGED,
+    hide_in_prints: bool | Unchanged = UNCHANGED,
+    protected_address: bool | Unchanged = UNCHANGED,
+    no_contact: bool | Unchanged = UNCHANGED,
     note: str | Unchanged = UNCHANGED,
     map_offset: float | None | Unchanged = UNCHANGED,
 ) -> NetworkMember:
@@ -196,6 +208,9 @@ def update_member(
                 "address": address,
                 "may_contact": may_contact,
                 "contact_consent_by": contact_consent_by,
+                "hide_in_prints": hide_in_prints,
+                "protected_address": protected_address,
+                "no_contact": no_contact,
                 "note": note,
                 "map_offset": map_offset,
             }

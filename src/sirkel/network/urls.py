@@ -7,6 +7,7 @@ app_name = "network"
 urlpatterns = [
     path("", include("sirkel.network.views.register")),
     path("", include("sirkel.network.views.snapshots")),
+    path("", include("sirkel.network.views.maps")),
     path("", include("sirkel.network.views.exchange")),
     path("", include("sirkel.network.views.perspectives")),
 ]

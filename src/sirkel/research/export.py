@@ -63,7 +63,7 @@ from collections import deque
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeGuard
 
 from sirkel.research import scrub
 from sirkel.research.forms import Block, Form, Question
@@ -162,6 +162,9 @@ _DATE_WORDS = re.compile(
 )
 
 
+_HINT_ISO = re.compile(r"\d-[01]\d-")
+_HINT_DMY = re.compile(r"[./](?:19|20)\d\d")
+_HINT_WORDS = re.compile(r"\s(?:19|20)\d\d")
 _ANY_DIGIT = re.compile(r"\d")
 _MONTH_TEXT = re.compile(r"(?:19|20)\d\d-[01]\d")
 
@@ -178,9 +181,14 @@ def dates_to_month(text: str) -> str:
     "mars 2024"); a date without a year is left alone (it cannot be told from a time or a score)."""
     if _ANY_DIGIT.search(text) is None:
         return text
-    text = _DATE_ISO.sub(_month_of, text)
-    text = _DATE_DMY.sub(_month_of, text)
-    return _DATE_WORDS.sub(lambda m: m.group("month"), text)
+    # Each pattern only where a cheap test finds what every one of its matches contains.
+    if _HINT_ISO.search(text):
+        text = _DATE_ISO.sub(_month_of, text)
+    if _HINT_DMY.search(text):
+        text = _DATE_DMY.sub(_month_of, text)
+    if _HINT_WORDS.search(text):
+        text = _DATE_WORDS.sub(lambda m: m.group("month"), text)
+    return text
 
 
 # --- the plan: which tables and columns a form gives ------------------------------------------
@@ -196,12 +204,15 @@ class Column:
     label: str
     choices: tuple[tuple[int, str, str], ...] = ()  # (code, key, Bokmål label)
     stata_name: str = ""
-    # A list, or for a 0/1 or band column (`SMALL_TYPES`) a compact array of bytes, blank `BLANK`
+    # A list, or for a 0/1 or band column (`SMALL_TYPES`) a compact array of bytes, blank `BLANK`;
+    # a single-choice column holds its options' codes (an array of shorts, blank `BLANK`)
     values: Any = field(default_factory=list)
 
     def __post_init__(self) -> None:
         if self.type in SMALL_TYPES:
             self.values = array.array("b")
+        elif self.type == "single" and len(self.choices) < 2**15:
+            self.values = array.array("h")  # the option's code (1..n), blank `BLANK`
 
     @property
     def numeric(self) -> bool:
@@ -223,6 +234,7 @@ class _Table:
     children: list[_Table] = field(default_factory=list)
     rows: int = 0
     frame: Any = None  # the pandas frame `_write_stat` writes .sav and .dta from, while it writes
+    fillers: list[tuple[str, int, Column, Any]] | None = None  # see `_fillers`
 
     def add(self, column: Column) -> Column:
         self.columns.append(column)
@@ -369,8 +381,10 @@ _worker_scrubbers: dict[tuple[Person, ...], scrub.Scrubber] = {}
 
 # One registration's free text to scrub: its people, its case reference's words, its texts.
 _Group = tuple[tuple[Person, ...], tuple[str, ...], list[str]]
-# A scrubbed text: the text, what was replaced, the residual risks (kind, text, context).
-_Done = tuple[str, tuple[Replacement, ...], list[tuple[str, str, str]]]
+# A scrubbed text: the text, what was replaced as (kind, original), the residual risks (kind, text,
+# context). Plain tuples, not `Replacement`s: they cross from the workers by pickle and go into a
+# set, both far cheaper for a tuple of strings than for a dataclass.
+_Done = tuple[str, tuple[tuple[str, str], ...], list[tuple[str, str, str]]]
 
 
 def _init_worker(dictionary: Collection[str] | None) -> None:
@@ -410,53 +424,66 @@ def _scrub_groups(groups: Sequence[_Group]) -> list[list[_Done]]:
                 # a month, as `dates_to_month` writes it, is no risk
                 if not (risk.kind == "digit_run" and _MONTH_TEXT.fullmatch(risk.text))
             ]
-            done.append((scrubbed.text, tuple(scrubbed.replaced), risks))
+            done.append((scrubbed.text, tuple([(r.kind, r.original) for r in scrubbed.replaced]), risks))
         out.append(done)
     return out
 
 
-def _in_order(
-    executor: Any, batches: Sequence[Sequence[_Group]], *, ahead: int
-) -> Iterator[list[list[_Done]]]:
-    """`_scrub_groups` of each batch in the pool, results in order, with at most `ahead` batches given
-    out at a time (`Executor.map` would pickle every text of the export into its queue at once)."""
-    pending: deque[Any] = deque()
-    upcoming = iter(batches)
-    for batch in itertools.islice(upcoming, ahead):
-        pending.append(executor.submit(_scrub_groups, batch))
-    while pending:
-        done = pending.popleft().result()
-        for batch in itertools.islice(upcoming, 1):
-            pending.append(executor.submit(_scrub_groups, batch))
-        yield done
-
-
 class _Texts:
-    """Collects the free text of every registration while the tables are filled, then scrubs it all
-    (`finish`), in a pool of processes for a big export, and keeps what the guard and report need.
+    """Collects the free text of every registration while the tables are filled and scrubs it, in
+    a pool of processes for a big export (`pool`), keeping what the guard and report need.
 
-    A text's column value is a blank until `finish` writes the scrubbed text in its place; the
-    results are taken in the registrations' order, so the export is the same either way."""
+    With the pool, each `_BATCH` registrations' texts go to a worker as soon as they are collected,
+    so the workers scrub while this process fills the rest of the tables; at most `2 * POOL_WORKERS`
+    batches are out at a time (their results are put in place before more go out). Without it,
+    `finish` scrubs everything here. A text's column value is a blank until its scrubbed text is
+    put in its place; the results are taken in the registrations' order, so the export is the same
+    either way. `close` shuts the pool down (the export calls it once the texts are in place, or on
+    an error)."""
 
-    def __init__(self, dictionary: Collection[str]) -> None:
+    def __init__(
+        self,
+        dictionary: Collection[str],
+        *,
+        pool: bool = False,
+        total: int = 0,
+        progress: Progress | None = None,
+    ) -> None:
         self.dictionary = dictionary
-        self.replaced: set[Replacement] = set()
+        self.replaced: set[tuple[str, str]] = set()  # (kind, original), see `_Done`
         self.counts: dict[str, int] = {}
         self.risk_lines: list[str] = []
-        self._groups: list[_Group] = []
-        # Where each text goes, per registration: the column's values and the index there, and the
-        # table, row and column for the report (kept apart: a joined string per text costs memory).
-        self._places: list[list[tuple[list[Any], int, str, int, str]]] = []
+        self._groups: list[_Group] = []  # collected and not yet given out
+        self._last_people: tuple[Person, ...] | None = None
+        # Where each text goes, per registration not yet put in place: the column's values and the
+        # index there, and the table, row and column for the report (kept apart: a joined string
+        # per text costs memory).
+        self._places: deque[list[tuple[list[Any], int, str, int, str]]] = deque()
+        self._done = 0  # registrations whose texts are in place
+        self._total = total
+        self._progress = progress
+        self._step = max(1, total // 100)
+        self._pending: deque[Any] = deque()
+        self._executor: Any = None
+        if pool:
+            from concurrent.futures import ProcessPoolExecutor
+
+            self._executor = ProcessPoolExecutor(
+                max_workers=POOL_WORKERS, initializer=_init_worker, initargs=(dictionary,)
+            )
 
     def start(self, registration: ExportRegistration) -> None:
+        if self._executor is not None and len(self._groups) >= _BATCH:
+            self._give_out()
         people = tuple(registration.people)
-        if self._groups and self._groups[-1][0] == people:
-            people = self._groups[-1][0]  # a case coded twice: one tuple
+        if self._last_people is not None and self._last_people == people:
+            people = self._last_people  # a case coded twice: one tuple
+        self._last_people = people
         self._groups.append((people, tuple(registration.case_ref.split()), []))
         self._places.append([])
 
     def clean(self, text: str, values: list[Any], table: str, row: int, column: str) -> None:
-        """Append `text` to `values`, to be scrubbed by `finish`."""
+        """Append `text` to `values`, to be scrubbed and put in its place."""
         if not self._groups:
             raise RuntimeError("_Texts.start() comes first")
         if not text:
@@ -466,46 +493,47 @@ class _Texts:
         self._places[-1].append((values, len(values), table, row, column))
         values.append(None)
 
-    def finish(self, progress: Progress | None = None, *, pool: bool = False) -> None:
-        """Scrub every text collected, writing each into its place; `progress` gets registrations done."""
-        groups, self._groups = self._groups, []
-        total = len(groups)
-        step = max(1, total // 100)
-        batches = [groups[i : i + _BATCH] for i in range(0, total, _BATCH)]
-        number = 0
-        results: Iterable[list[list[_Done]]]
-        executor = None
-        if pool and len(batches) > 1:
-            from concurrent.futures import ProcessPoolExecutor
+    def _give_out(self) -> None:
+        """The collected registrations' texts to the pool, a batch at a time."""
+        while self._groups:
+            batch, self._groups = self._groups[:_BATCH], self._groups[_BATCH:]
+            while len(self._pending) >= 2 * POOL_WORKERS:
+                self._put(self._pending.popleft().result())
+            self._pending.append(self._executor.submit(_scrub_groups, batch))
 
-            executor = ProcessPoolExecutor(
-                max_workers=POOL_WORKERS, initializer=_init_worker, initargs=(self.dictionary,)
-            )
-            results = _in_order(executor, batches, ahead=2 * POOL_WORKERS)
+    def _put(self, batch: list[list[_Done]]) -> None:
+        """A batch's scrubbed texts into their places, in the registrations' order."""
+        for done in batch:
+            for (values, index, table, row, column), (text, replaced, risks) in zip(
+                self._places.popleft(), done, strict=True
+            ):
+                values[index] = text
+                for r in replaced:
+                    self.counts[r[0]] = self.counts.get(r[0], 0) + 1
+                    self.replaced.add(r)
+                self.risk_lines += [f"{table}\t{row}\t{column}\t{k}\t{t}\t{c}" for k, t, c in risks]
+            self._done += 1
+            if self._progress is not None and self._done % self._step == 0 and self._done < self._total:
+                self._progress(self._done, self._total)
+
+    def finish(self) -> None:
+        """Scrub whatever is left and put every text in its place."""
+        if self._executor is not None:
+            self._give_out()
+            while self._pending:
+                self._put(self._pending.popleft().result())
         else:
             _init_worker(self.dictionary)
-            results = map(_scrub_groups, batches)
-        try:
-            for batch in results:
-                for done in batch:
-                    for (values, index, table, row, column), (text, replaced, risks) in zip(
-                        self._places[number], done, strict=True
-                    ):
-                        values[index] = text
-                        for r in replaced:
-                            self.counts[r.kind] = self.counts.get(r.kind, 0) + 1
-                            self.replaced.add(r)
-                        self.risk_lines += [f"{table}\t{row}\t{column}\t{k}\t{t}\t{c}" for k, t, c in risks]
-                    self._places[number] = []
-                    number += 1
-                    if progress is not None and number % step == 0 and number < total:
-                        progress(number, total)
-        finally:
-            if executor is not None:
-                executor.shutdown(cancel_futures=True)
-            else:
-                _init_worker(None)
-        self._places = []
+            groups, self._groups = self._groups, []
+            for i in range(0, len(groups), _BATCH):
+                self._put(_scrub_groups(groups[i : i + _BATCH]))
+
+    def close(self) -> None:
+        if self._executor is not None:
+            self._executor.shutdown(cancel_futures=True)
+            self._executor = None
+        else:
+            _init_worker(None)
 
 
 def _month(value: Any) -> str | None:
@@ -514,27 +542,72 @@ def _month(value: Any) -> str | None:
     return value[:7] if re.fullmatch(r"\d{4}-\d{2}(?:-\d{2})?", value) else None
 
 
+# How `_fill_fields` fills a question's columns (`_fillers`).
+_FILL_MULTIPLE, _FILL_TEXT, _FILL_NUMBER, _FILL_MONTH, _FILL_SINGLE, _FILL_SINGLE_LIST, _FILL_OTHER = range(7)
+
+
+def _fillers(table: _Table) -> list[tuple[str, int, Column, Any]]:
+    """Each question of `table` as (key, how, its column, what that needs), worked out once."""
+    if table.fillers is None:
+        table.fillers = []
+        for question, cols in table.fields:
+            col = cols[0]
+            if question.type == "multiple":
+                table.fillers.append(
+                    (
+                        question.key,
+                        _FILL_MULTIPLE,
+                        col,
+                        list(zip(cols, [o.key for o in question.options], strict=True)),
+                    )
+                )
+            elif question.type == "text":
+                table.fillers.append((question.key, _FILL_TEXT, col, None))
+            elif question.type in ("integer", "year"):
+                table.fillers.append((question.key, _FILL_NUMBER, col, None))
+            elif question.type == "month":
+                table.fillers.append((question.key, _FILL_MONTH, col, None))
+            elif question.type == "single":
+                how = _FILL_SINGLE if isinstance(col.values, array.array) else _FILL_SINGLE_LIST
+                table.fillers.append((question.key, how, col, col.codes))
+            else:  # coder: the researcher's own label
+                table.fillers.append((question.key, _FILL_OTHER, col, None))
+    return table.fillers
+
+
 def _fill_fields(table: _Table, obj: Mapping[str, Any], texts: _Texts, row: int, pseudo: str) -> None:
-    for question, cols in table.fields:
-        value = obj.get(question.key)
-        if question.type == "multiple":
-            ticked = set(value) if isinstance(value, list) else None
-            for col, option in zip(cols, question.options, strict=True):
-                col.values.append(BLANK if ticked is None else option.key in ticked)
+    get = obj.get
+    for key, how, col, extra in _fillers(table):
+        value = get(key)
+        if how == _FILL_MULTIPLE:
+            if isinstance(value, list):
+                ticked = set(value)
+                for option_col, option in extra:
+                    option_col.values.append(option in ticked)
+            else:
+                for option_col, _option in extra:
+                    option_col.values.append(BLANK)
             continue
-        col = cols[0]
+        values = col.values
         if value is None or value == "":
-            col.values.append(None)
-        elif question.type == "text":
-            texts.clean(str(value), col.values, table.name, row, col.name)
-        elif question.type in ("integer", "year"):
-            col.values.append(value if isinstance(value, int) and not isinstance(value, bool) else None)
-        elif question.type == "month":
-            col.values.append(_month(value))
-        elif question.type == "single":
-            col.values.append(str(value) if question.option(str(value)) is not None else None)
-        else:  # coder: the researcher's own label
-            col.values.append(str(value))
+            values.append(BLANK if how == _FILL_SINGLE else None)
+        elif how == _FILL_TEXT:
+            texts.clean(str(value), values, table.name, row, col.name)
+        elif how == _FILL_NUMBER:
+            values.append(value if isinstance(value, int) and not isinstance(value, bool) else None)
+        elif how == _FILL_MONTH:
+            values.append(_month(value))
+        elif how == _FILL_SINGLE:
+            values.append(extra.get(str(value), BLANK))  # an unknown option is a blank
+        elif how == _FILL_SINGLE_LIST:
+            values.append(str(value) if str(value) in extra else None)
+        else:
+            values.append(str(value))
+
+
+def _is_mapping(value: Any) -> TypeGuard[Mapping[str, Any]]:
+    # A dict (nearly always) without the slower abstract-class check.
+    return type(value) is dict or isinstance(value, Mapping)
 
 
 def _fill_children(
@@ -552,15 +625,15 @@ def _fill_children(
         items: Iterable[tuple[Any, Any]]
         if child.over is not None:
             mapping = obj.get(block.key)
-            if not isinstance(mapping, Mapping):
+            if not _is_mapping(mapping):
                 continue
             order = [o.key for o in child.over.options]
-            items = [(key, mapping[key]) for key in order if isinstance(mapping.get(key), Mapping)]
+            items = [(key, mapping[key]) for key in order if _is_mapping(mapping.get(key))]
         else:
             listed = obj.get(block.repeat or block.key)
             if not isinstance(listed, list):
                 continue
-            items = [(i, item) for i, item in enumerate(listed, start=1) if isinstance(item, Mapping)]
+            items = [(i, item) for i, item in enumerate(listed, start=1) if _is_mapping(item)]
         for index, item in items:
             child.rows += 1
             values = (registration, pseudo, *indexes, index)
@@ -583,6 +656,9 @@ def _csv_column(column: Column, start: int, stop: int) -> list[Any]:
         return ["" if v == BLANK else BANDS[v - 1][1] for v in values]
     if column.type in SMALL_TYPES:
         return ["" if v == BLANK else v for v in values]
+    if isinstance(values, array.array):  # a single-choice column's codes: the option keys
+        keys = {code: key for code, key, _label in column.choices}
+        return ["" if v == BLANK else keys[v] for v in values]
     return ["" if v is None else v for v in values]
 
 
@@ -610,7 +686,10 @@ def _dataframe(table: _Table) -> Any:
 
     data: dict[str, Any] = {}
     for c in table.columns:
-        if c.type == "single" or c.type == "option":
+        if isinstance(c.values, array.array) and c.type == "single":
+            codes16 = np.asarray(c.values, dtype=np.int16)
+            data[c.name] = np.where(codes16 == BLANK, np.nan, codes16.astype(float))
+        elif c.type == "single" or c.type == "option":
             codes = c.codes
             data[c.name] = np.array([None if v is None else codes[v] for v in c.values], dtype=float)
         elif c.type in SMALL_TYPES:
@@ -734,6 +813,7 @@ def _write_report(texts: _Texts, out_dir: Path) -> Path:
 # --- the guard ----------------------------------------------------------------------------------
 
 _TOKEN = re.compile(r"\w+")
+_NOT_DIGIT = re.compile(r"\D")
 _SEPARATOR_BETWEEN_DIGITS = re.compile(r"(?<=\d)[ \u00a0\u202f.+-](?=\d)")
 _NUMBER_RUN = re.compile(r"(?<!\d)\d{8,12}(?!\d)")
 _CHUNK = 1 << 20
@@ -752,11 +832,13 @@ class _Guard:
         self.by_token: dict[str, list[tuple[Replacement, tuple[str, ...]]]] = {}
         self.by_digits: dict[str, list[Replacement]] = {}
         for r in replaced:
-            tokens = [t.lower() for t in _TOKEN.findall(r.original)]
+            tokens = _TOKEN.findall(r.original)
             if tokens:
-                self.by_token.setdefault(tokens[0], []).append((r, tuple(tokens[1:])))
+                self.by_token.setdefault(tokens[0].lower(), []).append(
+                    (r, tuple(t.lower() for t in tokens[1:]))
+                )
             if r.kind in ("national_id", "number11", "phone"):
-                digits = re.sub(r"\D", "", r.original)
+                digits = _NOT_DIGIT.sub("", r.original)
                 cores = (
                     [digits[-8:], "47" + digits[-8:], "0047" + digits[-8:]] if r.kind == "phone" else [digits]
                 )
@@ -900,27 +982,8 @@ def _guard(files: Sequence[Path], guard: _Guard, out_dir: Path) -> None:
 # --- the export ---------------------------------------------------------------------------------
 
 
-def export(
-    *,
-    form: Form,
-    registrations: Sequence[ExportRegistration],
-    key: bytes,
-    out_dir: Path,
-    formats: Collection[ExportFormat] = FORMATS,
-    progress: Progress | None = None,
-    dictionary: Collection[str] | None = None,
-) -> ExportResult:
-    """Write the de-identified export of `registrations` under `out_dir` (see the module docstring)."""
-    unknown = set(formats) - set(FORMATS)
-    if unknown or not formats:
-        raise ValueError(f"Unknown export formats: {sorted(unknown)}")
-    if not key:
-        raise ValueError("An export needs the project's pseudonymisation key.")
-    out_dir.mkdir(parents=True, exist_ok=True)
-    tables = _plan(form)
-    root = tables[0]
-    texts = _Texts(scrub.load_dictionary() if dictionary is None else dictionary)
-    total = len(registrations)
+def _fill(root: _Table, registrations: Sequence[ExportRegistration], texts: _Texts, key: bytes) -> None:
+    """Every registration into the tables, its free text to `texts`."""
     pseudonyms: dict[str, str] = {}
     for number, registration in enumerate(registrations, start=1):
         ref = registration.case_ref
@@ -949,7 +1012,39 @@ def export(
             col.values.append(value)
         _fill_fields(root, answers, texts, number, pseudo)
         _fill_children(root, answers, texts, number, pseudo, ())
-    texts.finish(progress, pool=total >= POOL_FROM and (os.cpu_count() or 1) > 1)
+
+
+def export(
+    *,
+    form: Form,
+    registrations: Sequence[ExportRegistration],
+    key: bytes,
+    out_dir: Path,
+    formats: Collection[ExportFormat] = FORMATS,
+    progress: Progress | None = None,
+    dictionary: Collection[str] | None = None,
+) -> ExportResult:
+    """Write the de-identified export of `registrations` under `out_dir` (see the module docstring)."""
+    unknown = set(formats) - set(FORMATS)
+    if unknown or not formats:
+        raise ValueError(f"Unknown export formats: {sorted(unknown)}")
+    if not key:
+        raise ValueError("An export needs the project's pseudonymisation key.")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    tables = _plan(form)
+    root = tables[0]
+    total = len(registrations)
+    texts = _Texts(
+        scrub.load_dictionary() if dictionary is None else dictionary,
+        pool=total >= POOL_FROM and (os.cpu_count() or 1) > 1,
+        total=total,
+        progress=progress,
+    )
+    try:
+        _fill(root, registrations, texts, key)
+        texts.finish()
+    finally:
+        texts.close()
 
     files: list[Path] = []
     for table in tables:
@@ -957,7 +1052,7 @@ def export(
     files += _write_codebook(tables, out_dir)
     files.append(_write_report(texts, out_dir))
 
-    guard = _Guard([*texts.replaced, *_case_ref_checks(registrations)])
+    guard = _Guard([*itertools.starmap(Replacement, texts.replaced), *_case_ref_checks(registrations)])
     texts.replaced = set()  # the guard has them now
     _guard(files, guard, out_dir)
     if progress is not None:

@@ -37,12 +37,13 @@ report from `residual_risks` / `report_lines`, which never contain a replaced va
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from stdnum.no import fodselsnummer
 
@@ -112,6 +113,7 @@ _SEPARATOR_BETWEEN_DIGITS = re.compile(r"(?<=\d)[ \u00a0\u202f.+-](?=\d)")
 _CURRENCY_AFTER = re.compile(r"\s*(?:kr\b|kroner\b|NOK\b|,-)", re.IGNORECASE)
 _CURRENCY_BEFORE = re.compile(r"(?:\bkr\.?|\bNOK)\s*$", re.IGNORECASE)
 _YEAR = re.compile(r"(?:19|20)\d\d")
+_DIGITS = re.compile(r"\d+")
 
 # Street-type endings, written on to the name ("Storgata", "Solbakken") or as a word of their own
 # ("Kongens gate", "Bygdøy allé"). "alle" (for allé) only as its own word, and no "lia": written on,
@@ -142,6 +144,16 @@ _ANY_DIGIT = re.compile(r"\d")
 _HINT_DIGIT_RUN = re.compile(r"\d[\d \u00a0\u202f-]{7}")
 _HINT_ADDRESS = re.compile(r"[\w.'’]\s+\d")
 _HINT_POSTCODE = re.compile(r"\d{4}\s")
+# An address has a street-type ending (written on or as a word of its own; each ending contains one
+# of these cores) or, without one, a postcode and a capitalised place: tested as substrings first.
+_ENDING_CORES = tuple(
+    sorted(
+        e
+        for e in {*_STREET_ENDINGS, "alle"}
+        if not any(o != e and o in e for o in {*_STREET_ENDINGS, "alle"})
+    )
+)
+_HINT_POSTCODE_PLACE = re.compile(rf"\d{{4}}\s+[{_UPPER}]")
 _HINT_FIVE_DIGITS = re.compile(r"\d[\d \u00a0\u202f-]{4}")  # a risky digit run has 5 digits
 
 _POSSESSIVE = r"(?P<poss>['’]s|s|['’](?=\W|$))?"
@@ -187,9 +199,47 @@ def in_dictionary(word: str, dictionary: Collection[str]) -> bool:
 # --- digit runs ---------------------------------------------------------------------------------
 
 
+_WEIGHTS1 = (3, 7, 6, 1, 8, 9, 4, 5, 2)
+_WEIGHTS2 = (5, 4, 3, 2, 7, 6, 5, 4, 3, 2)
+
+
+def is_national_id(digits: str) -> bool:
+    """`stdnum.no.fodselsnummer.is_valid`, its checks made directly for 11 ASCII digits (stdnum
+    first cleans a number character by character, which costs more than the checks; ASCII digits
+    have nothing to clean); anything else goes to stdnum itself. The tests compare the two."""
+    if len(digits) != 11 or not (digits.isascii() and digits.isdigit()):
+        return fodselsnummer.is_valid(digits)
+    d = [ord(c) - 48 for c in digits]
+    if (11 - sum(w * n for w, n in zip(_WEIGHTS1, d[:9], strict=True))) % 11 != d[9]:
+        return False  # a check digit of "10" never equals one digit, as in stdnum
+    if (11 - sum(w * n for w, n in zip(_WEIGHTS2, d[:10], strict=True))) % 11 != d[10]:
+        return False
+    day, month, year, individual = d[0] * 10 + d[1], d[2] * 10 + d[3], d[4] * 10 + d[5], int(digits[6:9])
+    if day >= 80:  # an FH number
+        return False
+    if day > 40:  # a D-number
+        day -= 40
+    if month > 40:  # an H-number
+        month -= 40
+    if individual < 500:
+        year += 1900
+    elif individual < 750 and year >= 54:
+        year += 1800
+    elif year < 40:
+        year += 2000
+    elif individual >= 900 and year >= 40:
+        year += 1900
+    else:
+        return False
+    try:
+        return datetime.date(year, month, day) <= datetime.date.today()  # noqa: DTZ011 - as stdnum
+    except ValueError:
+        return False
+
+
 def _classify_digits(digits: str) -> ReplacementKind | None:
     if len(digits) == 11:
-        return "national_id" if fodselsnummer.is_valid(digits) else "number11"
+        return "national_id" if is_national_id(digits) else "number11"
     if len(digits) == 8:
         return "phone"
     return None
@@ -211,7 +261,7 @@ def _scrub_digit_run(match: re.Match[str], replaced: list[Replacement]) -> str:
     text = match.string
     prefix = match.group("prefix") or ""
     offset = match.start("body")
-    groups = [(g.start(), g.end()) for g in re.finditer(r"\d+", body)]
+    groups = [g.span() for g in _DIGITS.finditer(body)]
     lead, pieces, cursor, i = prefix, [], 0, 0
     while i < len(groups):
         found: tuple[int, ReplacementKind] | None = None
@@ -248,14 +298,19 @@ def _scrub_digit_run(match: re.Match[str], replaced: list[Replacement]) -> str:
 def _name_forms(name: str) -> list[str]:
     """Full name, all given names, each given name alone (people with two often go by either),
     first given name + family name, family name alone; whitespace normalised, hyphens kept."""
+    return list(_forms_of(name))
+
+
+@lru_cache(maxsize=8192)
+def _forms_of(name: str) -> tuple[str, ...]:
     tokens = name.split()
     if not tokens:
-        return []
+        return ()
     forms = [" ".join(tokens)]
     if len(tokens) > 1:
         given, family = tokens[:-1], tokens[-1]
         forms += [" ".join(given), *given, f"{given[0]} {family}", family]
-    return list(dict.fromkeys(forms))
+    return tuple(dict.fromkeys(forms))
 
 
 # Characters that Python's case-insensitive matching treats as equal to another although their
@@ -276,8 +331,7 @@ _WORD_CHAR = re.compile(r"\w")
 _FIRST_RUN = re.compile(r"^\w+")
 
 
-@dataclass(frozen=True)
-class _Form:
+class _Form(NamedTuple):
     """One name form as the name pass matches it: its words, and whether only its capitalised
     spelling counts (an ordinary word as well); `placeholder` is what replaces it."""
 
@@ -285,6 +339,33 @@ class _Form:
     folded: tuple[str, ...]
     capital_only: str | None  # the exact spelling to match, for a name that is an ordinary word
     placeholder: str
+
+
+# A form's shape for the token pass (its first word lowercased, its words, their lowercase, the
+# capitalised spelling or None), by form and whether only its capital counts; None for a form the
+# token pass cannot take. The same first and family names recur over the cases of an export.
+_SHAPES_KEPT = 50_000
+_shapes: dict[tuple[str, bool], tuple[str, tuple[str, ...], tuple[str, ...], str | None] | None] = {}
+
+
+def _shape(form: str, capital: bool) -> tuple[str, tuple[str, ...], tuple[str, ...], str | None] | None:
+    found = _shapes.get((form, capital), False)
+    if found is not False:
+        return found  # type: ignore[return-value]
+    first = _FIRST_RUN.match(form)
+    shape = None
+    if not (first is None or _CASE_SPECIAL.search(form) or (capital and len(form[0].upper()) != 1)):
+        tokens = tuple(form.split())
+        shape = (
+            first.group(0).lower(),
+            tokens,
+            tuple(t.lower() for t in tokens),
+            form[0].upper() + form[1:] if capital else None,
+        )
+    if len(_shapes) >= _SHAPES_KEPT:
+        _shapes.clear()
+    _shapes[(form, capital)] = shape
+    return shape
 
 
 class Scrubber:
@@ -321,7 +402,7 @@ class Scrubber:
         literal: dict[str, str] = {}
         for person in people:
             role = person.role.strip()
-            for form in _name_forms(person.name):
+            for form in _forms_of(person.name):
                 key = form.casefold()
                 roles.setdefault(key, set()).add(role)
                 literal.setdefault(key, form)
@@ -335,20 +416,14 @@ class Scrubber:
         self._by_first: dict[str, list[_Form]] | None = {}
         for key in sorted(literal, key=lambda k: (-len(k), k)):
             form = literal[key]
-            first = _FIRST_RUN.match(form)
-            capital = " " not in form and self._is_word(key, form)
-            if first is None or _CASE_SPECIAL.search(form) or (capital and len(form[0].upper()) != 1):
+            shape = _shape(form, " " not in form and self._is_word(key, form))
+            if shape is None:
                 self._by_first = None  # the pattern decides for this set of people
                 break
-            tokens = tuple(form.split())
-            self._by_first.setdefault(first.group(0).lower(), []).append(
-                _Form(
-                    tokens,
-                    tuple(t.lower() for t in tokens),
-                    form[0].upper() + form[1:] if capital else None,
-                    self._roles[key],
-                )
-            )
+            first, tokens, folded, capital_only = shape
+            self._by_first.setdefault(first, []).append(_Form(tokens, folded, capital_only, self._roles[key]))
+
+        self._first_words = tuple(self._by_first or ())
 
     @property
     def uses_tokens(self) -> bool:
@@ -356,7 +431,15 @@ class Scrubber:
         return self._by_first is not None
 
     def _is_word(self, key: str, form: str) -> bool:
-        return key in _NAME_WORDS or in_dictionary(form, self._dictionary)
+        if key in _NAME_WORDS:
+            return True
+        known = _known_words(self._dictionary)
+        found = known.get(form)
+        if found is None:
+            found = in_dictionary(form, self._dictionary)
+            if len(known) < _KNOWN_WORDS_KEPT:
+                known[form] = found
+        return found
 
     def _name_pattern(self) -> re.Pattern[str] | None:
         """The name rule as one regular expression (compiled on first use)."""
@@ -395,7 +478,9 @@ class Scrubber:
                 out = sub(_ACCOUNT, "number11", out)
             if _HINT_DIGIT_RUN.search(out):
                 out = _DIGIT_RUN.sub(lambda m: _scrub_digit_run(m, replaced), out)
-            if _HINT_ADDRESS.search(out):
+            if _HINT_ADDRESS.search(out) and (
+                any(core in out for core in _ENDING_CORES) or _HINT_POSTCODE_PLACE.search(out)
+            ):
                 out = sub(_ADDRESS, "address", out)
         if self._literal:
             out = self._replace_names(out, replaced)
@@ -439,9 +524,11 @@ class Scrubber:
             return text
         pieces: list[str] = []
         cursor = 0
-        for run in _WORD_RUN.finditer(text):
-            start = run.start()
+        for start in self._candidates(text):
             if start < cursor or (start and text[start - 1] in "[-"):
+                continue
+            run = _WORD_RUN.match(text, start)
+            if run is None:  # pragma: no cover - a candidate starts a word
                 continue
             word = run.group(0).lower()
             forms = by_first.get(word)
@@ -462,6 +549,25 @@ class Scrubber:
             return text
         pieces.append(text[cursor:])
         return "".join(pieces)
+
+    def _candidates(self, text: str) -> list[int]:
+        """Where the words start that the token pass must look at, in order: every word whose
+        lowercase is a form's first word, or that with an "s" after it. Found by searching the
+        lowercased text once for each first word (in C, not a word at a time in Python): a word's
+        lowercase is that stretch of the lowercased text, because every character but "İ" (which
+        `_CASE_SPECIAL` hands to the pattern) lowercases to one character; where a text has one
+        anyway, every word is a candidate."""
+        low = text.lower()
+        if len(low) != len(text):
+            return [run.start() for run in _WORD_RUN.finditer(text)]
+        found: set[int] = set()
+        for key in self._first_words:
+            i = low.find(key)
+            while i != -1:
+                if not (i and _WORD_CHAR.match(text, i - 1)):
+                    found.add(i)
+                i = low.find(key, i + 1)
+        return sorted(found)
 
 
 def _in_pattern_order(a: list[_Form], b: list[_Form]) -> list[_Form]:
@@ -493,19 +599,23 @@ def _match_form(text: str, start: int, form: _Form) -> tuple[int, bool] | None:
                 return None
             i += len(token)
     size = len(text)
-    choices: list[tuple[int, bool]] = []
-    if i < size and text[i] in "'’":
-        if i + 1 < size and text[i + 1] == "s":
-            choices.append((i + 2, True))
-    if i < size and text[i] == "s":
-        choices.append((i + 1, True))
-    if i < size and text[i] in "'’" and (i + 1 == size or not _WORD_CHAR.match(text, i + 1)):
-        choices.append((i + 1, True))
-    choices.append((i, False))
-    for end, possessive in choices:
-        if end == size or not (_WORD_CHAR.match(text, end) or text[end] in "]-"):
-            return end, possessive
-    return None
+    if i == size:
+        return i, False
+    after = text[i]
+    # The possessive choices in the pattern's order: "'s", "s", "'" before a non-word, none.
+    if after == "'" or after == "’":
+        if i + 1 < size and text[i + 1] == "s" and _ends_word(text, i + 2, size):
+            return i + 2, True
+        if _ends_word(text, i + 1, size):  # "'" before a non-word, which is a boundary too
+            return i + 1, True
+    elif after == "s" and _ends_word(text, i + 1, size):
+        return i + 1, True
+    return (i, False) if _ends_word(text, i, size) else None
+
+
+def _ends_word(text: str, end: int, size: int) -> bool:
+    """The name pattern's right boundary: neither a word character, ``]`` nor ``-`` at `end`."""
+    return end == size or not (_WORD_CHAR.match(text, end) or text[end] in "]-")
 
 
 # --- residual risks -----------------------------------------------------------------------------
@@ -535,13 +645,36 @@ def _starts_sentence(text: str, start: int) -> bool:
     return False
 
 
+_KNOWN_WORDS_KEPT = 200_000
+_known: dict[int, tuple[frozenset[str], dict[str, bool]]] = {}
+
+
+def _known_words(dictionary: Collection[str]) -> dict[str, bool]:
+    """`in_dictionary`'s answers so far for this word list (kept for a frozenset only: it cannot
+    change), by word; a fresh dict for any other collection."""
+    if not isinstance(dictionary, frozenset):
+        return {}
+    entry = _known.get(id(dictionary))
+    if entry is None or entry[0] is not dictionary:
+        if len(_known) >= 4:
+            _known.clear()
+        entry = _known[id(dictionary)] = (dictionary, {})
+    return entry[1]
+
+
 def residual_risks(text: str, *, dictionary: Collection[str]) -> list[Risk]:
     """What scrubbing may have missed: capitalised words not at a sentence start that are not in the
     word list, and digit runs of five digits or more. Run it on scrubbed text."""
     risks: list[Risk] = []
+    known = _known_words(dictionary)
     for m in _WORD.finditer(text):
         word = m.group(0).rstrip("'’")
-        if _starts_sentence(text, m.start()) or in_dictionary(word, dictionary):
+        found = known.get(word)
+        if found is None:
+            found = in_dictionary(word, dictionary)
+            if len(known) < _KNOWN_WORDS_KEPT:
+                known[word] = found
+        if found or _starts_sentence(text, m.start()):
             continue
         risks.append(Risk("capitalised_word", word, m.start(), _context(text, m.start(), m.end())))
     for m in _DIGIT_RUN.finditer(text) if _HINT_FIVE_DIGITS.search(text) else ():

@@ -8,7 +8,6 @@ nothing: whoever runs the command on the server is the operator.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from datetime import date
 from typing import Any
 
 from django.db import connection, transaction
@@ -18,10 +17,7 @@ from django.db.models import (
     Exists,
     F,
     Func,
-    IntegerField,
-    Max,
     OuterRef,
-    Q,
     QuerySet,
     TextField,
     Value,
@@ -34,25 +30,13 @@ from sirkel.accounts.models import Service, User
 from sirkel.accounts.selectors import services_led_by
 from sirkel.audit.models import AuditAction
 from sirkel.audit.services import record_event
-from sirkel.cases.models import Measure
+from sirkel.cases.expressions import EndYear, YearOf, year_sql
+from sirkel.cases.models import Case, Measure
 from sirkel.network.models import NetworkSnapshot
 from sirkel.stats import ssb
 from sirkel.taxonomy import measures as measure_taxonomy
 
 TREND_YEARS = 10  # the trend shows at most this many years, ending with the chosen one
-
-
-class BirthYear(Func):
-    """The year of a date. On SQLite, where a date is ISO text, its first four characters: Django's
-    `ExtractYear` calls a Python function there for every row."""
-
-    template = "CAST(EXTRACT(YEAR FROM %(expressions)s) AS integer)"
-    output_field = IntegerField()
-
-    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
-        return self.as_sql(
-            compiler, connection, template="CAST(substr(%(expressions)s, 1, 4) AS integer)", **extra_context
-        )
 
 
 class _Joined(Aggregate):
@@ -69,10 +53,12 @@ class _Joined(Aggregate):
 
 
 def _touching(*, services: Sequence[Service] | None, year: int) -> QuerySet[Measure]:
-    """The measures of `services` (every service when None) whose period touches `year`."""
-    first, last = date(year, 1, 1), date(year, 12, 31)
-    measures = Measure.objects.filter(started_on__isnull=False, started_on__lte=last).filter(
-        Q(ended_on__isnull=True) | Q(ended_on__gte=first)
+    """The measures of `services` (every service when None) whose period touches `year`: started in or
+    before it (planned ones have no start), and ended in or after it or not ended. Compared as years,
+    which is the same test as with the dates (31 December and 1 January of `year`), on the integers
+    the index `measure_ssb_year_idx` holds."""
+    measures = Measure.objects.alias(end_year=EndYear("ended_on"), start_year=YearOf("started_on")).filter(
+        end_year__gte=year, start_year__lte=year
     )
     if services is not None:
         measures = measures.filter(case__service__in=[s.pk for s in services])
@@ -109,16 +95,15 @@ def children(
     kinds and codes of their periods: what `periods` gives, counted by child instead of listed.
 
     One query (two with `extended`), whose answer has a row per distinct group, not per period or
-    per child: the database groups the periods by child (in the order of the index `measure_ssb_idx`,
-    which holds every column read, so SQLite reads neither the table nor a sort), then the children by
-    birth year and measures."""
+    per child: the database groups the periods by child (in the order of the index
+    `measure_ssb_year_idx`, which holds every column read, so SQLite reads neither the table nor a
+    sort), reads each child's birth date once, then groups the children by birth year and measures."""
     measures = _touching(services=services, year=year)
     # "kind:code" for each period; codes are SSB's ("6.99"), kinds taxonomy keys: neither has , or :.
     token = Func(F("kind"), Value(":"), F("code"), template="(%(expressions)s)", arg_joiner=" || ")
+    # Grouped by child from the index alone; the birth date is read once per child, outside.
     per_child = (
-        measures.order_by()
-        .values("case_id")
-        .annotate(born=Max(BirthYear("case__birth_date")), tokens=_Joined(token, output_field=TextField()))
+        measures.order_by().values("case_id").annotate(tokens=_Joined(token, output_field=TextField()))
     )
     snapshots = NetworkSnapshot.objects.filter(taken_at__year=year)
     if services is not None:
@@ -128,27 +113,37 @@ def children(
         per_child = per_child.annotate(mapped=Exists(snapshots.filter(case_id=OuterRef("case_id"))))
         grouped += ", mapped"
     inner, params = per_child.query.sql_with_params()
-    codes = {k: measure_taxonomy.ssb_code(k) for k in measure_taxonomy.kind_keys()}
+    cases = connection.ops.quote_name(Case._meta.db_table)
+    born = year_sql(f"{cases}.birth_date", vendor=connection.vendor)
     # The ORM has no subquery in FROM: the grouping around its compiled query (its values are `params`).
-    sql = f"SELECT {grouped}, COUNT(*) FROM ({inner}) AS per_child GROUP BY {grouped}"  # noqa: S608
+    sql = (
+        f"SELECT {grouped}, COUNT(*) FROM (SELECT {born} AS born, per_child.* FROM ({inner}) AS per_child "  # noqa: S608
+        f"JOIN {cases} ON {cases}.id = per_child.case_id) AS children GROUP BY {grouped}"
+    )
+    codes = {k: measure_taxonomy.ssb_code(k) for k in measure_taxonomy.kind_keys()}
+    decoded: dict[str, tuple[frozenset[str], frozenset[str]]] = {}  # tokens → (codes, kinds)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         for row in cursor.fetchall():
-            kinds: set[str] = set()
-            found: set[str] = set()
-            for kind, _, code in (t.partition(":") for t in row[1].split(",")):
-                kinds.add(kind)
-                found.add(code or codes.get(kind, ""))
+            tokens = row[1]
+            if tokens not in decoded:
+                kinds: set[str] = set()
+                found: set[str] = set()
+                for kind, _, code in (t.partition(":") for t in tokens.split(",")):
+                    kinds.add(kind)
+                    found.add(code or codes.get(kind, ""))
+                found.discard("")
+                decoded[tokens] = frozenset(found), frozenset(kinds)
+            found_codes, found_kinds = decoded[tokens]
             if extended and row[2]:
-                kinds.add(ssb.NETWORK_MAPPING)
-            found.discard("")
-            yield ssb.Children(int(row[0]), frozenset(found), frozenset(kinds), int(row[-1]))
+                found_kinds = found_kinds | {ssb.NETWORK_MAPPING}
+            yield ssb.Children(int(row[0]), found_codes, found_kinds, int(row[-1]))
     if extended:
         # Children whose network was mapped in the year but who had no measure then.
         mapped_only = (
             snapshots.exclude(case_id__in=measures.values("case_id"))
             .order_by()
-            .values(born=BirthYear("case__birth_date"))
+            .values(born=YearOf("case__birth_date"))
             .annotate(n=Count("case_id", distinct=True))
         )
         for group in mapped_only:

@@ -206,32 +206,37 @@ def count_children(
     measure codes, then the extended categories), and how many children fell outside the ages 0–24.
 
     Each `Children` is that many distinct children (a child is in exactly one), so a cell is a sum."""
-    extended_keys = set(extended_kinds()) if extended else set()
+    extended_keys = frozenset(extended_kinds()) if extended else frozenset()
     band_of_age = _band_of_age()
-    # (row code, level) → band → children
-    cells: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: dict.fromkeys(age_bands(), 0))
+    # First children alike for the table (same band, codes and extended kinds) are added up: far fewer
+    # of these than of birth years, so each code set is spread over its rows once per band.
+    alike: dict[tuple[str, frozenset[str], frozenset[str]], int] = defaultdict(int)
     outside = 0
     for c in children:
         band = band_of_age.get(year - c.birth_year)
         if band is None:
             outside += c.n
             continue
-        if c.codes:
-            cells[(ALL, LEVEL_ALL)][band] += c.n
-            for code in c.codes:
-                cells[(code, LEVEL_MEASURE)][band] += c.n
-            for group in {group_of(code) for code in c.codes}:
-                cells[(group, LEVEL_GROUP)][band] += c.n
-        for kind in c.kinds & extended_keys:
-            cells[(kind, LEVEL_EXTENDED)][band] += c.n
+        alike[(band, c.codes, c.kinds & extended_keys if extended else extended_keys)] += c.n
+    # (row code, level) → band → children
+    cells: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: dict.fromkeys(age_bands(), 0))
+    for (band, codes, kinds), n in alike.items():
+        if codes:
+            cells[(ALL, LEVEL_ALL)][band] += n
+            for code in codes:
+                cells[(code, LEVEL_MEASURE)][band] += n
+            for group in {group_of(code) for code in codes}:
+                cells[(group, LEVEL_GROUP)][band] += n
+        for kind in kinds:
+            cells[(kind, LEVEL_EXTENDED)][band] += n
     rows = [_row(ALL, LEVEL_ALL, cells.get((ALL, LEVEL_ALL)))]
     groups = sorted({code for code, level in cells if level == LEVEL_GROUP}, key=code_sort_key)
     for group in groups:
         rows.append(_row(group, LEVEL_GROUP, cells[(group, LEVEL_GROUP)]))
-        codes = sorted(
+        in_group = sorted(
             (c for c, level in cells if level == LEVEL_MEASURE and group_of(c) == group), key=code_sort_key
         )
-        rows.extend(_row(c, LEVEL_MEASURE, cells[(c, LEVEL_MEASURE)]) for c in codes)
+        rows.extend(_row(c, LEVEL_MEASURE, cells[(c, LEVEL_MEASURE)]) for c in in_group)
     for key in extended_kinds() if extended else ():
         rows.append(_row(key, LEVEL_EXTENDED, cells.get((key, LEVEL_EXTENDED))))
     return rows, outside

@@ -186,3 +186,53 @@ def test_deleting_a_service_records_its_memberships_in_the_global_chain(superuse
     assert event.object_id == str(membership.pk)
     assert event.detail == {"user": user.pk, "service": doomed.pk, "old_role": "caseworker", "new_role": None}
     assert not Service.objects.filter(pk=doomed.pk).exists()
+
+
+@pytest.mark.django_db
+def test_a_users_staff_and_superuser_flags_and_groups_changed_in_the_admin_are_in_the_global_chain(
+    superuser: User, caseworker: User, service: Service
+) -> None:
+    from django.contrib.auth.models import Group
+
+    group = Group.objects.create(name="Brukerstøtte")
+    membership = Membership.objects.get(user=caseworker, service=service)
+    prefix = "memberships"
+    data = {
+        "username": caseworker.username,
+        "first_name": caseworker.first_name,
+        "last_name": "",
+        "email": "",
+        "is_active": "on",
+        "date_joined_0": "2026-01-01",
+        "date_joined_1": "08:00:00",
+        f"{prefix}-TOTAL_FORMS": "1",
+        f"{prefix}-INITIAL_FORMS": "1",
+        f"{prefix}-MIN_NUM_FORMS": "0",
+        f"{prefix}-MAX_NUM_FORMS": "1000",
+        f"{prefix}-0-id": str(membership.pk),
+        f"{prefix}-0-user": str(caseworker.pk),
+        f"{prefix}-0-service": str(service.pk),
+        f"{prefix}-0-role": membership.role,
+    }
+    url = reverse("admin:accounts_user_change", args=[caseworker.pk])
+    client = client_for(superuser)
+    post(client, url, {**data, "is_staff": "on", "is_superuser": "on", "groups": [group.pk]})
+    post(client, url, {**data, "is_staff": "on", "is_superuser": "on", "groups": [group.pk]})  # unchanged
+    post(client, url, data)
+
+    granted, taken = AuditEvent.objects.filter(object_type="user_account").order_by("id")
+    assert (granted.chain, granted.action, granted.object_id, granted.actor_id) == (
+        GLOBAL_CHAIN,
+        AuditAction.UPDATE,
+        str(caseworker.pk),
+        superuser.pk,
+    )
+    assert granted.detail["changes"] == {
+        "is_staff": {"old": False, "new": True},
+        "is_superuser": {"old": False, "new": True},
+        "groups": {"old": [], "new": [group.pk]},
+    }
+    assert taken.detail["changes"]["is_superuser"] == {"old": True, "new": False}
+    assert taken.detail["changes"]["groups"] == {"old": [group.pk], "new": []}
+    assert not membership_events()  # the membership itself did not change
+    assert verify_chain(chain=GLOBAL_CHAIN).ok

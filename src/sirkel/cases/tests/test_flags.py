@@ -7,7 +7,7 @@ import datetime
 import pytest
 from django.db.models import Exists, OuterRef, Q
 
-from sirkel.accounts.models import User
+from sirkel.accounts.models import Service, User
 from sirkel.cases.flags import FLAGS, set_flags
 from sirkel.cases.models import Case, CaseAssignment, Decision, Innsyn, Measure, MeasurePlan
 from sirkel.meetings.models import Series, TrainedLeader
@@ -81,7 +81,9 @@ def orm_leads_or_is_trained(user: User) -> bool:
 
 
 @pytest.mark.django_db
-def test_the_menus_leader_flag_agrees_with_the_orm(caseworker: User, teammate: User, service: object) -> None:
+def test_the_menus_leader_flag_agrees_with_the_orm(
+    caseworker: User, teammate: User, service: Service
+) -> None:
     assert leads_or_is_trained(user=caseworker) is False is orm_leads_or_is_trained(caseworker)
     inactive = TrainedLeader.objects.create(user=caseworker, service=service, active=False)
     assert leads_or_is_trained(user=caseworker) is False is orm_leads_or_is_trained(caseworker)

@@ -3,17 +3,25 @@
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from sirkel.accounts.models import Service, User
 from sirkel.audit.models import AuditEvent
 from sirkel.cases.models import Case, Decision, Measure
 from sirkel.demo.history import measure_history
+
+
+@pytest.fixture(autouse=True)
+def in_english() -> Iterator[None]:
+    """The messages below are matched in English; a command speaks the active language."""
+    with translation.override("en"):
+        yield
 
 
 def run(*args: str) -> tuple[str, str]:

@@ -21,7 +21,7 @@ STYLE_ELEMENT = re.compile(r"<style[\s>]", re.I)
 
 
 def _templates() -> list[Path]:
-    return sorted(p for p in SRC.rglob("templates/**/*.html"))
+    return sorted([*SRC.rglob("templates/**/*.html"), *SRC.rglob("jinja2/**/*.html")])
 
 
 def test_no_template_holds_what_the_policy_refuses() -> None:

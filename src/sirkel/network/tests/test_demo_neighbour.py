@@ -35,6 +35,9 @@ def test_nabo_gets_404_on_every_network_url_of_the_demo_service() -> None:
         reverse("network:snapshots", args=[c]),
         reverse("network:snapshot_detail", args=[c, snapshot.pk]),
         reverse("network:compare", args=[c]) + f"?a={snapshot.pk}&b=current",
+        reverse("network:compare", args=[c]) + f"?a={snapshot.pk}&b=current&audience=family",
+        reverse("network:map_print", args=[c]) + "?audience=family&how=leave_out",
+        reverse("network:snapshot_map", args=[c, snapshot.pk]) + "?audience=network&how=anonymise",
         reverse("network:export", args=[c]) + "?format=csv",
         reverse("network:export", args=[c]) + "?format=graphml",
         reverse("network:import", args=[c]),
@@ -48,3 +51,4 @@ def test_nabo_gets_404_on_every_network_url_of_the_demo_service() -> None:
     assert NetworkMember.objects.filter(case=case).count() == members_before
     nabo_reads = AuditEvent.objects.filter(actor__username="nabo", action=AuditAction.VIEW)
     assert not nabo_reads.exists()
+    assert not AuditEvent.objects.filter(actor__username="nabo", object_type="network_map").exists()

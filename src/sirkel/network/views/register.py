@@ -28,11 +28,22 @@ from sirkel.core.forms import service_errors
 from sirkel.core.htmx import is_htmx
 from sirkel.core.submissions import once_per_submission
 from sirkel.core.types import AuthenticatedHttpRequest
+from sirkel.core.urls import IdUrl
 from sirkel.network import removal, selectors, services
 from sirkel.network.forms import MemberForm, TieForm, member_choice_label
 from sirkel.network.map import accessible_name, build_map, tie_kind_labels
 from sirkel.network.metrics import metrics_for_network
-from sirkel.network.models import RINGS, NetworkMember, NetworkTie, Sector, Side, SupportType
+from sirkel.network.models import (
+    RINGS,
+    ContactFrequency,
+    Direction,
+    NetworkMember,
+    NetworkTie,
+    Sector,
+    Side,
+    SupportType,
+    Valence,
+)
 from sirkel.network.relations import relation_suggestions
 
 
@@ -43,6 +54,11 @@ class MemberRow:
     name_for_buttons: str
     side: str
     sector: str
+    edit_url: str
+    delete_url: str
+    valence: str
+    direction: str
+    contact_frequency: str
 
 
 @dataclass(frozen=True)
@@ -51,6 +67,7 @@ class TieRow:
     a: NetworkMember
     b: NetworkMember
     kind_label: str
+    delete_url: str
 
 
 def _open(request: AuthenticatedHttpRequest, case_id: int, *, edit: bool = False) -> tuple[Case, CaseAccess]:
@@ -76,6 +93,13 @@ def _context(
     support_labels = dict(SupportType.choices)
     tie_kinds = tie_kind_labels()
     side_labels: dict[str, str] = {Side.PRIVATE: _("Private"), Side.PUBLIC: _("Public")}
+    sector_labels = dict(Sector.choices)
+    valence_labels = dict(Valence.choices)
+    direction_labels = dict(Direction.choices)
+    frequency_labels = dict(ContactFrequency.choices)
+    edit_url = IdUrl("network:member_edit", case.pk)
+    delete_url = IdUrl("network:member_delete", case.pk)
+    tie_delete_url = IdUrl("network:tie_delete", case.pk)
     rows = [
         MemberRow(
             member=m,
@@ -83,12 +107,24 @@ def _context(
             name_for_buttons=member_choice_label(m),
             side=side_labels.get(m.side, m.side),
             # A break opportunity after each slash: "School/kindergarten/work/leisure" is one long word.
-            sector=m.get_sector_display().replace("/", "/\u200b"),
+            sector=str(sector_labels.get(m.sector, m.sector)).replace("/", "/\u200b"),
+            edit_url=edit_url(m.pk),
+            delete_url=delete_url(m.pk),
+            # The choice labels looked up once per page (a model's get_…_display builds its dict anew).
+            valence=str(valence_labels.get(m.valence, m.valence)),
+            direction=str(direction_labels.get(m.direction, m.direction)),
+            contact_frequency=str(frequency_labels.get(m.contact_frequency, m.contact_frequency)),
         )
         for m in members
     ]
     ties = [
-        TieRow(tie=t, a=by_id[t.a_id], b=by_id[t.b_id], kind_label=str(tie_kinds.get(t.kind, "")))
+        TieRow(
+            tie=t,
+            a=by_id[t.a_id],
+            b=by_id[t.b_id],
+            kind_label=str(tie_kinds.get(t.kind, "")),
+            delete_url=tie_delete_url(t.pk),
+        )
         for t in network.ties
         if t.a_id in by_id and t.b_id in by_id
     ]
@@ -101,6 +137,7 @@ def _context(
         "rows": rows,
         "ties": ties,
         "map": build_map(members, network.ties),
+        "move_url": IdUrl("network:member_move", case.pk),
         "metrics": metrics_for_network(members, network.ties),
         "focus": focus,
         "status": status,

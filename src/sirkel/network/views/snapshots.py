@@ -24,7 +24,9 @@ from sirkel.cases.models import Case
 from sirkel.cases.selectors import get_case_for_user
 from sirkel.core.converters import parse_id
 from sirkel.core.types import AuthenticatedHttpRequest
-from sirkel.network import selectors, services
+from sirkel.network import audience, selectors, services
+from sirkel.network.audience import Audience, Treatment
+from sirkel.network.change import build_change_map, snapshot_map
 from sirkel.network.compare import compare
 from sirkel.network.metrics import choice_label, metrics_for_snapshot, snapshot_members
 from sirkel.network.models import NetworkSnapshot, Perspective, TieKind
@@ -59,6 +61,35 @@ class CompareForm(forms.Form):
             field = self.fields[name]
             if isinstance(field, forms.ChoiceField):
                 field.choices = choices
+
+
+class AudienceForm(forms.Form):
+    audience = forms.ChoiceField(
+        label=gettext_lazy("Who is the map for?"),
+        choices=Audience.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": gettext_lazy("Choose who the map is for.")},
+    )
+    how = forms.ChoiceField(
+        label=gettext_lazy("People who are not to be shown to the family or the network"),
+        choices=Treatment.choices,
+        widget=forms.RadioSelect,
+        required=False,
+        initial=Treatment.LEAVE_OUT,
+    )
+
+    def chosen(self) -> tuple[str, str] | None:
+        """(audience, treatment) when the form was sent and is valid, else None."""
+        if not self.is_bound or not self.is_valid():
+            return None
+        return self.cleaned_data["audience"], self.cleaned_data["how"] or Treatment.LEAVE_OUT
+
+
+def audience_form(request: AuthenticatedHttpRequest) -> AudienceForm:
+    """The audience chooser, bound when the request says who the map is for."""
+    if "audience" in request.GET:
+        return AudienceForm(request.GET)
+    return AudienceForm(initial={"how": Treatment.LEAVE_OUT})
 
 
 @dataclass(frozen=True)
@@ -189,6 +220,8 @@ def snapshot_detail(request: AuthenticatedHttpRequest, case_id: int, snapshot_id
             "members": members,
             "ties": ties,
             "metrics": metrics_for_snapshot(snapshot.data),
+            "map": snapshot_map(snapshot.data),
+            "readonly": {"can_edit": False},
         },
     )
 
@@ -216,6 +249,32 @@ def compare_view(request: AuthenticatedHttpRequest, case_id: int) -> HttpRespons
     live: dict[str, State] = {}
     before = _resolve(case, a_ref, live)
     after = _resolve(case, b_ref, live)
+    chooser = audience_form(request)
+    choice = chooser.chosen()
+    omission = None
+    before_data, after_data = before.data, after.data
+    if choice is not None:
+        who, how = choice
+        reasons = audience.reasons_by_member([before.data, after.data], selectors.flagged_members(case=case))
+        before_data, _omitted = audience.for_audience(
+            before.data, reasons=reasons, audience=who, treatment=how
+        )
+        after_data, omission = audience.for_audience(after.data, reasons=reasons, audience=who, treatment=how)
+        # Counted once per person, whichever side they are on.
+        by_reason = dict(omission.by_reason)
+        after_ids = {m["id"] for m in after.data.get("members") or [] if isinstance(m, dict)}
+        for m in before.data.get("members") or []:
+            if isinstance(m, dict) and m.get("id") not in after_ids and int(m["id"]) in reasons:
+                first = next(r for r in audience.REASONS if r in reasons[int(m["id"])])
+                by_reason[first] = by_reason.get(first, 0) + 1
+        omission = audience.Omission(who, how, by_reason)
+        audience.record_print(
+            acting_user=request.user,
+            case=case,
+            omission=omission,
+            what="change_map",
+            snapshot_ids=[s.snapshot.pk for s in (before, after) if s.snapshot is not None],
+        )
     return render(
         request,
         "network/compare.html",
@@ -226,7 +285,10 @@ def compare_view(request: AuthenticatedHttpRequest, case_id: int) -> HttpRespons
             "has_snapshots": bool(snapshots),
             "before": before,
             "after": after,
-            "comparison": compare(before.data, after.data),
+            "comparison": compare(before_data, after_data),
+            "change": build_change_map(before_data, after_data),
+            "audience_form": chooser,
+            "omission": omission,
         },
     )
 

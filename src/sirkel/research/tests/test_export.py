@@ -626,3 +626,25 @@ def test_a_big_export_scrubs_in_a_pool_and_writes_the_same_files(
     assert result.replaced and result.rows["registrations"] == 12
     for path in sorted((tmp_path / "serial").iterdir()):
         assert path.read_bytes() == (tmp_path / "pool" / path.name).read_bytes(), path.name
+
+
+def test_with_the_pool_a_leak_in_a_later_table_deletes_the_export_and_names_the_first_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # With the pool, the workers read each table's files back while the next table is written;
+    # the first leaking file in the files' order is named, and every file is deleted.
+    real = export_module._write_stat
+
+    def leaky(table: Any, path: Path, fmt: Any) -> None:
+        if (table.name, fmt) in {("decisions", "sav"), ("per_measure", "dta")}:
+            column = next(c for c in table.columns if c.type == "text")
+            column.values[:] = ["Hos Kari Nordmann"] * len(column.values)
+        real(table, path, fmt)
+
+    monkeypatch.setattr(export_module, "_write_stat", leaky)
+    monkeypatch.setattr(export_module, "POOL_FROM", 2)
+    monkeypatch.setattr(export_module, "_BATCH", 5)
+    with pytest.raises(ExportLeakError) as raised:
+        run(tmp_path, [linked() for _ in range(12)])
+    assert raised.value.filename == "decisions.sav"
+    assert list(tmp_path.iterdir()) == []

@@ -433,3 +433,28 @@ def test_the_report_of_a_missed_name_shows_it_for_review(dictionary: frozenset[s
     scrubbed = Scrubber([Person("Ola Nordmann", "barnet")]).scrub("Ola var hos Ingrid Solberg i går.")
     assert scrubbed.text == "[barnet] var hos Ingrid Solberg i går."
     assert [r.text for r in residual_risks(scrubbed.text, dictionary=dictionary)] == ["Ingrid", "Solberg"]
+
+
+def test_the_national_id_check_is_stdnums() -> None:
+    """`scrub.is_national_id` makes stdnum's checks itself for ASCII digits: the same answer for
+    valid numbers, D- and H-numbers, FH numbers, every century rule, bad dates, unborn people,
+    random numbers and numbers in other digits."""
+    import random
+
+    from sirkel.research.scrub import is_national_id
+
+    rng = random.Random(13)
+    numbers = [f"{rng.randrange(10**11):011d}" for _ in range(20_000)]
+    for _ in range(20_000):  # valid check digits, any first nine: every date and century branch
+        day = rng.choice([rng.randint(0, 99), rng.randint(1, 31), rng.randint(41, 71), 29, 30, 31])
+        month = rng.choice([rng.randint(0, 99), rng.randint(1, 12), rng.randint(41, 52), 2])
+        first_nine = f"{day:02d}{month:02d}{rng.randint(0, 99):02d}{rng.randint(0, 999):03d}"
+        first = fodselsnummer.calc_check_digit1(first_nine)
+        numbers.append(first_nine + first + fodselsnummer.calc_check_digit2(first_nine + first))
+    numbers += ["", "1234567890", "123456789012", "１５１０８６９５０８８", "15108695088", "151086 95088"]
+    numbers += [n.translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")) for n in numbers[-300:]]
+    valid = 0
+    for number in numbers:
+        assert is_national_id(number) == fodselsnummer.is_valid(number), number
+        valid += is_national_id(number)
+    assert valid > 1_000

@@ -38,6 +38,7 @@ EXTRA = [
     "[Kari] og Kari] og [Kari og Kari[",
     "Karianne og Karis og Karis' og Kari's og Kari’s og Kari' og Kari’",
     "Kari'sen og Karisen og Karis- og Kari's]",
+    "Kari'] og Kari'- og Kari'_ og Kari's- og Karis] og Kari’] og Kari’s-x og Kari'",
     "Kari Nordmannsen og Kari Nordmanns og Kari  Nordmann og Kari\n Nordmann og Kari\tNordmann",
     "Kari\u00a0Nordmann og Kari Nordmann-Hansen",
     "Hans' sak og Hans sin sak og hans sak og HANS",

@@ -6,7 +6,9 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 
 import pytest
+from django.db import connection
 from django.http import Http404
+from django.test.utils import CaptureQueriesContext
 
 from sirkel.accounts.models import Service, User
 from sirkel.audit.models import AuditEvent
@@ -149,3 +151,45 @@ def test_the_api_gives_a_leader_the_table_with_nulls_where_suppressed(
     assert {r["code"] for r in body["rows"]} >= {"all", "6", "6.2", "resource_person", "network_mapping"}
     assert api_client_for(caseworker).get(url).status_code == 404
     assert api_client_for(leader).get(f"/api/v1/services/{service.pk}/ssb/?year=x").status_code == 400
+
+
+def test_the_year_test_on_end_and_start_years_keeps_the_edges_of_the_dates(
+    children: list[Case], service: Service
+) -> None:
+    a, b, c, _old = children
+    ended = MeasureStatus.ENDED
+    # Counts: ended on the year's first day; started on its last.
+    make_measure(
+        case=a,
+        kind="network_meeting",
+        status=ended,
+        started_on=date(YEAR - 2, 1, 1),
+        ended_on=date(YEAR, 1, 1),
+    )
+    make_measure(case=b, kind="network_meeting", started_on=date(YEAR, 12, 31))
+    # Does not count: started the day after the year; ended the day before it.
+    make_measure(case=c, kind="network_meeting", started_on=date(YEAR + 1, 1, 1))
+    make_measure(
+        case=c,
+        kind="family_group_conference",
+        status=ended,
+        started_on=date(YEAR - 3, 1, 1),
+        ended_on=date(YEAR - 1, 12, 31),
+    )
+    table = selectors.ssb_table(services=[service], year=YEAR, suppress_below=0)
+    assert table.cell("6.2", ssb.TOTAL) == 2
+    assert table.cell(ssb.ALL, ssb.TOTAL) == 2
+    assert table.row("6.1") is None
+
+
+def test_on_sqlite_the_grouped_read_is_answered_from_the_year_index_alone(children: list[Case]) -> None:
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's plan; PostgreSQL plans by its own statistics")
+    make_measure(case=children[0], kind="network_meeting", started_on=date(YEAR, 2, 1))
+    with CaptureQueriesContext(connection) as ctx:
+        list(selectors.children(services=None, year=YEAR))
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + ctx.captured_queries[0]["sql"])
+        plan = " / ".join(str(row[-1]) for row in cursor.fetchall())
+    # The index matches only if the read writes its year expressions exactly as the index does.
+    assert "SCAN cases_measure USING COVERING INDEX measure_ssb_year_idx" in plan, plan

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("cases", "0008_case_list_index"),
         ("evaluation", "0003_map_links"),
-        ("network", "0002_side_and_sector_choices_from_taxonomy"),
+        ("network", "0003_member_print_privacy"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
