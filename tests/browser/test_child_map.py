@@ -49,6 +49,17 @@ def _tablet(browser: Browser, live_server: Any) -> tuple[Page, list[str]]:
     return tablet, problems
 
 
+def _tap(tablet: Page, target: Any) -> None:
+    """Tap a button that saves, and wait for the page it leads to (the next tap is on the new page)."""
+    with tablet.expect_navigation():
+        target.tap()
+
+
+def _click(page: Page, target: Any) -> None:
+    with page.expect_navigation():
+        target.click()
+
+
 def _card(tablet: Page, name: str) -> Any:
     return tablet.locator("li.pcard", has=tablet.locator("h3", has_text=name))
 
@@ -72,26 +83,26 @@ def test_a_child_draws_a_map_by_touch_and_sees_it_beside_the_mothers(
 
         tablet.locator("#pname").tap()
         tablet.locator("#pname").fill("Mormor")
-        tablet.locator("button[name='ring'][value='1']").tap()
+        _tap(tablet, tablet.locator("button[name='ring'][value='1']"))
         expect(_card(tablet, "Mormor")).to_be_visible()
         tablet.locator("#pname").tap()
         tablet.locator("#pname").fill("Fotballtreneren")
-        tablet.locator("button[name='ring'][value='1']").tap()
+        _tap(tablet, tablet.locator("button[name='ring'][value='1']"))
         tablet.locator("#pname").tap()
         tablet.locator("#pname").fill("Hemmelig venn")
-        tablet.locator("button[name='ring'][value='2']").tap()
+        _tap(tablet, tablet.locator("button[name='ring'][value='2']"))
         expect(tablet.locator("li.pcard")).to_have_count(3)
 
         # Move Mormor further out twice, the coach once; mark who comforts; hide the secret friend.
-        _card(tablet, "Mormor").locator("button[value='further']").tap()
-        _card(tablet, "Mormor").locator("button[value='further']").tap()
+        _tap(tablet, _card(tablet, "Mormor").locator("button[value='further']"))
+        _tap(tablet, _card(tablet, "Mormor").locator("button[value='further']"))
         expect(_card(tablet, "Mormor").locator("button[value='further']")).to_be_disabled()
-        _card(tablet, "Fotballtreneren").locator("button[value='further']").tap()
-        _card(tablet, "Mormor").locator("button[value='help:emotional']").tap()
+        _tap(tablet, _card(tablet, "Fotballtreneren").locator("button[value='further']"))
+        _tap(tablet, _card(tablet, "Mormor").locator("button[value='help:emotional']"))
         expect(_card(tablet, "Mormor").locator("button[value='help:emotional']")).to_have_attribute(
             "aria-pressed", "true"
         )
-        _card(tablet, "Hemmelig venn").locator("button[value='hide']").tap()
+        _tap(tablet, _card(tablet, "Hemmelig venn").locator("button[value='hide']"))
         expect(_card(tablet, "Hemmelig venn").locator("button[value='hide']")).to_have_attribute(
             "aria-pressed", "true"
         )
@@ -183,9 +194,9 @@ def test_the_caseworker_lets_the_child_draw_on_the_tablet(
     # The simple view: no staff menu, only the way back.
     expect(page.locator("header.participant-head")).to_be_visible()
     assert page.locator("nav a[href*='/saker/']").count() == 0
-    page.locator(f"button[name='member'][value='{w.mother.pk}']").click()
+    _click(page, page.locator(f"button[name='member'][value='{w.mother.pk}']"))
     expect(_card(page, w.mother.name)).to_be_visible()
-    _card(page, w.mother.name).locator("button[value='closer']").click()
+    _click(page, _card(page, w.mother.name).locator("button[value='closer']"))
     expect(_card(page, w.mother.name).locator("button[value='closer']")).to_be_disabled()
     page.keyboard.press("Tab")  # the page keeps working from the keyboard after the redirect
     assert_accessible(page)
