@@ -329,3 +329,26 @@ def test_innsyn_holds_the_maps_and_flags_what_the_child_did_not_want_shown_to_ot
     assert for_mother["Mormor"] == ""
     assert for_mother["Hemmelig venn"] != ""  # flagged: withheld unless the caseworker keeps it
     assert items(Recipient(RecipientRole.YOUTH, "Emma"))["Hemmelig venn"] == ""  # her own map
+
+
+def test_the_list_shows_the_wishes_not_to_be_shown_and_how_the_register_prints_them(
+    world: LinkWorld, django_assert_max_num_queries: DjangoAssertNumQueries
+) -> None:
+    w = world
+    drawn = perspectives.start_map(
+        acting_user=w.owner, case=w.case, perspective="child", drawn_by_name="Emma"
+    )
+    for name in ("Tove", "Hemmelig venn"):
+        entry = perspectives.add_entry(drawer=w.owner, perspective_map=drawn, name=name, ring=2)
+        perspectives.change_entry(drawer=w.owner, perspective_map=drawn, entry_id=entry.pk, op="hide")
+    perspectives.map_from_register(acting_user=w.owner, case=w.case)
+    client = client_for(w.owner)
+    client.cookies["django_language"] = "en"
+    with django_assert_max_num_queries(16):
+        html = client.get(reverse("network:perspectives", args=[w.case.pk])).content.decode()
+    assert reverse("network:member_edit", args=[w.case.pk, w.aunt.pk]) in html  # Tove is the aunt
+    assert "shown in prints in the register" in html
+    assert "not in the register" in html  # the secret friend
+    draw = reverse("network:perspective_draw", args=[w.case.pk, drawn.pk])
+    with django_assert_max_num_queries(16):
+        assert client.get(draw).status_code == 200

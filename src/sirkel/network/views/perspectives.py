@@ -102,6 +102,23 @@ def perspective_list(request: AuthenticatedHttpRequest, case_id: int) -> HttpRes
     else:
         case = _open_case(request, case_id)
     maps = list(perspectives.maps_for_case(case=case))
+    # The drawers' wishes not to be shown to others, to carry by hand to the register's "leave out of
+    # prints" (the child's wish does not change the register by itself: the caseworker decides).
+    hidden = [(m, e) for m in maps for e in m.entries.all() if e.hidden]
+    in_prints = dict(
+        NetworkMember.objects.filter(
+            case=case, pk__in={e.member_id for _m, e in hidden if e.member_id}
+        ).values_list("pk", "hide_in_prints")
+    )
+    wishes = [
+        {
+            "who": _title(m, case),
+            "name": e.name,
+            "member_id": e.member_id if e.member_id in in_prints else None,
+            "hidden_in_prints": in_prints.get(e.member_id or 0, False),
+        }
+        for m, e in hidden
+    ]
     rows = [
         {"map": m, "title": _title(m, case), "size": len(m.entries.all()), "via_link": m.link_id is not None}
         for m in maps
@@ -109,7 +126,7 @@ def perspective_list(request: AuthenticatedHttpRequest, case_id: int) -> HttpRes
     return render(
         request,
         "network/perspective/list.html",
-        {"case": case, "rows": rows, "form": form},
+        {"case": case, "rows": rows, "form": form, "wishes": wishes},
         status=400 if form.is_bound and not form.is_valid() else 200,
     )
 
