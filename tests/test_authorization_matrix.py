@@ -127,6 +127,7 @@ from sirkel.meetings.services import consent as consent_services
 from sirkel.meetings.services import leaders as leader_services
 from sirkel.meetings.services import participants as participant_services
 from sirkel.meetings.services.consent import InformedAbout
+from sirkel.network import perspectives as perspective_services
 from sirkel.network import services as network_services
 from sirkel.network.models import Side
 from sirkel.research.models import (
@@ -308,6 +309,7 @@ SCOPES: dict[str, dict[str, str]] = {
     "member": {"case_id": "case", "member_id": "member"},
     "tie": {"case_id": "case", "tie_id": "tie"},
     "snapshot": {"case_id": "case", "snapshot_id": "snapshot"},
+    "perspective_map": {"case_id": "case", "map_id": "perspective_map"},
     "series": {"case_id": "case", "measure_id": "series"},
     "consent": {"case_id": "case", "measure_id": "series", "consent_id": "consent"},
     "action": {"case_id": "case", "measure_id": "series", "action_id": "action"},
@@ -506,6 +508,11 @@ POLICY: dict[str, Rule] = {
     "network:snapshot_map": Rule(CASE_VIEW, scope="snapshot", query="audience=network&how=anonymise"),
     "network:export": Rule(CASE_VIEW, scope="case", query="format=csv"),  # the file itself
     "network:import": Rule(CASE_EDIT, scope="case"),
+    # Perspective maps: listed and compared with view rights; started (an empty form is drawn again with
+    # its errors) and drawn on (an empty change is refused, 400) beside the caseworker with edit rights.
+    "network:perspectives": Rule(CASE_VIEW, scope="case", write=Write(CASE_EDIT, ok=400)),
+    "network:perspective_draw": Rule(CASE_EDIT, scope="perspective_map", write=Write(CASE_EDIT, ok=400)),
+    "network:perspective_compare": Rule(CASE_VIEW, scope="case"),
     # Network measures: the series, screening, consent, the leader register
     "meetings:case_measures": Rule(CASE_VIEW, scope="case"),
     "meetings:start": Rule(CASE_EDIT, scope="case"),
@@ -939,6 +946,9 @@ def _build_objects(
         "member": aunt.pk,
         "tie": tie.pk,
         "snapshot": snapshot.pk,
+        "perspective_map": perspective_services.start_map(
+            acting_user=owner, case=case, perspective="child", drawn_by_name="Emma"
+        ).pk,
         "series": series.measure_id,
         "consent": consent.pk,
         "meeting": follow_up.pk,

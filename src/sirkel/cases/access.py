@@ -355,6 +355,8 @@ def may(*, user: User | Principal, action: str, obj: Any) -> bool:
         if action == Do.VIEW:
             return member_visible(user=user, member=obj)
         return case_access(user=user, case=obj.case).can_edit
+    if label == "network.perspectivemap":
+        return may(user=user, action=action, obj=obj.case)
     return False
 
 
@@ -365,13 +367,15 @@ _LINK_REACHES = {
     "actions": "actions.action",
     "feedback": "meetings.meeting",
     "evaluation": "evaluation.evaluation",
+    "map": "network.perspectivemap",
 }
 
 
 def _link_may(*, token: LinkToken, action: str, obj: Any, label: str) -> bool:
     """A link's holder may view and change exactly the objects its purpose names, while the link lives:
     their own actions in the link's series, the link's meeting (its feedback), the link's evaluation (their
-    view). Nothing else: no case, no register, no other participant, no staff URL (the pages decide that
+    view), the map drawn through the link (their own perspective map).
+    Nothing else: no case, no register, no other participant, no staff URL (the pages decide that
     by using no session). The link is read by its id, so a revoked or expired one reaches nothing."""
     if action not in (Do.VIEW, Do.EDIT):
         return False
@@ -395,6 +399,8 @@ def _link_may(*, token: LinkToken, action: str, obj: Any, label: str) -> bool:
         )
     if label == "meetings.meeting":
         return bool(obj.pk == link.meeting_id and obj.series_id == link.series_id)
+    if label == "network.perspectivemap":
+        return bool(obj.link_id == link.pk)
     series_model = apps.get_model("meetings", "Series")
     measure_id = series_model.objects.filter(pk=link.series_id).values_list("measure_id", flat=True).first()
     return bool(obj.pk == link.evaluation_id and obj.measure_id == measure_id)

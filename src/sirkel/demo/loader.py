@@ -25,6 +25,7 @@ from sirkel.demo.data import DEMO_PASSWORD, DEMO_SERVICE, DEMO_USERS, NEIGHBOUR_
 from sirkel.demo.meetings.leaders import load_leaders
 from sirkel.demo.meetings.measures import load_measures
 from sirkel.demo.network_demo import load_networks
+from sirkel.demo.perspective_demo import load_perspective_maps
 from sirkel.demo.research_demo import load_research
 
 # (given name, family name, sex, age, lives_with, birthplace, phase, years in contact, owner, flags)
@@ -143,6 +144,8 @@ def load_demo(*, today: date | None = None) -> dict[str, int]:
         for c in Case.objects.filter(service=services[DEMO_SERVICE.name]).select_related("caseworker")
     }
     members = load_networks(cases=demo_cases, today=today)
+    if ("Emma", "Hansen") in demo_cases:
+        load_perspective_maps(case=demo_cases["Emma", "Hansen"], members=members.get(("Emma", "Hansen"), {}))
     measures_created = load_measures(cases=demo_cases, members=members, users=users, today=today)
     registrations_created = load_research(researcher=users["forsker"])
     return {

@@ -29,6 +29,11 @@ class LinkForm(forms.Form):
     evaluation = forms.TypedChoiceField(
         label=_("Which evaluation (for a view)"), coerce=int, required=False, empty_value=None
     )
+    map_perspective = forms.ChoiceField(
+        label=_("Whose map (for a parent drawing their own map)"),
+        choices=[("", "—"), ("mother", _("The mother's")), ("father", _("The father's"))],
+        required=False,
+    )
     language = forms.ChoiceField(
         label=_("Language of the page"), choices=[("nb", "Norsk bokmål"), ("en", "English")], initial="nb"
     )

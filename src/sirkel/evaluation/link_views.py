@@ -98,6 +98,7 @@ def links_page(request: AuthenticatedHttpRequest, case_id: int, measure_id: int)
                     evaluation=evaluation,
                     language=data["language"],
                     days=data["days"],
+                    map_perspective=data["map_perspective"],
                 )
             if outcome.ok:
                 return _created(request, series, link, token)
@@ -123,6 +124,7 @@ def _purpose_text(purpose: str) -> str:
         LinkPurpose.ACTIONS: _("see the actions you agreed to and mark them done"),
         LinkPurpose.FEEDBACK: _("tell us what you thought of the meeting"),
         LinkPurpose.EVALUATION: _("tell us what you think of the help"),
+        LinkPurpose.MAP: _("draw your own map of the people who matter to you"),
     }[LinkPurpose(purpose)]
 
 

@@ -43,6 +43,7 @@ from sirkel.evaluation.models import (
 )
 from sirkel.meetings.models import Meeting, MeetingStatus, Series
 from sirkel.network.models import NetworkMember
+from sirkel.network.models import Perspective as MapPerspective
 
 DEFAULT_DAYS = 30
 MAX_DAYS = 90
@@ -101,6 +102,7 @@ def create_link(
     evaluation: Evaluation | None = None,
     language: str = "nb",
     days: int = DEFAULT_DAYS,
+    map_perspective: str = "",
 ) -> tuple[ParticipantLink, str]:
     """Make a link for one participant (a network member, or the child) and one purpose; the link and its
     token, which is not stored and cannot be shown again."""
@@ -123,6 +125,14 @@ def create_link(
         meeting = evaluation = None
         if member is None or not Action.objects.filter(series=series, owner_member=member).exists():
             raise ValidationError({"member": _("This person has no actions in this measure.")})
+    elif purpose == LinkPurpose.MAP:
+        meeting = evaluation = None
+        if for_child:
+            map_perspective = MapPerspective.CHILD
+        elif map_perspective not in (MapPerspective.MOTHER, MapPerspective.FATHER):
+            raise ValidationError(
+                {"map_perspective": _("Choose whether it is the mother's or the father's map.")}
+            )
     elif purpose == LinkPurpose.FEEDBACK:
         evaluation = None
         if meeting is None or meeting.series_id != series.pk:
@@ -144,6 +154,7 @@ def create_link(
         for_child=for_child,
         meeting=meeting,
         evaluation=evaluation,
+        map_perspective=map_perspective if purpose == LinkPurpose.MAP else "",
         language=language,
         created_by=acting_user,
         expires_at=timezone.now() + timedelta(days=days),

@@ -275,6 +275,7 @@ class LinkPurpose(models.TextChoices):
     ACTIONS = "actions", _("See my actions and mark them done")
     FEEDBACK = "feedback", _("Feedback after a meeting")
     EVALUATION = "evaluation", _("My view at an evaluation")
+    MAP = "map", _("Draw my own network map")
 
 
 class ParticipantLink(models.Model):
@@ -298,6 +299,8 @@ class ParticipantLink(models.Model):
     evaluation = models.ForeignKey(
         Evaluation, on_delete=models.CASCADE, null=True, blank=True, related_name="participant_links"
     )
+    # For a map link: whose perspective the map is (the child's, or the mother's or father's).
+    map_perspective = models.CharField(max_length=12, blank=True, default="")
     language = models.CharField(max_length=5, default="nb")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)

@@ -2,14 +2,15 @@
 
 The URL carries nothing but the token, so there is no other object to tamper with. The page shows the one
 thing the link is for (the participant's own actions, feedback on one meeting, a parent's or the child's
-view at an evaluation) and nothing else of the case. It uses no session sign-in: `request.user` is never
-read, so a signed-in caseworker opening a link is the link's holder like anyone else, and the link reaches
-no staff URL. An unknown, expired or revoked token gets one and the same "this link no longer works" page
-(404). Requests are limited per client address and per token (`SIRKEL_LINK_RATE` a minute, default 30;
-over it: 429). Every answer is `Cache-Control: no-store` and `Referrer-Policy: same-origin`: the token
-must not reach another site's logs through a Referer, nor stay in a shared computer's cache. (Not
-`no-referrer`: with it a browser posts the page's forms with `Origin: null`, which the CSRF check rightly
-refuses; `same-origin` sends the Referer and Origin to Sirkel alone.)
+view at an evaluation, their own network map) and nothing else of the case. It uses no session sign-in:
+`request.user` is never read, so a signed-in caseworker opening a link is the link's holder like anyone
+else, and the link reaches no staff URL. An unknown, expired or revoked token gets one and the same
+"this link no longer works" page (404). Requests are limited per client address and per token
+(`SIRKEL_LINK_RATE` a minute, default 30; over it: 429). Every answer is `Cache-Control: no-store` and
+`Referrer-Policy: same-origin`: the token must not reach another site's logs through a Referer, nor stay
+in a shared computer's cache. (Not `no-referrer`: with it a browser posts the page's forms with
+`Origin: null`, which the CSRF check rightly refuses; `same-origin` sends the Referer and Origin to Sirkel
+alone.)
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from sirkel.core.forms import add_service_errors
 from sirkel.evaluation import links
 from sirkel.evaluation.models import LinkPurpose, ParticipantLink
 from sirkel.evaluation.public_forms import ChildViewForm, FeedbackForm, ParentViewForm
+from sirkel.network.perspective_pages import draw_for_link
 
 DEFAULT_RATE = 30  # requests a minute, per client address and per token
 METHODS = ("GET", "HEAD", "POST")
@@ -125,6 +127,8 @@ def _answer(request: HttpRequest, link: ParticipantLink, language: str) -> HttpR
         return _actions(request, link, context)
     if link.purpose == LinkPurpose.FEEDBACK:
         return _feedback(request, link, context)
+    if link.purpose == LinkPurpose.MAP:
+        return draw_for_link(request, link, context)
     if link.for_child:
         return _child(request, link, context)
     return _parent(request, link, context)

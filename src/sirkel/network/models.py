@@ -244,3 +244,71 @@ class NetworkSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"snapshot {self.pk} of case {self.case_id}"
+
+
+class PerspectiveMap(models.Model):
+    """One person's own map of the network (the child's, the mother's, the father's, the caseworker's),
+    drawn by them in the simple view: through a participant link (`link`), or beside a caseworker signed
+    in on a tablet (`drawn_by_user`). Its people are `PerspectiveEntry` rows, linked to the register where
+    they match; nothing of the register is copied into it."""
+
+    case = models.ForeignKey("cases.Case", on_delete=models.CASCADE, related_name="perspective_maps")
+    perspective = models.CharField(_("perspective"), max_length=12, choices=Perspective.choices)
+    drawn_by_name = models.CharField(_("drawn by"), max_length=200)
+    drawn_by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The link it was drawn through: one map per link (a new link draws a new map).
+    link = models.OneToOneField(
+        "evaluation.ParticipantLink",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="perspective_map",
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    drawn_at = models.DateTimeField(_("last drawn"))
+
+    class Meta:
+        ordering = ["-drawn_at", "-id"]
+        indexes = [models.Index(fields=["case", "drawn_at"], name="perspective_map_case_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(perspective=""), name="perspective_map_has_perspective"
+            )
+        ]
+        verbose_name = _("perspective map")
+        verbose_name_plural = _("perspective maps")
+
+    def __str__(self) -> str:
+        return f"perspective map {self.pk} ({self.perspective}) of case {self.case_id}"
+
+
+class PerspectiveEntry(models.Model):
+    """A person placed on a perspective map: the name the drawer gave, how close (ring 1–3), what they
+    help with, and whether the drawer does not want them shown to others. `member` links the person to
+    the register (chosen from the register's list, or matched by name); without it the name is the
+    drawer's own entry."""
+
+    map = models.ForeignKey(PerspectiveMap, on_delete=models.CASCADE, related_name="entries")
+    member = models.ForeignKey(
+        NetworkMember, null=True, blank=True, on_delete=models.SET_NULL, related_name="perspective_entries"
+    )
+    name = models.CharField(_("name"), max_length=100)
+    ring = models.PositiveSmallIntegerField(_("closeness ring"), default=2)
+    support = models.JSONField(_("helps with"), default=list, blank=True)
+    hidden = models.BooleanField(_("must not be shown to others"), default=False)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ring__gte=1, ring__lte=3), name="perspective_entry_ring_1_to_3"
+            )
+        ]
+        verbose_name = _("person on a perspective map")
+        verbose_name_plural = _("people on a perspective map")
+
+    def __str__(self) -> str:
+        return f"entry {self.pk} of perspective map {self.map_id}"

@@ -9,4 +9,5 @@ urlpatterns = [
     path("", include("sirkel.network.views.snapshots")),
     path("", include("sirkel.network.views.maps")),
     path("", include("sirkel.network.views.exchange")),
+    path("", include("sirkel.network.views.perspectives")),
 ]
