@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.http import HttpRequest
 from django.template import engines
 from django.utils.safestring import SafeString, mark_safe
 
@@ -15,7 +16,7 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def fragment(context: template.Context, name: str, **values: Any) -> SafeString:
     jinja = engines["fragments"].get_template(name)
-    flat = context.flatten()
+    flat: dict[str, Any] = {str(key): value for key, value in context.flatten().items()}
     flat.update(values)
-    request = flat.pop("request", None)
+    request: HttpRequest | None = flat.pop("request", None)
     return mark_safe(jinja.render(flat, request))  # noqa: S308 - an autoescaping template's output
