@@ -17,7 +17,7 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
-# The bench's own dependencies (DuckDB, the SSB table's yardstick), never the product's.
+# The bench's own dependencies (DuckDB, the SSB table's yardstick; locust, the load test), never the product's.
 $(VENV)/.installed-bench: $(VENV)/.installed pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	@touch $@
