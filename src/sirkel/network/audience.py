@@ -49,9 +49,10 @@ REASONS: tuple[str, ...] = tuple(r.value for r in PrivacyReason)
 
 
 def reasons_by_member(
-    datas: Iterable[Mapping[str, Any]], live: Iterable[NetworkMember] = ()
+    datas: Iterable[Mapping[str, Any]], live: Iterable[NetworkMember] = (), wished_hidden: Iterable[int] = ()
 ) -> dict[int, set[str]]:
-    """Each member's reasons, from the snapshot data given and the live members (the union of both)."""
+    """Each member's reasons, from the snapshot data given and the live members (the union of both), and
+    "hidden" for the members someone asked on their own map not to show (`selectors.wished_hidden`)."""
     reasons: dict[int, set[str]] = {}
     for data in datas:
         for m in data.get("members") or []:
@@ -62,6 +63,8 @@ def reasons_by_member(
     for member in live:
         if member.print_privacy:
             reasons.setdefault(member.pk, set()).update(member.print_privacy)
+    for member_id in wished_hidden:
+        reasons.setdefault(member_id, set()).add(PrivacyReason.HIDDEN.value)
     return reasons
 
 

@@ -8,7 +8,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from sirkel.cases.models import Case
-from sirkel.network.models import NetworkMember, NetworkSnapshot, NetworkTie
+from sirkel.network.models import NetworkMember, NetworkSnapshot, NetworkTie, PerspectiveEntry
 
 
 @dataclass(frozen=True)
@@ -56,4 +56,16 @@ def flagged_members(*, case: Case) -> list[NetworkMember]:
         NetworkMember.objects.filter(case=case)
         .filter(Q(hide_in_prints=True) | Q(protected_address=True) | Q(no_contact=True))
         .only("id", "hide_in_prints", "protected_address", "no_contact")
+    )
+
+
+def wished_hidden(*, case: Case) -> set[int]:
+    """The register members someone asked, on their own map of this case, not to be shown to others
+    (a `PerspectiveEntry` marked hidden and linked to the member): prints for the family and the network
+    leave them out as if `hide_in_prints` were set, until the caseworker decides otherwise on the maps
+    page (the wish stays on the drawer's map; the register is not changed by it)."""
+    return set(
+        PerspectiveEntry.objects.filter(map__case=case, hidden=True, member__isnull=False).values_list(
+            "member_id", flat=True
+        )
     )

@@ -11,7 +11,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext, ngettext
 
 from sirkel.accounts.models import Service, User
@@ -138,7 +138,8 @@ def test_a_map_for_internal_use_shows_everyone(
         .get(reverse("network:map_print", args=[case.pk]), {"audience": "internal"})
         .content.decode()
     )
-    assert "Far Frank" in html and "utelatt" not in html
+    assert "Far Frank" in html
+    assert left_out(1) not in html
 
 
 @pytest.mark.django_db
@@ -278,3 +279,28 @@ def test_the_api_reads_and_sets_who_is_left_out_of_prints(
     assert response.json()["protected_address"] is True
     onkel.refresh_from_db()
     assert onkel.protected_address and not onkel.hide_in_prints
+
+
+@pytest.mark.django_db
+def test_a_person_the_child_asked_on_their_own_map_to_hide_is_left_out_of_a_print_for_the_family(
+    caseworker: User, case: Case, people: dict[str, NetworkMember], snapshot: NetworkSnapshot
+) -> None:
+    from sirkel.network.models import PerspectiveEntry, PerspectiveMap
+
+    childs_map = PerspectiveMap.objects.create(
+        case=case, perspective="child", drawn_by_name="Nora", drawn_at=timezone.now()
+    )
+    PerspectiveEntry.objects.create(
+        map=childs_map, member=people["onkel"], name="Onkel Ole", ring=3, hidden=True
+    )
+    PerspectiveEntry.objects.create(map=childs_map, member=people["mormor"], name="Mormor", ring=1)
+    client = client_for(caseworker)
+
+    for url in _routes(case, snapshot)[:2]:  # the live map and the snapshot's
+        html = client.get(url + "&how=leave_out").content.decode()
+        assert "Mormor Kari" in html
+        assert "Onkel Ole" not in html and "Far Frank" not in html
+        assert left_out(2) in html
+    internal = client.get(reverse("network:map_print", args=[case.pk]), {"audience": "internal"})
+    assert "Onkel Ole" in internal.content.decode()  # the service itself sees everyone
+    assert not NetworkMember.objects.get(pk=people["onkel"].pk).hide_in_prints  # the register is unchanged

@@ -62,7 +62,7 @@ def map_print(request: AuthenticatedHttpRequest, case_id: int) -> HttpResponse:
         data,
         what="map",
         snapshot_ids=[],
-        reasons=audience.reasons_by_member([data], network.members),
+        reasons=audience.reasons_by_member([data], network.members, selectors.wished_hidden(case=case)),
     )
     return render(request, "network/map_print.html", {**context, "access": access, "snapshot": None})
 
@@ -80,7 +80,9 @@ def snapshot_map_view(request: AuthenticatedHttpRequest, case_id: int, snapshot_
         snapshot.data,
         what="snapshot_map",
         snapshot_ids=[snapshot.pk],
-        reasons=audience.reasons_by_member([snapshot.data], selectors.flagged_members(case=case)),
+        reasons=audience.reasons_by_member(
+            [snapshot.data], selectors.flagged_members(case=case), selectors.wished_hidden(case=case)
+        ),
     )
     return render(
         request,

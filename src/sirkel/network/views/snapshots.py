@@ -255,7 +255,11 @@ def compare_view(request: AuthenticatedHttpRequest, case_id: int) -> HttpRespons
     before_data, after_data = before.data, after.data
     if choice is not None:
         who, how = choice
-        reasons = audience.reasons_by_member([before.data, after.data], selectors.flagged_members(case=case))
+        reasons = audience.reasons_by_member(
+            [before.data, after.data],
+            selectors.flagged_members(case=case),
+            selectors.wished_hidden(case=case),
+        )
         before_data, _omitted = audience.for_audience(
             before.data, reasons=reasons, audience=who, treatment=how
         )
