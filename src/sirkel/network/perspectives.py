@@ -471,3 +471,19 @@ def compare_sides(sides: Sequence[Side], *, names: dict[str, str] | None = None)
             )
     rows.sort(key=lambda r: (min(c.ring for c in r.cells if c is not None), r.name.casefold()))
     return Comparison(sides=list(sides), rows=rows, differences=differences)
+
+
+def record_comparison(
+    *, acting_user: User, case: Case, maps: Sequence[PerspectiveMap], show_hidden: bool
+) -> None:
+    """Record that `acting_user` read these maps of `case` side by side (and whether the people marked
+    hidden were shown): a read of the case's perspective maps, audited once where the comparison is made."""
+    with transaction.atomic():
+        record_event(
+            actor=acting_user,
+            service=case.service_id,
+            action=AuditAction.VIEW,
+            object_type="perspective_map",
+            object_id=",".join(str(m.pk) for m in maps),
+            detail={"case": case.pk, "compared": [m.pk for m in maps], "show_hidden": show_hidden},
+        )

@@ -21,8 +21,6 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from sirkel.audit.models import AuditAction
-from sirkel.audit.services import record_event
 from sirkel.cases.models import Case
 from sirkel.cases.selectors import get_case_for_user
 from sirkel.core.converters import parse_id
@@ -212,15 +210,9 @@ def perspective_compare(request: AuthenticatedHttpRequest, case_id: int) -> Http
             )
         }
         comparison = perspectives.compare_sides(sides, names=names)
-        with transaction.atomic():
-            record_event(
-                actor=request.user,
-                service=case.service_id,
-                action=AuditAction.VIEW,
-                object_type="perspective_map",
-                object_id=",".join(str(m.pk) for m in maps),
-                detail={"case": case.pk, "compared": [m.pk for m in maps], "show_hidden": show_hidden},
-            )
+        perspectives.record_comparison(
+            acting_user=request.user, case=case, maps=maps, show_hidden=show_hidden
+        )
     columns = [
         {"side": side, "placed": perspectives.place(list(side.entries.values())), "map_id": f"pmap-{i}"}
         for i, side in enumerate(comparison.sides if comparison else [], start=1)
