@@ -47,20 +47,10 @@ class LoadResult:
 
 
 def _environment() -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "sirkel.settings",
-            "DATABASE_URL": f"sqlite:///{DB_PATH}",
-            "SIRKEL_VAR_DIR": str(LOAD_VAR),
-            "SIRKEL_ENV": "development",
-            "SIRKEL_DEBUG": "0",
-            "SIRKEL_REQUIRE_2FA": "0",
-            "SIRKEL_DB_CONN_MAX_AGE": "60",
-            "SIRKEL_LOG_LEVEL": "ERROR",
-            "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "src"), env.get("PYTHONPATH", "")]),
-        }
-    )
+    from bench.run import bench_settings
+
+    env = {**os.environ, **bench_settings(db_path=DB_PATH, var_dir=LOAD_VAR), "SIRKEL_LOG_LEVEL": "ERROR"}
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), str(ROOT / "src"), os.environ.get("PYTHONPATH", "")])
     return env
 
 

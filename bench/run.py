@@ -27,20 +27,26 @@ RESULTS = ROOT / "bench" / "results" / "latest.txt"
 NETWORK_PAGE = "network page (60 people)"
 
 
-def configure_environment() -> None:
-    """Point Sirkel at the bench database, before Django reads its settings.
+def bench_settings(*, db_path: Path, var_dir: Path) -> dict[str, str]:
+    """The bench's environment for Sirkel: its own SQLite database and var directory, and production-like
+    where it matters for timing (no debug mode, persistent database connections). The load test's
+    server and set-up process use the same, with their own database (bench/load.py)."""
+    return {
+        "DJANGO_SETTINGS_MODULE": "sirkel.settings",
+        "DATABASE_URL": f"sqlite:///{db_path}",
+        "SIRKEL_VAR_DIR": str(var_dir),
+        "SIRKEL_ENV": "development",
+        "SIRKEL_DEBUG": "0",
+        "SIRKEL_REQUIRE_2FA": "0",
+        "SIRKEL_DB_CONN_MAX_AGE": "60",
+    }
 
-    Production-like where it matters for timing: no debug mode, persistent database connections.
-    """
+
+def configure_environment() -> None:
+    """Point Sirkel at the bench database, before Django reads its settings."""
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
-    os.environ["DJANGO_SETTINGS_MODULE"] = "sirkel.settings"
-    os.environ["DATABASE_URL"] = f"sqlite:///{DB_PATH}"
-    os.environ["SIRKEL_VAR_DIR"] = str(BENCH_VAR)
-    os.environ["SIRKEL_ENV"] = "development"
-    os.environ["SIRKEL_DEBUG"] = "0"
-    os.environ["SIRKEL_REQUIRE_2FA"] = "0"
-    os.environ["SIRKEL_DB_CONN_MAX_AGE"] = "60"
+    os.environ.update(bench_settings(db_path=DB_PATH, var_dir=BENCH_VAR))
     os.environ.setdefault("SIRKEL_LOG_LEVEL", "WARNING")
 
 

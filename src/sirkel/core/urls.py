@@ -15,7 +15,8 @@ _PLACEHOLDER = 999_999_999_999_999_999
 
 
 class IdUrl:
-    do_not_call_in_templates = True  # a template passes it to the `with_id` filter
+    # In a page's context (and so in the Jinja2 fragments it renders): Django's engine must not call it.
+    do_not_call_in_templates = True
 
     def __init__(self, name: str, *args: object) -> None:
         url = reverse(name, args=[*args, _PLACEHOLDER])

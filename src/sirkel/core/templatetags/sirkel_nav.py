@@ -1,4 +1,4 @@
-"""`{% site_nav %}`: the main menu, rendered once per variant and process; `with_id`, a link per row.
+"""`{% site_nav %}`: the main menu, rendered once per variant and process.
 
 The menu is the same HTML for everyone who shares a language, a set of roles and the page they are on,
 and it holds nothing else (no name, no token, no case data). Its dozen `{% url %}` and `{% translate %}`
@@ -18,8 +18,6 @@ from django.template.loader import render_to_string
 from django.urls import get_script_prefix
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
-
-from sirkel.core.urls import IdUrl
 
 register = template.Library()
 
@@ -59,9 +57,3 @@ def _render(key: NavKey) -> SafeString:
         "is_staff": is_staff,
     }
     return mark_safe(render_to_string("includes/site_nav.html", context))  # noqa: S308 - our template's output
-
-
-@register.filter
-def with_id(url: IdUrl, object_id: int) -> str:
-    """`{{ move_url|with_id:n.member_id }}`: an `IdUrl` made once by the view, with this object's id."""
-    return url(object_id)
